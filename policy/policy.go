@@ -1,0 +1,119 @@
+// Package policy holds the scoring policy: which countries are of concern,
+// which entities are Chinese roots, the thresholds and the edge kinds that
+// count as control. Every number the engine uses comes from here.
+package policy
+
+import "github.com/ubo-project/ubo/model"
+
+// Threshold is a percent value with an inclusive (≥) or exclusive (>) test.
+type Threshold struct {
+	Value     float64 `yaml:"value" json:"value"`
+	Inclusive bool    `yaml:"inclusive" json:"inclusive"`
+}
+
+// Met reports whether p meets the threshold.
+func (t Threshold) Met(p float64) bool {
+	if t.Inclusive {
+		return p >= t.Value
+	}
+	return p > t.Value
+}
+
+// Thresholds are the four numbers of DESIGN.md's scoring semantics.
+type Thresholds struct {
+	Control      Threshold `yaml:"control" json:"control"`             // > 50: votes for (aggregated) control
+	Aggregate    Threshold `yaml:"aggregate" json:"aggregate"`         // ≥ 50: the aggregate (OFAC/BIS) rule
+	Significant  Threshold `yaml:"significant" json:"significant"`     // ≥ 25: SIGNIFICANT on U or V
+	JointPartner Threshold `yaml:"joint_partner" json:"joint_partner"` // ≥ 25: a joint controller's votes
+}
+
+// RootRules say which entities are Chinese roots.
+type RootRules struct {
+	Incorporation bool     `yaml:"incorporation" json:"incorporation"` // jurisdiction of concern
+	Headquarters  bool     `yaml:"headquarters" json:"headquarters"`   // hq / principal place of business
+	StateBody     bool     `yaml:"state_body" json:"state_body"`       // state bodies of a country of concern
+	Nationality   bool     `yaml:"nationality" json:"nationality"`     // persons
+	Residence     bool     `yaml:"residence" json:"residence"`         // persons
+	ListTags      []string `yaml:"list_tags" json:"list_tags"`         // any of these tags makes a root
+}
+
+// Policy is one complete, named scoring policy.
+type Policy struct {
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Countries of concern (ISO alpha-2). HK and MO are added by the switches.
+	Countries []string `yaml:"countries" json:"countries"`
+	IncludeHK bool     `yaml:"include_hk" json:"include_hk"`
+	IncludeMO bool     `yaml:"include_mo" json:"include_mo"`
+
+	Roots      RootRules  `yaml:"roots" json:"roots"`
+	Thresholds Thresholds `yaml:"thresholds" json:"thresholds"`
+
+	// ControlTest off means ownership only (OFAC 50%): no CONTROLLED or
+	// JOINT_CONTROL verdicts and no board/influence SIGNIFICANT.
+	ControlTest bool `yaml:"control_test" json:"control_test"`
+	// ControlKinds give c control of t by a single edge (default board,
+	// control, consolidation, branch).
+	ControlKinds []model.RelKind `yaml:"control_kinds" json:"control_kinds"`
+	// InfluenceKinds from a root-side holder make t SIGNIFICANT (default
+	// board, influence).
+	InfluenceKinds []model.RelKind `yaml:"influence_kinds" json:"influence_kinds"`
+
+	// AsOf (YYYY-MM-DD) scores a past state; empty means today.
+	AsOf string `yaml:"as_of,omitempty" json:"as_of,omitempty"`
+	// Flagged verdicts are exported and labelled :Flagged.
+	Flagged []string `yaml:"flagged" json:"flagged"`
+	// ExcludeJurisdictions: entities incorporated there are never covered
+	// through ownership or control (they can still be roots' neighbours);
+	// e.g. the DOJ rule's US-organised entities.
+	ExcludeJurisdictions []string `yaml:"exclude_jurisdictions,omitempty" json:"exclude_jurisdictions,omitempty"`
+}
+
+// ConcernCountries returns the effective set of countries of concern.
+func (p *Policy) ConcernCountries() map[string]bool {
+	m := make(map[string]bool, len(p.Countries)+2)
+	for _, c := range p.Countries {
+		m[c] = true
+	}
+	if p.IncludeHK {
+		m["HK"] = true
+	}
+	if p.IncludeMO {
+		m["MO"] = true
+	}
+	return m
+}
+
+// IsFlagged reports whether verdict v is flagged under p.
+func (p *Policy) IsFlagged(v string) bool {
+	for _, f := range p.Flagged {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Default is DESIGN.md's reference policy.
+func Default() *Policy {
+	return &Policy{
+		Name:        "default",
+		Description: "DESIGN.md reference semantics: CN, HK and MO; incorporation, headquarters, state bodies, nationality.",
+		Countries:   []string{"CN"},
+		IncludeHK:   true,
+		IncludeMO:   true,
+		Roots: RootRules{Incorporation: true, Headquarters: true, StateBody: true,
+			Nationality: true, Residence: false},
+		Thresholds: Thresholds{
+			Control:      Threshold{Value: 50, Inclusive: false},
+			Aggregate:    Threshold{Value: 50, Inclusive: true},
+			Significant:  Threshold{Value: 25, Inclusive: true},
+			JointPartner: Threshold{Value: 25, Inclusive: true},
+		},
+		ControlTest:    true,
+		ControlKinds:   []model.RelKind{model.Board, model.Control, model.Consolidation, model.Branch},
+		InfluenceKinds: []model.RelKind{model.Board, model.Influence},
+		Flagged: []string{model.VerdictChineseEntity, model.VerdictControlled,
+			model.VerdictOwned50, model.VerdictJointControl},
+	}
+}

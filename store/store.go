@@ -1,0 +1,95 @@
+// Package store defines the small interface both stores implement — Neo4j
+// (package queries) and the embedded SQLite file (package store/embedded) —
+// and opens the right one for a --db value.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// ErrNotFound is returned by lookups of an id that is not in the store.
+var ErrNotFound = errors.New("not found")
+
+// ErrUnreachable wraps every failure to connect to a store (exit code 3).
+var ErrUnreachable = errors.New("store unreachable")
+
+// Direction selects which way Neighbourhood walks from its start entity.
+type Direction int
+
+const (
+	Up   Direction = 1 << iota // towards holders (owners, controllers)
+	Down                       // towards held entities (subsidiaries)
+	Both = Up | Down
+)
+
+// Subgraph is a bounded piece of the graph around an entity.
+type Subgraph struct {
+	Entities      []model.Entity       // sorted by id
+	Relationships []model.Relationship // sorted by id
+	Truncated     map[string]int       // entity id → links left out by the per-node limit
+}
+
+// Status is what `ubo db status` prints.
+type Status struct {
+	Backend       string         `json:"backend"` // "neo4j" or "embedded"
+	Location      string         `json:"location"`
+	ServerVersion string         `json:"server_version"`
+	Entities      map[string]int `json:"entities"`      // by kind
+	Relationships map[string]int `json:"relationships"` // by kind
+	Runs          int            `json:"runs"`
+}
+
+// Store is the persistence contract shared by Neo4j and the embedded store.
+// Every method is safe to call with a cancelled context (it returns ctx.Err()).
+type Store interface {
+	// Backend is "neo4j" or "embedded".
+	Backend() string
+	// Init creates the schema (constraints, indexes); idempotent.
+	Init(ctx context.Context) error
+	Close(ctx context.Context) error
+
+	// UpsertEntities writes a batch; an existing id is overwritten with the
+	// new values (idempotent). Lists are stored sorted and deduplicated.
+	UpsertEntities(ctx context.Context, batch []model.Entity) error
+	// UpsertRelationships writes a batch keyed by Relationship.ID. Holder
+	// and held must exist (the caller writes entities first).
+	UpsertRelationships(ctx context.Context, batch []model.Relationship) error
+
+	// EachEntity and EachRelationship stream everything, ordered by id,
+	// with constant memory; fn returning an error stops the stream.
+	EachEntity(ctx context.Context, fn func(*model.Entity) error) error
+	EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error
+
+	// Entity returns one entity or ErrNotFound.
+	Entity(ctx context.Context, id string) (model.Entity, error)
+	// EntitiesByIdentifier finds entities carrying "SCHEME:value" exactly.
+	EntitiesByIdentifier(ctx context.Context, identifier string) ([]model.Entity, error)
+	// SearchNames ranks entities whose name matches text (case-, accent-,
+	// punctuation-insensitive, word order tolerant), best first.
+	SearchNames(ctx context.Context, text string, limit int) ([]model.Entity, error)
+	// Neighbourhood returns the entities within depth hops of id in the given
+	// direction, keeping at most perNode links of any one entity.
+	Neighbourhood(ctx context.Context, id string, dir Direction, depth, perNode int) (Subgraph, error)
+
+	Status(ctx context.Context) (Status, error)
+	// Reset deletes all ubo data (in batches on large stores).
+	Reset(ctx context.Context) error
+
+	// BeginRun records a run as running. WriteResults stores a batch of
+	// results under that run. FinishRun marks it complete (or failed) and,
+	// when complete, makes its results the current ones (Neo4j: properties
+	// and the :Flagged label on entities). A run never finished is never
+	// the latest complete run, and the previous results stay readable.
+	BeginRun(ctx context.Context, run model.Run) error
+	WriteResults(ctx context.Context, runID string, batch []model.Result) error
+	FinishRun(ctx context.Context, run model.Run) error
+	// Runs lists runs, newest first.
+	Runs(ctx context.Context) ([]model.Run, error)
+	// EachResult streams a run's results ordered by entity id.
+	EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error
+	// Result returns one entity's result in a run or ErrNotFound.
+	Result(ctx context.Context, runID, entityID string) (model.Result, error)
+}
