@@ -145,6 +145,9 @@ type Entity struct {
 	Identifiers  []string   `json:"identifiers,omitempty"` // "SCHEME:value", e.g. "XI-LEI:5493..."
 	Source       string     `json:"source,omitempty"`      // gleif, psc, bods, ftm, icij, csv
 	SourceRef    string     `json:"source_ref,omitempty"`  // the source record id or file:line
+	// Provenance lists every "source:ref" that asserted this entity; stores
+	// add Source+":"+SourceRef on upsert and union it on merge.
+	Provenance []string `json:"provenance,omitempty"`
 }
 
 // Normalize sorts and deduplicates the list fields so that equal entities
@@ -153,6 +156,7 @@ func (e *Entity) Normalize() {
 	e.Nationality = SortedUnique(e.Nationality)
 	e.Lists = SortedUnique(e.Lists)
 	e.Identifiers = SortedUnique(e.Identifiers)
+	e.Provenance = SortedUnique(e.Provenance)
 }
 
 // Relationship is a holder → held edge asserted by one source record.

@@ -25,6 +25,12 @@ const (
 	Both = Up | Down
 )
 
+// Merge folds entity From into entity Into.
+type Merge struct {
+	From string `json:"from"`
+	Into string `json:"into"`
+}
+
 // Subgraph is a bounded piece of the graph around an entity.
 type Subgraph struct {
 	Entities      []model.Entity       // sorted by id
@@ -51,8 +57,12 @@ type Store interface {
 	Init(ctx context.Context) error
 	Close(ctx context.Context) error
 
-	// UpsertEntities writes a batch; an existing id is overwritten with the
-	// new values (idempotent). Lists are stored sorted and deduplicated.
+	// UpsertEntities writes a batch. For an existing id, non-empty scalar
+	// fields overwrite, list fields (nationality, lists, identifiers,
+	// provenance) are unioned, and Source:SourceRef joins Provenance, so
+	// writing the same batch twice changes nothing. Lists are stored sorted
+	// and deduplicated. Ids that are aliases (see MergeEntities) are written
+	// to the entity they were merged into.
 	UpsertEntities(ctx context.Context, batch []model.Entity) error
 	// UpsertRelationships writes a batch keyed by Relationship.ID. Holder
 	// and held must exist (the caller writes entities first).
@@ -63,7 +73,7 @@ type Store interface {
 	EachEntity(ctx context.Context, fn func(*model.Entity) error) error
 	EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error
 
-	// Entity returns one entity or ErrNotFound.
+	// Entity returns one entity (following aliases) or ErrNotFound.
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	// EntitiesByIdentifier finds entities carrying "SCHEME:value" exactly.
 	EntitiesByIdentifier(ctx context.Context, identifier string) ([]model.Entity, error)
