@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ubo-project/ubo/store"
+)
+
+// Exit codes, the one place they are defined (DESIGN.md "Exit codes").
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitUnreachable = 3
+	exitRejects     = 4
+	exitNewFlags    = 5
+)
+
+const exitStatusHelp = `EXIT STATUS
+  0  success
+  1  failure
+  2  usage error (unknown command or flag, bad argument)
+  3  store unreachable (Neo4j down, wrong credentials, embedded file locked or unreadable)
+  4  ingest finished, but some records were rejected (see the rejects file)
+  5  score --fail-on-new-flags: the run flagged entities the previous complete run had not`
+
+// usageError marks errors in how the command was called (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// rejectsError reports an ingest that wrote its good records but rejected
+// some (exit 4).
+type rejectsError struct {
+	Rejected    int
+	RejectsFile string
+}
+
+func (e rejectsError) Error() string {
+	return fmt.Sprintf("%d record(s) rejected; see %s", e.Rejected, e.RejectsFile)
+}
+
+// newFlagsError is returned by score --fail-on-new-flags (exit 5).
+type newFlagsError struct{ NewlyFlagged int }
+
+func (e newFlagsError) Error() string {
+	return fmt.Sprintf("%d entit(y/ies) newly flagged since the previous run", e.NewlyFlagged)
+}
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
+	var ue usageError
+	var re rejectsError
+	var ne newFlagsError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, store.ErrUnreachable):
+		return exitUnreachable
+	case errors.As(err, &re):
+		return exitRejects
+	case errors.As(err, &ne):
+		return exitNewFlags
+	default:
+		return exitFailure
+	}
+}
