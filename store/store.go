@@ -62,11 +62,24 @@ type Store interface {
 	// provenance) are unioned, and Source:SourceRef joins Provenance, so
 	// writing the same batch twice changes nothing. Lists are stored sorted
 	// and deduplicated. Ids that are aliases (see MergeEntities) are written
-	// to the entity they were merged into.
+	// to the entity they were merged into. An entity first written without a
+	// kind is stored as unknown.
 	UpsertEntities(ctx context.Context, batch []model.Entity) error
 	// UpsertRelationships writes a batch keyed by Relationship.ID. Holder
-	// and held must exist (the caller writes entities first).
+	// and held must exist (the caller writes entities first); alias ids are
+	// written to the entity they were merged into.
 	UpsertRelationships(ctx context.Context, batch []model.Relationship) error
+
+	// MergeEntities folds each From into Into, in order (both resolved
+	// through aliases first; a merge whose ends already resolve to one entity
+	// is a no-op, so merging twice changes nothing). Into keeps its non-empty
+	// scalars, From fills the empty ones, list fields are unioned; From's
+	// relationships are re-pointed to Into (ids unchanged); From becomes an
+	// alias of Into. An unknown From or Into wraps ErrNotFound.
+	MergeEntities(ctx context.Context, merges []Merge) error
+	// CanonicalIDs maps each given id that is an entity or an alias to the
+	// id of the entity it resolves to; unknown ids are left out.
+	CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error)
 
 	// EachEntity and EachRelationship stream everything, ordered by id,
 	// with constant memory; fn returning an error stops the stream.
@@ -81,7 +94,9 @@ type Store interface {
 	// punctuation-insensitive, word order tolerant), best first.
 	SearchNames(ctx context.Context, text string, limit int) ([]model.Entity, error)
 	// Neighbourhood returns the entities within depth hops of id in the given
-	// direction, keeping at most perNode links of any one entity.
+	// direction, keeping at most perNode links of any one entity (the first
+	// by relationship id; perNode <= 0: no limit). Both is the union of the
+	// Up and the Down walk, not a zig-zag. Unknown id: ErrNotFound.
 	Neighbourhood(ctx context.Context, id string, dir Direction, depth, perNode int) (Subgraph, error)
 
 	Status(ctx context.Context) (Status, error)
