@@ -41,6 +41,9 @@ type RootRules struct {
 type Policy struct {
 	Name        string `yaml:"name" json:"name"`
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Base names the built-in preset a policy file starts from: keys the file
+	// leaves out keep the base's values (empty: default).
+	Base string `yaml:"base,omitempty" json:"base,omitempty"`
 	// Countries of concern (ISO alpha-2). HK and MO are added by the switches.
 	Countries []string `yaml:"countries" json:"countries"`
 	IncludeHK bool     `yaml:"include_hk" json:"include_hk"`
