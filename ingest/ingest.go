@@ -1,0 +1,60 @@
+// Package ingest is the framework every source parser writes through: a
+// parser turns input files into a stream of common records (model.Entity,
+// model.Relationship) and rejects, and sends them to a Sink. The Writer is
+// the Sink that batches them into a store.Store, writes rejects to a CSV
+// file and counts.
+package ingest
+
+import (
+	"fmt"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// Reject is one input record that was not written, and why.
+type Reject struct {
+	File   string // input file path as given (for zip members: "bundle.zip!member.csv")
+	Line   int    // 1-based line where the record starts (record number where lines do not apply)
+	Field  string // the offending field/column/element, "" if the whole record
+	Reason string
+}
+
+// String renders the reject the way error messages name positions:
+// `file.csv: line 12: field "share": not a number`.
+func (r Reject) String() string {
+	s := fmt.Sprintf("%s: line %d", r.File, r.Line)
+	if r.Field != "" {
+		s += fmt.Sprintf(": field %q", r.Field)
+	}
+	return s + ": " + r.Reason
+}
+
+// Sink receives the common records a parser produces. A parser must emit
+// both endpoints of a relationship as entities before the relationship
+// (a stub with ID and Kind is enough: the store merges).
+type Sink interface {
+	Entity(e model.Entity) error
+	Relationship(r model.Relationship) error
+	Reject(r Reject) error
+}
+
+// Stats counts what happened during one ingest.
+type Stats struct {
+	Read          int // input records read (parsers report them with CountRead)
+	Entities      int // entity records written
+	Relationships int // relationship records written
+	Rejected      int // records rejected
+}
+
+// ReadCounter is implemented by sinks that count input records (the
+// Writer does). Parsers call CountRead through it so that fakes need not.
+type ReadCounter interface {
+	CountRead(n int)
+}
+
+// CountRead reports n records read to sink when it counts them.
+func CountRead(sink Sink, n int) {
+	if c, ok := sink.(ReadCounter); ok {
+		c.CountRead(n)
+	}
+}

@@ -1,0 +1,288 @@
+package ingest
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// DefaultBatchSize is how many records go to the store in one write.
+const DefaultBatchSize = 5000
+
+// progressInterval throttles the progress line to about five updates a second.
+const progressInterval = 200 * time.Millisecond
+
+// WriterOptions configure a Writer.
+type WriterOptions struct {
+	// Source names the source ("csv", "gleif", ...); it fills an empty
+	// Source on records and labels the progress line.
+	Source string
+	// RejectsPath is where rejects go (CSV: file,line,field,reason). The
+	// file is written to a temporary file beside it, created on the first
+	// reject, and renamed over RejectsPath by Close, so a previous rejects
+	// file is replaced atomically. A run without rejects removes a stale
+	// one. "" keeps rejects only in the counts.
+	RejectsPath string
+	// BatchSize is the number of records per store write (default 5000).
+	BatchSize int
+	// Progress, when not nil, receives a throttled progress line (records
+	// read and rate). The CLI passes stderr only when it is a terminal.
+	Progress io.Writer
+	// Context is used by the store writes that Entity and Relationship
+	// trigger when a batch fills (default context.Background()).
+	Context context.Context
+}
+
+// Writer is the Sink that batches records into a store.Store. Entities are
+// always flushed before relationships, so a relationship never reaches the
+// store before its endpoints. It is safe for concurrent use.
+type Writer struct {
+	st   store.Store
+	opts WriterOptions
+
+	mu       sync.Mutex
+	entities []model.Entity
+	rels     []model.Relationship
+	stats    Stats
+	err      error // first store error; every later call returns it
+
+	rejectsTmp *os.File
+	rejectsCSV *csv.Writer
+
+	started      time.Time
+	lastProgress time.Time
+	progressed   bool
+}
+
+// NewWriter returns a Writer into st.
+func NewWriter(st store.Store, opts WriterOptions) *Writer {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultBatchSize
+	}
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
+	return &Writer{st: st, opts: opts, started: time.Now()}
+}
+
+// RejectsPath is the rejects file the Writer writes (after Close, it exists
+// only when Stats.Rejected > 0).
+func (w *Writer) RejectsPath() string { return w.opts.RejectsPath }
+
+// CountRead records that n more input records were read.
+func (w *Writer) CountRead(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stats.Read += n
+	w.progress(false)
+}
+
+// Entity queues e for writing.
+func (w *Writer) Entity(e model.Entity) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if e.Source == "" {
+		e.Source = w.opts.Source
+	}
+	w.entities = append(w.entities, e)
+	if len(w.entities) >= w.opts.BatchSize {
+		return w.flushEntities(w.opts.Context)
+	}
+	return nil
+}
+
+// Relationship queues r for writing; queued entities are flushed first.
+func (w *Writer) Relationship(r model.Relationship) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if r.Source == "" {
+		r.Source = w.opts.Source
+	}
+	w.rels = append(w.rels, r)
+	if len(w.rels) >= w.opts.BatchSize {
+		return w.flush(w.opts.Context)
+	}
+	return nil
+}
+
+// Reject records one rejected record in the rejects file.
+func (w *Writer) Reject(r Reject) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	w.stats.Rejected++
+	if w.opts.RejectsPath == "" {
+		return nil
+	}
+	if w.rejectsCSV == nil {
+		if err := w.openRejects(); err != nil {
+			w.err = err
+			return err
+		}
+	}
+	line := ""
+	if r.Line > 0 {
+		line = fmt.Sprint(r.Line)
+	}
+	if err := w.rejectsCSV.Write([]string{r.File, line, r.Field, r.Reason}); err != nil {
+		w.err = fmt.Errorf("write rejects %s: %w", w.opts.RejectsPath, err)
+		return w.err
+	}
+	return nil
+}
+
+func (w *Writer) openRejects() error {
+	dir, base := filepath.Split(w.opts.RejectsPath)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create rejects file %s: %w", w.opts.RejectsPath, err)
+	}
+	w.rejectsTmp = f
+	w.rejectsCSV = csv.NewWriter(f)
+	if err := w.rejectsCSV.Write([]string{"file", "line", "field", "reason"}); err != nil {
+		return fmt.Errorf("write rejects %s: %w", w.opts.RejectsPath, err)
+	}
+	return nil
+}
+
+// Flush writes everything queued so far (entities first).
+func (w *Writer) Flush(ctx context.Context) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	return w.flush(ctx)
+}
+
+func (w *Writer) flush(ctx context.Context) error {
+	if err := w.flushEntities(ctx); err != nil {
+		return err
+	}
+	if len(w.rels) == 0 {
+		return nil
+	}
+	if err := w.st.UpsertRelationships(ctx, w.rels); err != nil {
+		w.err = fmt.Errorf("write %d relationships: %w", len(w.rels), err)
+		return w.err
+	}
+	w.stats.Relationships += len(w.rels)
+	w.rels = w.rels[:0]
+	w.progress(false)
+	return nil
+}
+
+func (w *Writer) flushEntities(ctx context.Context) error {
+	if len(w.entities) == 0 {
+		return nil
+	}
+	if err := w.st.UpsertEntities(ctx, w.entities); err != nil {
+		w.err = fmt.Errorf("write %d entities: %w", len(w.entities), err)
+		return w.err
+	}
+	w.stats.Entities += len(w.entities)
+	w.entities = w.entities[:0]
+	w.progress(false)
+	return nil
+}
+
+// Close flushes what is queued, finishes the rejects file and returns the
+// counts. After a store error it still finishes the rejects file and
+// returns the counts so far with the error.
+func (w *Writer) Close(ctx context.Context) (Stats, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var errs []error
+	if w.err == nil {
+		if err := w.flush(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	} else {
+		errs = append(errs, w.err)
+	}
+	if err := w.finishRejects(); err != nil {
+		errs = append(errs, err)
+	}
+	w.progress(true)
+	return w.stats, errors.Join(errs...)
+}
+
+func (w *Writer) finishRejects() error {
+	if w.opts.RejectsPath == "" {
+		return nil
+	}
+	if w.rejectsTmp == nil {
+		// No rejects this run: a rejects file from an earlier run would
+		// mislead, so it goes.
+		if w.stats.Rejected == 0 {
+			if err := os.Remove(w.opts.RejectsPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("remove stale rejects file: %w", err)
+			}
+		}
+		return nil
+	}
+	tmp := w.rejectsTmp.Name()
+	w.rejectsCSV.Flush()
+	err := w.rejectsCSV.Error()
+	if err == nil {
+		err = w.rejectsTmp.Sync()
+	}
+	if cerr := w.rejectsTmp.Close(); err == nil {
+		err = cerr
+	}
+	w.rejectsTmp, w.rejectsCSV = nil, nil
+	if err == nil {
+		err = os.Rename(tmp, w.opts.RejectsPath)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write rejects file %s: %w", w.opts.RejectsPath, err)
+	}
+	return nil
+}
+
+// progress draws "ingest csv: read N records (R/s)" at most every
+// progressInterval; final clears the line.
+func (w *Writer) progress(final bool) {
+	if w.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if final {
+		if w.progressed {
+			fmt.Fprint(w.opts.Progress, "\r\033[K")
+		}
+		return
+	}
+	if now.Sub(w.lastProgress) < progressInterval {
+		return
+	}
+	w.lastProgress = now
+	w.progressed = true
+	rate := 0.0
+	if secs := now.Sub(w.started).Seconds(); secs > 0 {
+		rate = float64(w.stats.Read) / secs
+	}
+	fmt.Fprintf(w.opts.Progress, "\r\033[Kingest %s: read %d records (%.0f/s), written %d entities, %d relationships, rejected %d",
+		w.opts.Source, w.stats.Read, rate, w.stats.Entities, w.stats.Relationships, w.stats.Rejected)
+}
