@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/ubo-project/ubo/ingest"
+)
+
+// ingestSubcommands are added by each source's file (ingest_<source>.go).
+var ingestSubcommands []func(*globalOptions) *cobra.Command
+
+// registerIngest adds a `ubo ingest SOURCE` subcommand; call it from init.
+// The subcommand's RunE calls runIngest, which reads the shared --rejects.
+func registerIngest(f func(*globalOptions) *cobra.Command) {
+	ingestSubcommands = append(ingestSubcommands, f)
+}
+
+func init() { register(newIngestCmd) }
+
+func newIngestCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ingest SOURCE FILES...",
+		Short: "Load a source (gleif, psc, bods, ftm, icij, csv) into the store",
+		Long: `Load registry data into the store. Every source streams its files with constant memory, and
+re-running the same files changes nothing. Records that cannot be used are written to a rejects
+file (file, line, field, reason) — never dropped silently — and the command then exits 4.
+At the end one summary line says how many records were read, written and rejected.`,
+		Args: argsChecked(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))
+		},
+	}
+	cmd.PersistentFlags().String("rejects", "",
+		"file for rejected records (default <source>-rejects.csv in the working directory)")
+	for _, f := range ingestSubcommands {
+		sub := f(g)
+		addExitStatus(sub)
+		cmd.AddCommand(sub)
+	}
+	return cmd
+}
+
+func ingestSourceNames(cmd *cobra.Command) string {
+	s := ""
+	for i, c := range cmd.Commands() {
+		if i > 0 {
+			s += ", "
+		}
+		s += c.Name()
+	}
+	return s
+}
+
+// runIngest is the one path every source takes: open the store, write
+// through an ingest.Writer, print the summary line, and turn rejects into
+// exit code 4.
+func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(ctx context.Context, sink ingest.Sink) error) error {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rejects := ingestRejectsPath(cmd, source)
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close(ctx)
+	if err := st.Init(ctx); err != nil {
+		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
+	}
+	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, Context: ctx}
+	if g.stderrIsTerminal() {
+		wopts.Progress = g.ErrOut
+	}
+	w := ingest.NewWriter(st, wopts)
+	parseErr := parse(ctx, w)
+	stats, closeErr := w.Close(ctx)
+	if err := errors.Join(parseErr, closeErr); err != nil {
+		if parseErr != nil {
+			return fmt.Errorf("ingest %s: %w", source, err)
+		}
+		return fmt.Errorf("ingest %s: %w", source, closeErr)
+	}
+	rejectsNote := "none"
+	if stats.Rejected > 0 {
+		rejectsNote = rejects
+	}
+	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s)\n",
+		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote)
+	if stats.Rejected > 0 {
+		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
+	}
+	return nil
+}
+
+// ingestRejectsPath is the inherited --rejects flag, else
+// <source>-rejects.csv in the working directory.
+func ingestRejectsPath(cmd *cobra.Command, source string) string {
+	if f := cmd.Flags().Lookup("rejects"); f != nil && f.Value.String() != "" {
+		return f.Value.String()
+	}
+	return source + "-rejects.csv"
+}
