@@ -1,0 +1,433 @@
+package gen
+
+import (
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// Jurisdictions of non-Chinese companies, weighted by repetition.
+var worldCountries = []string{
+	"GB", "GB", "GB", "US", "US", "US", "DE", "DE", "FR", "NL", "NL", "IE", "LU", "LU",
+	"JP", "SG", "SG", "CH", "CA", "AU", "IN", "KY", "KY", "VG", "VG", "BM", "SE", "ES", "IT", "KR",
+}
+
+// Chinese jurisdictions, weighted.
+var chineseCountries = []string{"CN", "CN", "CN", "CN", "CN", "CN", "HK", "HK", "HK", "MO"}
+
+// Offshore wrappers Chinese groups list through (headquartered in China).
+var offshore = []string{"KY", "VG", "BM"}
+
+// Nationalities of persons, weighted; a few Chinese nationals hold stakes in
+// non-Chinese groups, which gives minority and significant verdicts.
+var worldNationalities = []string{
+	"GB", "GB", "GB", "US", "US", "DE", "FR", "NL", "IE", "IN", "IT", "ES", "PL", "JP", "SG",
+	"CA", "AU", "CH", "SE", "CN", "HK", "RU", "AE", "BR",
+}
+
+// group generates one corporate group: its top company and the top's
+// holders, then subsidiaries in a depth-limited random tree with joint
+// ventures, second parents, cross-holdings, control and ended edges.
+func (g *generator) group() error {
+	size := g.groupSize()
+	chinese := g.chance(g.cfg.ChineseShare)
+	g.members = g.members[:0]
+	clear(g.allocated)
+
+	top, err := g.topCompany(chinese)
+	if err != nil {
+		return err
+	}
+	g.members = append(g.members, top)
+	if err := g.topHolders(top, chinese); err != nil {
+		return err
+	}
+	for i := 1; i < size; i++ {
+		if err := g.subsidiary(chinese); err != nil {
+			return err
+		}
+	}
+	// Remember a few members as partners for later groups.
+	for i := 0; i < len(g.members) && i < 8; i++ {
+		g.rememberCompany(g.members[g.rng.IntN(len(g.members))].id)
+	}
+	return nil
+}
+
+func (g *generator) company(country, hq string, chinese bool) (member, error) {
+	id, err := g.newID('C')
+	if err != nil {
+		return member{}, err
+	}
+	e := model.Entity{ID: id, Name: g.companyName(country, hq, id), Kind: model.Company,
+		Jurisdiction: country, HQCountry: hq}
+	e.Identifiers = g.identifiers(country, id)
+	if chinese {
+		switch {
+		case g.chance(0.01):
+			e.Lists = []string{"us.bis.entity_list"}
+		case g.chance(0.003):
+			e.Lists = []string{"us.ofac.sdn"}
+		}
+	} else if g.chance(0.0005) {
+		e.Lists = []string{"us.ofac.sdn"}
+	}
+	return member{id: id, country: country}, g.emit(e)
+}
+
+func (g *generator) topCompany(chinese bool) (member, error) {
+	if !chinese {
+		c := pick(g, worldCountries)
+		return g.company(c, c, false)
+	}
+	switch r := g.rng.Float64(); {
+	case r < 0.45: // incorporated in CN / HK / MO
+		c := pick(g, chineseCountries)
+		return g.company(c, c, true)
+	case r < 0.65: // red-chip style: offshore wrapper, headquartered in China
+		return g.company(pick(g, offshore), "CN", true)
+	default: // held by a Chinese state body or Chinese nationals (topHolders)
+		c := pick(g, worldCountries)
+		return g.company(c, c, true)
+	}
+}
+
+// topHolders gives the group's top company its holders.
+func (g *generator) topHolders(top member, chinese bool) error {
+	start := g.date()
+	r := g.rng.Float64()
+	if chinese && r < 0.55 { // Chinese state ownership
+		sb := pick(g, g.stateCN)
+		share := model.Exact(g.exactShare(51, 100))
+		if g.chance(0.3) {
+			share = band75
+		}
+		return g.rel(sb, top.id, model.Ownership, share, start, "")
+	}
+	if chinese && r < 0.8 { // Chinese nationals, one majority holder
+		p, err := g.person("CN", "CN")
+		if err != nil {
+			return err
+		}
+		return g.rel(p, top.id, model.Ownership, model.Exact(g.exactShare(50, 100)), start, "")
+	}
+	switch {
+	case r < 0.45: // one to three persons
+		return g.personHolders(top.id, start)
+	case r < 0.65: // listed, or the chain simply ends: no recorded holder
+		return nil
+	case r < 0.75: // an undisclosed owner (PSC "exists but not identified")
+		return g.unknownHolder(top.id, start)
+	case r < 0.82: // a foreign state
+		return g.rel(pick(g, g.stateOther), top.id, model.Ownership,
+			model.Exact(g.exactShare(10, 100)), start, "")
+	default: // a company of an earlier group: groups of groups
+		holder, ok := g.recentCompany()
+		if !ok {
+			return g.personHolders(top.id, start)
+		}
+		share := pick(g, []model.Share{band25, band50, band75, model.Exact(g.exactShare(5, 100))})
+		return g.rel(holder, top.id, model.Ownership, share, start, "")
+	}
+}
+
+// personHolders gives held one to three person shareholders whose shares
+// sum to at most 100, as PSC bands or exact figures.
+func (g *generator) personHolders(held, start string) error {
+	n := 1 + g.rng.IntN(3)
+	left := 100.0
+	for i := 0; i < n; i++ {
+		nat := pick(g, worldNationalities)
+		p, err := g.person(nat, residenceFor(g, nat))
+		if err != nil {
+			return err
+		}
+		var share model.Share
+		switch {
+		case n == 1 && g.chance(0.5):
+			share = band75
+		case g.chance(0.4) && left >= 50:
+			share = band25
+			left -= 50
+		default:
+			v := g.exactShare(1, left)
+			left -= v
+			share = model.Exact(v)
+		}
+		if err := g.rel(p, held, model.Ownership, share, start, ""); err != nil {
+			return err
+		}
+		if left < 1 {
+			break
+		}
+	}
+	return nil
+}
+
+func residenceFor(g *generator, nat string) string {
+	if g.chance(0.85) {
+		return nat
+	}
+	return pick(g, worldNationalities)
+}
+
+func (g *generator) unknownHolder(held, start string) error {
+	id, err := g.newID('U')
+	if err != nil {
+		return err
+	}
+	if err := g.emit(model.Entity{ID: id, Name: "Unidentified holder of " + held, Kind: model.Unknown}); err != nil {
+		return err
+	}
+	return g.rel(id, held, model.Ownership, model.Share{}, start, "")
+}
+
+// person emits a person, or reuses a recent one (serial shareholders and
+// directors).
+func (g *generator) person(nationality, residence string) (string, error) {
+	if g.recentPN > 0 && g.chance(0.1) {
+		n := min(g.recentPN, ringSize)
+		return g.recentPerson[(g.recentPN-1-g.rng.IntN(n))%ringSize], nil
+	}
+	id, err := g.newID('P')
+	if err != nil {
+		return "", err
+	}
+	e := model.Entity{ID: id, Name: g.personName(nationality), Kind: model.Person,
+		Nationality: []string{nationality}, Residence: residence}
+	if g.chance(0.02) { // dual nationals
+		if second := pick(g, worldNationalities); second != nationality {
+			e.Nationality = model.SortedUnique([]string{nationality, second})
+		}
+	}
+	if err := g.emit(e); err != nil {
+		return "", err
+	}
+	g.recentPerson[g.recentPN%ringSize] = id
+	g.recentPN++
+	return id, nil
+}
+
+// subsidiary adds one company under a random group member whose depth
+// allows it, with the edges that make registries hard.
+func (g *generator) subsidiary(chinese bool) error {
+	var parent member
+	for tries := 0; ; tries++ {
+		parent = g.members[g.rng.IntN(len(g.members))]
+		if parent.depth < g.cfg.MaxDepth-1 || tries > 8 {
+			break
+		}
+	}
+	if parent.depth >= g.cfg.MaxDepth-1 {
+		parent = g.members[0]
+	}
+	country := pick(g, worldCountries)
+	if (chinese && g.chance(0.6)) || (!chinese && g.chance(0.04)) {
+		country = pick(g, chineseCountries)
+	}
+	child, err := g.company(country, country, chinese)
+	if err != nil {
+		return err
+	}
+	child.depth = parent.depth + 1
+	g.members = append(g.members, child)
+	start := g.date()
+
+	// A previous owner whose stake ended when the current parent bought in.
+	if g.chance(0.03) {
+		if prev, ok := g.recentCompany(); ok {
+			if err := g.rel(prev, child.id, model.Ownership, model.Exact(100), g.dateBetween(1990, 1994), start); err != nil {
+				return err
+			}
+		}
+	}
+
+	switch r := g.rng.Float64(); {
+	case r < 0.68: // wholly owned
+		err = g.rel(parent.id, child.id, model.Ownership, model.Exact(100), start, "")
+	case r < 0.80: // majority with an outside minority holder
+		err = g.majorityWithMinority(parent.id, child.id, start)
+	case r < 0.88: // PSC bands only
+		err = g.rel(parent.id, child.id, model.Ownership, pick(g, []model.Share{band50, band75, band75}), start, "")
+		if err == nil && g.chance(0.3) {
+			err = g.rel(parent.id, child.id, model.Voting, band75, start, "")
+		}
+	case r < 0.93: // joint venture with a company of another group
+		err = g.jointVenture(parent.id, child.id, start)
+	case r < 0.97 && len(g.members) > 2: // two parents inside the group
+		other := g.members[g.rng.IntN(len(g.members)-1)]
+		if other.id == parent.id {
+			other = g.members[0]
+		}
+		v := g.exactShare(51, 90)
+		err = g.rel(parent.id, child.id, model.Ownership, model.Exact(v), start, "")
+		if err == nil && other.id != parent.id {
+			err = g.rel(other.id, child.id, model.Ownership, model.Exact(math100(v)), start, "")
+		}
+	case chinese: // VIE: contractual control, no equity
+		err = g.rel(parent.id, child.id, model.Control, model.Share{}, start, "")
+	default: // consolidated without disclosed equity (GLEIF level 2)
+		err = g.rel(parent.id, child.id, model.Consolidation, model.Share{}, start, "")
+	}
+	if err != nil {
+		return err
+	}
+	return g.extras(parent, child, start)
+}
+
+// math100 returns 100 − v rounded to two decimals.
+func math100(v float64) float64 { return float64(int64((100-v)*100+0.5)) / 100 }
+
+func (g *generator) majorityWithMinority(parent, child, start string) error {
+	v := g.exactShare(51, 99)
+	if err := g.rel(parent, child, model.Ownership, model.Exact(v), start, ""); err != nil {
+		return err
+	}
+	rest := math100(v)
+	switch r := g.rng.Float64(); {
+	case r < 0.4:
+		p, err := g.person(pick(g, worldNationalities), "")
+		if err != nil {
+			return err
+		}
+		return g.rel(p, child, model.Ownership, model.Exact(rest), start, "")
+	case r < 0.8:
+		if co, ok := g.recentCompany(); ok {
+			return g.rel(co, child, model.Ownership, model.Exact(rest), start, "")
+		}
+		return nil
+	default:
+		return g.unknownHolder(child, start)
+	}
+}
+
+// jointVenture makes child a JV of parent and one or two outside companies:
+// 50/50, 51/49 either way, or three-way 40/30/30.
+func (g *generator) jointVenture(parent, child, start string) error {
+	partner, ok := g.recentCompany()
+	if !ok || partner == parent {
+		return g.rel(parent, child, model.Ownership, model.Exact(100), start, "")
+	}
+	shares := [][]float64{{50, 50}, {51, 49}, {49, 51}, {40, 30, 30}}[g.rng.IntN(4)]
+	if err := g.rel(parent, child, model.Ownership, model.Exact(shares[0]), start, ""); err != nil {
+		return err
+	}
+	if err := g.rel(partner, child, model.Ownership, model.Exact(shares[1]), start, ""); err != nil {
+		return err
+	}
+	if len(shares) == 3 {
+		third, ok := g.recentCompany()
+		if ok && third != partner && third != parent {
+			return g.rel(third, child, model.Ownership, model.Exact(shares[2]), start, "")
+		}
+	}
+	return nil
+}
+
+// extras adds the less common edges around a new subsidiary.
+func (g *generator) extras(parent, child member, start string) error {
+	if g.chance(0.10) { // an accounting-consolidation assertion alongside
+		if err := g.rel(parent.id, child.id, model.Consolidation, model.Share{}, start, ""); err != nil {
+			return err
+		}
+	}
+	if g.chance(0.02) {
+		if err := g.rel(parent.id, child.id, model.Board, model.Share{}, start, ""); err != nil {
+			return err
+		}
+	}
+	if g.chance(0.03) && len(g.members) > 2 { // cross-holding back up the group
+		for tries := 0; tries < 4; tries++ {
+			anc := g.members[g.rng.IntN(len(g.members)-1)]
+			if free := 100 - g.allocated[anc.id]; free >= 1 {
+				share := model.Exact(g.exactShare(1, min(free, 20)))
+				if err := g.rel(child.id, anc.id, model.Ownership, share, start, ""); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	if g.chance(0.02) {
+		if err := g.unknownHolder(child.id, start); err != nil {
+			return err
+		}
+	}
+	if g.chance(0.08) { // a director: shown to investigators, never control
+		p, err := g.person(pick(g, worldNationalities), "")
+		if err != nil {
+			return err
+		}
+		end := ""
+		if g.chance(0.2) {
+			end = g.dateBetween(2000, 2024)
+			if end <= start {
+				end = ""
+			}
+		}
+		if err := g.rel(p, child.id, model.Officer, model.Share{}, start, end); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var (
+	cnWords  = []string{"Zhongxin", "Huaxia", "Jinlong", "Hengtai", "Tianyu", "Xinhua", "Dongfang", "Changjiang", "Haiyang", "Hongxing", "Guotai", "Shenhua", "Yuanda", "Baoli", "Zhaoshang", "Ruifeng"}
+	westWord = []string{"Alder", "Birch", "Cedar", "Dorset", "Elm", "Fenwick", "Granite", "Harbor", "Ivory", "Juniper", "Kestrel", "Linden", "Meridian", "Northgate", "Oakridge", "Pinnacle", "Quarry", "Redwood", "Summit", "Thistle"}
+	sectors  = []string{"Holdings", "Technology", "Industrial", "Trading", "Investment", "Logistics", "Energy", "Capital", "Semiconductor", "Pharmaceutical", "Data Services", "Shipping"}
+	cnSurn   = []string{"Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun"}
+	cnGiven  = []string{"Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Hui", "Jun", "Ling", "Qiang", "Xiu", "Hao"}
+	westSurn = []string{"Smith", "Jones", "Müller", "Martin", "Brown", "Taylor", "Schmidt", "Dubois", "Rossi", "García", "Kowalski", "O'Brien"}
+	westGivn = []string{"James", "Anna", "Thomas", "Maria", "David", "Sophie", "Peter", "Laura", "Michael", "Emma", "Paul", "Clara"}
+)
+
+// suffixes by jurisdiction; others get "Ltd".
+var legalSuffix = map[string]string{
+	"CN": "Co., Ltd.", "HK": "Limited", "MO": "Limitada", "GB": "Ltd", "US": "Inc.", "DE": "GmbH",
+	"FR": "SAS", "NL": "B.V.", "LU": "S.à r.l.", "IE": "Limited", "JP": "K.K.", "SG": "Pte. Ltd.",
+	"CH": "AG", "KY": "Ltd", "VG": "Ltd", "BM": "Ltd", "IT": "S.r.l.", "ES": "S.L.",
+}
+
+func (g *generator) companyName(country, hq, id string) string {
+	words := westWord
+	if country == "CN" || country == "HK" || country == "MO" || hq == "CN" {
+		words = cnWords
+	}
+	suffix := legalSuffix[country]
+	if suffix == "" {
+		suffix = "Ltd"
+	}
+	return pick(g, words) + " " + pick(g, sectors) + " " + id[1:] + " " + suffix
+}
+
+func (g *generator) personName(nationality string) string {
+	if nationality == "CN" || nationality == "HK" {
+		return pick(g, cnSurn) + " " + pick(g, cnGiven)
+	}
+	return pick(g, westGivn) + " " + pick(g, westSurn)
+}
+
+// identifiers gives companies registry numbers in the schemes of DESIGN.md,
+// derived from the id so they are unique.
+func (g *generator) identifiers(country, id string) []string {
+	n := id[1:]
+	var ids []string
+	switch country {
+	case "GB":
+		ids = append(ids, "GB-COH:"+pad(n, 8))
+	case "CN":
+		ids = append(ids, "CN-USCC:91"+pad(n, 15)+"X")
+	}
+	if g.chance(0.3) {
+		ids = append(ids, "XI-LEI:"+pad(n, 18)+"00")
+	}
+	return ids
+}
+
+func pad(s string, width int) string {
+	if len(s) >= width {
+		return s
+	}
+	return strings.Repeat("0", width-len(s)) + s
+}
