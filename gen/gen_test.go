@@ -373,3 +373,20 @@ func TestRelationshipWriterShares(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
 	}
 }
+
+// One source record per holder and held: a holder never asserts the same
+// current ownership link twice.
+func TestNoDuplicateOwnershipLinks(t *testing.T) {
+	c, _ := collect(t, Config{Entities: 100000, Seed: 1, ChineseShare: 0.05})
+	seen := map[[2]string]bool{}
+	for _, r := range c.rels {
+		if r.Kind != model.Ownership || r.EndDate != "" {
+			continue
+		}
+		k := [2]string{r.HolderID, r.HeldID}
+		if seen[k] {
+			t.Fatalf("duplicate ownership link %s → %s (%s)", r.HolderID, r.HeldID, r.SourceRef)
+		}
+		seen[k] = true
+	}
+}

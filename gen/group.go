@@ -136,12 +136,17 @@ func (g *generator) topHolders(top member, chinese bool) error {
 func (g *generator) personHolders(held, start string) error {
 	n := 1 + g.rng.IntN(3)
 	left := 100.0
+	var used [3]string
 	for i := 0; i < n; i++ {
 		nat := pick(g, worldNationalities)
 		p, err := g.person(nat, residenceFor(g, nat))
 		if err != nil {
 			return err
 		}
+		if p == used[0] || p == used[1] { // a reused person already holds
+			continue
+		}
+		used[i] = p
 		var share model.Share
 		switch {
 		case n == 1 && g.chance(0.5):
@@ -292,7 +297,7 @@ func (g *generator) majorityWithMinority(parent, child, start string) error {
 		}
 		return g.rel(p, child, model.Ownership, model.Exact(rest), start, "")
 	case r < 0.8:
-		if co, ok := g.recentCompany(); ok {
+		if co, ok := g.recentCompany(); ok && co != parent {
 			return g.rel(co, child, model.Ownership, model.Exact(rest), start, "")
 		}
 		return nil
