@@ -1,0 +1,300 @@
+// Package embedded is the store.Store on a local SQLite file (modernc.org/sqlite,
+// pure Go): no server, durable and crash-safe (WAL journal, synchronous=FULL
+// commits), the default when --db is a path.
+//
+// Layout: entities and relationships keep their model JSON in a data column
+// next to the columns that are queried (id, kind, holder, held); identifiers
+// live in entity_identifiers for exact lookups, folded names in an FTS5 table
+// for search, merged ids in aliases. Results are stored per run; only the
+// results of the last keepCompleteRuns complete runs are kept (see FinishRun).
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/ubo-project/ubo/store"
+)
+
+// schemaVersion is bumped whenever the schema below changes incompatibly.
+const schemaVersion = 1
+
+// keepCompleteRuns is how many complete runs keep their results; older
+// complete runs (and failed ones) lose their results on FinishRun, their run
+// records stay.
+const keepCompleteRuns = 20
+
+// busyTimeoutMillis is how long a statement waits for another process's
+// lock before the store reports it unreachable.
+const busyTimeoutMillis = 5000
+
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS entities (
+		rid  INTEGER PRIMARY KEY,
+		id   TEXT NOT NULL UNIQUE,
+		kind TEXT NOT NULL,
+		data BLOB NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS entity_identifiers (
+		identifier TEXT NOT NULL,
+		rid        INTEGER NOT NULL,
+		PRIMARY KEY (identifier, rid)
+	) WITHOUT ROWID`,
+	`CREATE INDEX IF NOT EXISTS entity_identifiers_rid ON entity_identifiers (rid)`,
+	// rowid = entities.rid; folded = FoldName(name). Diacritics are already
+	// stripped by FoldName, so the tokenizer only splits.
+	`CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5 (folded, tokenize = 'unicode61 remove_diacritics 0')`,
+	`CREATE TABLE IF NOT EXISTS aliases (
+		alias     TEXT PRIMARY KEY,
+		canonical TEXT NOT NULL
+	) WITHOUT ROWID`,
+	`CREATE INDEX IF NOT EXISTS aliases_canonical ON aliases (canonical)`,
+	`CREATE TABLE IF NOT EXISTS relationships (
+		rid    INTEGER PRIMARY KEY,
+		id     TEXT NOT NULL UNIQUE,
+		holder TEXT NOT NULL,
+		held   TEXT NOT NULL,
+		kind   TEXT NOT NULL,
+		data   BLOB NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS relationships_holder ON relationships (holder, id)`,
+	`CREATE INDEX IF NOT EXISTS relationships_held ON relationships (held, id)`,
+	`CREATE TABLE IF NOT EXISTS runs (
+		id      TEXT PRIMARY KEY,
+		started INTEGER NOT NULL, -- unix nanoseconds, for ordering
+		status  TEXT NOT NULL,
+		data    BLOB NOT NULL
+	) WITHOUT ROWID`,
+	`CREATE INDEX IF NOT EXISTS runs_started ON runs (started, id)`,
+	`CREATE TABLE IF NOT EXISTS results (
+		run_id    TEXT NOT NULL,
+		entity_id TEXT NOT NULL,
+		verdict   TEXT NOT NULL,
+		flagged   INTEGER NOT NULL,
+		data      BLOB NOT NULL,
+		PRIMARY KEY (run_id, entity_id)
+	) WITHOUT ROWID`,
+}
+
+// dataTables are dropped by Reset (Init recreates them).
+var dataTables = []string{"entities", "entity_identifiers", "entity_names", "aliases",
+	"relationships", "runs", "results"}
+
+// Store is the embedded store. It is safe for concurrent use; writes are
+// serialised in-process and across processes by SQLite's file lock.
+type Store struct {
+	path string
+	db   *sql.DB
+	// writeMu serialises write transactions of this process so they queue
+	// here instead of spinning on SQLite's busy handler.
+	writeMu sync.Mutex
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store file at path and makes sure its
+// schema exists. Any failure to open, read or lock the file wraps
+// store.ErrUnreachable.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, fmt.Errorf("embedded store: empty path: %w", store.ErrUnreachable)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("embedded store %s: is a directory: %w", path, store.ErrUnreachable)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
+	}
+	// Readers run concurrently with one writer under WAL; a few connections
+	// are enough for streams plus lookups from their callbacks.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(4)
+	s := &Store{path: path, db: db}
+	ctx := context.Background()
+	if err := s.checkSchema(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
+	}
+	return s, nil
+}
+
+// dsn builds the driver name for path with the per-connection pragmas.
+func dsn(path string) string {
+	// SQLite URI: escape the characters that end or escape a URI path.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	pragmas := []string{
+		fmt.Sprintf("busy_timeout(%d)", busyTimeoutMillis),
+		"journal_mode(WAL)",
+		// FULL: a committed batch survives power loss, not only a crash.
+		"synchronous(FULL)",
+		"foreign_keys(OFF)",
+		"cache_size(-65536)", // 64 MiB page cache per connection
+		"temp_store(MEMORY)",
+	}
+	q := make([]string, 0, len(pragmas))
+	for _, p := range pragmas {
+		q = append(q, "_pragma="+p)
+	}
+	return "file:" + escaped + "?" + strings.Join(q, "&")
+}
+
+// checkSchema initialises a new file and refuses one written by a newer ubo.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var n int
+	err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'`).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return s.Init(ctx)
+	}
+	var v int
+	switch err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); {
+	case err != nil:
+		return fmt.Errorf("read schema version: %w", err)
+	case v > schemaVersion:
+		return fmt.Errorf("schema version %d is newer than this ubo supports (%d)", v, schemaVersion)
+	}
+	return s.Init(ctx)
+}
+
+// Backend implements store.Store.
+func (s *Store) Backend() string { return "embedded" }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// Init implements store.Store: creates every table and index that is
+// missing and records the schema version.
+func (s *Store) Init(ctx context.Context) error {
+	return s.write(ctx, "init", func(tx *sql.Tx) error {
+		for _, stmt := range schema {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("%s: %w", firstLine(stmt), err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, schemaVersion)
+		return err
+	})
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Close implements store.Store.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("embedded store %s: close: %w", s.path, err)
+	}
+	return nil
+}
+
+// write runs fn in one write transaction and commits it.
+func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.wrap(what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(what, err)
+	}
+	return nil
+}
+
+// wrap names the store and the operation; context errors stay matchable.
+func (s *Store) wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("embedded store %s: %s: %w", s.path, what, err)
+}
+
+// Status implements store.Store.
+func (s *Store) Status(ctx context.Context) (store.Status, error) {
+	st := store.Status{Backend: s.Backend(), Location: s.path,
+		Entities: map[string]int{}, Relationships: map[string]int{}}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT sqlite_version()`).Scan(&st.ServerVersion); err != nil {
+		return st, s.wrap("status", err)
+	}
+	for table, m := range map[string]map[string]int{"entities": st.Entities, "relationships": st.Relationships} {
+		if err := s.countBy(ctx, `SELECT kind, count(*) FROM `+table+` GROUP BY kind`, m); err != nil {
+			return st, s.wrap("status", err)
+		}
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM runs`).Scan(&st.Runs); err != nil {
+		return st, s.wrap("status", err)
+	}
+	return st, nil
+}
+
+func (s *Store) countBy(ctx context.Context, query string, into map[string]int) error {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		into[k] = n
+	}
+	return rows.Err()
+}
+
+// Reset implements store.Store: drops every data table and recreates the
+// schema, which is fast whatever the size of the file.
+func (s *Store) Reset(ctx context.Context) error {
+	err := s.write(ctx, "reset", func(tx *sql.Tx) error {
+		for _, t := range dataTables {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+t); err != nil {
+				return fmt.Errorf("drop %s: %w", t, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.Init(ctx); err != nil {
+		return err
+	}
+	// Give the freed pages back to the file system lazily; not needed for
+	// correctness, so errors are ignored.
+	_, _ = s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return nil
+}

@@ -1,0 +1,373 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// entityWriter holds the prepared statements of one write transaction.
+type entityWriter struct {
+	tx         *sql.Tx
+	hasAliases bool
+	selAlias   *sql.Stmt
+	selEntity  *sql.Stmt
+	insEntity  *sql.Stmt
+	updEntity  *sql.Stmt
+	insIdent   *sql.Stmt
+	delName    *sql.Stmt
+	insName    *sql.Stmt
+}
+
+func prepare(ctx context.Context, tx *sql.Tx) (*entityWriter, error) {
+	w := &entityWriter{tx: tx}
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM aliases)`).Scan(&w.hasAliases); err != nil {
+		return nil, err
+	}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&w.selAlias, `SELECT canonical FROM aliases WHERE alias = ?`},
+		{&w.selEntity, `SELECT rid, data FROM entities WHERE id = ?`},
+		{&w.insEntity, `INSERT INTO entities (id, kind, data) VALUES (?, ?, ?)`},
+		{&w.updEntity, `UPDATE entities SET kind = ?, data = ? WHERE rid = ?`},
+		{&w.insIdent, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES (?, ?)`},
+		{&w.delName, `DELETE FROM entity_names WHERE rowid = ?`},
+		{&w.insName, `INSERT INTO entity_names (rowid, folded) VALUES (?, ?)`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", p.sql, err)
+		}
+		*p.stmt = st
+	}
+	return w, nil
+}
+
+// canonical resolves an alias to the id it was merged into.
+func (w *entityWriter) canonical(ctx context.Context, id string) (string, error) {
+	if !w.hasAliases {
+		return id, nil
+	}
+	var c string
+	switch err := w.selAlias.QueryRowContext(ctx, id).Scan(&c); {
+	case errors.Is(err, sql.ErrNoRows):
+		return id, nil
+	case err != nil:
+		return "", err
+	}
+	return c, nil
+}
+
+// load reads an entity by (canonical) id; found is false when it is absent.
+func (w *entityWriter) load(ctx context.Context, id string) (rid int64, e model.Entity, found bool, err error) {
+	var data []byte
+	switch err := w.selEntity.QueryRowContext(ctx, id).Scan(&rid, &data); {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, e, false, nil
+	case err != nil:
+		return 0, e, false, err
+	}
+	if err := json.Unmarshal(data, &e); err != nil {
+		return 0, e, false, fmt.Errorf("entity %q: stored data: %w", id, err)
+	}
+	return rid, e, true, nil
+}
+
+// insert writes a new entity with its identifiers and name.
+func (w *entityWriter) insert(ctx context.Context, e *model.Entity) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	res, err := w.insEntity.ExecContext(ctx, e.ID, string(e.Kind), data)
+	if err != nil {
+		return err
+	}
+	rid, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if err := w.addIdentifiers(ctx, rid, e.Identifiers); err != nil {
+		return err
+	}
+	if folded := FoldName(e.Name); folded != "" {
+		if _, err := w.insName.ExecContext(ctx, rid, folded); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update rewrites an existing entity whose old state was old.
+func (w *entityWriter) update(ctx context.Context, rid int64, old, e *model.Entity) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if _, err := w.updEntity.ExecContext(ctx, string(e.Kind), data, rid); err != nil {
+		return err
+	}
+	var added []string
+	for _, id := range e.Identifiers {
+		if _, found := slices.BinarySearch(old.Identifiers, id); !found {
+			added = append(added, id)
+		}
+	}
+	if err := w.addIdentifiers(ctx, rid, added); err != nil {
+		return err
+	}
+	if oldFolded, folded := FoldName(old.Name), FoldName(e.Name); oldFolded != folded {
+		if oldFolded != "" {
+			if _, err := w.delName.ExecContext(ctx, rid); err != nil {
+				return err
+			}
+		}
+		if folded != "" {
+			if _, err := w.insName.ExecContext(ctx, rid, folded); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *entityWriter) addIdentifiers(ctx context.Context, rid int64, identifiers []string) error {
+	for _, id := range identifiers {
+		if _, err := w.insIdent.ExecContext(ctx, id, rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// provenanceOf is the provenance entry an upsert of e adds.
+func provenanceOf(e *model.Entity) string {
+	if e.Source == "" && e.SourceRef == "" {
+		return ""
+	}
+	return e.Source + ":" + e.SourceRef
+}
+
+// union returns the sorted distinct values of a and b (and extra).
+func union(a, b []string, extra ...string) []string {
+	if len(b) == 0 && len(extra) == 0 {
+		return model.SortedUnique(a)
+	}
+	all := make([]string, 0, len(a)+len(b)+len(extra))
+	all = append(append(append(all, a...), b...), extra...)
+	return model.SortedUnique(all)
+}
+
+// applyUpsert folds an incoming record into the stored entity: non-empty
+// scalars overwrite, lists union, provenance gains Source:SourceRef.
+func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
+	out := old
+	overwrite := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	overwrite(&out.Name, in.Name)
+	if in.Kind != "" {
+		out.Kind = in.Kind
+	}
+	overwrite(&out.Jurisdiction, in.Jurisdiction)
+	overwrite(&out.HQCountry, in.HQCountry)
+	overwrite(&out.Residence, in.Residence)
+	overwrite(&out.Source, in.Source)
+	overwrite(&out.SourceRef, in.SourceRef)
+	out.StateOwned = old.StateOwned || in.StateOwned
+	out.Nationality = union(old.Nationality, in.Nationality)
+	out.Lists = union(old.Lists, in.Lists)
+	out.Identifiers = union(old.Identifiers, in.Identifiers)
+	if p := provenanceOf(in); p != "" {
+		out.Provenance = union(old.Provenance, in.Provenance, p)
+	} else {
+		out.Provenance = union(old.Provenance, in.Provenance)
+	}
+	return out
+}
+
+// newEntity is the stored form of an entity written for the first time.
+func newEntity(in *model.Entity, id string) model.Entity {
+	out := applyUpsert(model.Entity{}, in)
+	out.ID = id
+	if out.Kind == "" {
+		out.Kind = model.Unknown
+	}
+	return out
+}
+
+// UpsertEntities implements store.Store in one transaction per batch.
+func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
+	if len(batch) == 0 {
+		return ctx.Err()
+	}
+	return s.write(ctx, "upsert entities", func(tx *sql.Tx) error {
+		w, err := prepare(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i := range batch {
+			in := &batch[i]
+			if in.ID == "" {
+				return fmt.Errorf("entity %d of the batch has no id", i)
+			}
+			id, err := w.canonical(ctx, in.ID)
+			if err != nil {
+				return fmt.Errorf("entity %q: %w", in.ID, err)
+			}
+			rid, old, found, err := w.load(ctx, id)
+			if err != nil {
+				return err
+			}
+			if !found {
+				e := newEntity(in, id)
+				if err := w.insert(ctx, &e); err != nil {
+					return fmt.Errorf("entity %q: %w", in.ID, err)
+				}
+				continue
+			}
+			e := applyUpsert(old, in)
+			if entitiesEqual(&old, &e) {
+				continue // re-ingest: nothing to write
+			}
+			if err := w.update(ctx, rid, &old, &e); err != nil {
+				return fmt.Errorf("entity %q: %w", in.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func entitiesEqual(a, b *model.Entity) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Jurisdiction == b.Jurisdiction &&
+		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
+		a.Source == b.Source && a.SourceRef == b.SourceRef &&
+		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
+		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
+}
+
+// EachEntity implements store.Store: one cursor over the id index.
+func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
+	return s.stream(ctx, "stream entities", `SELECT data FROM entities ORDER BY id`, nil, func(data []byte) error {
+		var e model.Entity
+		if err := json.Unmarshal(data, &e); err != nil {
+			return fmt.Errorf("stored entity: %w", err)
+		}
+		return fn(&e)
+	})
+}
+
+// stream runs query and calls fn with each row's single BLOB column.
+func (s *Store) stream(ctx context.Context, what, query string, args []any, fn func([]byte) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer rows.Close()
+	var data []byte
+	for rows.Next() {
+		if err := rows.Scan(&data); err != nil {
+			return s.wrap(what, err)
+		}
+		if err := fn(data); err != nil {
+			return err
+		}
+	}
+	return s.wrap(what, rows.Err())
+}
+
+// resolve returns the canonical id of id (itself when it is no alias).
+func (s *Store) resolve(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id string) (string, error) {
+	var c string
+	switch err := q.QueryRowContext(ctx, `SELECT canonical FROM aliases WHERE alias = ?`, id).Scan(&c); {
+	case errors.Is(err, sql.ErrNoRows):
+		return id, nil
+	case err != nil:
+		return "", err
+	}
+	return c, nil
+}
+
+// Entity implements store.Store.
+func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Entity{}, err
+	}
+	canon, err := s.resolve(ctx, s.db, id)
+	if err != nil {
+		return model.Entity{}, s.wrap("entity "+id, err)
+	}
+	var data []byte
+	switch err := s.db.QueryRowContext(ctx, `SELECT data FROM entities WHERE id = ?`, canon).Scan(&data); {
+	case errors.Is(err, sql.ErrNoRows):
+		return model.Entity{}, fmt.Errorf("entity %q: %w", id, store.ErrNotFound)
+	case err != nil:
+		return model.Entity{}, s.wrap("entity "+id, err)
+	}
+	var e model.Entity
+	if err := json.Unmarshal(data, &e); err != nil {
+		return e, s.wrap("entity "+id, err)
+	}
+	return e, nil
+}
+
+// entitiesQuery collects the entities a query returns (one data column).
+func (s *Store) entitiesQuery(ctx context.Context, what, query string, args ...any) ([]model.Entity, error) {
+	var out []model.Entity
+	err := s.stream(ctx, what, query, args, func(data []byte) error {
+		var e model.Entity
+		if err := json.Unmarshal(data, &e); err != nil {
+			return s.wrap(what, err)
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// EntitiesByIdentifier implements store.Store (exact, case-sensitive match).
+func (s *Store) EntitiesByIdentifier(ctx context.Context, identifier string) ([]model.Entity, error) {
+	return s.entitiesQuery(ctx, "entities by identifier", `
+		SELECT e.data FROM entity_identifiers i JOIN entities e ON e.rid = i.rid
+		WHERE i.identifier = ? ORDER BY e.id`, identifier)
+}
+
+// SearchNames implements store.Store. Every word of the folded query must
+// start a word of the folded name (so word order does not matter and a
+// partly typed last word still matches); the exact folded name ranks first,
+// then FTS5's bm25 relevance.
+func (s *Store) SearchNames(ctx context.Context, text string, limit int) ([]model.Entity, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	folded := FoldName(text)
+	if folded == "" || limit <= 0 {
+		return nil, nil
+	}
+	words := strings.Fields(folded)
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + w + `"*` // FoldName leaves only letters and digits
+	}
+	return s.entitiesQuery(ctx, "search names", `
+		SELECT e.data FROM entity_names n JOIN entities e ON e.rid = n.rowid
+		WHERE entity_names MATCH ?
+		ORDER BY n.folded = ? DESC, bm25(entity_names), length(n.folded), e.id
+		LIMIT ?`, strings.Join(terms, " "), folded, limit)
+}

@@ -1,0 +1,362 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// UpsertRelationships implements store.Store in one transaction per batch:
+// keyed by id (a rewrite replaces the stored assertion), ends resolved
+// through aliases, a missing end fails the whole batch.
+func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relationship) error {
+	if len(batch) == 0 {
+		return ctx.Err()
+	}
+	return s.write(ctx, "upsert relationships", func(tx *sql.Tx) error {
+		w, err := prepare(ctx, tx)
+		if err != nil {
+			return err
+		}
+		upsert, err := tx.PrepareContext(ctx, `
+			INSERT INTO relationships (id, holder, held, kind, data) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, held = excluded.held,
+				kind = excluded.kind, data = excluded.data
+			WHERE relationships.data IS NOT excluded.data`)
+		if err != nil {
+			return err
+		}
+		exists, err := tx.PrepareContext(ctx, `SELECT 1 FROM entities WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		known := map[string]bool{} // entity ids checked in this batch
+		end := func(r *model.Relationship, role, id string) (string, error) {
+			if id == "" {
+				return "", fmt.Errorf("relationship %q: no %s id", r.ID, role)
+			}
+			canon, err := w.canonical(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			if !known[canon] {
+				var one int
+				switch err := exists.QueryRowContext(ctx, canon).Scan(&one); {
+				case errors.Is(err, sql.ErrNoRows):
+					return "", fmt.Errorf("relationship %q: %s %q: %w (write entities first)", r.ID, role, id, store.ErrNotFound)
+				case err != nil:
+					return "", err
+				}
+				known[canon] = true
+			}
+			return canon, nil
+		}
+		for i := range batch {
+			r := batch[i]
+			if r.ID == "" {
+				return fmt.Errorf("relationship %d of the batch (%s → %s) has no id", i, r.HolderID, r.HeldID)
+			}
+			if r.HolderID, err = end(&r, "holder", r.HolderID); err != nil {
+				return err
+			}
+			if r.HeldID, err = end(&r, "held", r.HeldID); err != nil {
+				return err
+			}
+			data, err := json.Marshal(&r)
+			if err != nil {
+				return err
+			}
+			if _, err := upsert.ExecContext(ctx, r.ID, r.HolderID, r.HeldID, string(r.Kind), data); err != nil {
+				return fmt.Errorf("relationship %q: %w", r.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// EachRelationship implements store.Store.
+func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
+	return s.stream(ctx, "stream relationships", `SELECT data FROM relationships ORDER BY id`, nil, func(data []byte) error {
+		var r model.Relationship
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("stored relationship: %w", err)
+		}
+		return fn(&r)
+	})
+}
+
+// Neighbourhood implements store.Store: a breadth-first walk per direction
+// with one indexed query per expanded entity.
+func (s *Store) Neighbourhood(ctx context.Context, id string, dir store.Direction, depth, perNode int) (store.Subgraph, error) {
+	var g store.Subgraph
+	start, err := s.Entity(ctx, id)
+	if err != nil {
+		return g, err
+	}
+	nodes := map[string]bool{start.ID: true}
+	rels := map[string]model.Relationship{}
+	truncated := map[string]int{}
+	for _, d := range []store.Direction{store.Up, store.Down} {
+		if dir&d == 0 {
+			continue
+		}
+		if err := s.walk(ctx, start.ID, d, depth, perNode, nodes, rels, truncated); err != nil {
+			return g, s.wrap("neighbourhood of "+id, err)
+		}
+	}
+	ids := make([]string, 0, len(nodes))
+	for n := range nodes {
+		ids = append(ids, n)
+	}
+	sort.Strings(ids)
+	for _, n := range ids {
+		if n == start.ID {
+			g.Entities = append(g.Entities, start)
+			continue
+		}
+		e, err := s.Entity(ctx, n)
+		if err != nil {
+			return g, err
+		}
+		g.Entities = append(g.Entities, e)
+	}
+	for _, r := range rels {
+		g.Relationships = append(g.Relationships, r)
+	}
+	sort.Slice(g.Relationships, func(i, j int) bool { return g.Relationships[i].ID < g.Relationships[j].ID })
+	if len(truncated) > 0 {
+		g.Truncated = truncated
+	}
+	return g, nil
+}
+
+// walk adds to nodes, rels and truncated everything within depth hops of
+// start in one direction. Every entity is expanded once, so cycles end.
+func (s *Store) walk(ctx context.Context, start string, dir store.Direction, depth, perNode int,
+	nodes map[string]bool, rels map[string]model.Relationship, truncated map[string]int) error {
+	self := "held" // Up: the links whose held end is the entity
+	if dir == store.Down {
+		self = "holder"
+	}
+	limit := -1
+	if perNode > 0 {
+		limit = perNode
+	}
+	query := `SELECT data FROM relationships WHERE ` + self + ` = ? ORDER BY id LIMIT ?`
+	countQuery := `SELECT count(*) FROM relationships WHERE ` + self + ` = ?`
+	seen := map[string]bool{start: true}
+	frontier := []string{start}
+	for hop := 0; hop < depth && len(frontier) > 0; hop++ {
+		var next []string
+		for _, n := range frontier {
+			kept := 0
+			err := s.stream(ctx, "links", query, []any{n, limit}, func(data []byte) error {
+				var r model.Relationship
+				if err := json.Unmarshal(data, &r); err != nil {
+					return err
+				}
+				kept++
+				rels[r.ID] = r
+				o := r.HolderID
+				if dir == store.Down {
+					o = r.HeldID
+				}
+				nodes[o] = true
+				if !seen[o] {
+					seen[o] = true
+					next = append(next, o)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if limit > 0 && kept == limit {
+				var total int
+				if err := s.db.QueryRowContext(ctx, countQuery, n).Scan(&total); err != nil {
+					return err
+				}
+				if total > kept {
+					truncated[n] += total - kept
+				}
+			}
+		}
+		frontier = next
+	}
+	return nil
+}
+
+// CanonicalIDs implements store.Store.
+func (s *Store) CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		canon, err := s.resolve(ctx, s.db, id)
+		if err != nil {
+			return nil, s.wrap("canonical ids", err)
+		}
+		var one int
+		switch err := s.db.QueryRowContext(ctx, `SELECT 1 FROM entities WHERE id = ?`, canon).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return nil, s.wrap("canonical ids", err)
+		}
+		out[id] = canon
+	}
+	return out, nil
+}
+
+// MergeEntities implements store.Store; the whole list is one transaction.
+func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
+	if len(merges) == 0 {
+		return ctx.Err()
+	}
+	return s.write(ctx, "merge entities", func(tx *sql.Tx) error {
+		w, err := prepare(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, m := range merges {
+			if err := s.merge(ctx, tx, w, m); err != nil {
+				return fmt.Errorf("merge %q into %q: %w", m.From, m.Into, err)
+			}
+			w.hasAliases = true
+		}
+		return nil
+	})
+}
+
+func (s *Store) merge(ctx context.Context, tx *sql.Tx, w *entityWriter, m store.Merge) error {
+	from, err := w.canonical(ctx, m.From)
+	if err != nil {
+		return err
+	}
+	into, err := w.canonical(ctx, m.Into)
+	if err != nil {
+		return err
+	}
+	fromRID, fromE, found, err := w.load(ctx, from)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("%q: %w", m.From, store.ErrNotFound)
+	}
+	intoRID, intoE, found, err := w.load(ctx, into)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("%q: %w", m.Into, store.ErrNotFound)
+	}
+	if from == into {
+		return nil
+	}
+
+	merged := mergeEntity(intoE, fromE)
+	if err := w.update(ctx, intoRID, &intoE, &merged); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM entity_identifiers WHERE rid = ?`,
+		`DELETE FROM entity_names WHERE rowid = ?`,
+		`DELETE FROM entities WHERE rid = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, fromRID); err != nil {
+			return err
+		}
+	}
+	if err := repoint(ctx, tx, from, into); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE aliases SET canonical = ? WHERE canonical = ?`, into, from); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO aliases (alias, canonical) VALUES (?, ?)`, from, into)
+	return err
+}
+
+// mergeEntity folds from into into: into's non-empty scalars win (an
+// unknown kind counts as empty), lists union.
+func mergeEntity(into, from model.Entity) model.Entity {
+	out := into
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&out.Name, from.Name)
+	if out.Kind == "" || out.Kind == model.Unknown {
+		if from.Kind != "" {
+			out.Kind = from.Kind
+		}
+	}
+	fill(&out.Jurisdiction, from.Jurisdiction)
+	fill(&out.HQCountry, from.HQCountry)
+	fill(&out.Residence, from.Residence)
+	fill(&out.Source, from.Source)
+	fill(&out.SourceRef, from.SourceRef)
+	out.StateOwned = into.StateOwned || from.StateOwned
+	out.Nationality = union(into.Nationality, from.Nationality)
+	out.Lists = union(into.Lists, from.Lists)
+	out.Identifiers = union(into.Identifiers, from.Identifiers)
+	out.Provenance = union(into.Provenance, from.Provenance)
+	return out
+}
+
+// repoint moves every relationship end at from to into, keeping ids.
+func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
+	rows, err := tx.QueryContext(ctx,
+		`SELECT rid, data FROM relationships WHERE holder = ? UNION SELECT rid, data FROM relationships WHERE held = ?`,
+		from, from)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		rid  int64
+		data []byte
+	}
+	var moved []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.rid, &r.data); err != nil {
+			rows.Close()
+			return err
+		}
+		moved = append(moved, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range moved {
+		var r model.Relationship
+		if err := json.Unmarshal(m.data, &r); err != nil {
+			return fmt.Errorf("stored relationship: %w", err)
+		}
+		if r.HolderID == from {
+			r.HolderID = into
+		}
+		if r.HeldID == from {
+			r.HeldID = into
+		}
+		data, err := json.Marshal(&r)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE relationships SET holder = ?, held = ?, data = ? WHERE rid = ?`,
+			r.HolderID, r.HeldID, data, m.rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
