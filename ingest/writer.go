@@ -286,3 +286,18 @@ func (w *Writer) progress(final bool) {
 	fmt.Fprintf(w.opts.Progress, "\r\033[Kingest %s: read %d records (%.0f/s), written %d entities, %d relationships, rejected %d",
 		w.opts.Source, w.stats.Read, rate, w.stats.Entities, w.stats.Relationships, w.stats.Rejected)
 }
+
+// CanonicalIDs flushes queued entities and asks the store which of ids it
+// knows, so parsers can check references to entities ingested before (the
+// Writer then satisfies csv.IDLookup and similar small interfaces).
+func (w *Writer) CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return nil, w.err
+	}
+	if err := w.flushEntities(ctx); err != nil {
+		return nil, err
+	}
+	return w.st.CanonicalIDs(ctx, ids)
+}
