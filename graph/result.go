@@ -1,0 +1,528 @@
+package graph
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// Evidence search bounds: paths are found best-first, never enumerated.
+const (
+	maxPaths       = 5
+	maxDepth       = 12
+	maxPops        = 4000
+	maxPushes      = 50000
+	maxPopsPerNode = maxPaths
+)
+
+// Each calls fn with the result of every entity in id order. Evidence is
+// computed on the fly for non-clear (or indeterminate) entities only, so
+// memory stays flat. It stops at the first error fn returns.
+func (s *Scoring) Each(fn func(r *model.Result) error) error {
+	for t := range uint32(s.g.NumEntities()) {
+		r := s.result(t)
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Result returns the result for entity id.
+func (s *Scoring) Result(id string) (model.Result, bool) {
+	i, ok := s.g.Lookup(id)
+	if !ok {
+		return model.Result{}, false
+	}
+	return s.result(uint32(i)), true
+}
+
+func (s *Scoring) result(t uint32) model.Result {
+	g := s.g
+	c, p := s.final[t], s.possibleFinal[t]
+	mc, mp := &s.m[certain], &s.m[possible]
+	r := model.Result{
+		EntityID:          g.ids.get(t),
+		Verdict:           model.Verdicts[c],
+		Indeterminate:     p < c,
+		ChineseShare:      model.Interval{Min: round(mc.u[t]), Max: round(mp.u[t])},
+		ChineseVotes:      model.Interval{Min: round(mc.v[t]), Max: round(mp.v[t])},
+		AggregateCertain:  mc.inC[t] && !s.excluded[t],
+		AggregatePossible: mp.inC[t] && !s.excluded[t],
+		Controllers:       []string{},
+		JointControllers:  []string{},
+		Evidence:          []model.Evidence{},
+		Flagged:           s.p.IsFlagged(model.Verdicts[c]),
+	}
+	if p < c {
+		r.PossibleVerdict = model.Verdicts[p]
+	}
+	if s.excluded[t] {
+		r.Explanation = fmt.Sprintf("Not covered: incorporated in %s, which policy %q excludes.",
+			g.countries[g.attrs[t].jur], s.p.Name)
+		return r
+	}
+	if mc.ctrlRoot[t] {
+		for _, x := range s.closure(t, certain) {
+			if mc.root[x] {
+				r.Controllers = append(r.Controllers, g.ids.get(x))
+			}
+		}
+	}
+	jointAt, partners := s.nearestJoint(t, certain)
+	for _, j := range partners {
+		r.JointControllers = append(r.JointControllers, g.ids.get(j))
+	}
+	switch {
+	case c != vClear:
+		r.Evidence = s.evidence(t, c, certain)
+		r.Explanation = s.explain(t, c, certain, r.Evidence, jointAt, partners)
+		if p < c {
+			r.Explanation += fmt.Sprintf(" Possibly %s if unknown holders are Chinese or shares are at their maximum.",
+				model.Verdicts[p])
+		}
+	case p < c:
+		r.Evidence = s.evidence(t, p, possible)
+		pj, pp := s.nearestJoint(t, possible)
+		r.Explanation = "Clear on the known facts. Possibly " + model.Verdicts[p] + ": " +
+			s.explain(t, p, possible, r.Evidence, pj, pp)
+	default:
+		r.Explanation = "No ownership or control link reaches a Chinese root."
+	}
+	return r
+}
+
+// round keeps reported percentages free of floating-point dust.
+func round(v float64) float64 {
+	const scale = 1e9
+	return float64(int64(v*scale+0.5)) / scale
+}
+
+// closure returns the sorted entities in t's upward control closure
+// (excluding t), visiting at most maxClosure entities.
+func (s *Scoring) closure(t uint32, md int) []uint32 {
+	ms := &s.m[md]
+	seen := map[uint32]bool{t: true}
+	queue := []uint32{t}
+	var out []uint32
+	for qi := 0; qi < len(queue) && len(seen) < maxClosure; qi++ {
+		for _, c := range ms.controllers(queue[qi]) {
+			if !seen[c] {
+				seen[c] = true
+				queue = append(queue, c)
+				out = append(out, c)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nearestJoint finds the nearest jointly controlled entity on t's upward
+// control chain (t itself first, then breadth-first) and its joint
+// controllers, sorted.
+func (s *Scoring) nearestJoint(t uint32, md int) (uint32, []uint32) {
+	ms := &s.m[md]
+	if len(ms.joint) == 0 {
+		return 0, nil
+	}
+	seen := map[uint32]bool{t: true}
+	queue := []uint32{t}
+	for qi := 0; qi < len(queue) && len(seen) < maxClosure; qi++ {
+		x := queue[qi]
+		if p := ms.partners(x); len(p) > 0 {
+			return x, p
+		}
+		for _, c := range ms.controllers(x) {
+			if !seen[c] {
+				seen[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	return 0, nil
+}
+
+// partners returns x's joint controllers (sorted), if x is jointly controlled.
+func (ms *modeState) partners(x uint32) []uint32 {
+	i, _ := slices.BinarySearch(ms.joint, uint64(x)<<32)
+	var out []uint32
+	for ; i < len(ms.joint) && uint32(ms.joint[i]>>32) == x; i++ {
+		out = append(out, uint32(ms.joint[i]))
+	}
+	return out
+}
+
+// evState is one node of the best-first evidence search, walking from the
+// scored entity up towards roots.
+type evState struct {
+	node   uint32
+	link   uint32 // link from node down to the parent state's node
+	parent int32
+	depth  uint8
+	w      float64
+}
+
+type evHeap struct {
+	states []evState
+	idx    []int32
+}
+
+func (h *evHeap) Len() int { return len(h.idx) }
+func (h *evHeap) Less(i, j int) bool {
+	a, b := &h.states[h.idx[i]], &h.states[h.idx[j]]
+	if a.w != b.w {
+		return a.w > b.w
+	}
+	if a.depth != b.depth {
+		return a.depth < b.depth
+	}
+	return h.idx[i] < h.idx[j]
+}
+func (h *evHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *evHeap) Push(x any)    { h.idx = append(h.idx, x.(int32)) }
+func (h *evHeap) Pop() any {
+	x := h.idx[len(h.idx)-1]
+	h.idx = h.idx[:len(h.idx)-1]
+	return x
+}
+
+// weight is a link's strength along a path: its share the md way, or 1
+// for links that are not shares (board, consolidation, influence …).
+func (s *Scoring) weight(l uint32, md int) float64 {
+	if k := s.lKind[l]; k != ownCode && k != voteCode {
+		return 1
+	}
+	v, _ := s.val(l, md)
+	return v / 100
+}
+
+// relevantFor returns the edge filter of the evidence search for verdict v.
+func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
+	ms := &s.m[md]
+	share := func(l uint32) bool {
+		val, st := s.val(l, md)
+		return positive(val, st, md)
+	}
+	isVote := func(k uint8) bool { return k == ownCode || k == voteCode }
+	switch v {
+	case vControlled:
+		// Holders on the root side; evidence() accepts only roots in t's
+		// upward control closure as path ends.
+		return func(l uint32) bool {
+			k := s.lKind[l]
+			return ms.inK(s.lHolder[l]) && (s.ctrlKind[k] || isVote(k) && share(l))
+		}
+	case vOwned50:
+		return func(l uint32) bool {
+			return s.lKind[l] == ownCode && ms.inC[s.lHolder[l]] && share(l)
+		}
+	case vJoint:
+		return func(l uint32) bool {
+			k, h := s.lKind[l], s.lHolder[l]
+			return (ms.inK(h) || ms.jc[h]) && (s.ctrlKind[k] || isVote(k) && share(l))
+		}
+	default:
+		return func(l uint32) bool {
+			k, h := s.lKind[l], s.lHolder[l]
+			switch {
+			case k == ownCode && (ms.root[h] || positive(ms.u[h], ms.uStrict[h], md)) && share(l):
+				return true
+			case ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l)):
+				return true
+			default:
+				return s.inflKind[k] && ms.inK(h) && s.lHeld[l] == t && s.p.ControlTest
+			}
+		}
+	}
+}
+
+// evidence finds up to five strongest paths root → … → t supporting
+// verdict v (computed the md way) by a bounded best-first search.
+func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
+	ms := &s.m[md]
+	out := []model.Evidence{}
+	if v == vChinese {
+		return append(out, model.Evidence{Path: []string{s.g.ids.get(t)}, Share: 100,
+			Explanation: s.rootSentence(t, md)})
+	}
+	rel := s.relevantFor(t, v, md)
+	var ends map[uint32]bool // nil: any root ends a path
+	if v == vControlled {
+		ends = map[uint32]bool{}
+		for _, x := range s.closure(t, md) {
+			ends[x] = true
+		}
+	}
+	h := &evHeap{states: []evState{{node: t, parent: -1, w: 1}}, idx: []int32{0}}
+	pops := map[uint32]uint8{}
+	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < maxPops; n++ {
+		si := heap.Pop(h).(int32)
+		st := h.states[si]
+		if st.parent >= 0 && ms.root[st.node] {
+			if ends == nil || ends[st.node] {
+				out = append(out, s.pathEvidence(h.states, si, v, md))
+			}
+			continue // paths stop at the first root
+		}
+		if pops[st.node] >= maxPopsPerNode || st.depth >= maxDepth {
+			continue
+		}
+		pops[st.node]++
+		for l := s.lOff[st.node]; l < s.lOff[st.node+1] && len(h.states) < maxPushes; l++ {
+			if !rel(l) || onPath(h.states, si, s.lHolder[l]) {
+				continue
+			}
+			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+				depth: st.depth + 1, w: st.w * s.weight(l, md)})
+			heap.Push(h, int32(len(h.states)-1))
+		}
+	}
+	return out
+}
+
+func onPath(states []evState, si int32, x uint32) bool {
+	for ; si >= 0; si = states[si].parent {
+		if states[si].node == x {
+			return true
+		}
+	}
+	return false
+}
+
+// pathEvidence turns the search state chain ending at a root into evidence.
+func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) model.Evidence {
+	g := s.g
+	ev := model.Evidence{Share: round(states[si].w * 100)}
+	var hops []string
+	ownershipOnly := true
+	for i := si; states[i].parent >= 0; i = states[i].parent {
+		st := states[i]
+		l := st.link
+		held := states[st.parent].node
+		ev.Path = append(ev.Path, g.ids.get(st.node))
+		e := s.lEdge[l]
+		ev.Hops = append(ev.Hops, model.Hop{HolderID: g.ids.get(st.node), HeldID: g.ids.get(held),
+			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
+			Source: g.sources[g.eSource[e]], SourceRef: g.eRef.get(e)})
+		hops = append(hops, g.label(held)+" "+s.hopShare(l))
+		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
+	}
+	ev.Path = append(ev.Path, g.ids.get(states[0].node))
+	sentence := verdictVerb(v, md) + " " + s.rootLabel(states[si].node, md) + " via " + strings.Join(hops, " → ")
+	if ownershipOnly && v != vControlled {
+		sentence += " (" + model.FormatPercent(ev.Share) + "% along this path)"
+	}
+	ev.Explanation = sentence
+	return ev
+}
+
+// linkShare is the combined interval of link l as an investigator reads it.
+func (s *Scoring) linkShare(l uint32) model.Share {
+	k := s.lKind[l]
+	if k != ownCode && k != voteCode && s.lFlags[l]&linkUnknown != 0 {
+		return model.Share{}
+	}
+	return model.Range(s.lLo[l], s.lHi[l], s.lFlags[l]&linkLoStrict != 0, s.lFlags[l]&linkHiStrict != 0)
+}
+
+func (s *Scoring) hopShare(l uint32) string {
+	switch k := s.lKind[l]; k {
+	case ownCode:
+		return s.linkShare(l).String()
+	case voteCode:
+		return s.linkShare(l).String() + " of votes"
+	default:
+		return "(" + string(model.RelKinds[k]) + ")"
+	}
+}
+
+func verdictVerb(v uint8, md int) string {
+	var verb string
+	switch v {
+	case vControlled:
+		verb = "Controlled by"
+	case vOwned50:
+		verb = "Owned by"
+	case vJoint:
+		verb = "Jointly controlled through"
+	default:
+		verb = "Held by"
+	}
+	if md == possible {
+		verb = "possibly " + strings.ToLower(verb[:1]) + verb[1:]
+	}
+	return verb
+}
+
+// rootLabel names a root with why it is one: "SASAC (CN)".
+func (s *Scoring) rootLabel(r uint32, md int) string {
+	code, _ := s.rootReason(r)
+	if code == "" && md == possible && s.g.attrs[r].kind == kindUnknown {
+		code = "unknown holder"
+	}
+	if code == "" {
+		return s.g.label(r)
+	}
+	return s.g.label(r) + " (" + code + ")"
+}
+
+// rootReason returns the country code or list tag that makes r a root and
+// the rule in words.
+func (s *Scoring) rootReason(r uint32) (code, why string) {
+	g, a := s.g, s.g.attrs[r]
+	concern := s.p.ConcernCountries()
+	switch s.rootWhy[r] {
+	case whyIncorporation:
+		return g.countries[a.jur], "incorporated in " + g.countries[a.jur]
+	case whyHeadquarters:
+		return g.countries[a.hq], "headquartered in " + g.countries[a.hq]
+	case whyStateBody:
+		c := g.countries[a.jur]
+		if !concern[c] {
+			c = g.countries[a.hq]
+		}
+		return c, "a state body of " + c
+	case whyNationality:
+		for _, c := range g.sets[a.nat] {
+			if concern[c] {
+				return c, "a national of " + c
+			}
+		}
+	case whyResidence:
+		return g.countries[a.res], "resident in " + g.countries[a.res]
+	case whyListTag:
+		for _, t := range g.sets[a.lists] {
+			if slices.Contains(s.p.Roots.ListTags, t) {
+				return t, "listed as " + t
+			}
+		}
+	}
+	return "", ""
+}
+
+func (s *Scoring) rootSentence(t uint32, md int) string {
+	if _, why := s.rootReason(t); why != "" {
+		return s.g.label(t) + " is a Chinese root: " + why + "."
+	}
+	return s.g.label(t) + " is an unknown holder and could be a Chinese root."
+}
+
+// amount renders a value approached strictly as ">25%" (certain) or "<25%" (possible).
+func amount(v float64, strict bool, md int) string {
+	p := model.FormatPercent(v) + "%"
+	if strict {
+		if md == certain {
+			return ">" + p
+		}
+		return "<" + p
+	}
+	return p
+}
+
+func thresholdText(inclusive bool, v float64) string {
+	if inclusive {
+		return "≥ " + model.FormatPercent(v) + "%"
+	}
+	return "> " + model.FormatPercent(v) + "%"
+}
+
+// aggregateArithmetic shows the aggregate rule deciding for t:
+// "B: X 10% + A (covered) 40% = 50% ≥ 50%".
+func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
+	ms := &s.m[md]
+	var terms []uint32
+	for l := s.lOff[t]; l < s.lOff[t+1]; l++ {
+		if v, st := s.val(l, md); s.lKind[l] == ownCode && ms.inC[s.lHolder[l]] && positive(v, st, md) {
+			terms = append(terms, l)
+		}
+	}
+	slices.SortStableFunc(terms, func(a, b uint32) int {
+		va, _ := s.val(a, md)
+		vb, _ := s.val(b, md)
+		switch {
+		case va > vb:
+			return -1
+		case va < vb:
+			return 1
+		}
+		return 0
+	})
+	var parts []string
+	sum, strict := 0.0, false
+	for _, l := range terms {
+		h := s.lHolder[l]
+		v, st := s.val(l, md)
+		sum += v
+		strict = strict || st
+		name := s.g.label(h)
+		if !ms.root[h] {
+			name += " (covered)"
+		}
+		parts = append(parts, name+" "+amount(v, st, md))
+	}
+	th := s.p.Thresholds.Aggregate
+	return s.g.label(t) + ": " + strings.Join(parts, " + ") + " = " + amount(round(sum), strict, md) +
+		" " + thresholdText(th.Inclusive, th.Value)
+}
+
+// explain writes the one-sentence explanation of verdict v.
+func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointAt uint32, partners []uint32) string {
+	ms := &s.m[md]
+	first := ""
+	if len(ev) > 0 {
+		first = ev[0].Explanation
+	}
+	join := func(a, b string) string {
+		switch {
+		case a == "":
+			return b + "."
+		case b == "":
+			return a + "."
+		}
+		return a + "; " + strings.ToLower(b[:1]) + b[1:] + "."
+	}
+	sig := s.p.Thresholds.Significant
+	switch v {
+	case vChinese:
+		return s.rootSentence(t, md)
+	case vControlled:
+		return join(first, "")
+	case vOwned50:
+		return join(s.aggregateArithmetic(t, md), first)
+	case vJoint:
+		var names []string
+		entries := s.votes(jointAt, md, nil)
+		for _, j := range partners {
+			name := s.g.label(j)
+			if ms.root[j] {
+				name = s.rootLabel(j, md)
+			}
+			for _, e := range entries {
+				if e.holder == j {
+					name += " " + amount(e.v, e.strict, md)
+				}
+			}
+			names = append(names, name)
+		}
+		return join(s.g.label(jointAt)+" is jointly controlled by "+strings.Join(names, " and "), first)
+	case vSignificant:
+		var why string
+		switch {
+		case meets(sig, ms.u[t], ms.uStrict[t], md):
+			why = "Chinese integrated share " + amount(round(ms.u[t]), ms.uStrict[t], md) + " " + thresholdText(sig.Inclusive, sig.Value)
+		case meets(sig, ms.v[t], ms.vStrict[t], md):
+			why = "Chinese-side votes " + amount(round(ms.v[t]), ms.vStrict[t], md) + " " + thresholdText(sig.Inclusive, sig.Value)
+		default:
+			why = "a Chinese-side holder has a board or influence link"
+		}
+		return join(why, first)
+	case vMinority:
+		return join("Chinese integrated share "+amount(round(ms.u[t]), ms.uStrict[t], md)+
+			", Chinese-side votes "+amount(round(ms.v[t]), ms.vStrict[t], md), first)
+	}
+	return ""
+}
