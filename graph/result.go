@@ -492,23 +492,13 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 	case vControlled:
 		return join(first, "")
 	case vOwned50:
-		return join(s.aggregateArithmetic(t, md), first)
-	case vJoint:
-		var names []string
-		entries := s.votes(jointAt, md, nil)
-		for _, j := range partners {
-			name := s.g.label(j)
-			if ms.root[j] {
-				name = s.rootLabel(j, md)
-			}
-			for _, e := range entries {
-				if e.holder == j {
-					name += " " + amount(e.v, e.strict, md)
-				}
-			}
-			names = append(names, name)
+		arith := s.aggregateArithmetic(t, md)
+		if ms.jc[t] && len(partners) > 0 {
+			arith += "; also " + s.jointText(jointAt, partners, md)
 		}
-		return join(s.g.label(jointAt)+" is jointly controlled by "+strings.Join(names, " and "), first)
+		return join(arith, first)
+	case vJoint:
+		return join(s.jointText(jointAt, partners, md), first)
 	case vSignificant:
 		var why string
 		switch {
@@ -525,4 +515,25 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 			", Chinese-side votes "+amount(round(ms.v[t]), ms.vStrict[t], md), first)
 	}
 	return ""
+}
+
+// jointText names x's joint controllers with their votes:
+// "JV Ltd is jointly controlled by CN-Holdco (CN) 50% and US Inc 50%".
+func (s *Scoring) jointText(x uint32, partners []uint32, md int) string {
+	ms := &s.m[md]
+	var names []string
+	entries := s.votes(x, md, nil)
+	for _, j := range partners {
+		name := s.g.label(j)
+		if ms.root[j] {
+			name = s.rootLabel(j, md)
+		}
+		for _, e := range entries {
+			if e.holder == j {
+				name += " " + amount(e.v, e.strict, md)
+			}
+		}
+		names = append(names, name)
+	}
+	return s.g.label(x) + " is jointly controlled by " + strings.Join(names, " and ")
 }

@@ -194,12 +194,12 @@ func (s *Scoring) roots() {
 		}
 		why := whyNone
 		switch {
+		case p.Roots.StateBody && a.kind == kindStateBody && (concern[jur] || concern[hq]):
+			why = whyStateBody
 		case p.Roots.Incorporation && concern[jur] && a.kind != kindPerson:
 			why = whyIncorporation
 		case p.Roots.Headquarters && concern[hq] && a.kind != kindPerson:
 			why = whyHeadquarters
-		case p.Roots.StateBody && a.kind == kindStateBody && (concern[jur] || concern[hq]):
-			why = whyStateBody
 		case a.kind == kindPerson && p.Roots.Nationality && slices.ContainsFunc(g.sets[a.nat], func(c string) bool { return concern[c] }):
 			why = whyNationality
 		case a.kind == kindPerson && p.Roots.Residence && concern[res]:
