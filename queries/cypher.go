@@ -1,0 +1,105 @@
+package queries
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+//go:embed cypher/*.cypher cypher/schema/*.cypher
+var cypherFiles embed.FS
+
+// relType is the Neo4j relationship type of a kind: OWNERSHIP, FUND_MANAGEMENT, ...
+func relType(k model.RelKind) string { return strings.ToUpper(string(k)) }
+
+// allRelTypes is the alternation of every ubo relationship type, used in
+// patterns that must not see other relationships (e.g. :IDENTIFIES).
+func allRelTypes() string {
+	types := make([]string, len(model.RelKinds))
+	for i, k := range model.RelKinds {
+		types[i] = relType(k)
+	}
+	return strings.Join(types, "|")
+}
+
+// mustQuery returns an embedded query with __REL_TYPES__ filled in. Cypher
+// cannot parameterise relationship types, so those placeholders are the one
+// thing substituted, and only from model.RelKinds.
+func mustQuery(name string) string {
+	b, err := cypherFiles.ReadFile("cypher/" + name + ".cypher")
+	if err != nil {
+		panic(fmt.Sprintf("queries: embedded query %s: %v", name, err))
+	}
+	return strings.ReplaceAll(string(b), "__REL_TYPES__", allRelTypes())
+}
+
+// perKind renders a query template once per relationship kind.
+func perKind(name string) map[model.RelKind]string {
+	q := mustQuery(name)
+	out := make(map[model.RelKind]string, len(model.RelKinds))
+	for _, k := range model.RelKinds {
+		out[k] = strings.ReplaceAll(q, "__REL_TYPE__", relType(k))
+	}
+	return out
+}
+
+// schemaStatements lists the schema files in name order, per-kind templates
+// expanded for every kind.
+func schemaStatements() []string {
+	entries, err := fs.ReadDir(cypherFiles, "cypher/schema")
+	if err != nil {
+		panic(fmt.Sprintf("queries: embedded schema: %v", err))
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		q := mustQuery("schema/" + strings.TrimSuffix(n, ".cypher"))
+		if !strings.Contains(q, "__REL_TYPE__") {
+			out = append(out, q)
+			continue
+		}
+		for _, k := range model.RelKinds {
+			out = append(out, strings.ReplaceAll(q, "__REL_TYPE__", relType(k)))
+		}
+	}
+	return out
+}
+
+// The queries, loaded once.
+var (
+	qUpsertEntities       = mustQuery("upsert_entities")
+	qUpsertRelationships  = perKind("upsert_relationships")
+	qEachEntity           = mustQuery("each_entity")
+	qEachRelationship     = perKind("each_relationship")
+	qEntityByID           = mustQuery("entity_by_id")
+	qEntitiesByIdentifier = mustQuery("entities_by_identifier")
+	qSearchNames          = mustQuery("search_names")
+	qCanonicalIDs         = mustQuery("canonical_ids")
+	qNeighboursUp         = mustQuery("neighbours_up")
+	qNeighboursDown       = mustQuery("neighbours_down")
+	qMergeResolve         = mustQuery("merge_resolve")
+	qMergeEntity          = mustQuery("merge_entity")
+	qBeginRun             = mustQuery("begin_run")
+	qFinishRun            = mustQuery("finish_run")
+	qRunExists            = mustQuery("run_exists")
+	qRuns                 = mustQuery("runs")
+	qWriteResults         = mustQuery("write_results")
+	qEachResult           = mustQuery("each_result")
+	qResult               = mustQuery("result")
+	qPublishResults       = mustQuery("publish_results")
+	qUnflagStale          = mustQuery("unflag_stale")
+	qPrunableRuns         = mustQuery("prunable_runs")
+	qDeleteResults        = mustQuery("delete_results")
+	qReset                = mustQuery("reset") // per label, see Reset
+	qServerVersion        = mustQuery("server_version")
+	qCountEntities        = mustQuery("count_entities")
+	qCountRelationships   = perKind("count_relationships")
+)

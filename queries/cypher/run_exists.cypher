@@ -1,0 +1,2 @@
+MATCH (run:Run {id: $id})
+RETURN run.status AS status

@@ -1,0 +1,1 @@
+CREATE INDEX run_started IF NOT EXISTS FOR (n:Run) ON (n.started)

@@ -1,0 +1,276 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// relProps is the property map stored on a relationship; absent values are
+// left out so Browser users see only what a source said.
+func relProps(r *model.Relationship) map[string]any {
+	p := map[string]any{
+		"id":          r.ID,
+		"kind":        string(r.Kind),
+		"share_known": r.Share.Known,
+	}
+	if r.Share.Known {
+		p["share_min"] = r.Share.Min
+		p["share_max"] = r.Share.Max
+		p["share_min_exclusive"] = r.Share.MinExclusive
+		p["share_max_exclusive"] = r.Share.MaxExclusive
+	}
+	for k, v := range map[string]string{"direct": r.Direct, "start_date": r.StartDate, "end_date": r.EndDate,
+		"source": r.Source, "source_ref": r.SourceRef} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	return p
+}
+
+// decodeRel rebuilds a relationship from its property map and end ids.
+func decodeRel(props any, holder, held any) (model.Relationship, error) {
+	m, ok := props.(map[string]any)
+	if !ok {
+		return model.Relationship{}, fmt.Errorf("relationship: unexpected value %T", props)
+	}
+	r := model.Relationship{
+		ID: str(m["id"]), HolderID: str(holder), HeldID: str(held), Kind: model.RelKind(str(m["kind"])),
+		Direct: str(m["direct"]), StartDate: str(m["start_date"]), EndDate: str(m["end_date"]),
+		Source: str(m["source"]), SourceRef: str(m["source_ref"]),
+	}
+	r.Share.Known, _ = m["share_known"].(bool)
+	if r.Share.Known {
+		r.Share.Min, _ = m["share_min"].(float64)
+		r.Share.Max, _ = m["share_max"].(float64)
+		r.Share.MinExclusive, _ = m["share_min_exclusive"].(bool)
+		r.Share.MaxExclusive, _ = m["share_max_exclusive"].(bool)
+	}
+	return r, nil
+}
+
+// UpsertRelationships implements store.Store: one transaction per batch, one
+// UNWIND query per relationship kind present. A row whose end is missing
+// fails the whole batch.
+func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relationship) error {
+	if len(batch) == 0 {
+		return ctx.Err()
+	}
+	byKind := map[model.RelKind][]map[string]any{}
+	for i := range batch {
+		r := &batch[i]
+		if r.ID == "" {
+			return fmt.Errorf("neo4j: upsert relationships: relationship %d of the batch has no id", i)
+		}
+		if !r.Kind.Valid() {
+			return fmt.Errorf("neo4j: upsert relationships: relationship %q: unknown kind %q", r.ID, r.Kind)
+		}
+		byKind[r.Kind] = append(byKind[r.Kind], map[string]any{
+			"holder_id": r.HolderID, "held_id": r.HeldID, "props": relProps(r),
+		})
+	}
+	return s.write(ctx, "upsert relationships", func(tx neo4j.ManagedTransaction) error {
+		for _, k := range model.RelKinds {
+			rows := byKind[k]
+			if len(rows) == 0 {
+				continue
+			}
+			recs, err := runInTx(ctx, tx, qUpsertRelationships[k], map[string]any{"rows": rows})
+			if err != nil {
+				return err
+			}
+			if n := count(recs); n != int64(len(rows)) {
+				return fmt.Errorf("%d of %d %s relationships have a holder or held entity that does not exist%s",
+					int64(len(rows))-n, len(rows), k, missingEnds(ctx, tx, rows))
+			}
+		}
+		return nil
+	})
+}
+
+// missingEnds names up to a few missing end ids for the error message.
+func missingEnds(ctx context.Context, tx neo4j.ManagedTransaction, rows []map[string]any) string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		for _, k := range []string{"holder_id", "held_id"} {
+			if id := r[k].(string); !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	recs, err := runInTx(ctx, tx, qCanonicalIDs, map[string]any{"ids": ids})
+	if err != nil {
+		return ""
+	}
+	found := map[string]bool{}
+	for _, r := range recs {
+		found[str(r.Values[0])] = true
+	}
+	var missing []string
+	for _, id := range ids {
+		if !found[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 5 {
+		missing = append(missing[:5], "...")
+	}
+	return fmt.Sprintf(": %q", missing)
+}
+
+// count reads the single integer a write query returns.
+func count(recs []*neo4j.Record) int64 {
+	if len(recs) == 0 || len(recs[0].Values) == 0 {
+		return 0
+	}
+	n, _ := recs[0].Values[0].(int64)
+	return n
+}
+
+// relStream is one kind's ordered stream in EachRelationship's merge.
+type relStream struct {
+	sess neo4j.SessionWithContext
+	res  neo4j.ResultWithContext
+	head *model.Relationship
+}
+
+// EachRelationship implements store.Store. Each kind is streamed in id
+// order from its own type's id index (no server-side sort of the whole
+// graph) and the streams are merged here.
+func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
+	const what = "each relationship"
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, what, err)
+	}
+	var streams []*relStream
+	defer func() {
+		for _, st := range streams {
+			_ = st.sess.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	advance := func(st *relStream) error {
+		st.head = nil
+		if st.res.Next(ctx) {
+			rec := st.res.Record()
+			r, err := decodeRel(rec.Values[0], rec.Values[1], rec.Values[2])
+			if err != nil {
+				return fmt.Errorf("neo4j: %s: %w", what, err)
+			}
+			st.head = &r
+			return nil
+		}
+		return fail(ctx, what, st.res.Err())
+	}
+	for _, k := range model.RelKinds {
+		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
+			DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, FetchSize: fetchSize,
+		})
+		st := &relStream{sess: sess}
+		streams = append(streams, st)
+		res, err := sess.Run(ctx, qEachRelationship[k], nil)
+		if err != nil {
+			return fail(ctx, what, err)
+		}
+		st.res = res
+		if err := advance(st); err != nil {
+			return err
+		}
+	}
+	for {
+		var next *relStream
+		for _, st := range streams {
+			if st.head != nil && (next == nil || st.head.ID < next.head.ID) {
+				next = st
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		if err := fn(next.head); err != nil {
+			return err
+		}
+		if err := advance(next); err != nil {
+			return err
+		}
+	}
+}
+
+// Neighbourhood implements store.Store with a breadth-first walk, one query
+// per level and direction, each frontier entity keeping its first perNode
+// links by relationship id. No variable-length pattern is ever used.
+func (s *Store) Neighbourhood(ctx context.Context, id string, dir store.Direction, depth, perNode int) (store.Subgraph, error) {
+	start, err := s.Entity(ctx, id)
+	if err != nil {
+		return store.Subgraph{}, err
+	}
+	ents := map[string]model.Entity{start.ID: start}
+	rels := map[string]model.Relationship{}
+	truncated := map[string]int{}
+	limit := int64(perNode)
+	if perNode <= 0 {
+		limit = math.MaxInt32
+	}
+	for _, d := range []store.Direction{store.Up, store.Down} {
+		if dir&d == 0 {
+			continue
+		}
+		q := qNeighboursUp
+		if d == store.Down {
+			q = qNeighboursDown
+		}
+		visited := map[string]bool{start.ID: true}
+		frontier := []string{start.ID}
+		for level := 0; level < depth && len(frontier) > 0; level++ {
+			recs, err := s.query(ctx, "neighbourhood", q, map[string]any{"ids": frontier, "limit": limit})
+			if err != nil {
+				return store.Subgraph{}, err
+			}
+			var next []string
+			for _, rec := range recs {
+				nid := str(rec.Values[0])
+				links, _ := rec.Values[1].([]any)
+				total, _ := rec.Values[2].(int64)
+				if left := int(total) - len(links); left > 0 {
+					truncated[nid] += left
+				}
+				for _, l := range links {
+					m, _ := l.(map[string]any)
+					r, err := decodeRel(m["r"], m["holder_id"], m["held_id"])
+					if err != nil {
+						return store.Subgraph{}, fmt.Errorf("neo4j: neighbourhood: %w", err)
+					}
+					rels[r.ID] = r
+					other, err := decodeEntity(m["other"])
+					if err != nil {
+						return store.Subgraph{}, fmt.Errorf("neo4j: neighbourhood: %w", err)
+					}
+					ents[other.ID] = other
+					if !visited[other.ID] {
+						visited[other.ID] = true
+						next = append(next, other.ID)
+					}
+				}
+			}
+			sort.Strings(next)
+			frontier = next
+		}
+	}
+	g := store.Subgraph{Truncated: truncated}
+	for _, e := range ents {
+		g.Entities = append(g.Entities, e)
+	}
+	for _, r := range rels {
+		g.Relationships = append(g.Relationships, r)
+	}
+	sort.Slice(g.Entities, func(i, j int) bool { return g.Entities[i].ID < g.Entities[j].ID })
+	sort.Slice(g.Relationships, func(i, j int) bool { return g.Relationships[i].ID < g.Relationships[j].ID })
+	return g, nil
+}

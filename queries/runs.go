@@ -1,0 +1,238 @@
+package queries
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// runProps is what a (:Run) node holds: the whole record as JSON (data) plus
+// the fields Browser users filter and sort on.
+func runProps(run model.Run) (map[string]any, error) {
+	data, err := json.Marshal(run)
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]any{
+		"status": run.Status, "started": run.Started.UTC(), "policy": run.Policy,
+		"policy_hash": run.PolicyHash, "as_of": run.AsOf, "data": string(data),
+		"finished": nil,
+	}
+	if !run.Finished.IsZero() {
+		p["finished"] = run.Finished.UTC()
+	}
+	return p, nil
+}
+
+// BeginRun implements store.Store.
+func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
+	if run.ID == "" {
+		return fmt.Errorf("neo4j: begin run: the run has no id")
+	}
+	props, err := runProps(run)
+	if err != nil {
+		return fmt.Errorf("neo4j: begin run %q: %w", run.ID, err)
+	}
+	return s.write(ctx, "begin run "+run.ID, func(tx neo4j.ManagedTransaction) error {
+		_, err := runInTx(ctx, tx, qBeginRun, map[string]any{"id": run.ID, "props": props})
+		return err
+	})
+}
+
+// WriteResults implements store.Store: one transaction per batch; the run
+// must have been begun.
+func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, "write results", err)
+	}
+	rows := make([]map[string]any, len(batch))
+	for i := range batch {
+		r := &batch[i]
+		data, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("neo4j: write results: entity %q: %w", r.EntityID, err)
+		}
+		rows[i] = map[string]any{
+			"entity_id": r.EntityID, "verdict": r.Verdict, "flagged": r.Flagged,
+			"indeterminate": r.Indeterminate, "chinese_share_min": r.ChineseShare.Min,
+			"chinese_share_max": r.ChineseShare.Max, "data": string(data),
+		}
+	}
+	return s.write(ctx, "write results of run "+runID, func(tx neo4j.ManagedTransaction) error {
+		recs, err := runInTx(ctx, tx, qRunExists, map[string]any{"id": runID})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("run %q: %w", runID, store.ErrNotFound)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err = runInTx(ctx, tx, qWriteResults, map[string]any{"run_id": runID, "rows": rows})
+		return err
+	})
+}
+
+// FinishRun implements store.Store. For a complete run it first copies the
+// results onto the entities in batches (verdict, indeterminate,
+// chinese_share_min/max, run_id and the :Flagged label), removes stale
+// flags, and only then marks the run complete: an interruption leaves the
+// run "running", never the latest complete one. Results of all but the
+// newest 20 complete runs are then pruned.
+func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
+	what := "finish run " + run.ID
+	recs, err := s.query(ctx, what, qRunExists, map[string]any{"id": run.ID})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("neo4j: %s: %w", what, store.ErrNotFound)
+	}
+	if run.Status == model.RunComplete {
+		if err := s.publish(ctx, run.ID); err != nil {
+			return err
+		}
+	}
+	props, err := runProps(run)
+	if err != nil {
+		return fmt.Errorf("neo4j: %s: %w", what, err)
+	}
+	if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+		_, err := runInTx(ctx, tx, qFinishRun, map[string]any{"id": run.ID, "props": props})
+		return err
+	}); err != nil {
+		return err
+	}
+	if run.Status == model.RunComplete {
+		return s.prune(ctx)
+	}
+	return nil
+}
+
+// publish copies a run's results onto the entities, batch by batch.
+func (s *Store) publish(ctx context.Context, runID string) error {
+	after := ""
+	for {
+		var n int64
+		var last string
+		err := s.write(ctx, "publish results of run "+runID, func(tx neo4j.ManagedTransaction) error {
+			recs, err := runInTx(ctx, tx, qPublishResults, map[string]any{"run_id": runID, "after": after, "limit": batchSize})
+			if err != nil {
+				return err
+			}
+			n, last = count(recs), ""
+			if len(recs) > 0 {
+				last = str(recs[0].Values[1])
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n < batchSize {
+			break
+		}
+		after = last
+	}
+	for {
+		var n int64
+		err := s.write(ctx, "remove stale flags", func(tx neo4j.ManagedTransaction) error {
+			recs, err := runInTx(ctx, tx, qUnflagStale, map[string]any{"run_id": runID, "limit": batchSize})
+			n = count(recs)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if n < batchSize {
+			return nil
+		}
+	}
+}
+
+// prune deletes the results of runs beyond the newest keepRuns complete ones.
+func (s *Store) prune(ctx context.Context) error {
+	recs, err := s.query(ctx, "prune runs", qPrunableRuns, map[string]any{"keep": keepRuns})
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		runID := str(r.Values[0])
+		if err := s.deleteBatched(ctx, "prune results of run "+runID, qDeleteResults, map[string]any{"run_id": runID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteBatched repeats a delete query returning its count until it deletes
+// fewer than batchSize, one transaction per batch.
+func (s *Store) deleteBatched(ctx context.Context, what, cypher string, params map[string]any) error {
+	p := map[string]any{"limit": batchSize}
+	for k, v := range params {
+		p[k] = v
+	}
+	for {
+		var n int64
+		err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+			recs, err := runInTx(ctx, tx, cypher, p)
+			n = count(recs)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if n < batchSize {
+			return nil
+		}
+	}
+}
+
+// Runs implements store.Store.
+func (s *Store) Runs(ctx context.Context) ([]model.Run, error) {
+	recs, err := s.query(ctx, "runs", qRuns, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Run, 0, len(recs))
+	for _, r := range recs {
+		var run model.Run
+		if err := json.Unmarshal([]byte(str(r.Values[0])), &run); err != nil {
+			return nil, fmt.Errorf("neo4j: runs: %w", err)
+		}
+		out = append(out, run)
+	}
+	return out, nil
+}
+
+// EachResult implements store.Store with a streamed read.
+func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	return s.stream(ctx, "results of run "+runID, qEachResult, map[string]any{"run_id": runID}, func(rec *neo4j.Record) error {
+		var r model.Result
+		if err := json.Unmarshal([]byte(str(rec.Values[0])), &r); err != nil {
+			return fmt.Errorf("neo4j: results of run %s: %w", runID, err)
+		}
+		return fn(&r)
+	})
+}
+
+// Result implements store.Store.
+func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
+	recs, err := s.query(ctx, "result", qResult, map[string]any{"run_id": runID, "entity_id": entityID})
+	if err != nil {
+		return model.Result{}, err
+	}
+	if len(recs) == 0 {
+		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+	}
+	var r model.Result
+	if err := json.Unmarshal([]byte(str(recs[0].Values[0])), &r); err != nil {
+		return model.Result{}, fmt.Errorf("neo4j: result of %q in run %q: %w", entityID, runID, err)
+	}
+	return r, nil
+}

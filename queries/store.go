@@ -1,0 +1,173 @@
+package queries
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/store"
+)
+
+// Config says how to reach Neo4j. Empty Username and Password mean a server
+// with authentication disabled; a Password without Username logs in as neo4j.
+type Config struct {
+	URI      string
+	Username string
+	Password string
+	Database string // default "neo4j"
+}
+
+// DefaultDatabase is the database used when Config.Database is empty.
+const DefaultDatabase = "neo4j"
+
+const (
+	// fetchSize is how many records a streamed read pulls per round trip.
+	fetchSize = 10000
+	// batchSize bounds the maintenance batches (publishing results,
+	// unflagging, pruning) run inside one transaction.
+	batchSize = 10000
+	// keepRuns is how many complete runs keep their results.
+	keepRuns = 20
+)
+
+// Store is the Neo4j store. It holds one driver (a connection pool) and is
+// safe for concurrent use.
+type Store struct {
+	driver   neo4j.DriverWithContext
+	database string
+	location string // the URI without credentials, for status output
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to Neo4j and verifies the connection. Every connection
+// failure wraps store.ErrUnreachable; the password is never part of an error.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	loc := redact(cfg.URI)
+	auth := neo4j.NoAuth()
+	if cfg.Username != "" || cfg.Password != "" {
+		user := cfg.Username
+		if user == "" {
+			user = "neo4j"
+		}
+		auth = neo4j.BasicAuth(user, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth)
+	if err != nil {
+		return nil, fmt.Errorf("neo4j %s: %w: %v", loc, store.ErrUnreachable, err)
+	}
+	if err := driver.VerifyConnectivity(ctx); err != nil {
+		_ = driver.Close(context.WithoutCancel(ctx))
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("neo4j %s: %w", loc, ctx.Err())
+		}
+		var n4e *neo4j.Neo4jError
+		if errors.As(err, &n4e) && n4e.Code == "Neo.ClientError.Security.Unauthorized" {
+			return nil, fmt.Errorf("neo4j %s: %w: authentication failed (set NEO4J_USERNAME and NEO4J_PASSWORD)",
+				loc, store.ErrUnreachable)
+		}
+		return nil, fmt.Errorf("neo4j %s: %w: %v", loc, store.ErrUnreachable, err)
+	}
+	db := cfg.Database
+	if db == "" {
+		db = DefaultDatabase
+	}
+	return &Store{driver: driver, database: db, location: loc}, nil
+}
+
+// Driver exposes the driver for tests and tools that share the connection pool.
+func (s *Store) Driver() neo4j.DriverWithContext { return s.driver }
+
+// Backend implements store.Store.
+func (s *Store) Backend() string { return "neo4j" }
+
+// Close implements store.Store.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// redact drops user information from a URI so it can be printed.
+func redact(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.User == nil {
+		return uri
+	}
+	u.User = nil
+	return u.String()
+}
+
+// fail wraps err with what was being done, preferring the context's error so
+// callers can test errors.Is(err, context.Canceled).
+func fail(ctx context.Context, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		return fmt.Errorf("neo4j: %s: %w", what, ctx.Err())
+	}
+	if neo4j.IsConnectivityError(err) {
+		return fmt.Errorf("neo4j: %s: %w: %w", what, store.ErrUnreachable, err)
+	}
+	return fmt.Errorf("neo4j: %s: %w", what, err)
+}
+
+// query runs a small read and returns all its records.
+func (s *Store) query(ctx context.Context, what, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fail(ctx, what, err)
+	}
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return nil, fail(ctx, what, err)
+	}
+	return res.Records, nil
+}
+
+// write runs fn in one managed write transaction (retried on transient errors).
+func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.ManagedTransaction) error) error {
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, what, err)
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(context.WithoutCancel(ctx))
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		return nil, fn(tx)
+	})
+	return fail(ctx, what, err)
+}
+
+// stream runs a read in an auto-commit transaction and hands each record to
+// fn as it arrives, fetchSize records per round trip, so memory stays
+// constant however large the result.
+func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(*neo4j.Record) error) error {
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, what, err)
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, FetchSize: fetchSize,
+	})
+	defer sess.Close(context.WithoutCancel(ctx))
+	res, err := sess.Run(ctx, cypher, params)
+	if err != nil {
+		return fail(ctx, what, err)
+	}
+	for res.Next(ctx) {
+		if err := fn(res.Record()); err != nil {
+			return err
+		}
+	}
+	return fail(ctx, what, res.Err())
+}
+
+// runInTx runs one query inside tx and returns its records.
+func runInTx(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
