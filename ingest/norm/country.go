@@ -133,7 +133,9 @@ func buildCountryTable() {
 			if name == "" {
 				continue
 			}
-			if _, remapped := regionRemap[code]; remapped {
+			if target, remapped := regionRemap[code]; remapped {
+				// "Ascension Island" → SH, but AC is no ISO country.
+				countryByKey[countryKey(name)] = target
 				continue
 			}
 			isoCountries[code] = true
