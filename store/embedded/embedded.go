@@ -143,7 +143,9 @@ func dsn(path string) string {
 		"cache_size(-65536)", // 64 MiB page cache per connection
 		"temp_store(MEMORY)",
 	}
-	q := make([]string, 0, len(pragmas))
+	// Only writes use transactions: take the write lock at BEGIN so a
+	// transaction never fails half way on a lock upgrade.
+	q := []string{"_txlock=immediate"}
 	for _, p := range pragmas {
 		q = append(q, "_pragma="+p)
 	}

@@ -207,46 +207,168 @@ func newEntity(in *model.Entity, id string) model.Entity {
 	return out
 }
 
-// UpsertEntities implements store.Store in one transaction per batch.
+// UpsertEntities implements store.Store in one transaction per batch. The
+// batch is handled in chunks: one query fetches the chunk's stored
+// entities, merging happens in Go, and new rows go out in multi-row INSERTs.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
 	if len(batch) == 0 {
 		return ctx.Err()
 	}
 	return s.write(ctx, "upsert entities", func(tx *sql.Tx) error {
-		w, err := prepare(ctx, tx)
+		u, err := newEntityUpserter(ctx, tx)
 		if err != nil {
 			return err
 		}
-		for i := range batch {
-			in := &batch[i]
-			if in.ID == "" {
-				return fmt.Errorf("entity %d of the batch has no id", i)
-			}
-			id, err := w.canonical(ctx, in.ID)
-			if err != nil {
-				return fmt.Errorf("entity %q: %w", in.ID, err)
-			}
-			rid, old, found, err := w.load(ctx, id)
-			if err != nil {
+		for start := 0; start < len(batch); start += upsertChunk {
+			if err := u.chunk(ctx, batch[start:min(start+upsertChunk, len(batch))]); err != nil {
 				return err
-			}
-			if !found {
-				e := newEntity(in, id)
-				if err := w.insert(ctx, &e); err != nil {
-					return fmt.Errorf("entity %q: %w", in.ID, err)
-				}
-				continue
-			}
-			e := applyUpsert(old, in)
-			if entitiesEqual(&old, &e) {
-				continue // re-ingest: nothing to write
-			}
-			if err := w.update(ctx, rid, &old, &e); err != nil {
-				return fmt.Errorf("entity %q: %w", in.ID, err)
 			}
 		}
 		return nil
 	})
+}
+
+// upsertChunk is how many entities share one prefetch query.
+const upsertChunk = 512
+
+type entityUpserter struct {
+	w        *entityWriter
+	maxRID   int64
+	prefetch *sql.Stmt
+	entities *bulkInsert
+	idents   *bulkInsert
+	names    *bulkInsert
+}
+
+// pendingEntity is one entity's state while its chunk is merged.
+type pendingEntity struct {
+	rid int64
+	old *model.Entity // stored state; nil for a new entity
+	cur model.Entity
+}
+
+func newEntityUpserter(ctx context.Context, tx *sql.Tx) (*entityUpserter, error) {
+	w, err := prepare(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	u := &entityUpserter{w: w,
+		entities: newBulk(tx, `INSERT INTO entities (rid, id, kind, data) VALUES `, ``, 4),
+		idents:   newBulk(tx, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES `, ``, 2),
+		names:    newBulk(tx, `INSERT INTO entity_names (rowid, folded) VALUES `, ``, 2),
+	}
+	// Write transactions take the lock at BEGIN (_txlock=immediate), so no
+	// other writer can take the next rowids between this read and the inserts.
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(rid), 0) FROM entities`).Scan(&u.maxRID); err != nil {
+		return nil, err
+	}
+	if u.prefetch, err = tx.PrepareContext(ctx,
+		`SELECT rid, id, data FROM entities WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error {
+	canon := make([]string, len(chunk))
+	for i := range chunk {
+		if chunk[i].ID == "" {
+			return fmt.Errorf("entity with name %q has no id", chunk[i].Name)
+		}
+		c, err := u.w.canonical(ctx, chunk[i].ID)
+		if err != nil {
+			return fmt.Errorf("entity %q: %w", chunk[i].ID, err)
+		}
+		canon[i] = c
+	}
+	pending, err := u.load(ctx, canon)
+	if err != nil {
+		return err
+	}
+	var order []*pendingEntity
+	for i := range chunk {
+		in := &chunk[i]
+		p := pending[canon[i]]
+		if p == nil { // new, first seen in this chunk
+			u.maxRID++
+			p = &pendingEntity{rid: u.maxRID, cur: newEntity(in, canon[i])}
+			pending[canon[i]] = p
+			order = append(order, p)
+			continue
+		}
+		if p.cur.ID == "" { // stored, first seen in this chunk
+			p.cur = *p.old
+			order = append(order, p)
+		}
+		p.cur = applyUpsert(p.cur, in)
+	}
+	for _, p := range order {
+		if err := u.save(ctx, p); err != nil {
+			return fmt.Errorf("entity %q: %w", p.cur.ID, err)
+		}
+	}
+	for _, b := range []*bulkInsert{u.entities, u.idents, u.names} {
+		if err := b.flush(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load fetches the stored entities among ids as pending entries whose cur
+// is still empty.
+func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pendingEntity, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := u.prefetch.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[string]*pendingEntity, len(ids))
+	for rows.Next() {
+		var (
+			rid  int64
+			id   string
+			data []byte
+		)
+		if err := rows.Scan(&rid, &id, &data); err != nil {
+			return nil, err
+		}
+		old := new(model.Entity)
+		if err := json.Unmarshal(data, old); err != nil {
+			return nil, fmt.Errorf("entity %q: stored data: %w", id, err)
+		}
+		out[id] = &pendingEntity{rid: rid, old: old}
+	}
+	return out, rows.Err()
+}
+
+func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
+	if p.old == nil {
+		data, err := json.Marshal(&p.cur)
+		if err != nil {
+			return err
+		}
+		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data); err != nil {
+			return err
+		}
+		for _, id := range p.cur.Identifiers {
+			if err := u.idents.add(ctx, id, p.rid); err != nil {
+				return err
+			}
+		}
+		if folded := FoldName(p.cur.Name); folded != "" {
+			return u.names.add(ctx, p.rid, folded)
+		}
+		return nil
+	}
+	if entitiesEqual(p.old, &p.cur) {
+		return nil // re-ingest: nothing to write
+	}
+	return u.w.update(ctx, p.rid, p.old, &p.cur)
 }
 
 func entitiesEqual(a, b *model.Entity) bool {

@@ -3,9 +3,8 @@ package embedded
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -17,16 +16,16 @@ func FoldName(name string) string {
 	if name == "" {
 		return ""
 	}
-	stripped, _, err := transform.String(
-		transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
-	if err != nil {
-		stripped = name // invalid UTF-8 is replaced below, never fatal
+	if !isASCII(name) {
+		name = norm.NFD.String(strings.ToValidUTF8(name, " "))
 	}
 	var b strings.Builder
-	b.Grow(len(stripped))
+	b.Grow(len(name))
 	space := false
-	for _, r := range stripped {
+	for _, r := range name {
 		switch {
+		case unicode.Is(unicode.Mn, r):
+			// a combining accent left by NFD: dropped
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
@@ -38,6 +37,15 @@ func FoldName(name string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldRune lower-cases r and maps the letters NFD does not decompose.

@@ -1,0 +1,141 @@
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+const benchBatch = 5000
+
+// benchEntities returns batch realistic entities numbered from first.
+func benchEntities(first, n int) []model.Entity {
+	out := make([]model.Entity, n)
+	for i := range out {
+		k := first + i
+		out[i] = model.Entity{
+			ID: fmt.Sprintf("gb-coh:%08d", k), Name: fmt.Sprintf("Example Holdings %d Limited", k),
+			Kind: model.Company, Jurisdiction: "GB",
+			Identifiers: []string{fmt.Sprintf("GB-COH:%08d", k), fmt.Sprintf("XI-LEI:5493%016d", k)},
+			Source:      "psc", SourceRef: fmt.Sprintf("line %d", k),
+		}
+	}
+	return out
+}
+
+func benchRels(first, n int) []model.Relationship {
+	out := make([]model.Relationship, n)
+	for i := range out {
+		k := first + i
+		holder, held := fmt.Sprintf("gb-coh:%08d", k), fmt.Sprintf("gb-coh:%08d", k+1)
+		out[i] = model.Relationship{
+			ID:       model.RelationshipID("psc", fmt.Sprint(k), holder, held, model.Ownership),
+			HolderID: holder, HeldID: held, Kind: model.Ownership, Share: model.Range(25, 50, true, false),
+			Source: "psc", SourceRef: fmt.Sprint(k),
+		}
+	}
+	return out
+}
+
+func fill(b *testing.B, s *Store, n int) {
+	b.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i += benchBatch {
+		if err := s.UpsertEntities(ctx, benchEntities(i, min(benchBatch, n-i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUpsertEntities writes new entities in batches of benchBatch.
+func BenchmarkUpsertEntities(b *testing.B) {
+	s := openTemp(b)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := benchEntities(n, benchBatch)
+		b.StartTimer()
+		if err := s.UpsertEntities(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		n += benchBatch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "entities/s")
+}
+
+// BenchmarkReupsertEntities rewrites entities already stored (re-ingest).
+func BenchmarkReupsertEntities(b *testing.B) {
+	s := openTemp(b)
+	fill(b, s, 50_000)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := benchEntities(n%50_000, benchBatch)
+		b.StartTimer()
+		if err := s.UpsertEntities(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		n += benchBatch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "entities/s")
+}
+
+// BenchmarkUpsertRelationships writes new edges between stored entities.
+func BenchmarkUpsertRelationships(b *testing.B) {
+	s := openTemp(b)
+	const entities = 100_000
+	fill(b, s, entities+1)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := benchRels(n%entities, benchBatch)
+		for i := range batch {
+			batch[i].ID += fmt.Sprint("#", n) // new ids every round
+		}
+		b.StartTimer()
+		if err := s.UpsertRelationships(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		n += benchBatch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "relationships/s")
+}
+
+// BenchmarkEachEntity streams a 100k-entity store.
+func BenchmarkEachEntity(b *testing.B) {
+	s := openTemp(b)
+	fill(b, s, 100_000)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		if err := s.EachEntity(ctx, func(*model.Entity) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "entities/s")
+}
+
+// BenchmarkEachRelationship streams 100k edges.
+func BenchmarkEachRelationship(b *testing.B) {
+	s := openTemp(b)
+	const edges = 100_000
+	fill(b, s, edges+1)
+	ctx := context.Background()
+	for i := 0; i < edges; i += benchBatch {
+		if err := s.UpsertRelationships(ctx, benchRels(i, benchBatch)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	n := 0
+	for b.Loop() {
+		if err := s.EachRelationship(ctx, func(*model.Relationship) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "relationships/s")
+}
