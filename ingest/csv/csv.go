@@ -152,9 +152,6 @@ func (r row) raw(col string) string {
 	return r.fields[i]
 }
 
-// has reports whether the header has the column.
-func (r row) has(col string) bool { _, ok := r.h.index[col]; return ok }
-
 func (r row) reject(field, format string, a ...any) ingest.Reject {
 	return ingest.Reject{File: r.file, Line: r.line, Field: field, Reason: fmt.Sprintf(format, a...)}
 }
