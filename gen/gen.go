@@ -24,7 +24,15 @@ type Config struct {
 	ChineseShare float64 // share of corporate groups rooted in China, 0..1
 	MaxDepth     int     // deepest subsidiary level; 0 means 10
 	MaxGroup     int     // largest group in companies; 0 means min(20000, Entities/20+1)
+	// Interlock is the share of subsidiaries of Chinese groups held through
+	// two sister companies at once (interlocked state-owned groups); 0
+	// means DefaultInterlock, negative means none. High values make the
+	// number of ownership paths grow exponentially with depth.
+	Interlock float64
 }
+
+// DefaultInterlock is Config.Interlock when unset.
+const DefaultInterlock = 0.12
 
 // DefaultChineseShare is the share of Chinese-rooted groups when unset.
 const DefaultChineseShare = 0.05
@@ -54,6 +62,12 @@ func Stream(cfg Config, onEntity func(model.Entity) error, onRel func(model.Rela
 	}
 	if cfg.ChineseShare < 0 || cfg.ChineseShare > 1 || math.IsNaN(cfg.ChineseShare) {
 		return Stats{}, fmt.Errorf("gen: chinese share must be within 0..1, got %g", cfg.ChineseShare)
+	}
+	switch {
+	case cfg.Interlock == 0:
+		cfg.Interlock = DefaultInterlock
+	case cfg.Interlock > 1 || math.IsNaN(cfg.Interlock):
+		return Stats{}, fmt.Errorf("gen: interlock must be at most 1, got %g", cfg.Interlock)
 	}
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = 10
@@ -91,6 +105,9 @@ type generator struct {
 
 	stateCN    []string // Chinese state bodies
 	stateOther []string // other countries' state bodies
+
+	investorsCN    []string // Chinese state investment companies
+	investorsWorld []string // global asset managers
 
 	// Recent companies and persons of earlier groups: partners for joint
 	// ventures, minority holders and serial shareholders (bounded memory).
@@ -182,6 +199,37 @@ func (g *generator) stateBodies() error {
 			g.stateCN = append(g.stateCN, id)
 		} else {
 			g.stateOther = append(g.stateOther, id)
+		}
+	}
+	investors := []struct {
+		name, country string
+		cn            bool
+	}{
+		{"Zhongxin Huijin State Investment Co., Ltd.", "CN", true},
+		{"Huaxia Securities Finance Corporation Co., Ltd.", "CN", true},
+		{"Guotai National Social Security Fund Investment Co., Ltd.", "CN", true},
+		{"Meridian Global Asset Management Inc.", "US", false},
+		{"Northgate Index Investors Inc.", "US", false},
+		{"Summit Street Advisors LLC Inc.", "US", false},
+		{"Thistle Investment Managers Ltd", "GB", false},
+		{"Linden Capital Partners Ltd", "GB", false},
+		{"Alder Vermögensverwaltung GmbH", "DE", false},
+		{"Kestrel Sovereign Holdings Pte. Ltd.", "SG", false},
+		{"Pinnacle Pension Fund AG", "CH", false},
+	}
+	for _, inv := range investors {
+		id, err := g.newID('C')
+		if err != nil {
+			return err
+		}
+		if err := g.emit(model.Entity{ID: id, Name: inv.name, Kind: model.Company,
+			Jurisdiction: inv.country, HQCountry: inv.country, StateOwned: inv.cn}); err != nil {
+			return err
+		}
+		if inv.cn {
+			g.investorsCN = append(g.investorsCN, id)
+		} else {
+			g.investorsWorld = append(g.investorsWorld, id)
 		}
 	}
 	return nil

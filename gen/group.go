@@ -47,6 +47,11 @@ func (g *generator) group() error {
 			return err
 		}
 	}
+	if size >= 20 { // a listed group: institutional investors hold minority stakes
+		if err := g.institutionalHolders(top.id, chinese); err != nil {
+			return err
+		}
+	}
 	// Remember a few members as partners for later groups.
 	for i := 0; i < len(g.members) && i < 8; i++ {
 		g.rememberCompany(g.members[g.rng.IntN(len(g.members))].id)
@@ -247,7 +252,20 @@ func (g *generator) subsidiary(chinese bool) error {
 		}
 	}
 
+	// State-owned Chinese groups hold many subsidiaries through several
+	// sister companies at once (interlocked SOE structures).
+	interlocked := chinese && len(g.members) > 2 && g.chance(g.cfg.Interlock)
 	switch r := g.rng.Float64(); {
+	case interlocked || (r >= 0.93 && r < 0.97 && len(g.members) > 2): // two parents inside the group
+		other := g.members[g.rng.IntN(len(g.members)-1)]
+		if other.id == parent.id {
+			other = g.members[0]
+		}
+		v := g.exactShare(51, 90)
+		err = g.rel(parent.id, child.id, model.Ownership, model.Exact(v), start, "")
+		if err == nil && other.id != parent.id {
+			err = g.rel(other.id, child.id, model.Ownership, model.Exact(math100(v)), start, "")
+		}
 	case r < 0.68: // wholly owned
 		err = g.rel(parent.id, child.id, model.Ownership, model.Exact(100), start, "")
 	case r < 0.80: // majority with an outside minority holder
@@ -259,16 +277,6 @@ func (g *generator) subsidiary(chinese bool) error {
 		}
 	case r < 0.93: // joint venture with a company of another group
 		err = g.jointVenture(parent.id, child.id, start)
-	case r < 0.97 && len(g.members) > 2: // two parents inside the group
-		other := g.members[g.rng.IntN(len(g.members)-1)]
-		if other.id == parent.id {
-			other = g.members[0]
-		}
-		v := g.exactShare(51, 90)
-		err = g.rel(parent.id, child.id, model.Ownership, model.Exact(v), start, "")
-		if err == nil && other.id != parent.id {
-			err = g.rel(other.id, child.id, model.Ownership, model.Exact(math100(v)), start, "")
-		}
 	case chinese: // VIE: contractual control, no equity
 		err = g.rel(parent.id, child.id, model.Control, model.Share{}, start, "")
 	default: // consolidated without disclosed equity (GLEIF level 2)
@@ -435,4 +443,30 @@ func pad(s string, width int) string {
 		return s
 	}
 	return strings.Repeat("0", width-len(s)) + s
+}
+
+// institutionalHolders gives a listed group's top company minority holders:
+// Chinese state investment companies in Chinese groups (as Central Huijin
+// and China Securities Finance hold stakes in most large A-share
+// companies) and global asset managers, within the equity left free.
+func (g *generator) institutionalHolders(top string, chinese bool) error {
+	start := g.date()
+	try := func(holders []string, p, maxShare float64) error {
+		for _, h := range holders {
+			free := 100 - g.allocated[top]
+			if free < 1 || !g.chance(p) {
+				continue
+			}
+			if err := g.rel(h, top, model.Ownership, model.Exact(g.exactShare(0.5, min(maxShare, free))), start, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if chinese {
+		if err := try(g.investorsCN, 0.6, 5); err != nil {
+			return err
+		}
+	}
+	return try(g.investorsWorld, 0.3, 6)
 }
