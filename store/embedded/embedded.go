@@ -32,8 +32,8 @@ const schemaVersion = 1
 const keepCompleteRuns = 20
 
 // busyTimeoutMillis is how long a statement waits for another process's
-// lock before the store reports it unreachable.
-const busyTimeoutMillis = 5000
+// lock before the store reports it unreachable (a variable for tests).
+var busyTimeoutMillis = 5000
 
 var schema = []string{
 	`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`,
@@ -169,6 +169,8 @@ func (s *Store) checkSchema(ctx context.Context) error {
 		return fmt.Errorf("read schema version: %w", err)
 	case v > schemaVersion:
 		return fmt.Errorf("schema version %d is newer than this ubo supports (%d)", v, schemaVersion)
+	case v == schemaVersion:
+		return nil // opening an initialised store writes nothing
 	}
 	return s.Init(ctx)
 }

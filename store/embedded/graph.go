@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/ubo-project/ubo/model"
@@ -14,7 +15,8 @@ import (
 
 // UpsertRelationships implements store.Store in one transaction per batch:
 // keyed by id (a rewrite replaces the stored assertion), ends resolved
-// through aliases, a missing end fails the whole batch.
+// through aliases, a missing end fails the whole batch. Ends are checked
+// with one query per chunk and rows go out in multi-row upserts.
 func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relationship) error {
 	if len(batch) == 0 {
 		return ctx.Err()
@@ -24,60 +26,83 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 		if err != nil {
 			return err
 		}
-		upsert, err := tx.PrepareContext(ctx, `
-			INSERT INTO relationships (id, holder, held, kind, data) VALUES (?, ?, ?, ?, ?)
+		exists, err := tx.PrepareContext(ctx, `SELECT id FROM entities WHERE id IN (SELECT value FROM json_each(?))`)
+		if err != nil {
+			return err
+		}
+		rows := newBulk(tx, `INSERT INTO relationships (id, holder, held, kind, data) VALUES `, `
 			ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, held = excluded.held,
 				kind = excluded.kind, data = excluded.data
-			WHERE relationships.data IS NOT excluded.data`)
-		if err != nil {
-			return err
-		}
-		exists, err := tx.PrepareContext(ctx, `SELECT 1 FROM entities WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{} // entity ids checked in this batch
-		end := func(r *model.Relationship, role, id string) (string, error) {
-			if id == "" {
-				return "", fmt.Errorf("relationship %q: no %s id", r.ID, role)
-			}
-			canon, err := w.canonical(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			if !known[canon] {
-				var one int
-				switch err := exists.QueryRowContext(ctx, canon).Scan(&one); {
-				case errors.Is(err, sql.ErrNoRows):
-					return "", fmt.Errorf("relationship %q: %s %q: %w (write entities first)", r.ID, role, id, store.ErrNotFound)
-				case err != nil:
-					return "", err
+			WHERE relationships.data IS NOT excluded.data`, 5)
+		known := map[string]bool{} // entity ids known to exist
+		for start := 0; start < len(batch); start += upsertChunk {
+			chunk := slices.Clone(batch[start:min(start+upsertChunk, len(batch))])
+			var unknown []string
+			for i := range chunk {
+				r := &chunk[i]
+				if r.ID == "" {
+					return fmt.Errorf("relationship %s → %s has no id", r.HolderID, r.HeldID)
 				}
-				known[canon] = true
+				for _, end := range []*string{&r.HolderID, &r.HeldID} {
+					if *end == "" {
+						return fmt.Errorf("relationship %q: missing holder or held id", r.ID)
+					}
+					if *end, err = w.canonical(ctx, *end); err != nil {
+						return err
+					}
+					if !known[*end] {
+						unknown = append(unknown, *end)
+					}
+				}
 			}
-			return canon, nil
-		}
-		for i := range batch {
-			r := batch[i]
-			if r.ID == "" {
-				return fmt.Errorf("relationship %d of the batch (%s → %s) has no id", i, r.HolderID, r.HeldID)
-			}
-			if r.HolderID, err = end(&r, "holder", r.HolderID); err != nil {
+			if err := markExisting(ctx, exists, unknown, known); err != nil {
 				return err
 			}
-			if r.HeldID, err = end(&r, "held", r.HeldID); err != nil {
-				return err
+			for i := range chunk {
+				r := &chunk[i]
+				for _, end := range [][2]string{{"holder", r.HolderID}, {"held", r.HeldID}} {
+					if !known[end[1]] {
+						return fmt.Errorf("relationship %q: %s %q: %w (write entities first)", r.ID, end[0], end[1], store.ErrNotFound)
+					}
+				}
+				data, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				if err := rows.add(ctx, r.ID, r.HolderID, r.HeldID, string(r.Kind), data); err != nil {
+					return err
+				}
 			}
-			data, err := json.Marshal(&r)
-			if err != nil {
+			if err := rows.flush(ctx); err != nil {
 				return err
-			}
-			if _, err := upsert.ExecContext(ctx, r.ID, r.HolderID, r.HeldID, string(r.Kind), data); err != nil {
-				return fmt.Errorf("relationship %q: %w", r.ID, err)
 			}
 		}
 		return nil
 	})
+}
+
+// markExisting sets known[id] for every id in ids that is a stored entity.
+func markExisting(ctx context.Context, exists *sql.Stmt, ids []string, known map[string]bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := exists.QueryContext(ctx, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		known[id] = true
+	}
+	return rows.Err()
 }
 
 // EachRelationship implements store.Store.
