@@ -12,13 +12,15 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/ubo-project/ubo/store"
 )
@@ -125,6 +127,9 @@ func Open(path string) (*Store, error) {
 	ctx := context.Background()
 	if err := s.checkSchema(ctx); err != nil {
 		db.Close()
+		if errors.Is(err, store.ErrUnreachable) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
 	}
 	return s, nil
@@ -234,12 +239,31 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 	return nil
 }
 
-// wrap names the store and the operation; context errors stay matchable.
+// wrap names the store and the operation; context errors stay matchable,
+// and a file that is locked, unreadable or not a database also matches
+// store.ErrUnreachable.
 func (s *Store) wrap(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	if unreachable(err) {
+		return fmt.Errorf("embedded store %s: %s: %w: %w", s.path, what, store.ErrUnreachable, err)
+	}
 	return fmt.Errorf("embedded store %s: %s: %w", s.path, what, err)
+}
+
+// unreachable reports SQLite errors meaning the file cannot be used now.
+func unreachable(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // primary result code
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN,
+		sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+		return true
+	}
+	return false
 }
 
 // Status implements store.Store.

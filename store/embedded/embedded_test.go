@@ -2,9 +2,18 @@ package embedded
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/storetest"
 )
@@ -21,4 +30,240 @@ func openTemp(t testing.TB) *Store {
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestOpenFailuresAreUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 100)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range map[string]string{
+		"empty path":        "",
+		"directory":         dir,
+		"missing directory": filepath.Join(dir, "no", "such", "ubo.db"),
+		"not a database":    garbage,
+	} {
+		s, err := Open(path)
+		if err == nil {
+			s.Close(context.Background())
+			t.Errorf("%s: Open(%q) succeeded", name, path)
+			continue
+		}
+		if !errors.Is(err, store.ErrUnreachable) {
+			t.Errorf("%s: Open error %v does not wrap ErrUnreachable", name, err)
+		}
+	}
+}
+
+func TestLockedFileIsUnreachable(t *testing.T) {
+	defer func(old int) { busyTimeoutMillis = old }(busyTimeoutMillis)
+	busyTimeoutMillis = 50
+	path := filepath.Join(t.TempDir(), "ubo.db")
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(context.Background())
+	// Another process holds the write lock (simulated by a second handle).
+	locker, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	conn, err := locker.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(context.Background(), "ROLLBACK")
+
+	err = a.UpsertEntities(t.Context(), []model.Entity{{ID: "a", Name: "A"}})
+	if !errors.Is(err, store.ErrUnreachable) {
+		t.Errorf("write to a locked file: error %v, want ErrUnreachable", err)
+	}
+	// Readers are not blocked by a writer under WAL.
+	if _, err := a.Status(t.Context()); err != nil {
+		t.Errorf("status while another process writes: %v", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ubo.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if err := s.UpsertEntities(ctx, []model.Entity{{ID: "a", Name: "Alpha Ltd", Kind: model.Company}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	if e, err := s.Entity(ctx, "a"); err != nil || e.Name != "Alpha Ltd" {
+		t.Errorf("after reopen: %+v, %v", e, err)
+	}
+	st, err := s.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Backend != "embedded" || st.Location != path || !strings.HasPrefix(st.ServerVersion, "3.") {
+		t.Errorf("status = %+v", st)
+	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2"} {
+		var got string
+		if err := s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil || got != want {
+			t.Errorf("PRAGMA %s = %q, %v; want %q", pragma, got, err, want)
+		}
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ubo.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE schema_version SET version = ?`, schemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	s.Close(t.Context())
+	if s, err := Open(path); err == nil || !strings.Contains(err.Error(), "newer") {
+		if s != nil {
+			s.Close(t.Context())
+		}
+		t.Errorf("Open of a newer schema: %v, want a refusal", err)
+	}
+}
+
+func TestResultsPrunedToLastCompleteRuns(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var ids []string
+	for i := range keepCompleteRuns + 3 {
+		run := model.Run{ID: fmt.Sprintf("run-%02d", i), Started: start.Add(time.Duration(i) * time.Hour)}
+		ids = append(ids, run.ID)
+		if err := s.BeginRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.WriteResults(ctx, run.ID, []model.Result{{EntityID: "a", Verdict: model.VerdictClear}}); err != nil {
+			t.Fatal(err)
+		}
+		run.Status = model.RunComplete
+		if i == 5 {
+			run.Status = model.RunFailed
+		}
+		if err := s.FinishRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A running run's results are never pruned.
+	running := model.Run{ID: "run-zz", Started: start.Add(-time.Hour)}
+	if err := s.BeginRun(ctx, running); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteResults(ctx, running.ID, []model.Result{{EntityID: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	last := model.Run{ID: "run-last", Started: start.Add(1000 * time.Hour)}
+	if err := s.BeginRun(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishRun(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != keepCompleteRuns+5 {
+		t.Errorf("%d run records, want all %d kept", len(runs), keepCompleteRuns+5)
+	}
+	// Complete runs newest first: run-last, run-22 … ; the 20 newest keep
+	// their results: run-last and run-22 … run-04 except the failed run-05.
+	kept := map[string]bool{"run-last": true, "run-zz": true}
+	for i := len(ids) - 1; i >= 0 && len(kept) < keepCompleteRuns+1; i-- {
+		if i != 5 {
+			kept[ids[i]] = true
+		}
+	}
+	for _, id := range append(ids, "run-zz") {
+		_, err := s.Result(ctx, id, "a")
+		if has := err == nil; has != kept[id] {
+			t.Errorf("run %s: has results %v, want %v (err %v)", id, has, kept[id], err)
+		}
+	}
+}
+
+func TestStreamCallbackMayUseTheStore(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	var batch []model.Entity
+	for i := range 300 {
+		batch = append(batch, model.Entity{ID: fmt.Sprintf("e%03d", i), Name: "E", Kind: model.Company})
+	}
+	if err := s.UpsertEntities(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := s.EachEntity(ctx, func(e *model.Entity) error {
+		n++
+		if _, err := s.Entity(ctx, e.ID); err != nil {
+			return err
+		}
+		// A write while the stream is open (results written back while
+		// streaming) must neither deadlock nor disturb the stream.
+		return s.UpsertEntities(ctx, []model.Entity{{ID: e.ID, Lists: []string{"seen"}}})
+	})
+	if err != nil || n != 300 {
+		t.Fatalf("stream with lookups and writes: %d entities, %v", n, err)
+	}
+	e, err := s.Entity(ctx, "e299")
+	if err != nil || len(e.Lists) != 1 {
+		t.Errorf("write during stream lost: %+v, %v", e, err)
+	}
+}
+
+func TestBatchSpanningChunks(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	// More than one chunk, with the same id in different chunks.
+	var batch []model.Entity
+	for i := range 2*(upsertChunk+7) + 1 {
+		batch = append(batch, model.Entity{ID: fmt.Sprintf("e%04d", i%(upsertChunk+7)),
+			Name: fmt.Sprintf("Name %d", i), Lists: []string{fmt.Sprint("l", i)}})
+	}
+	if err := s.UpsertEntities(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Entities["unknown"] != upsertChunk+7 {
+		t.Errorf("entities = %v, want %d", st.Entities, upsertChunk+7)
+	}
+	e, err := s.Entity(ctx, "e0000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"l0", fmt.Sprint("l", upsertChunk+7), fmt.Sprint("l", 2*(upsertChunk+7))}
+	sort.Strings(want)
+	if e.Name != fmt.Sprintf("Name %d", 2*(upsertChunk+7)) || !slices.Equal(e.Lists, want) {
+		t.Errorf("e0000 = %q %v, want the last name and lists %v", e.Name, e.Lists, want)
+	}
+	if got, _ := s.SearchNames(ctx, "name", 2000); len(got) != upsertChunk+7 {
+		t.Errorf("search finds %d, want one row per entity (%d)", len(got), upsertChunk+7)
+	}
 }
