@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -63,9 +62,7 @@ func newDBStatusCmd(g *globalOptions) *cobra.Command {
 				return fmt.Errorf("db status: %w", err)
 			}
 			if opts.JSON {
-				enc := json.NewEncoder(g.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(s)
+				return writeJSON(g.Out, s)
 			}
 			printStatus(g, s)
 			return nil

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"os"
 	"strings"
 
+	"github.com/ubo-project/ubo/queries"
 	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/embedded"
 )
 
 // isNeo4jURI reports whether a --db value selects Neo4j rather than a file.
@@ -18,7 +20,27 @@ func isNeo4jURI(db string) bool {
 	return false
 }
 
-// openStore opens the store selected by --db. The caller closes it.
+// openStore opens the store selected by --db: Neo4j for a neo4j:// or
+// bolt:// URI (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database
+// from NEO4J_DATABASE), else the embedded store file. The caller closes it.
 func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
-	return nil, fmt.Errorf("open %s: %w: store not wired yet", g.DB, store.ErrUnreachable)
+	if isNeo4jURI(g.DB) {
+		st, err := queries.Open(ctx, queries.Config{
+			URI:      g.DB,
+			Username: os.Getenv("NEO4J_USERNAME"),
+			Password: os.Getenv("NEO4J_PASSWORD"),
+			Database: os.Getenv("NEO4J_DATABASE"),
+		})
+		if err != nil {
+			return nil, err
+		}
+		g.Log.Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
+		return st, nil
+	}
+	st, err := embedded.Open(g.DB)
+	if err != nil {
+		return nil, err
+	}
+	g.Log.Debug("opened store", "backend", "embedded", "path", g.DB)
+	return st, nil
 }

@@ -1,0 +1,206 @@
+// Package export writes scored entities for downstream KYC systems as JSON
+// Lines, CSV or BODS 0.4, streaming with constant memory (except BODS, which
+// remembers the statements it already wrote), and atomically to a file.
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// Formats.
+const (
+	JSONL = "jsonl"
+	CSV   = "csv"
+	BODS  = "bods"
+)
+
+// Filter selects the exported entities. By default only flagged ones.
+type Filter struct {
+	All          bool     // every scored entity
+	Verdicts     []string // only these verdicts (overrides the flagged default)
+	ChangedSince string   // only entities whose verdict differs from this run's
+}
+
+// Options configure an export.
+type Options struct {
+	Format string
+	Filter Filter
+	Run    model.Run // the run whose results are exported
+	// PublicationDate for BODS statements (YYYY-MM-DD); defaults to the run's end date.
+	PublicationDate string
+	Progress        func(n int)
+}
+
+// Record is one exported entity: the DESIGN.md JSON Lines object.
+type Record struct {
+	ID               string         `json:"id"`
+	Name             string         `json:"name"`
+	Kind             string         `json:"kind"`
+	Verdict          string         `json:"verdict"`
+	Indeterminate    bool           `json:"indeterminate"`
+	ChineseShare     model.Interval `json:"chinese_share"`
+	AggregateRule    AggregateRule  `json:"aggregate_rule"`
+	Controllers      []string       `json:"controllers"`
+	JointControllers []string       `json:"joint_controllers"`
+	Evidence         []Evidence     `json:"evidence"`
+	RunID            string         `json:"run_id"`
+	Policy           string         `json:"policy"`
+
+	entity model.Entity
+	result model.Result
+}
+
+// AggregateRule is the aggregate 50% rule outcome, certain and possible.
+type AggregateRule struct {
+	Certain  bool `json:"certain"`
+	Possible bool `json:"possible"`
+}
+
+// Evidence is one evidence path as exported.
+type Evidence struct {
+	Path        []string `json:"path"`
+	Share       float64  `json:"share"`
+	Explanation string   `json:"explanation"`
+}
+
+// encoder writes records in one format.
+type encoder interface {
+	begin() error
+	write(rec *Record) error
+	end() error
+}
+
+// Write exports to w. It returns the number of records written.
+func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int, error) {
+	var enc encoder
+	switch opts.Format {
+	case JSONL, "":
+		enc = newJSONLEncoder(w)
+	case CSV:
+		enc = newCSVEncoder(w)
+	case BODS:
+		enc = newBODSEncoder(ctx, st, w, opts)
+	default:
+		return 0, fmt.Errorf("export: unknown format %q (want jsonl, csv or bods)", opts.Format)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := resultCursor(ctx, st, opts.Run.ID)
+	entities := entityCursor(ctx, st)
+	var before *cursor[model.Result]
+	if opts.Filter.ChangedSince != "" {
+		before = resultCursor(ctx, st, opts.Filter.ChangedSince)
+	}
+	if err := enc.begin(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for ; results.ok; results.next() {
+		r := results.cur
+		if !selected(&r, opts.Filter) {
+			continue
+		}
+		if before != nil {
+			if old, ok := seekResult(before, r.EntityID); ok && old.Verdict == r.Verdict {
+				continue
+			}
+		}
+		e, ok := seekEntity(entities, r.EntityID)
+		if !ok {
+			// Scored, then deleted by a reset or merge: export what we know.
+			e = model.Entity{ID: r.EntityID}
+		}
+		rec := newRecord(e, r, opts.Run)
+		if err := enc.write(&rec); err != nil {
+			return n, err
+		}
+		n++
+		if opts.Progress != nil && n%10000 == 0 {
+			opts.Progress(n)
+		}
+	}
+	cancel()
+	if err := results.err(); err != nil && !errors.Is(err, context.Canceled) {
+		return n, fmt.Errorf("export: read results: %w", err)
+	}
+	if err := entities.err(); err != nil && !errors.Is(err, context.Canceled) {
+		return n, fmt.Errorf("export: read entities: %w", err)
+	}
+	if before != nil {
+		if err := before.err(); err != nil && !errors.Is(err, context.Canceled) {
+			return n, fmt.Errorf("export: read run %s: %w", opts.Filter.ChangedSince, err)
+		}
+	}
+	return n, enc.end()
+}
+
+func selected(r *model.Result, f Filter) bool {
+	switch {
+	case len(f.Verdicts) > 0:
+		return slices.Contains(f.Verdicts, r.Verdict)
+	case f.All:
+		return true
+	default:
+		return r.Flagged
+	}
+}
+
+func newRecord(e model.Entity, r model.Result, run model.Run) Record {
+	rec := Record{
+		ID: e.ID, Name: e.Name, Kind: string(e.Kind),
+		Verdict: r.Verdict, Indeterminate: r.Indeterminate,
+		ChineseShare:     r.ChineseShare,
+		AggregateRule:    AggregateRule{Certain: r.AggregateCertain, Possible: r.AggregatePossible},
+		Controllers:      nonNil(r.Controllers),
+		JointControllers: nonNil(r.JointControllers),
+		Evidence:         make([]Evidence, 0, len(r.Evidence)),
+		RunID:            run.ID,
+		Policy:           run.Policy,
+		entity:           e,
+		result:           r,
+	}
+	for _, ev := range r.Evidence {
+		rec.Evidence = append(rec.Evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation})
+	}
+	return rec
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteFile exports atomically: a temporary file in the same directory is
+// renamed over path only when the whole export succeeded.
+func WriteFile(ctx context.Context, st store.Store, path string, opts Options) (int, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	n, err := Write(ctx, st, tmp, opts)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return n, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}

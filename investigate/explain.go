@@ -1,0 +1,180 @@
+package investigate
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// Explanation is everything `ubo explain` says about one entity.
+type Explanation struct {
+	Entity  model.Entity `json:"entity"`
+	Result  model.Result `json:"result"`
+	RunID   string       `json:"run_id"`
+	Policy  string       `json:"policy"`
+	AsOf    string       `json:"as_of"`
+	Summary string       `json:"summary"`
+	// Names of every entity mentioned (paths, controllers), for reading.
+	Names map[string]string `json:"names"`
+	// Uncertain lists the unknown holders and share ranges near the entity
+	// that could change the verdict (only when indeterminate).
+	Uncertain []Uncertainty `json:"uncertain,omitempty"`
+}
+
+// Uncertainty is one piece of missing information.
+type Uncertainty struct {
+	HolderID string      `json:"holder_id"`
+	HeldID   string      `json:"held_id"`
+	Kind     string      `json:"kind"`
+	Share    model.Share `json:"share"`
+	Why      string      `json:"why"`
+}
+
+// verdictWords says what each verdict means, in words.
+var verdictWords = map[string]string{
+	model.VerdictChineseEntity: "is itself a Chinese root (incorporated, headquartered or a state body in a country of concern, a national of one, or listed)",
+	model.VerdictControlled:    "is controlled by a Chinese root through a chain of control (board, contractual or consolidation links, or more than 50% of the votes aggregated through controlled entities)",
+	model.VerdictOwned50:       "is 50% or more owned by Chinese roots or by entities that are themselves covered (aggregate 50% rule)",
+	model.VerdictJointControl:  "is jointly controlled, and a joint controller is Chinese or Chinese-controlled",
+	model.VerdictSignificant:   "has a significant Chinese interest (25% or more of equity or votes, or board/influence rights held by the Chinese side)",
+	model.VerdictMinority:      "has a minority Chinese interest",
+	model.VerdictClear:         "has no ownership or control reaching a Chinese root in the data",
+}
+
+// Summarize fills Summary from the result.
+func (x *Explanation) Summarize() {
+	r := x.Result
+	name := x.Entity.Name
+	if name == "" {
+		name = x.Entity.ID
+	}
+	s := fmt.Sprintf("%s %s: %s.", name, verdictWords[r.Verdict], r.Verdict)
+	if r.Indeterminate {
+		s += fmt.Sprintf(" The data leaves it open: with the unknown holders counted as Chinese and shares at their maximum it would be %s.", r.PossibleVerdict)
+	}
+	x.Summary = s
+}
+
+func (x *Explanation) name(id string) string {
+	if n := x.Names[id]; n != "" {
+		return n + " [" + id + "]"
+	}
+	return id
+}
+
+// Render writes the explanation as plain text.
+func (x *Explanation) Render(w io.Writer) error {
+	var b strings.Builder
+	r := x.Result
+	e := x.Entity
+	fmt.Fprintf(&b, "%s [%s]", orID(e.Name, e.ID), e.ID)
+	if e.Kind != "" {
+		fmt.Fprintf(&b, " — %s", e.Kind)
+	}
+	if e.Jurisdiction != "" {
+		fmt.Fprintf(&b, ", %s", e.Jurisdiction)
+	}
+	if e.HQCountry != "" && e.HQCountry != e.Jurisdiction {
+		fmt.Fprintf(&b, " (headquarters %s)", e.HQCountry)
+	}
+	b.WriteString("\n\n")
+	flag := "not flagged"
+	if r.Flagged {
+		flag = "FLAGGED"
+	}
+	fmt.Fprintf(&b, "Verdict:   %s (%s)\n", r.Verdict, flag)
+	if r.Indeterminate {
+		fmt.Fprintf(&b, "           indeterminate: could be %s\n", r.PossibleVerdict)
+	}
+	fmt.Fprintf(&b, "Run:       %s, policy %s, as of %s\n\n", x.RunID, x.Policy, x.AsOf)
+	b.WriteString(wrap(x.Summary, 100) + "\n\n")
+	fmt.Fprintf(&b, "Integrated Chinese share U:   %s%% certain, %s%% possible\n",
+		model.FormatPercent(r.ChineseShare.Min), model.FormatPercent(r.ChineseShare.Max))
+	fmt.Fprintf(&b, "Chinese-side votes V:         %s%% certain, %s%% possible\n",
+		model.FormatPercent(r.ChineseVotes.Min), model.FormatPercent(r.ChineseVotes.Max))
+	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", aggregateWords(r))
+	if len(r.Controllers) > 0 {
+		b.WriteString("Controlled by (roots):        ")
+		b.WriteString(x.names(r.Controllers))
+		b.WriteString("\n")
+	}
+	if len(r.JointControllers) > 0 {
+		b.WriteString("Joint controllers:            ")
+		b.WriteString(x.names(r.JointControllers))
+		b.WriteString("\n")
+	}
+	if r.Explanation != "" {
+		b.WriteString("\nWhy: " + wrap(r.Explanation, 95) + "\n")
+	}
+	if len(r.Evidence) > 0 {
+		b.WriteString("\nEvidence paths (strongest first):\n")
+		for i, ev := range r.Evidence {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, ev.Explanation)
+			for _, h := range ev.Hops {
+				src := h.Source
+				if h.SourceRef != "" {
+					src += " " + h.SourceRef
+				}
+				fmt.Fprintf(&b, "     %s —%s %s→ %s   (source: %s)\n", x.name(h.HolderID), h.Share.String(), h.Kind, x.name(h.HeldID), strings.TrimSpace(src))
+			}
+		}
+	}
+	if len(x.Uncertain) > 0 {
+		b.WriteString("\nWhat could change the verdict:\n")
+		for _, u := range x.Uncertain {
+			fmt.Fprintf(&b, "  - %s —%s %s→ %s: %s\n", x.name(u.HolderID), u.Share.String(), u.Kind, x.name(u.HeldID), u.Why)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (x *Explanation) names(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = x.name(id)
+	}
+	return strings.Join(out, ", ")
+}
+
+func aggregateWords(r model.Result) string {
+	switch {
+	case r.AggregateCertain:
+		return "covered (Chinese-side holdings reach the threshold)"
+	case r.AggregatePossible:
+		return "possibly covered (only if unknown holders are Chinese or shares are at their maximum)"
+	default:
+		return "not covered"
+	}
+}
+
+func orID(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return name
+}
+
+// wrap breaks text into lines of at most width runes at spaces.
+func wrap(s string, width int) string {
+	words := strings.Fields(s)
+	var b strings.Builder
+	line := 0
+	for i, w := range words {
+		n := len([]rune(w))
+		if i > 0 {
+			if line+1+n > width {
+				b.WriteString("\n")
+				line = 0
+			} else {
+				b.WriteString(" ")
+				line++
+			}
+		}
+		b.WriteString(w)
+		line += n
+	}
+	return b.String()
+}
