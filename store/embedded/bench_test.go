@@ -139,3 +139,38 @@ func BenchmarkEachRelationship(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "relationships/s")
 }
+
+func benchResults(first, n int) []model.Result {
+	out := make([]model.Result, n)
+	for i := range out {
+		k := first + i
+		out[i] = model.Result{
+			EntityID: fmt.Sprintf("gb-coh:%08d", k), Verdict: model.VerdictOwned50, Flagged: true,
+			ChineseShare: model.Interval{Min: 50, Max: 60}, Controllers: []string{"cn:parent"},
+			Evidence: []model.Evidence{{Path: []string{"cn:parent", fmt.Sprintf("gb-coh:%08d", k)}, Share: 50,
+				Hops:        []model.Hop{{HolderID: "cn:parent", HeldID: fmt.Sprintf("gb-coh:%08d", k), Kind: model.Ownership, Share: model.Exact(50)}},
+				Explanation: "Owned 50% by Parent (CN)"}},
+		}
+	}
+	return out
+}
+
+// BenchmarkWriteResults writes scoring results back in batches.
+func BenchmarkWriteResults(b *testing.B) {
+	s := openTemp(b)
+	ctx := context.Background()
+	if err := s.BeginRun(ctx, model.Run{ID: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		batch := benchResults(n, benchBatch)
+		b.StartTimer()
+		if err := s.WriteResults(ctx, "bench", batch); err != nil {
+			b.Fatal(err)
+		}
+		n += benchBatch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "results/s")
+}

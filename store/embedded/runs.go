@@ -41,11 +41,7 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 		case err != nil:
 			return err
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO results (run_id, entity_id, verdict, flagged, data)
-			VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
+		rows := newBulk(tx, `INSERT OR REPLACE INTO results (run_id, entity_id, verdict, flagged, data) VALUES `, ``, 5)
 		for i := range batch {
 			r := &batch[i]
 			if r.EntityID == "" {
@@ -55,11 +51,11 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 			if err != nil {
 				return fmt.Errorf("result %q: %w", r.EntityID, err)
 			}
-			if _, err := ins.ExecContext(ctx, runID, r.EntityID, r.Verdict, r.Flagged, data); err != nil {
-				return fmt.Errorf("result %q: %w", r.EntityID, err)
+			if err := rows.add(ctx, runID, r.EntityID, r.Verdict, r.Flagged, data); err != nil {
+				return fmt.Errorf("results up to %q: %w", r.EntityID, err)
 			}
 		}
-		return nil
+		return rows.flush(ctx)
 	})
 }
 
