@@ -187,3 +187,32 @@ func TestPropertyOwnershipOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelEachMatchesSequential scores a graph big enough for the
+// parallel path of Each and compares it with per-entity Result calls.
+func TestParallelEachMatchesSequential(t *testing.T) {
+	g, err := synthBuilder(5000, 3).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Score(g, policy.Default(), testDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	if err := s.Each(func(r *model.Result) error {
+		want := s.result(uint32(i))
+		a, _ := json.Marshal(r)
+		b, _ := json.Marshal(want)
+		if string(a) != string(b) || r.EntityID != g.ID(i) {
+			t.Fatalf("entity %d: parallel result differs", i)
+		}
+		i++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if i != g.NumEntities() {
+		t.Fatalf("Each visited %d of %d entities", i, g.NumEntities())
+	}
+}

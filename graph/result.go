@@ -3,8 +3,11 @@ package graph
 import (
 	"container/heap"
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ubo-project/ubo/model"
 )
@@ -13,19 +16,46 @@ import (
 const (
 	maxPaths       = 5
 	maxDepth       = 12
-	maxPops        = 4000
-	maxPushes      = 50000
+	maxPops        = 256
+	maxPushes      = 8192
 	maxPopsPerNode = maxPaths
 )
 
-// Each calls fn with the result of every entity in id order. Evidence is
-// computed on the fly for non-clear (or indeterminate) entities only, so
-// memory stays flat. It stops at the first error fn returns.
+// Each calls fn with the result of every entity in id order. Results are
+// computed in parallel windows (evidence only for non-clear or
+// indeterminate entities) and handed to fn one at a time, in order, from
+// the calling goroutine, so memory stays flat. It stops at the first error
+// fn returns.
 func (s *Scoring) Each(fn func(r *model.Result) error) error {
-	for t := range uint32(s.g.NumEntities()) {
-		r := s.result(t)
-		if err := fn(&r); err != nil {
-			return err
+	n := s.g.NumEntities()
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	const chunk = 512
+	if workers < 2 || n < 2*chunk {
+		for t := range uint32(n) {
+			r := s.result(t)
+			if err := fn(&r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	window := make([]model.Result, workers*chunk)
+	for start := 0; start < n; start += len(window) {
+		size := min(len(window), n-start)
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Go(func() {
+				for i := w * chunk; i < min((w+1)*chunk, size); i++ {
+					window[i] = s.result(uint32(start + i))
+				}
+			})
+		}
+		wg.Wait()
+		for i := range size {
+			if err := fn(&window[i]); err != nil {
+				return err
+			}
+			window[i] = model.Result{}
 		}
 	}
 	return nil
@@ -257,8 +287,9 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 			ends[x] = true
 		}
 	}
-	h := &evHeap{states: []evState{{node: t, parent: -1, w: 1}}, idx: []int32{0}}
-	pops := map[uint32]uint8{}
+	h := &evHeap{states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
+	h.states[0] = evState{node: t, parent: -1, w: 1}
+	pops := make(map[uint32]uint8, 16)
 	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < maxPops; n++ {
 		si := heap.Pop(h).(int32)
 		st := h.states[si]
@@ -314,7 +345,7 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) mode
 	ev.Path = append(ev.Path, g.ids.get(states[0].node))
 	sentence := verdictVerb(v, md) + " " + s.rootLabel(states[si].node, md) + " via " + strings.Join(hops, " → ")
 	if ownershipOnly && v != vControlled {
-		sentence += " (" + model.FormatPercent(ev.Share) + "% along this path)"
+		sentence += " (" + formatPercent(ev.Share) + "% along this path)"
 	}
 	ev.Explanation = sentence
 	return ev
@@ -413,7 +444,7 @@ func (s *Scoring) rootSentence(t uint32, md int) string {
 
 // amount renders a value approached strictly as ">25%" (certain) or "<25%" (possible).
 func amount(v float64, strict bool, md int) string {
-	p := model.FormatPercent(v) + "%"
+	p := formatPercent(v) + "%"
 	if strict {
 		if md == certain {
 			return ">" + p
@@ -425,9 +456,9 @@ func amount(v float64, strict bool, md int) string {
 
 func thresholdText(inclusive bool, v float64) string {
 	if inclusive {
-		return "≥ " + model.FormatPercent(v) + "%"
+		return "≥ " + formatPercent(v) + "%"
 	}
-	return "> " + model.FormatPercent(v) + "%"
+	return "> " + formatPercent(v) + "%"
 }
 
 // aggregateArithmetic shows the aggregate rule deciding for t:
@@ -536,4 +567,17 @@ func (s *Scoring) jointText(x uint32, partners []uint32, md int) string {
 		names = append(names, name)
 	}
 	return s.g.label(x) + " is jointly controlled by " + strings.Join(names, " and ")
+}
+
+// formatPercent is model.FormatPercent without fmt (it runs per hop).
+func formatPercent(p float64) string {
+	b := strconv.AppendFloat(make([]byte, 0, 12), p, 'f', 2, 64)
+	if i := len(b) - 3; i > 0 && b[i] == '.' {
+		b = []byte(strings.TrimRight(string(b), "0"))
+		b = []byte(strings.TrimSuffix(string(b), "."))
+	}
+	if string(b) == "-0" {
+		return "0"
+	}
+	return string(b)
 }

@@ -424,3 +424,11 @@ func TestCounts(t *testing.T) {
 		t.Errorf("Each order %q", ids)
 	}
 }
+
+func TestFormatPercentMatchesModel(t *testing.T) {
+	for _, v := range []float64{0, 100, 50, 12.5, 70.2702702, 41.08108, 0.001, 33.333333, 99.999, 1e-12} {
+		if got, want := formatPercent(v), model.FormatPercent(v); got != want {
+			t.Errorf("formatPercent(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
