@@ -3,11 +3,16 @@ package queries
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/internal/neo4jtest"
+	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/storetest"
 )
@@ -49,5 +54,162 @@ func TestOpenUnreachable(t *testing.T) {
 	}
 	if msg := err.Error(); strings.Contains(msg, "s3cret-pw") {
 		t.Errorf("error reveals the password: %s", msg)
+	}
+}
+
+// cypherStrings runs a read returning one string column.
+func cypherStrings(t *testing.T, s *Store, q string, params map[string]any) []string {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), s.driver, q, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.database))
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	var out []string
+	for _, r := range res.Records {
+		out = append(out, fmt.Sprint(r.Values[0]))
+	}
+	return out
+}
+
+func company(id string) model.Entity {
+	return model.Entity{ID: id, Name: "Company " + id, Kind: model.Company, Jurisdiction: "GB"}
+}
+
+// TestBrowserModel checks what Neo4j Browser users see: a label per kind
+// that follows kind changes, and relationships typed by kind.
+func TestBrowserModel(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	must(t, s.UpsertEntities(ctx, []model.Entity{{ID: "stub"}, company("a"),
+		{ID: "p", Name: "Li Wei", Kind: model.Person}, {ID: "sasac", Name: "SASAC", Kind: model.StateBody}}))
+	must(t, s.UpsertRelationships(ctx, []model.Relationship{
+		{ID: "r1", HolderID: "p", HeldID: "a", Kind: model.Ownership, Share: model.Exact(60)},
+		{ID: "r2", HolderID: "sasac", HeldID: "a", Kind: model.FundManagement},
+		{ID: "r3", HolderID: "stub", HeldID: "a", Kind: model.UnknownInterest},
+	}))
+	labels := func(id string) string {
+		return strings.Join(cypherStrings(t, s,
+			"MATCH (n:Entity {id: $id}) UNWIND labels(n) AS l WITH l ORDER BY l RETURN l", map[string]any{"id": id}), ",")
+	}
+	for id, want := range map[string]string{"stub": "Entity,UnknownHolder", "a": "Company,Entity",
+		"p": "Entity,Person", "sasac": "Entity,StateBody"} {
+		if got := labels(id); got != want {
+			t.Errorf("labels of %s = %s, want %s", id, got, want)
+		}
+	}
+	must(t, s.UpsertEntities(ctx, []model.Entity{{ID: "stub", Kind: model.Arrangement}}))
+	if got := labels("stub"); got != "Arrangement,Entity" {
+		t.Errorf("labels after a kind change = %s", got)
+	}
+	got := cypherStrings(t, s, "MATCH (h)-[r]->(:Entity {id: 'a'}) WITH r ORDER BY r.id RETURN type(r) + ':' + r.kind", nil)
+	want := []string{"OWNERSHIP:ownership", "FUND_MANAGEMENT:fund_management", "UNKNOWN_INTEREST:unknown_interest"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("relationship types = %v, want %v", got, want)
+	}
+}
+
+// TestFinishRunPublishes checks the verdict write-back: properties and the
+// :Flagged label on entities, stale flags removed by the next run, in
+// batches smaller than the run.
+func TestFinishRunPublishes(t *testing.T) {
+	defer func(n int64) { batchSize = n }(batchSize)
+	batchSize = 2
+	s := openTestStore(t)
+	ctx := t.Context()
+	var es []model.Entity
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		es = append(es, company(id))
+	}
+	must(t, s.UpsertEntities(ctx, es))
+	run := func(id string, hour int, flagged ...string) {
+		t.Helper()
+		r := model.Run{ID: id, Started: time.Date(2026, 3, 1, hour, 0, 0, 0, time.UTC), Status: model.RunRunning}
+		must(t, s.BeginRun(ctx, r))
+		var results []model.Result
+		for _, e := range es {
+			res := model.Result{EntityID: e.ID, Verdict: model.VerdictClear}
+			if slices.Contains(flagged, e.ID) {
+				res = model.Result{EntityID: e.ID, Verdict: model.VerdictOwned50, Flagged: true,
+					ChineseShare: model.Interval{Min: 50, Max: 60}}
+			}
+			results = append(results, res)
+		}
+		must(t, s.WriteResults(ctx, id, results))
+		r.Status, r.Finished = model.RunComplete, r.Started.Add(time.Minute)
+		must(t, s.FinishRun(ctx, r))
+	}
+	flaggedIDs := func() []string {
+		return cypherStrings(t, s, "MATCH (e:Flagged) RETURN e.id ORDER BY e.id", nil)
+	}
+	run("run-1", 1, "a", "c", "e")
+	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"a", "c", "e"}) {
+		t.Errorf("flagged after run-1 = %v", got)
+	}
+	run("run-2", 2, "b", "c")
+	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"b", "c"}) {
+		t.Errorf("flagged after run-2 = %v (stale flags must go)", got)
+	}
+	got := cypherStrings(t, s, "MATCH (e:Entity) WITH e ORDER BY e.id "+
+		"RETURN e.id + ' ' + e.verdict + ' ' + toString(e.chinese_share_min) + ' ' + e.run_id", nil)
+	want := []string{"a CLEAR 0.0 run-2", "b OWNED_50 50.0 run-2", "c OWNED_50 50.0 run-2", "d CLEAR 0.0 run-2", "e CLEAR 0.0 run-2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entity verdicts = %v, want %v", got, want)
+	}
+	// A run that never finishes changes nothing on the entities.
+	must(t, s.BeginRun(ctx, model.Run{ID: "run-3", Started: time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC), Status: model.RunRunning}))
+	must(t, s.WriteResults(ctx, "run-3", []model.Result{{EntityID: "a", Verdict: model.VerdictChineseEntity, Flagged: true}}))
+	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"b", "c"}) {
+		t.Errorf("flagged after an unfinished run = %v", got)
+	}
+}
+
+// TestPruneKeepsLastRuns checks that only the newest keepRuns complete runs
+// keep their results.
+func TestPruneKeepsLastRuns(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	must(t, s.UpsertEntities(ctx, []model.Entity{company("a")}))
+	n := keepRuns + 2
+	for i := range n {
+		r := model.Run{ID: fmt.Sprintf("run-%02d", i), Started: time.Date(2026, 3, 1, 0, i, 0, 0, time.UTC), Status: model.RunRunning}
+		must(t, s.BeginRun(ctx, r))
+		must(t, s.WriteResults(ctx, r.ID, []model.Result{{EntityID: "a", Verdict: model.VerdictClear}}))
+		r.Status = model.RunComplete
+		must(t, s.FinishRun(ctx, r))
+	}
+	for i := range n {
+		id := fmt.Sprintf("run-%02d", i)
+		_, err := s.Result(ctx, id, "a")
+		if kept := i >= n-keepRuns; kept != (err == nil) {
+			t.Errorf("run %s: result kept = %v, want %v (err %v)", id, err == nil, kept, err)
+		}
+	}
+	if runs, err := s.Runs(ctx); err != nil || len(runs) != n {
+		t.Errorf("runs = %d, %v; run records are never pruned", len(runs), err)
+	}
+}
+
+// TestSchema checks the indexes Init creates are online, including the
+// full-text index and one id index per relationship type.
+func TestSchema(t *testing.T) {
+	s := openTestStore(t)
+	got := cypherStrings(t, s, "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name", nil)
+	want := []string{"entity_id", "alias_id", "alias_into", "identifier_value", "run_id", "result_key",
+		"entity_names", "run_started"}
+	for _, k := range model.RelKinds {
+		want = append(want, "rel_"+relType(k)+"_id")
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("index %s missing or not online; online: %v", w, got)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

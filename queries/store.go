@@ -25,12 +25,13 @@ const DefaultDatabase = "neo4j"
 const (
 	// fetchSize is how many records a streamed read pulls per round trip.
 	fetchSize = 10000
-	// batchSize bounds the maintenance batches (publishing results,
-	// unflagging, pruning) run inside one transaction.
-	batchSize = 10000
 	// keepRuns is how many complete runs keep their results.
 	keepRuns = 20
 )
+
+// batchSize bounds the maintenance batches (publishing results, unflagging,
+// pruning) run inside one transaction; a variable so tests can shrink it.
+var batchSize int64 = 10000
 
 // Store is the Neo4j store. It holds one driver (a connection pool) and is
 // safe for concurrent use.

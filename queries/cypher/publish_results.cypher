@@ -3,7 +3,7 @@
 // and set or remove the :Flagged label.
 MATCH (r:Result)
 WHERE r.run_id = $run_id AND r.entity_id > $after
-WITH r ORDER BY r.entity_id LIMIT $limit
+WITH r ORDER BY r.run_id, r.entity_id LIMIT $limit
 CALL (r) {
   MATCH (e:Entity {id: r.entity_id})
   SET e.verdict = r.verdict,

@@ -1,0 +1,45 @@
+package queries
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/model"
+)
+
+// operators lists the operator names of a plan tree.
+func operators(p neo4j.Plan) []string {
+	out := []string{p.Operator()}
+	for _, c := range p.Children() {
+		out = append(out, operators(c)...)
+	}
+	return out
+}
+
+// TestStreamsNeedNoSort checks that the whole-graph streams read in index
+// order instead of sorting the graph on the server.
+func TestStreamsNeedNoSort(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	for name, q := range map[string]string{
+		"each_entity":       qEachEntity,
+		"each_relationship": qEachRelationship[model.Ownership],
+		"each_result":       qEachResult,
+		"publish_results":   qPublishResults,
+	} {
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ops := operators(res.Summary.Plan())
+		t.Logf("%s: %v", name, ops)
+		for _, op := range ops {
+			if strings.Contains(op, "Sort") {
+				t.Errorf("%s sorts on the server: %v", name, ops)
+			}
+		}
+	}
+}

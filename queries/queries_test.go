@@ -1,0 +1,87 @@
+package queries
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+func TestFoldName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Huawei Technologies Co., Ltd.", "huawei technologies co ltd"},
+		{"  HUAWEÏ   technologies, co. ", "huawei technologies co"},
+		{"Société Générale S.A.", "societe generale s a"},
+		{"Øresund Đak Łódź", "oresund dak lodz"},
+		{"中国石油天然气集团", "中国石油天然气集团"},
+		{".,;", ""},
+		{"", ""},
+	} {
+		if got := FoldName(tc.in); got != tc.want {
+			t.Errorf("FoldName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEscapeLucene(t *testing.T) {
+	if got, want := escapeLucene(`a+b(c)~d*e?f:g\h/i"j`), `a\+b\(c\)\~d\*e\?f\:g\\h\/i\"j`; got != want {
+		t.Errorf("escapeLucene = %q, want %q", got, want)
+	}
+}
+
+func TestNameQuery(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Huawei Technologies", "+name_folded:(huawei^2 OR huawei~1) +name_folded:(technologies^2 OR technologies~1)"},
+		{"ZTE corp", "+name_folded:zte +name_folded:corp"},
+		{"AND OR NOT", "+name_folded:and +name_folded:or +name_folded:not"}, // lower case: not operators
+		{"(*)~", ""},
+		{"", ""},
+	} {
+		if got := nameQuery(tc.in); got != tc.want {
+			t.Errorf("nameQuery(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestQueriesRendered checks that every embedded query loads and that no
+// placeholder survives rendering.
+func TestQueriesRendered(t *testing.T) {
+	all := append([]string{qUpsertEntities, qEachEntity, qNeighboursUp, qNeighboursDown, qMergeEntity,
+		qCountEntities, qSearchNames}, schemaStatements()...)
+	for _, k := range model.RelKinds {
+		all = append(all, qUpsertRelationships[k], qEachRelationship[k], qCountRelationships[k])
+		if !strings.Contains(qUpsertRelationships[k], ":"+relType(k)+" ") {
+			t.Errorf("upsert query for %s lacks its type: %s", k, qUpsertRelationships[k])
+		}
+	}
+	for _, q := range all {
+		if strings.Contains(q, "__REL_TYPE") {
+			t.Errorf("placeholder left in query:\n%s", q)
+		}
+	}
+	// One id index per relationship kind, plus the node schema.
+	n := 0
+	for _, st := range schemaStatements() {
+		if strings.Contains(st, "FOR ()-[r:") {
+			n++
+		}
+	}
+	if n != len(model.RelKinds) {
+		t.Errorf("%d relationship id indexes, want %d", n, len(model.RelKinds))
+	}
+	if !strings.Contains(qNeighboursUp, "OWNERSHIP|VOTING|BOARD") {
+		t.Errorf("neighbourhood query lacks the type alternation: %s", qNeighboursUp)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"neo4j://user:pw@host:7687":  "neo4j://host:7687",
+		"bolt://127.0.0.1:7687":      "bolt://127.0.0.1:7687",
+		"neo4j+s://u@db.example.com": "neo4j+s://db.example.com",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
