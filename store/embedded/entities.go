@@ -19,7 +19,6 @@ type entityWriter struct {
 	hasAliases bool
 	selAlias   *sql.Stmt
 	selEntity  *sql.Stmt
-	insEntity  *sql.Stmt
 	updEntity  *sql.Stmt
 	insIdent   *sql.Stmt
 	delName    *sql.Stmt
@@ -37,7 +36,6 @@ func prepare(ctx context.Context, tx *sql.Tx) (*entityWriter, error) {
 	}{
 		{&w.selAlias, `SELECT canonical FROM aliases WHERE alias = ?`},
 		{&w.selEntity, `SELECT rid, data FROM entities WHERE id = ?`},
-		{&w.insEntity, `INSERT INTO entities (id, kind, data) VALUES (?, ?, ?)`},
 		{&w.updEntity, `UPDATE entities SET kind = ?, data = ? WHERE rid = ?`},
 		{&w.insIdent, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES (?, ?)`},
 		{&w.delName, `DELETE FROM entity_names WHERE rowid = ?`},
@@ -76,43 +74,15 @@ func (w *entityWriter) load(ctx context.Context, id string) (rid int64, e model.
 	case err != nil:
 		return 0, e, false, err
 	}
-	if err := json.Unmarshal(data, &e); err != nil {
+	if err := decodeEntity(data, &e); err != nil {
 		return 0, e, false, fmt.Errorf("entity %q: stored data: %w", id, err)
 	}
 	return rid, e, true, nil
 }
 
-// insert writes a new entity with its identifiers and name.
-func (w *entityWriter) insert(ctx context.Context, e *model.Entity) error {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	res, err := w.insEntity.ExecContext(ctx, e.ID, string(e.Kind), data)
-	if err != nil {
-		return err
-	}
-	rid, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	if err := w.addIdentifiers(ctx, rid, e.Identifiers); err != nil {
-		return err
-	}
-	if folded := FoldName(e.Name); folded != "" {
-		if _, err := w.insName.ExecContext(ctx, rid, folded); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // update rewrites an existing entity whose old state was old.
 func (w *entityWriter) update(ctx context.Context, rid int64, old, e *model.Entity) error {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
+	data := encodeEntity(e)
 	if _, err := w.updEntity.ExecContext(ctx, string(e.Kind), data, rid); err != nil {
 		return err
 	}
@@ -338,7 +308,7 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 			return nil, err
 		}
 		old := new(model.Entity)
-		if err := json.Unmarshal(data, old); err != nil {
+		if err := decodeEntity(data, old); err != nil {
 			return nil, fmt.Errorf("entity %q: stored data: %w", id, err)
 		}
 		out[id] = &pendingEntity{rid: rid, old: old}
@@ -348,10 +318,7 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 
 func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 	if p.old == nil {
-		data, err := json.Marshal(&p.cur)
-		if err != nil {
-			return err
-		}
+		data := encodeEntity(&p.cur)
 		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data); err != nil {
 			return err
 		}
@@ -383,7 +350,7 @@ func entitiesEqual(a, b *model.Entity) bool {
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
 	return s.stream(ctx, "stream entities", `SELECT data FROM entities ORDER BY id`, nil, func(data []byte) error {
 		var e model.Entity
-		if err := json.Unmarshal(data, &e); err != nil {
+		if err := decodeEntity(data, &e); err != nil {
 			return fmt.Errorf("stored entity: %w", err)
 		}
 		return fn(&e)
@@ -443,7 +410,7 @@ func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
 		return model.Entity{}, s.wrap("entity "+id, err)
 	}
 	var e model.Entity
-	if err := json.Unmarshal(data, &e); err != nil {
+	if err := decodeEntity(data, &e); err != nil {
 		return e, s.wrap("entity "+id, err)
 	}
 	return e, nil
@@ -454,7 +421,7 @@ func (s *Store) entitiesQuery(ctx context.Context, what, query string, args ...a
 	var out []model.Entity
 	err := s.stream(ctx, what, query, args, func(data []byte) error {
 		var e model.Entity
-		if err := json.Unmarshal(data, &e); err != nil {
+		if err := decodeEntity(data, &e); err != nil {
 			return s.wrap(what, err)
 		}
 		out = append(out, e)

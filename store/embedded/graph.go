@@ -65,10 +65,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 						return fmt.Errorf("relationship %q: %s %q: %w (write entities first)", r.ID, end[0], end[1], store.ErrNotFound)
 					}
 				}
-				data, err := json.Marshal(r)
-				if err != nil {
-					return err
-				}
+				data := encodeRelationship(r)
 				if err := rows.add(ctx, r.ID, r.HolderID, r.HeldID, string(r.Kind), data); err != nil {
 					return err
 				}
@@ -109,7 +106,7 @@ func markExisting(ctx context.Context, exists *sql.Stmt, ids []string, known map
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
 	return s.stream(ctx, "stream relationships", `SELECT data FROM relationships ORDER BY id`, nil, func(data []byte) error {
 		var r model.Relationship
-		if err := json.Unmarshal(data, &r); err != nil {
+		if err := decodeRelationship(data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}
 		return fn(&r)
@@ -183,7 +180,7 @@ func (s *Store) walk(ctx context.Context, start string, dir store.Direction, dep
 			kept := 0
 			err := s.stream(ctx, "links", query, []any{n, limit}, func(data []byte) error {
 				var r model.Relationship
-				if err := json.Unmarshal(data, &r); err != nil {
+				if err := decodeRelationship(data, &r); err != nil {
 					return err
 				}
 				kept++
@@ -365,7 +362,7 @@ func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
 	}
 	for _, m := range moved {
 		var r model.Relationship
-		if err := json.Unmarshal(m.data, &r); err != nil {
+		if err := decodeRelationship(m.data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}
 		if r.HolderID == from {
@@ -374,10 +371,7 @@ func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
 		if r.HeldID == from {
 			r.HeldID = into
 		}
-		data, err := json.Marshal(&r)
-		if err != nil {
-			return err
-		}
+		data := encodeRelationship(&r)
 		if _, err := tx.ExecContext(ctx, `UPDATE relationships SET holder = ?, held = ?, data = ? WHERE rid = ?`,
 			r.HolderID, r.HeldID, data, m.rid); err != nil {
 			return err
