@@ -581,6 +581,18 @@ func testSearchNames(t *testing.T, s store.Store) {
 	if got := search("huawei", 2); len(got) != 2 {
 		t.Errorf(`"huawei" limit 2: %v`, got)
 	}
+	// Query syntax of the underlying engines (FTS5, Lucene) is never
+	// interpreted: operators and special characters are plain text.
+	upsertEntities(t, s, company("jj", "Johnson AND Johnson (Holdings) OR Not", "US"))
+	for _, q := range []string{"AND", "johnson OR", "NOT johnson", "AT&T", "C++", "\"quoted", "(", "*", "~2",
+		"johnson^3", "field:value", "NEAR(a b)", "a/b", "-", "[1 TO 2]", "{x}", "!", "?", "&&", "||"} {
+		if _, err := s.SearchNames(ctx(t), q, 5); err != nil {
+			t.Errorf("SearchNames(%q): %v", q, err)
+		}
+	}
+	if got := search("johnson and johnson or not", 10); index(got, "jj") < 0 {
+		t.Errorf(`"johnson and johnson or not": %v, want jj (operators are words)`, got)
+	}
 	for _, q := range []string{"", "   ", ".,;", "nomatchxyz"} {
 		if got := search(q, 10); len(got) != 0 {
 			t.Errorf("SearchNames(%q) = %v, want nothing", q, got)
@@ -1162,6 +1174,10 @@ func testResultNotFound(t *testing.T, s store.Store) {
 		if _, err := s.Result(ctx(t), tc[0], tc[1]); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("Result(%q, %q) error = %v, want ErrNotFound", tc[0], tc[1], err)
 		}
+	}
+	stop := errors.New("stop")
+	if err := s.EachResult(ctx(t), "run-1", func(*model.Result) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachResult stop: %v", err)
 	}
 	if got := results(t, s, "run-9"); len(got) != 0 {
 		t.Errorf("EachResult of an unknown run = %v", got)
