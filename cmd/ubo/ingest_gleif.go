@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/ingest/gleif"
+)
+
+func init() { registerIngest(newIngestGLEIFCmd) }
+
+func newIngestGLEIFCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "gleif FILES...",
+		Short: "Load GLEIF golden-copy files: level 1 (LEI-CDF), relationships (RR-CDF), reporting exceptions",
+		Long: `Load GLEIF golden-copy files, full or delta, in the published XML or CSV, plain, .gz or .zip.
+What each file holds is recognised from its content (XML root element, CSV header), so any mix
+of level-1, relationship and reporting-exception files may be given, in any order.
+
+  level 1        lei:<LEI> companies with jurisdiction (ISO 3166-2 → country), headquarters
+                 country, identifiers XI-LEI and the registration authority's entity id
+                 (Companies House → GB-COH, a Chinese USCC → CN-USCC, else REG:<country>:<number>)
+  relationships  child (StartNode) held by parent (EndNode): direct/ultimate consolidation,
+                 international branch, fund management, sub-fund (control), feeder (fund management);
+                 percentage quantifiers as shares, relationship periods as dates, INACTIVE ended
+  exceptions     NON_PUBLIC, NO_LEI, NON_CONSOLIDATING and withheld reasons → an unknown parent;
+                 NATURAL_PERSONS, NO_KNOWN_PERSON → the chain ends
+
+Records with invalid LEI check digits or unknown codes are rejected; invalid XML or a truncated
+archive stops the run with the file and position.`,
+		Example: `  ubo ingest gleif 20261102-gleif-concatenated-file-lei2.xml.zip rr.xml.zip repex.xml.zip`,
+		Args:    argsChecked(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			return runIngest(cmd, g, gleif.Source, func(ctx context.Context, sink ingest.Sink) error {
+				for _, f := range files {
+					if err := gleif.Parse(ctx, f, sink, gleif.Options{Log: g.Log}); err != nil {
+						return trimmedError{err, "ingest " + gleif.Source + ": "}
+					}
+				}
+				return nil
+			})
+		},
+	}
+}
+
+// trimmedError drops a parser's own "ingest <source>: " prefix, which
+// runIngest adds again.
+type trimmedError struct {
+	err    error
+	prefix string
+}
+
+func (e trimmedError) Error() string { return strings.TrimPrefix(e.err.Error(), e.prefix) }
+func (e trimmedError) Unwrap() error { return e.err }
