@@ -25,9 +25,13 @@ const (
 
 // Filter selects the exported entities. By default only flagged ones.
 type Filter struct {
-	All          bool     // every scored entity
-	Verdicts     []string // only these verdicts (overrides the flagged default)
-	ChangedSince string   // only entities whose verdict differs from this run's
+	All      bool     // every scored entity
+	Verdicts []string // only these verdicts (overrides the flagged default)
+	// ChangedSince keeps only entities whose verdict differs from their
+	// verdict in this (complete) run. With neither All nor Verdicts, an
+	// entity flagged in either run qualifies, so a downstream system sees
+	// newly cleared entities as well as newly flagged ones.
+	ChangedSince string
 }
 
 // Options configure an export.
@@ -92,6 +96,14 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	default:
 		return 0, fmt.Errorf("export: unknown format %q (want jsonl, csv or bods)", opts.Format)
 	}
+	if opts.Run.ID == "" {
+		return 0, errors.New("export: no run to export")
+	}
+	if since := opts.Filter.ChangedSince; since != "" {
+		if err := checkCompleteRun(ctx, st, since); err != nil {
+			return 0, err
+		}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := resultCursor(ctx, st, opts.Run.ID)
@@ -106,11 +118,16 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	n := 0
 	for ; results.ok; results.next() {
 		r := results.cur
-		if !selected(&r, opts.Filter) {
-			continue
-		}
-		if before != nil {
-			if old, ok := seekResult(before, r.EntityID); ok && old.Verdict == r.Verdict {
+		if before == nil {
+			if !selected(&r, opts.Filter) {
+				continue
+			}
+		} else {
+			old, had := seekResult(before, r.EntityID)
+			if had && old.Verdict == r.Verdict {
+				continue
+			}
+			if !selected(&r, opts.Filter) && !(had && selectedDefault(&old, opts.Filter)) {
 				continue
 			}
 		}
@@ -152,6 +169,37 @@ func selected(r *model.Result, f Filter) bool {
 	default:
 		return r.Flagged
 	}
+}
+
+// selectedDefault reports whether r was selected by the flagged default
+// (neither All nor Verdicts given): a once-flagged entity whose verdict
+// changed is part of a --changed-since delta even when cleared now.
+func selectedDefault(r *model.Result, f Filter) bool {
+	return !f.All && len(f.Verdicts) == 0 && r.Flagged
+}
+
+// ErrNoSuchRun is returned when a run named for export does not exist or is
+// not complete.
+var ErrNoSuchRun = errors.New("no such complete run")
+
+// checkCompleteRun makes sure runID names a complete run: the results of a
+// missing, running or failed run would silently turn every entity into a
+// "change".
+func checkCompleteRun(ctx context.Context, st store.Store, runID string) error {
+	runs, err := st.Runs(ctx)
+	if err != nil {
+		return fmt.Errorf("export: list runs: %w", err)
+	}
+	for _, r := range runs {
+		if r.ID != runID {
+			continue
+		}
+		if r.Status != model.RunComplete {
+			return fmt.Errorf("export: changed since run %q: the run is %s, not complete: %w", runID, r.Status, ErrNoSuchRun)
+		}
+		return nil
+	}
+	return fmt.Errorf("export: changed since run %q: %w", runID, ErrNoSuchRun)
 }
 
 func newRecord(e model.Entity, r model.Result, run model.Run) Record {
