@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/ingest/ftm"
+)
+
+func init() { registerIngest(newIngestFTMCmd) }
+
+func newIngestFTMCmd(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "ftm FILES...",
+		Short: "Load FollowTheMoney entities (OpenSanctions entities.ftm.json, delta files)",
+		Long: `Load FollowTheMoney entities, one JSON object per line (plain or .gz): OpenSanctions
+entities.ftm.json exports and delta files ({"op": "ADD"|"MOD"|"DEL", "entity": {...}}).
+
+Company, Organization and LegalEntity become companies, PublicBody a state body, Person a person;
+Ownership edges keep the free-text percentage as a share interval ("25-50", ">50"; unreadable text
+leaves the share unknown and logs a warning), Directorship edges are officer (or nominee) edges.
+Referents become FTM:<id> identifiers so resolution folds them together; topics (and, for target
+entities, dataset names) become list tags, gov.soe sets state-owned. A DEL tags the entity
+ftm.deleted and ends a deleted ownership or directorship.`,
+		Example: `  ubo ingest ftm entities.ftm.json
+  ubo ingest ftm 20240528014702-pfh/entities.delta.json`,
+		Args: argsChecked(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			return runIngest(cmd, g, ftm.Source, func(ctx context.Context, sink ingest.Sink) error {
+				p := ftm.NewParser(sink)
+				p.Warn = func(r ingest.Reject) { g.Log.Warn(r.String()) }
+				for _, f := range files {
+					if err := p.ParseFile(ctx, f); err != nil {
+						return trimmedError{err, "ingest " + ftm.Source + ": "}
+					}
+				}
+				return nil
+			})
+		},
+	}
+}
