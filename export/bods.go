@@ -16,15 +16,19 @@ import (
 )
 
 // bodsEncoder writes a BODS 0.4 package (a JSON array of statements): for
-// each exported entity an entity or person statement, and the statements of
-// every entity and relationship on its evidence paths, each written once.
+// each exported entity an entity statement annotated with its verdict, and
+// the statements of every entity, person and relationship on its evidence
+// paths. Each record is stated once ("new"), in the declaration of the
+// first exported entity that needs it; an exported entity already stated as
+// part of an earlier chain gets an "updated" statement carrying its verdict.
+// The set of records written is the one thing that grows with the export.
 type bodsEncoder struct {
 	ctx     context.Context
 	st      store.Store
 	bw      *bufio.Writer
 	opts    Options
 	pubDate string
-	written map[string]bool // statement ids already in the package
+	written map[string]bool // record keys (type + id) already in the package
 	cache   map[string]model.Entity
 	first   bool
 }
@@ -132,10 +136,6 @@ type bodsAnnotation struct {
 }
 
 func (e *bodsEncoder) emit(s bodsStatement) error {
-	if e.written[s.StatementID] {
-		return nil
-	}
-	e.written[s.StatementID] = true
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -150,9 +150,19 @@ func (e *bodsEncoder) emit(s bodsStatement) error {
 	return err
 }
 
+// stated marks a record as written and reports whether it already was.
+func (e *bodsEncoder) stated(recordType, recordID string) bool {
+	key := recordType + "\x00" + recordID
+	if e.written[key] {
+		return true
+	}
+	e.written[key] = true
+	return false
+}
+
 func (e *bodsEncoder) base(recordID, recordType, subject string) bodsStatement {
 	return bodsStatement{
-		StatementID:        e.statementID(recordType, recordID, subject),
+		StatementID:        e.statementID(recordType, recordID),
 		DeclarationSubject: subject,
 		StatementDate:      e.pubDate,
 		PublicationDetails: bodsPublication{PublicationDate: e.pubDate, BODSVersion: "0.4",
@@ -164,11 +174,22 @@ func (e *bodsEncoder) base(recordID, recordType, subject string) bodsStatement {
 }
 
 func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Record) error {
+	recordType := "entity"
+	if ent.Kind == model.Person {
+		recordType = "person"
+	}
+	status := "new"
+	if e.stated(recordType, bodsRecordID(ent.ID)) {
+		if rec == nil {
+			return nil
+		}
+		status = "updated"
+	}
 	if ent.Kind == model.Person {
 		s := e.base(bodsRecordID(ent.ID), "person", subject)
 		details := map[string]any{"isComponent": false, "personType": "knownPerson"}
 		if ent.Name != "" {
-			details["names"] = []map[string]string{{"fullName": ent.Name, "type": "individual"}}
+			details["names"] = []map[string]string{{"fullName": ent.Name, "type": "legal"}}
 		}
 		var nats []map[string]string
 		for _, c := range ent.Nationality {
@@ -178,6 +199,7 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 			details["nationalities"] = nats
 		}
 		s.RecordDetails = details
+		e.annotate(&s, status, rec)
 		return e.emit(s)
 	}
 	s := e.base(bodsRecordID(ent.ID), "entity", subject)
@@ -196,11 +218,21 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 		details["identifiers"] = ids
 	}
 	s.RecordDetails = details
+	e.annotate(&s, status, rec)
+	return e.emit(s)
+}
+
+// annotate sets the record status and, for an exported entity, the verdict
+// annotation; an "updated" statement gets its own statement id.
+func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record) {
+	s.RecordStatus = status
+	if status != "new" {
+		s.StatementID = e.statementID(s.RecordType, s.RecordID, status)
+	}
 	if rec != nil {
 		s.Annotations = []bodsAnnotation{{StatementPointerTarget: "", Motivation: "commenting",
 			Description: e.verdictText(rec), CreatedBy: map[string]string{"name": "ubo"}}}
 	}
-	return e.emit(s)
 }
 
 func (e *bodsEncoder) verdictText(rec *Record) string {
@@ -243,6 +275,9 @@ func bodsIdentifiers(ent model.Entity) []map[string]string {
 
 func (e *bodsEncoder) relationshipStatement(h model.Hop, subject string) error {
 	recordID := "rel:" + h.HolderID + "->" + h.HeldID + ":" + string(h.Kind)
+	if e.stated("relationship", recordID) {
+		return nil
+	}
 	s := e.base(recordID, "relationship", subject)
 	interest := map[string]any{"type": bodsInterestType(h.Kind), "directOrIndirect": "direct"}
 	if h.Kind == model.Consolidation || h.Kind == model.Branch || h.Kind == model.FundManagement {
