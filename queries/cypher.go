@@ -76,6 +76,7 @@ func schemaStatements() []string {
 // The queries, loaded once.
 var (
 	qUpsertEntities       = mustQuery("upsert_entities")
+	qEntitiesForUpsert    = mustQuery("entities_for_upsert")
 	qUpsertRelationships  = perKind("upsert_relationships")
 	qEachEntity           = mustQuery("each_entity")
 	qEachRelationship     = perKind("each_relationship")

@@ -3,64 +3,186 @@ package queries
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
 
-// entityRow is the parameter map one entity becomes in upsert_entities.
-func entityRow(e *model.Entity) map[string]any {
-	prov := append([]string(nil), e.Provenance...)
-	if e.Source != "" || e.SourceRef != "" {
-		prov = append(prov, e.Source+":"+e.SourceRef)
-	}
-	return map[string]any{
-		"id":           e.ID,
-		"name":         e.Name,
-		"name_folded":  FoldName(e.Name),
-		"kind":         string(e.Kind),
-		"jurisdiction": e.Jurisdiction,
-		"hq_country":   e.HQCountry,
-		"residence":    e.Residence,
-		"source":       e.Source,
-		"source_ref":   e.SourceRef,
-		"state_owned":  e.StateOwned,
-		"nationality":  strList(e.Nationality),
-		"lists":        strList(e.Lists),
-		"identifiers":  strList(e.Identifiers),
-		"provenance":   strList(prov),
-	}
+// upsertState is one entity an upsert batch touches: as stored (if it was)
+// and as it will be after the batch.
+type upsertState struct {
+	stored  bool // the entity existed before the batch
+	inOrder bool // already listed in the write order
+	old     model.Entity
+	cur     model.Entity
 }
 
-// strList is the sorted distinct non-empty values as a non-nil slice (Cypher
-// list concatenation with null would give null).
-func strList(in []string) []string {
-	if out := model.SortedUnique(in); out != nil {
-		return out
-	}
-	return []string{}
-}
-
-// UpsertEntities implements store.Store: one transaction per batch.
+// UpsertEntities implements store.Store: one transaction per batch. The
+// touched entities are read, merged in Go (non-empty scalars overwrite,
+// lists union, provenance gains Source:SourceRef) and only new or changed
+// ones are written, so re-ingesting the same data writes nothing.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
 	if len(batch) == 0 {
 		return ctx.Err()
 	}
-	rows := make([]map[string]any, len(batch))
+	ids := make([]string, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
 	for i := range batch {
-		if batch[i].ID == "" {
+		e := &batch[i]
+		if e.ID == "" {
 			return fmt.Errorf("neo4j: upsert entities: entity %d of the batch has no id", i)
 		}
-		if batch[i].Kind != "" && !batch[i].Kind.Valid() {
-			return fmt.Errorf("neo4j: upsert entities: entity %q: unknown kind %q", batch[i].ID, batch[i].Kind)
+		if e.Kind != "" && !e.Kind.Valid() {
+			return fmt.Errorf("neo4j: upsert entities: entity %q: unknown kind %q", e.ID, e.Kind)
 		}
-		rows[i] = entityRow(&batch[i])
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			ids = append(ids, e.ID)
+		}
 	}
 	return s.write(ctx, "upsert entities", func(tx neo4j.ManagedTransaction) error {
-		_, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
+		recs, err := runInTx(ctx, tx, qEntitiesForUpsert, map[string]any{"ids": ids})
+		if err != nil {
+			return err
+		}
+		canonical := make(map[string]string, len(recs))
+		states := make(map[string]*upsertState, len(recs))
+		var order []string // canonical ids in first-touch order
+		for _, r := range recs {
+			id, eid := str(r.Values[0]), str(r.Values[1])
+			canonical[id] = eid
+			if r.Values[2] == nil || states[eid] != nil {
+				continue
+			}
+			e, err := decodeEntity(r.Values[2])
+			if err != nil {
+				return err
+			}
+			states[eid] = &upsertState{stored: true, old: e, cur: e}
+		}
+		for i := range batch {
+			in := &batch[i]
+			eid := canonical[in.ID]
+			if eid == "" {
+				eid = in.ID
+			}
+			st := states[eid]
+			if st == nil {
+				st = &upsertState{cur: model.Entity{ID: eid, Kind: model.Unknown}}
+				states[eid] = st
+			}
+			if !st.inOrder {
+				st.inOrder = true
+				order = append(order, eid)
+			}
+			st.cur = applyUpsert(st.cur, in)
+		}
+		rows := make([]map[string]any, 0, len(order))
+		for _, eid := range order {
+			st := states[eid]
+			if st.stored && entitiesEqual(&st.old, &st.cur) {
+				continue
+			}
+			rows = append(rows, st.row())
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err = runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
 		return err
 	})
+}
+
+// applyUpsert folds an incoming record into the entity.
+func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
+	out := old
+	overwrite := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	overwrite(&out.Name, in.Name)
+	if in.Kind != "" {
+		out.Kind = in.Kind
+	}
+	overwrite(&out.Jurisdiction, in.Jurisdiction)
+	overwrite(&out.HQCountry, in.HQCountry)
+	overwrite(&out.Residence, in.Residence)
+	overwrite(&out.Source, in.Source)
+	overwrite(&out.SourceRef, in.SourceRef)
+	out.StateOwned = old.StateOwned || in.StateOwned
+	out.Nationality = union(old.Nationality, in.Nationality)
+	out.Lists = union(old.Lists, in.Lists)
+	out.Identifiers = union(old.Identifiers, in.Identifiers)
+	prov := union(old.Provenance, in.Provenance)
+	if in.Source != "" || in.SourceRef != "" {
+		prov = union(prov, []string{in.Source + ":" + in.SourceRef})
+	}
+	out.Provenance = prov
+	return out
+}
+
+// union returns the sorted distinct values of a and b.
+func union(a, b []string) []string {
+	if len(b) == 0 {
+		return model.SortedUnique(a)
+	}
+	return model.SortedUnique(append(append(make([]string, 0, len(a)+len(b)), a...), b...))
+}
+
+func entitiesEqual(a, b *model.Entity) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Jurisdiction == b.Jurisdiction &&
+		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
+		a.Source == b.Source && a.SourceRef == b.SourceRef &&
+		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
+		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
+}
+
+// row is the upsert_entities parameter for a new or changed entity.
+func (st *upsertState) row() map[string]any {
+	e := &st.cur
+	props := map[string]any{
+		"id": e.ID, "name": nilIfEmpty(e.Name), "name_folded": nilIfEmpty(FoldName(e.Name)),
+		"kind": string(e.Kind), "jurisdiction": nilIfEmpty(e.Jurisdiction), "hq_country": nilIfEmpty(e.HQCountry),
+		"residence": nilIfEmpty(e.Residence), "source": nilIfEmpty(e.Source), "source_ref": nilIfEmpty(e.SourceRef),
+		"state_owned": e.StateOwned, "nationality": nilIfNone(e.Nationality), "lists": nilIfNone(e.Lists),
+		"identifiers": nilIfNone(e.Identifiers), "provenance": nilIfNone(e.Provenance),
+	}
+	var newIdentifiers []string
+	for _, v := range e.Identifiers {
+		if !st.stored || !slices.Contains(st.old.Identifiers, v) {
+			newIdentifiers = append(newIdentifiers, v)
+		}
+	}
+	return map[string]any{
+		"id": e.ID, "props": props, "relabel": !st.stored || st.old.Kind != e.Kind,
+		"new_identifiers": strList(newIdentifiers),
+	}
+}
+
+// nilIfEmpty and nilIfNone store absent values as no property at all.
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nilIfNone(l []string) any {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// strList is the values as a non-nil slice (FOREACH over null fails).
+func strList(in []string) []string {
+	if in == nil {
+		return []string{}
+	}
+	return in
 }
 
 // MergeEntities implements store.Store: all merges of the call in order, in
@@ -117,10 +239,7 @@ func (s *Store) CanonicalIDs(ctx context.Context, ids []string) (map[string]stri
 // EachEntity implements store.Store with a streamed read ordered by id.
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
 	return s.stream(ctx, "each entity", qEachEntity, nil, func(r *neo4j.Record) error {
-		e, err := decodeEntity(r.Values[0])
-		if err != nil {
-			return fmt.Errorf("neo4j: each entity: %w", err)
-		}
+		e := decodeEntityColumns(r.Values)
 		return fn(&e)
 	})
 }
@@ -190,6 +309,20 @@ func decodeEntity(v any) (model.Entity, error) {
 		e.Kind = model.Unknown
 	}
 	return e, nil
+}
+
+// decodeEntityColumns reads the columns of each_entity.cypher.
+func decodeEntityColumns(v []any) model.Entity {
+	e := model.Entity{
+		ID: str(v[0]), Name: str(v[1]), Kind: model.EntityKind(str(v[2])), Jurisdiction: str(v[3]),
+		HQCountry: str(v[4]), Nationality: strs(v[5]), Residence: str(v[6]), Lists: strs(v[8]),
+		Identifiers: strs(v[9]), Source: str(v[10]), SourceRef: str(v[11]), Provenance: strs(v[12]),
+	}
+	e.StateOwned, _ = v[7].(bool)
+	if e.Kind == "" {
+		e.Kind = model.Unknown
+	}
+	return e
 }
 
 func str(v any) string {

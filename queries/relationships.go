@@ -55,6 +55,22 @@ func decodeRel(props any, holder, held any) (model.Relationship, error) {
 	return r, nil
 }
 
+// decodeRelColumns reads the columns of each_relationship.cypher.
+func decodeRelColumns(v []any) model.Relationship {
+	r := model.Relationship{
+		ID: str(v[0]), HolderID: str(v[1]), HeldID: str(v[2]), Kind: model.RelKind(str(v[3])),
+		Direct: str(v[9]), StartDate: str(v[10]), EndDate: str(v[11]), Source: str(v[12]), SourceRef: str(v[13]),
+	}
+	r.Share.Known, _ = v[4].(bool)
+	if r.Share.Known {
+		r.Share.Min, _ = v[5].(float64)
+		r.Share.Max, _ = v[6].(float64)
+		r.Share.MinExclusive, _ = v[7].(bool)
+		r.Share.MaxExclusive, _ = v[8].(bool)
+	}
+	return r
+}
+
 // UpsertRelationships implements store.Store: one transaction per batch, one
 // UNWIND query per relationship kind present. A row whose end is missing
 // fails the whole batch.
@@ -159,11 +175,7 @@ func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationshi
 	advance := func(st *relStream) error {
 		st.head = nil
 		if st.res.Next(ctx) {
-			rec := st.res.Record()
-			r, err := decodeRel(rec.Values[0], rec.Values[1], rec.Values[2])
-			if err != nil {
-				return fmt.Errorf("neo4j: %s: %w", what, err)
-			}
+			r := decodeRelColumns(st.res.Record().Values)
 			st.head = &r
 			return nil
 		}

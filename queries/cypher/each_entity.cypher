@@ -1,6 +1,7 @@
-// Every entity ordered by id (the uniqueness constraint's index gives the order).
+// Every entity ordered by id (the uniqueness constraint's index gives the
+// order). Plain columns, not a map: the keys are sent once, not per row.
 MATCH (e:Entity)
 WHERE e.id IS NOT NULL
 WITH e ORDER BY e.id
-RETURN e {.id, .name, .kind, .jurisdiction, .hq_country, .nationality, .residence, .state_owned,
-          .lists, .identifiers, .source, .source_ref, .provenance} AS e
+RETURN e.id, e.name, e.kind, e.jurisdiction, e.hq_country, e.nationality, e.residence, e.state_owned,
+       e.lists, e.identifiers, e.source, e.source_ref, e.provenance
