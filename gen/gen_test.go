@@ -390,3 +390,25 @@ func TestNoDuplicateOwnershipLinks(t *testing.T) {
 		seen[k] = true
 	}
 }
+
+func TestIdentifiersAreWellFormed(t *testing.T) {
+	for _, n := range []string{"1", "42", "9999999", "123456789"} {
+		l := lei(n)
+		rem := 0
+		for i := 0; i < len(l); i++ {
+			rem = (rem*10 + int(l[i]-'0')) % 97
+		}
+		if len(l) != 20 || rem != 1 {
+			t.Errorf("lei(%s) = %s: length %d, mod 97 = %d (want 20, 1)", n, l, len(l), rem)
+		}
+		u := uscc(n)
+		weights := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+		sum := 0
+		for i, w := range weights {
+			sum += strings.IndexByte(usccAlphabet, u[i]) * w
+		}
+		if len(u) != 18 || usccAlphabet[(31-sum%31)%31] != u[17] {
+			t.Errorf("uscc(%s) = %s: bad check character", n, u)
+		}
+	}
+}

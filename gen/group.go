@@ -430,12 +430,40 @@ func (g *generator) identifiers(country, id string) []string {
 	case "GB":
 		ids = append(ids, "GB-COH:"+pad(n, 8))
 	case "CN":
-		ids = append(ids, "CN-USCC:91"+pad(n, 15)+"X")
+		ids = append(ids, "CN-USCC:"+uscc(n))
 	}
 	if g.chance(0.3) {
-		ids = append(ids, "XI-LEI:"+pad(n, 18)+"00")
+		ids = append(ids, "XI-LEI:"+lei(n))
 	}
 	return ids
+}
+
+// lei returns a well-formed ISO 17442 LEI for the number n: a fixed prefix,
+// n zero-padded to 18 characters, and ISO 7064 mod 97-10 check digits.
+func lei(n string) string {
+	base := "5493" + pad(n, 14)
+	rem := 0
+	for i := 0; i < len(base); i++ {
+		rem = (rem*10 + int(base[i]-'0')) % 97
+	}
+	rem = rem * 100 % 97 // the two check digits, as "00"
+	check := 98 - rem
+	return base + string([]byte{byte('0' + check/10), byte('0' + check%10)})
+}
+
+const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// uscc returns a well-formed GB 32100-2015 Unified Social Credit Code for
+// the number n: enterprise (91), Beijing (110000), n as the organisation
+// code, and the weighted mod 31 check character.
+func uscc(n string) string {
+	body := "91110000" + pad(n, 9)
+	weight, sum := 1, 0
+	for i := 0; i < len(body); i++ {
+		sum += strings.IndexByte(usccAlphabet, body[i]) * weight
+		weight = weight * 3 % 31
+	}
+	return body + string(usccAlphabet[(31-sum%31)%31])
 }
 
 func pad(s string, width int) string {
