@@ -17,7 +17,6 @@ import (
 type collected struct {
 	entities []model.Entity
 	rels     []model.Relationship
-	order    []string // "E:id" / "R:holder>held", in emission order
 }
 
 func collect(t *testing.T, cfg Config) (collected, Stats) {
