@@ -74,16 +74,20 @@ func diffRuns(cmd *cobra.Command, st store.Store, args []string) (string, string
 		return "", "", fmt.Errorf("diff: %w", err)
 	}
 	var complete []string
-	known := map[string]bool{}
+	status := map[string]string{}
 	for _, r := range runs {
-		known[r.ID] = true
+		status[r.ID] = r.Status
 		if r.Status == model.RunComplete {
 			complete = append(complete, r.ID)
 		}
 	}
 	for _, a := range args {
-		if !known[a] {
+		switch status[a] {
+		case model.RunComplete:
+		case "":
 			return "", "", usagef("diff: no run %q (see 'ubo runs')", a)
+		default: // a running or failed run has only part of its results
+			return "", "", usagef("diff: run %q is %s, not complete (see 'ubo runs')", a, status[a])
 		}
 	}
 	switch len(args) {

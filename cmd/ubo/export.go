@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/export"
 	"github.com/ubo-project/ubo/model"
-	"github.com/ubo-project/ubo/scoring"
 )
 
 func init() { register(newExportCmd) }
@@ -50,7 +49,7 @@ failure); without it the export goes to standard output.`,
 	f.StringVar(&opts.Format, "format", "jsonl", "jsonl, csv or bods")
 	f.BoolVar(&opts.All, "all", false, "export every scored entity, not only flagged ones")
 	f.StringSliceVar(&opts.Verdicts, "verdict", nil, "export only these verdicts (comma-separated)")
-	f.StringVar(&opts.ChangedSince, "changed-since", "", "export only entities whose verdict changed since this run")
+	f.StringVar(&opts.ChangedSince, "changed-since", "", "export only entities whose verdict changed since this complete run\n(by default those flagged in either run, so newly cleared ones are included)")
 	f.StringVar(&opts.Out, "out", "", "write to this file atomically (default standard output)")
 	f.StringVar(&opts.Run, "run", "", "export this run (default the latest complete run)")
 	return cmd
@@ -74,30 +73,18 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 		return err
 	}
 	defer st.Close(ctx)
-	var run model.Run
-	if opts.Run != "" {
-		runs, err := st.Runs(ctx)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
+	runs, err := st.Runs(ctx)
+	if err != nil {
+		return fmt.Errorf("export: list runs: %w", err)
+	}
+	run, err := exportRun(runs, opts.Run)
+	if err != nil {
+		return err
+	}
+	if opts.ChangedSince != "" {
+		if _, err := completeRun(runs, "--changed-since", opts.ChangedSince); err != nil {
+			return err
 		}
-		found := false
-		for _, r := range runs {
-			if r.ID == opts.Run {
-				run, found = r, true
-			}
-		}
-		if !found || run.Status != model.RunComplete {
-			return usagef("export: --run %q is not a complete run (see 'ubo runs')", opts.Run)
-		}
-	} else {
-		latest, err := scoring.LatestComplete(ctx, st)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		if latest == nil {
-			return fmt.Errorf("export: no complete scoring run yet; run 'ubo score' first")
-		}
-		run = *latest
 	}
 	p := newProgress(g)
 	eopts := export.Options{Format: opts.Format, Run: run,
@@ -121,6 +108,33 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 		fmt.Fprintf(g.ErrOut, "exported %d entit%s from run %s as %s to %s\n", n, plural(n, "y", "ies"), run.ID, opts.Format, dest)
 	}
 	return nil
+}
+
+// exportRun picks the run to export: --run, else the latest complete run.
+func exportRun(runs []model.Run, id string) (model.Run, error) {
+	if id != "" {
+		return completeRun(runs, "--run", id)
+	}
+	for _, r := range runs { // newest first
+		if r.Status == model.RunComplete {
+			return r, nil
+		}
+	}
+	return model.Run{}, fmt.Errorf("export: no complete scoring run yet; run 'ubo score' first")
+}
+
+// completeRun finds run id for flag, a usage error unless it exists and is
+// complete (a running or failed run has no full set of results).
+func completeRun(runs []model.Run, flag, id string) (model.Run, error) {
+	for _, r := range runs {
+		if r.ID == id {
+			if r.Status != model.RunComplete {
+				return r, usagef("export: %s %q: the run is %s, not complete (see 'ubo runs')", flag, id, r.Status)
+			}
+			return r, nil
+		}
+	}
+	return model.Run{}, usagef("export: %s %q: no such run (see 'ubo runs')", flag, id)
 }
 
 func plural(n int, one, many string) string {

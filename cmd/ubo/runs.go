@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/ubo-project/ubo/model"
 )
 
 func init() { register(newRunsCmd) }
@@ -35,13 +36,16 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 				runs = runs[:opts.Limit]
 			}
 			if opts.JSON {
+				if runs == nil {
+					runs = []model.Run{} // "[]", not "null", for scripts
+				}
 				return writeJSON(g.Out, runs)
 			}
 			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED")
 			for _, r := range runs {
 				flagged := 0
-				for _, v := range []string{"CHINESE_ENTITY", "CONTROLLED", "OWNED_50", "JOINT_CONTROL"} {
+				for _, v := range []string{model.VerdictChineseEntity, model.VerdictControlled, model.VerdictOwned50, model.VerdictJointControl} {
 					flagged += r.Counts[v]
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%d\t%d\t%d\n", r.ID, r.Status,
