@@ -8,6 +8,9 @@
 //  3. Otherwise the test is skipped, except when CI=true, where it fails: CI must never pass
 //     by skipping the Neo4j tests.
 //
+// Tests that use this helper delete ALL data in the database they get: never point NEO4J_URI at
+// a database you care about.
+//
 // Neo4j Community has a single user database, so every package whose tests use this helper
 // shares it. Run such packages one at a time (`go test -p 1 ./...`, which `make test` does)
 // and call Reset at the start of each test that needs an empty graph.

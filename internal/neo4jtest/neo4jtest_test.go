@@ -94,7 +94,7 @@ func TestResetBatches(t *testing.T) {
 	driver, cfg := neo4jtest.Driver(t)
 	neo4jtest.Reset(t, driver)
 	_, err := neo4j.ExecuteQuery(context.Background(), driver,
-		"UNWIND range(1, 25000) AS i CREATE (:NeoTestNode {i: i})-[:NEO_TEST_REL]->(:NeoTestNode {i: -i})",
+		"UNWIND range(1, 11000) AS i CREATE (:NeoTestNode {i: i})-[:NEO_TEST_REL]->(:NeoTestNode {i: -i})",
 		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
 	if err != nil {
 		t.Fatalf("seed: %v", err)
