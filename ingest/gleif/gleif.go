@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -319,7 +320,7 @@ func (em *emitter) relationship(rec *rrRecord) error {
 		}
 		amount := clean(q.Amount)
 		p, err := strconv.ParseFloat(amount, 64)
-		if err != nil || p < 0 || p > 100 {
+		if err != nil || math.IsNaN(p) || p < 0 || p > 100 {
 			return rejectf("QuantifierAmount", "%q is not a percentage in 0..100", amount)
 		}
 		r.Share = model.Exact(p)

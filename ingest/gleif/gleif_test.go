@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -350,3 +352,5 @@ func TestDate(t *testing.T) {
 		}
 	}
 }
+
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
