@@ -2,9 +2,13 @@ package scoring_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/policy"
+	"github.com/ubo-project/ubo/scoring"
 	"github.com/ubo-project/ubo/scoring/scoringtest"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/embedded"
@@ -25,4 +29,49 @@ func openEmbedded(t *testing.T) store.Store {
 
 func TestContractEmbedded(t *testing.T) {
 	scoringtest.Run(t, openEmbedded, scoringtest.Hooks{})
+}
+
+// brokenStore loses the connection on the second result batch.
+type brokenStore struct {
+	store.Store
+	batches int
+}
+
+var errLost = errors.New("connection lost")
+
+func (b *brokenStore) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
+	b.batches++
+	if b.batches == 2 {
+		return errLost
+	}
+	return b.Store.WriteResults(ctx, runID, batch)
+}
+
+func TestWriteFailureKeepsPreviousRun(t *testing.T) {
+	st := openEmbedded(t)
+	scoringtest.Load(t, st)
+	clock := scoringtest.Clock()
+	first := scoringtest.Score(t, st, clock)
+	_, err := scoring.Run(context.Background(), &brokenStore{Store: st}, scoring.Options{
+		Policy: policy.Default(), AsOf: scoringtest.AsOf, Now: clock, BatchSize: 3})
+	if !errors.Is(err, errLost) {
+		t.Fatalf("err = %v, want the write error", err)
+	}
+	runs, err := st.Runs(context.Background())
+	if err != nil || len(runs) != 2 || runs[0].Status != model.RunFailed || runs[1].ID != first.Run.ID {
+		t.Fatalf("runs = %+v, %v", runs, err)
+	}
+	latest, err := scoring.LatestComplete(context.Background(), st)
+	if err != nil || latest == nil || latest.ID != first.Run.ID {
+		t.Errorf("latest complete = %+v, %v", latest, err)
+	}
+	if r, err := st.Result(context.Background(), first.Run.ID, scoringtest.Target); err != nil || r.Verdict != model.VerdictOwned50 {
+		t.Errorf("previous result unreadable: %+v, %v", r, err)
+	}
+}
+
+func TestNoPolicy(t *testing.T) {
+	if _, err := scoring.Run(context.Background(), openEmbedded(t), scoring.Options{}); err == nil {
+		t.Error("scoring without a policy succeeded")
+	}
 }

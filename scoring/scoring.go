@@ -44,7 +44,18 @@ type Options struct {
 
 // Timings are the wall-clock durations of each stage.
 type Timings struct {
-	Load, Score, Write time.Duration
+	// Load is streaming entities and relationships out of the store and
+	// building the graph; LoadEntities and LoadRelationships are its streams.
+	Load, LoadEntities, LoadRelationships time.Duration
+	Score                                 time.Duration
+	// Write is the write-back stage: building each result (evidence,
+	// explanations) and storing it. WriteStore is the part spent in the
+	// store (WriteResults and FinishRun, which publishes on Neo4j), Finish
+	// the FinishRun call alone.
+	Write, WriteStore, Finish time.Duration
+	// Previous is the wait for the previous run's flags after scoring (they
+	// are read concurrently with load and score).
+	Previous time.Duration
 }
 
 // Outcome is what a run produced.
@@ -88,6 +99,22 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		AsOf:       opts.AsOf.Format("2006-01-02"),
 		Counts:     map[string]int{},
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// The previous complete run's flags are read while the graph loads and
+	// scores: it is a full results stream, too slow to wait for in turn.
+	prev, err := latestComplete(ctx, st)
+	if err != nil {
+		return out, err
+	}
+	prevc := make(chan prevFlags, 1)
+	if prev != nil {
+		run.PreviousRun = prev.ID
+		go func() { prevc <- readFlagged(ctx, st, prev.ID) }()
+	} else {
+		prevc <- prevFlags{ids: map[string]bool{}}
+	}
 
 	t0 := time.Now()
 	b := graph.NewBuilder()
@@ -103,6 +130,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		return out, fmt.Errorf("score: load entities: %w", err)
 	}
 	progress(StageLoadEntities, n, true)
+	out.Timings.LoadEntities = time.Since(t0)
 	m := 0
 	if err := st.EachRelationship(ctx, func(r *model.Relationship) error {
 		b.AddRelationship(*r)
@@ -115,6 +143,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		return out, fmt.Errorf("score: load relationships: %w", err)
 	}
 	progress(StageLoadRelationships, m, true)
+	out.Timings.LoadRelationships = time.Since(t0) - out.Timings.LoadEntities
 	g, err := b.Build()
 	if err != nil {
 		return out, fmt.Errorf("score: build graph: %w", err)
@@ -131,41 +160,23 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	progress(StageScore, g.NumEntities(), true)
 	out.Timings.Score = time.Since(t1)
 
-	prev, err := latestComplete(ctx, st)
-	if err != nil {
-		return out, err
-	}
-	prevFlagged := map[string]bool{}
-	if prev != nil {
-		run.PreviousRun = prev.ID
-		if err := st.EachResult(ctx, prev.ID, func(r *model.Result) error {
-			if r.Flagged {
-				prevFlagged[r.EntityID] = true
-			}
-			return nil
-		}); err != nil {
-			return out, fmt.Errorf("score: read previous run %s: %w", prev.ID, err)
-		}
-	}
-
 	t2 := time.Now()
+	pf := <-prevc
+	if pf.err != nil {
+		return out, fmt.Errorf("score: read previous run %s: %w", prev.ID, pf.err)
+	}
+	prevFlagged := pf.ids
+	out.Timings.Previous = time.Since(t2)
+
+	t3 := time.Now()
+	var w *resultWriter
 	if !opts.DryRun {
 		if err := st.BeginRun(ctx, run); err != nil {
 			return out, fmt.Errorf("score: begin run: %w", err)
 		}
+		w = newResultWriter(ctx, st, run.ID)
 	}
 	batch := make([]model.Result, 0, opts.BatchSize)
-	flush := func() error {
-		if opts.DryRun || len(batch) == 0 {
-			batch = batch[:0]
-			return nil
-		}
-		if err := st.WriteResults(ctx, run.ID, batch); err != nil {
-			return fmt.Errorf("score: write results: %w", err)
-		}
-		batch = batch[:0]
-		return nil
-	}
 	written := 0
 	err = scored.Each(func(r *model.Result) error {
 		run.Counts[r.Verdict]++
@@ -181,16 +192,29 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		if r.Flagged {
 			delete(prevFlagged, r.EntityID)
 		}
-		batch = append(batch, *r)
 		written++
+		if w == nil {
+			return nil
+		}
+		batch = append(batch, *r)
 		if len(batch) == opts.BatchSize {
 			progress(StageWrite, written, false)
-			return flush()
+			if err := w.send(batch); err != nil {
+				return err
+			}
+			batch = make([]model.Result, 0, opts.BatchSize)
 		}
 		return nil
 	})
-	if err == nil {
-		err = flush()
+	if w != nil {
+		if err == nil && len(batch) > 0 {
+			err = w.send(batch)
+		}
+		// A failed write is the cause of errWriteFailed: report it.
+		if werr := w.close(); werr != nil {
+			err = werr
+		}
+		out.Timings.WriteStore = w.elapsed
 	}
 	if err != nil {
 		if !opts.DryRun {
@@ -211,14 +235,82 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	}
 	run.Status, run.Finished = model.RunComplete, opts.Now().UTC()
 	if !opts.DryRun {
+		tf := time.Now()
 		if err := st.FinishRun(ctx, run); err != nil {
 			return out, fmt.Errorf("score: finish run: %w", err)
 		}
+		out.Timings.Finish = time.Since(tf)
+		out.Timings.WriteStore += out.Timings.Finish
 	}
 	progress(StageWrite, written, true)
-	out.Timings.Write = time.Since(t2)
+	out.Timings.Write = time.Since(t3)
 	out.Run = run
 	return out, nil
+}
+
+type prevFlags struct {
+	ids map[string]bool
+	err error
+}
+
+// readFlagged collects the ids a run flagged.
+func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
+	ids := map[string]bool{}
+	err := st.EachResult(ctx, runID, func(r *model.Result) error {
+		if r.Flagged {
+			ids[r.EntityID] = true
+		}
+		return nil
+	})
+	return prevFlags{ids: ids, err: err}
+}
+
+// resultWriter stores result batches in a goroutine of its own, so that
+// building the next batch (evidence, explanations) overlaps with the store
+// writing the last one. One batch waits at most.
+type resultWriter struct {
+	batches chan []model.Result
+	done    chan error
+	failed  chan struct{} // closed on the first write error
+	elapsed time.Duration // time in WriteResults; read after close
+}
+
+func newResultWriter(ctx context.Context, st store.Store, runID string) *resultWriter {
+	w := &resultWriter{batches: make(chan []model.Result, 1), done: make(chan error, 1), failed: make(chan struct{})}
+	go func() {
+		var err error
+		for b := range w.batches {
+			if err != nil {
+				continue // drain after a failure
+			}
+			t := time.Now()
+			if err = st.WriteResults(ctx, runID, b); err != nil {
+				err = fmt.Errorf("score: write results: %w", err)
+				close(w.failed)
+			}
+			w.elapsed += time.Since(t)
+		}
+		w.done <- err
+	}()
+	return w
+}
+
+// send queues a batch; it returns early once a write has failed.
+func (w *resultWriter) send(b []model.Result) error {
+	select {
+	case w.batches <- b:
+		return nil
+	case <-w.failed:
+		return errWriteFailed
+	}
+}
+
+var errWriteFailed = errors.New("score: an earlier result batch failed")
+
+// close waits for the queued batches and returns the first write error.
+func (w *resultWriter) close() error {
+	close(w.batches)
+	return <-w.done
 }
 
 // latestComplete returns the newest complete run, or nil.
