@@ -18,18 +18,14 @@ type Explanation struct {
 	Summary string       `json:"summary"`
 	// Names of every entity mentioned (paths, controllers), for reading.
 	Names map[string]string `json:"names"`
-	// Uncertain lists the unknown holders and share ranges near the entity
-	// that could change the verdict (only when indeterminate).
+	// Aggregate is the aggregate 50% rule arithmetic over the direct
+	// holders (nil when not computed).
+	Aggregate *Aggregate `json:"aggregate,omitempty"`
+	// Uncertain lists the unknown holders and share ranges above the entity
+	// that could change the verdict, and to what (only when indeterminate).
 	Uncertain []Uncertainty `json:"uncertain,omitempty"`
-}
-
-// Uncertainty is one piece of missing information.
-type Uncertainty struct {
-	HolderID string      `json:"holder_id"`
-	HeldID   string      `json:"held_id"`
-	Kind     string      `json:"kind"`
-	Share    model.Share `json:"share"`
-	Why      string      `json:"why"`
+	// Notes are caveats about the explanation itself.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // verdictWords says what each verdict means, in words.
@@ -95,6 +91,9 @@ func (x *Explanation) Render(w io.Writer) error {
 	fmt.Fprintf(&b, "Chinese-side votes V:         %s%% certain, %s%% possible\n",
 		model.FormatPercent(r.ChineseVotes.Min), model.FormatPercent(r.ChineseVotes.Max))
 	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", aggregateWords(r))
+	if x.Aggregate != nil {
+		fmt.Fprintf(&b, "                              %s\n", x.Aggregate.Text(x.name))
+	}
 	if len(r.Controllers) > 0 {
 		b.WriteString("Controlled by (roots):        ")
 		b.WriteString(x.names(r.Controllers))
@@ -124,8 +123,12 @@ func (x *Explanation) Render(w io.Writer) error {
 	if len(x.Uncertain) > 0 {
 		b.WriteString("\nWhat could change the verdict:\n")
 		for _, u := range x.Uncertain {
-			fmt.Fprintf(&b, "  - %s —%s %s→ %s: %s\n", x.name(u.HolderID), u.Share.String(), u.Kind, x.name(u.HeldID), u.Why)
+			fmt.Fprintf(&b, "  - %s —%s→ %s\n      %s\n", x.name(u.HolderID),
+				LinkText(Link{Kind: model.RelKind(u.Kind), Share: u.Share}), x.name(u.HeldID), u.Why)
 		}
+	}
+	for _, n := range x.Notes {
+		b.WriteString("\nNote: " + wrap(n, 95) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -177,4 +180,93 @@ func wrap(s string, width int) string {
 		line += n
 	}
 	return b.String()
+}
+
+// AggregateTerm is one direct ownership holding counted by the aggregate
+// 50% rule.
+type AggregateTerm struct {
+	HolderID string      `json:"holder_id"`
+	Share    model.Share `json:"share"`
+	Why      string      `json:"why"` // "root", "covered", "possibly covered", "undisclosed holder"
+	Certain  bool        `json:"certain"`
+}
+
+// Aggregate is the aggregate-rule arithmetic for one entity: the direct
+// ownership holdings of holders that are roots or themselves covered.
+type Aggregate struct {
+	Terms     []AggregateTerm `json:"terms"`
+	Certain   float64         `json:"certain"`  // sum of the certain holders' minimums
+	Possible  float64         `json:"possible"` // sum of every counted holder's maximum
+	Threshold float64         `json:"threshold"`
+	Inclusive bool            `json:"inclusive"`
+}
+
+// AggregateArithmetic sums the direct ownership links into target whose
+// holder is a root or covered (certain: CHINESE_ENTITY or aggregate
+// certain; possible: aggregate possible or an undisclosed holder). Ended
+// links (end date on or before asOf) are left out, as the engine does.
+func AggregateArithmetic(rels []model.Relationship, target string, kinds map[string]model.EntityKind, result ResultFn, threshold float64, inclusive bool, asOf string) Aggregate {
+	a := Aggregate{Threshold: threshold, Inclusive: inclusive}
+	for _, r := range rels {
+		if r.HeldID != target || r.Kind != model.Ownership || (r.EndDate != "" && r.EndDate <= asOf) {
+			continue
+		}
+		t := AggregateTerm{HolderID: r.HolderID, Share: r.Share}
+		res, ok := result(r.HolderID)
+		switch {
+		case ok && res.Verdict == model.VerdictChineseEntity:
+			t.Why, t.Certain = "root", true
+		case ok && res.AggregateCertain:
+			t.Why, t.Certain = "covered", true
+		case kinds[r.HolderID] == model.Unknown:
+			t.Why = "undisclosed holder"
+		case ok && res.AggregatePossible:
+			t.Why = "possibly covered"
+		default:
+			continue
+		}
+		if t.Certain && r.Share.Known {
+			a.Certain += r.Share.Min
+		}
+		if r.Share.Known {
+			a.Possible += r.Share.Max
+		} else {
+			// the engine's reading of a missing share: what the others leave
+			t.Share = model.Range(0, 100-othersMin(rels, r), false, false)
+			a.Possible += t.Share.Max
+		}
+		a.Terms = append(a.Terms, t)
+	}
+	if a.Possible > 100 {
+		a.Possible = 100
+	}
+	return a
+}
+
+// Text renders the arithmetic: "Avalon Microsystems Ltd (covered) 30% +
+// Zhongyuan … (root) 20% = 50% ≥ 50%: covered".
+func (a Aggregate) Text(name func(string) string) string {
+	if len(a.Terms) == 0 {
+		return "no direct holder is a root or covered: not covered"
+	}
+	var parts []string
+	for _, t := range a.Terms {
+		share := t.Share.String()
+		if t.Why == "undisclosed holder" {
+			share = "share not given, " + share
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s) %s", name(t.HolderID), t.Why, share))
+	}
+	op, reached := "≥", a.Certain >= a.Threshold
+	if !a.Inclusive {
+		op, reached = ">", a.Certain > a.Threshold
+	}
+	s := strings.Join(parts, " + ") + " = " + model.FormatPercent(a.Certain) + "% certain"
+	if a.Possible != a.Certain {
+		s += ", up to " + model.FormatPercent(a.Possible) + "%"
+	}
+	if reached {
+		return s + fmt.Sprintf(" %s %s%%: covered", op, model.FormatPercent(a.Threshold))
+	}
+	return s + fmt.Sprintf(", not %s %s%%", op, model.FormatPercent(a.Threshold))
 }

@@ -12,10 +12,11 @@ import (
 	"github.com/ubo-project/ubo/store"
 )
 
-// Link is the edge between a tree node and its parent.
+// Link is one assertion joining a tree node to its parent.
 type Link struct {
 	Kind      model.RelKind `json:"kind"`
 	Share     model.Share   `json:"share"`
+	Direct    string        `json:"direct,omitempty"`
 	Ended     string        `json:"end_date,omitempty"`
 	Source    string        `json:"source,omitempty"`
 	SourceRef string        `json:"source_ref,omitempty"`
@@ -23,19 +24,26 @@ type Link struct {
 
 // Node is one entity in an ownership/control tree.
 type Node struct {
-	ID           string  `json:"id"`
-	Name         string  `json:"name"`
-	Kind         string  `json:"kind"`
-	Jurisdiction string  `json:"jurisdiction,omitempty"`
-	Verdict      string  `json:"verdict,omitempty"`
-	Root         bool    `json:"chinese_root"`
-	Flagged      bool    `json:"flagged"`
-	Direction    string  `json:"direction,omitempty"` // "up" (holder) or "down" (held) relative to the parent
-	Via          *Link   `json:"via,omitempty"`
-	Cycle        bool    `json:"cycle,omitempty"`     // already on the path above: not expanded
-	SeeAbove     bool    `json:"see_above,omitempty"` // expanded elsewhere in the tree
-	More         int     `json:"more,omitempty"`      // links left out (hub cut or store limit)
-	Children     []*Node `json:"children,omitempty"`
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	Kind            string   `json:"kind"`
+	Jurisdiction    string   `json:"jurisdiction,omitempty"`
+	HQCountry       string   `json:"hq_country,omitempty"`
+	Nationality     []string `json:"nationality,omitempty"`
+	Verdict         string   `json:"verdict,omitempty"`
+	Indeterminate   bool     `json:"indeterminate,omitempty"`
+	PossibleVerdict string   `json:"possible_verdict,omitempty"`
+	Root            bool     `json:"chinese_root"`
+	Flagged         bool     `json:"flagged"`
+	Direction       string   `json:"direction,omitempty"` // "up" (holder) or "down" (held) relative to the parent
+	// Links are every assertion between this node and its parent (several
+	// sources may assert several kinds), strongest first.
+	Links    []Link  `json:"links,omitempty"`
+	Cycle    bool    `json:"cycle,omitempty"`     // already on the path above: not expanded
+	SeeAbove bool    `json:"see_above,omitempty"` // expanded elsewhere in the tree
+	More     int     `json:"more,omitempty"`      // links left out (hub cut or store limit)
+	Hidden   int     `json:"hidden,omitempty"`    // links hidden by --min-share
+	Children []*Node `json:"children,omitempty"`
 }
 
 // TreeOptions shape a tree.
@@ -43,15 +51,17 @@ type TreeOptions struct {
 	Dir         store.Direction
 	Depth       int
 	MinShare    float64 // hide ownership/voting links whose maximum is below this
-	MaxChildren int     // show at most this many links per entity, then "+N more"
+	MaxChildren int     // show at most this many linked entities per entity, then "+N more"
 }
 
 // ResultFn returns the latest result of an entity, if scored.
 type ResultFn func(id string) (model.Result, bool)
 
-// BuildTree arranges a subgraph as a tree rooted at id. Relationships are
-// grouped per entity, sorted strongest first; an entity already on the path
-// is shown once more with a cycle marker and not expanded.
+// BuildTree arranges a subgraph as a tree rooted at id. The links between
+// an entity and one neighbour are grouped into one child, children sorted
+// strongest first; an entity already on the path is shown once more with a
+// cycle marker and not expanded, one already expanded elsewhere is marked
+// "shown above".
 func BuildTree(sg store.Subgraph, id string, opts TreeOptions, result ResultFn) (*Node, error) {
 	ents := make(map[string]model.Entity, len(sg.Entities))
 	for _, e := range sg.Entities {
@@ -69,40 +79,39 @@ func BuildTree(sg store.Subgraph, id string, opts TreeOptions, result ResultFn) 
 	if opts.MaxChildren <= 0 {
 		opts.MaxChildren = 25
 	}
+	if opts.Depth <= 0 {
+		opts.Depth = 6
+	}
 	expanded := map[string]bool{}
-	var build func(eid string, via *Link, dir string, depth int, path map[string]bool) *Node
-	build = func(eid string, via *Link, dir string, depth int, path map[string]bool) *Node {
+	var build func(eid string, links []Link, dir string, depth int, path map[string]bool) *Node
+	build = func(eid string, links []Link, dir string, depth int, path map[string]bool) *Node {
 		n := newNode(ents[eid], eid, result)
-		n.Via, n.Direction = via, dir
+		n.Links, n.Direction = links, dir
 		if path[eid] {
 			n.Cycle = true
 			return n
 		}
-		if expanded[eid] && depth < opts.Depth {
+		if expanded[eid] {
 			n.SeeAbove = true
+			return n
+		}
+		if depth >= opts.Depth {
 			return n
 		}
 		expanded[eid] = true
 		n.More = sg.Truncated[eid]
-		if depth >= opts.Depth {
-			return n
-		}
 		path[eid] = true
 		defer delete(path, eid)
 		addSide := func(rels []model.Relationship, d string) {
-			rels = filterShare(rels, opts.MinShare)
-			sortStrongest(rels)
-			for i, r := range rels {
+			kept, hidden := filterShare(rels, opts.MinShare)
+			n.Hidden += hidden
+			groups := groupByNeighbour(kept, d)
+			for i, gr := range groups {
 				if i >= opts.MaxChildren {
-					n.More += len(rels) - i
+					n.More += len(groups) - i
 					break
 				}
-				other := r.HolderID
-				if d == "down" {
-					other = r.HeldID
-				}
-				link := &Link{Kind: r.Kind, Share: r.Share, Ended: r.EndDate, Source: r.Source, SourceRef: r.SourceRef}
-				n.Children = append(n.Children, build(other, link, d, depth+1, path))
+				n.Children = append(n.Children, build(gr.other, gr.links, d, depth+1, path))
 			}
 		}
 		if opts.Dir&store.Up != 0 && (dir == "" || dir == "up") {
@@ -117,19 +126,23 @@ func BuildTree(sg store.Subgraph, id string, opts TreeOptions, result ResultFn) 
 }
 
 func newNode(e model.Entity, id string, result ResultFn) *Node {
-	n := &Node{ID: id, Name: e.Name, Kind: string(e.Kind), Jurisdiction: e.Jurisdiction}
+	n := &Node{ID: id, Name: e.Name, Kind: string(e.Kind), Jurisdiction: e.Jurisdiction,
+		HQCountry: e.HQCountry, Nationality: e.Nationality}
 	if result != nil {
 		if r, ok := result(id); ok {
 			n.Verdict, n.Flagged = r.Verdict, r.Flagged
+			n.Indeterminate, n.PossibleVerdict = r.Indeterminate, r.PossibleVerdict
 			n.Root = r.Verdict == model.VerdictChineseEntity
 		}
 	}
 	return n
 }
 
-func filterShare(rels []model.Relationship, min float64) []model.Relationship {
+// filterShare drops ownership/voting links whose share cannot reach min
+// and counts them.
+func filterShare(rels []model.Relationship, min float64) ([]model.Relationship, int) {
 	if min <= 0 {
-		return slices.Clone(rels)
+		return rels, 0
 	}
 	var out []model.Relationship
 	for _, r := range rels {
@@ -138,10 +151,41 @@ func filterShare(rels []model.Relationship, min float64) []model.Relationship {
 		}
 		out = append(out, r)
 	}
+	return out, len(rels) - len(out)
+}
+
+type neighbourLinks struct {
+	other string
+	links []Link
+	key   float64
+}
+
+// groupByNeighbour folds the links to one neighbour into one entry; the
+// entries are ordered by their strongest link (control-type first, then
+// share maximum, unknown shares last), then id.
+func groupByNeighbour(rels []model.Relationship, dir string) []neighbourLinks {
+	rels = slices.Clone(rels)
+	sortStrongest(rels)
+	var out []neighbourLinks
+	at := map[string]int{}
+	for _, r := range rels {
+		other := r.HolderID
+		if dir == "down" {
+			other = r.HeldID
+		}
+		l := Link{Kind: r.Kind, Share: r.Share, Direct: r.Direct, Ended: r.EndDate, Source: r.Source, SourceRef: r.SourceRef}
+		if i, ok := at[other]; ok {
+			out[i].links = append(out[i].links, l)
+			continue
+		}
+		at[other] = len(out)
+		out = append(out, neighbourLinks{other: other, links: []Link{l}, key: shareKey(r)})
+	}
 	return out
 }
 
-// sortStrongest orders links by share maximum (unknown last), then id.
+// sortStrongest orders links by kind strength and share maximum (unknown
+// last), then kind and id.
 func sortStrongest(rels []model.Relationship) {
 	slices.SortStableFunc(rels, func(a, b model.Relationship) int {
 		sa, sb := shareKey(a), shareKey(b)
@@ -151,18 +195,28 @@ func sortStrongest(rels []model.Relationship) {
 			}
 			return 1
 		}
+		if a.Kind != b.Kind {
+			return slices.Index(model.RelKinds, a.Kind) - slices.Index(model.RelKinds, b.Kind)
+		}
 		return strings.Compare(a.ID, b.ID)
 	})
 }
 
+// shareKey ranks a link: control-type links above any share, officers and
+// other non-counting links below every share.
 func shareKey(r model.Relationship) float64 {
-	if !r.Share.Known {
-		if r.Kind == model.Ownership || r.Kind == model.Voting {
+	switch r.Kind {
+	case model.Board, model.Control, model.Consolidation, model.Branch:
+		return 102
+	case model.Ownership, model.Voting:
+		if !r.Share.Known {
 			return -1
 		}
-		return 101 // control-type links first
+		return r.Share.Max
+	case model.Influence:
+		return 101
 	}
-	return r.Share.Max
+	return -2
 }
 
 // Style decides how markers are drawn.
@@ -183,13 +237,20 @@ func RenderTree(w io.Writer, root *Node, st Style) error {
 	var walk func(n *Node, prefix string)
 	walk = func(n *Node, prefix string) {
 		for i, c := range n.Children {
-			last := i == len(n.Children)-1 && n.More == 0
+			last := i == len(n.Children)-1 && n.More == 0 && n.Hidden == 0
 			branch, next := "├── ", "│   "
 			if last {
 				branch, next = "└── ", "    "
 			}
 			b.WriteString(prefix + branch + linkLabel(c) + nodeLabel(c, st) + "\n")
 			walk(c, prefix+next)
+		}
+		if n.Hidden > 0 {
+			branch := "├── "
+			if n.More == 0 {
+				branch = "└── "
+			}
+			b.WriteString(prefix + branch + paint(st, ansiDim, fmt.Sprintf("(%d link(s) below --min-share hidden)", n.Hidden)) + "\n")
 		}
 		if n.More > 0 {
 			b.WriteString(prefix + "└── " + paint(st, ansiDim, fmt.Sprintf("+%d more", n.More)) + "\n")
@@ -201,21 +262,42 @@ func RenderTree(w io.Writer, root *Node, st Style) error {
 }
 
 func linkLabel(n *Node) string {
-	if n.Via == nil {
+	if len(n.Links) == 0 {
 		return ""
+	}
+	parts := make([]string, 0, len(n.Links))
+	seen := map[string]bool{}
+	for _, l := range n.Links {
+		p := LinkText(l)
+		if !seen[p] { // the same link asserted by two sources is drawn once
+			seen[p] = true
+			parts = append(parts, p)
+		}
 	}
 	arrow := "←"
 	if n.Direction == "down" {
 		arrow = "→"
 	}
-	s := string(n.Via.Kind)
-	if n.Via.Share.Known || n.Via.Kind == model.Ownership || n.Via.Kind == model.Voting {
-		s = n.Via.Share.String() + " " + s
+	return strings.Join(parts, ", ") + " " + arrow + " "
+}
+
+// LinkText is one link in words: "60% ownership", "ownership (share
+// unknown)", "consolidation (ultimate)", "board (ended 2020-01-31)".
+func LinkText(l Link) string {
+	s := string(l.Kind)
+	switch {
+	case l.Share.Known:
+		s = l.Share.String() + " " + s
+	case l.Kind == model.Ownership || l.Kind == model.Voting:
+		s += " (share unknown)"
 	}
-	if n.Via.Ended != "" {
-		s += " (ended " + n.Via.Ended + ")"
+	if l.Kind == model.Consolidation && l.Direct == "indirect" {
+		s += " (ultimate)"
 	}
-	return s + " " + arrow + " "
+	if l.Ended != "" {
+		s += " (ended " + l.Ended + ")"
+	}
+	return s
 }
 
 func nodeLabel(n *Node, st Style) string {
@@ -227,8 +309,8 @@ func nodeLabel(n *Node, st Style) string {
 		name = "UNKNOWN HOLDER " + name
 	}
 	s := name + " [" + n.ID + "]"
-	if n.Jurisdiction != "" {
-		s += " " + n.Jurisdiction
+	if c := countryText(n); c != "" {
+		s += " " + c
 	}
 	switch {
 	case n.Root:
@@ -238,11 +320,30 @@ func nodeLabel(n *Node, st Style) string {
 	case n.Verdict != "" && n.Verdict != model.VerdictClear:
 		s += " " + n.Verdict
 	}
+	if n.Indeterminate && n.Kind != string(model.Unknown) {
+		s += " " + paint(st, ansiYellow, "? could be "+n.PossibleVerdict)
+	}
 	if n.Cycle {
 		s += " " + paint(st, ansiDim, "↻ cycle")
 	}
 	if n.SeeAbove {
 		s += " " + paint(st, ansiDim, "(shown above)")
+	}
+	return s
+}
+
+// countryText is where an entity belongs: its jurisdiction, a different
+// headquarters country, or a person's nationalities.
+func countryText(n *Node) string {
+	s := n.Jurisdiction
+	if n.HQCountry != "" && n.HQCountry != n.Jurisdiction {
+		if s != "" {
+			s += ", "
+		}
+		s += "HQ " + n.HQCountry
+	}
+	if s == "" && len(n.Nationality) > 0 {
+		s = "national of " + strings.Join(n.Nationality, "/")
 	}
 	return s
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -37,7 +40,7 @@ holders and share ranges that could change it, and to what.`,
 			if err != nil {
 				return err
 			}
-			run, _, err := latestResults(ctx, st)
+			run, result, err := latestResults(ctx, st)
 			if err != nil {
 				return err
 			}
@@ -53,22 +56,8 @@ holders and share ranges that could change it, and to what.`,
 			}
 			x := &investigate.Explanation{Entity: e, Result: r, RunID: run.ID,
 				Policy: run.Policy + "@" + run.PolicyHash, AsOf: run.AsOf, Names: map[string]string{e.ID: e.Name}}
-			ids := append(append([]string{}, r.Controllers...), r.JointControllers...)
-			for _, ev := range r.Evidence {
-				ids = append(ids, ev.Path...)
-			}
-			for _, id := range ids {
-				if _, ok := x.Names[id]; ok {
-					continue
-				}
-				if other, err := st.Entity(ctx, id); err == nil {
-					x.Names[id] = other.Name
-				}
-			}
-			if r.Indeterminate {
-				if err := addUncertainty(cmd, st, x); err != nil {
-					return err
-				}
+			if err := explainDetails(ctx, st, run, x, result); err != nil {
+				return err
 			}
 			x.Summarize()
 			if opts.JSON {
@@ -81,35 +70,63 @@ holders and share ranges that could change it, and to what.`,
 	return cmd
 }
 
-// addUncertainty lists unknown holders and share ranges up to four hops
-// above the entity: the information whose absence makes it indeterminate.
-func addUncertainty(cmd *cobra.Command, st store.Store, x *investigate.Explanation) error {
-	sg, err := st.Neighbourhood(cmd.Context(), x.Entity.ID, store.Up, 4, 200)
+// whatIfDepth bounds the upward neighbourhood re-scored for the what-if
+// analysis of an indeterminate verdict; whatIfPerNode bounds its hubs.
+const (
+	whatIfDepth   = 8
+	whatIfPerNode = 200
+)
+
+// explainDetails adds what the stored result does not carry: the names of
+// every entity it mentions, the aggregate-rule arithmetic over the direct
+// holders and, for an indeterminate verdict, which unknown holders or
+// share ranges could change it and to what (re-scoring the upward
+// neighbourhood under the run's policy).
+func explainDetails(ctx context.Context, st store.Store, run *model.Run, x *investigate.Explanation, result investigate.ResultFn) error {
+	r := x.Result
+	depth := 1
+	if r.Indeterminate {
+		depth = whatIfDepth
+	}
+	sg, err := st.Neighbourhood(ctx, x.Entity.ID, store.Up, depth, whatIfPerNode)
 	if err != nil {
-		return err
+		return fmt.Errorf("explain: %w", err)
 	}
 	kinds := map[string]model.EntityKind{}
 	for _, e := range sg.Entities {
 		kinds[e.ID] = e.Kind
-		if _, ok := x.Names[e.ID]; !ok {
-			x.Names[e.ID] = e.Name
-		}
+		x.Names[e.ID] = e.Name
 	}
-	could := x.Result.PossibleVerdict
-	for _, r := range sg.Relationships {
-		var why string
-		switch {
-		case kinds[r.HolderID] == model.Unknown:
-			why = fmt.Sprintf("undisclosed holder; if it is Chinese the verdict could be %s", could)
-		case (r.Kind == model.Ownership || r.Kind == model.Voting) && !r.Share.Known:
-			why = fmt.Sprintf("share not given; at its maximum the verdict could be %s", could)
-		case (r.Kind == model.Ownership || r.Kind == model.Voting) && r.Share.Min != r.Share.Max:
-			why = fmt.Sprintf("share known only as a range; at %s%% the verdict could be %s", model.FormatPercent(r.Share.Max), could)
-		default:
+	ids := append(append([]string{}, r.Controllers...), r.JointControllers...)
+	for _, ev := range r.Evidence {
+		ids = append(ids, ev.Path...)
+	}
+	for _, id := range ids {
+		if _, ok := x.Names[id]; ok {
 			continue
 		}
-		x.Uncertain = append(x.Uncertain, investigate.Uncertainty{HolderID: r.HolderID, HeldID: r.HeldID,
-			Kind: string(r.Kind), Share: r.Share, Why: why})
+		if other, err := st.Entity(ctx, id); err == nil {
+			x.Names[id] = other.Name
+		}
 	}
-	return nil
+	pol, err := policy.Load(run.Policy)
+	if err != nil || pol.Hash() != run.PolicyHash {
+		x.Notes = append(x.Notes, fmt.Sprintf("policy %s@%s is not available to this command (a policy file?): the aggregate arithmetic and the what-if analysis are left out", run.Policy, run.PolicyHash))
+		return nil
+	}
+	th := pol.Thresholds.Aggregate
+	agg := investigate.AggregateArithmetic(sg.Relationships, x.Entity.ID, kinds, result, th.Value, th.Inclusive, run.AsOf)
+	x.Aggregate = &agg
+	if !r.Indeterminate {
+		return nil
+	}
+	asOf, err := time.Parse("2006-01-02", run.AsOf)
+	if err != nil {
+		return fmt.Errorf("explain: run %s: as-of date %q: %w", run.ID, run.AsOf, err)
+	}
+	if len(sg.Truncated) > 0 {
+		x.Notes = append(x.Notes, fmt.Sprintf("the what-if analysis looked at %d hops above the entity and at most %d links per entity; some links were left out", whatIfDepth, whatIfPerNode))
+	}
+	x.Uncertain, err = investigate.Uncertainties(sg, x.Entity.ID, pol, asOf)
+	return err
 }

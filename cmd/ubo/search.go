@@ -1,13 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"unicode"
 
 	"github.com/spf13/cobra"
+	"github.com/ubo-project/ubo/ingest/norm"
+	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/embedded"
 )
 
 func init() { register(newSearchCmd) }
@@ -18,14 +23,17 @@ type searchOptions struct {
 }
 
 type searchHit struct {
-	ID           string   `json:"id"`
-	Name         string   `json:"name"`
-	Kind         string   `json:"kind"`
-	Jurisdiction string   `json:"jurisdiction"`
-	Verdict      string   `json:"verdict"`
-	Flagged      bool     `json:"flagged"`
-	MatchedBy    string   `json:"matched_by"` // id, identifier or name
-	Identifiers  []string `json:"identifiers,omitempty"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Jurisdiction string `json:"jurisdiction"`
+	Verdict      string `json:"verdict"`
+	Flagged      bool   `json:"flagged"`
+	// Indeterminate: the data leaves the verdict open; it could be PossibleVerdict.
+	Indeterminate   bool     `json:"indeterminate"`
+	PossibleVerdict string   `json:"possible_verdict,omitempty"`
+	MatchedBy       string   `json:"matched_by"` // id, identifier or name
+	Identifiers     []string `json:"identifiers,omitempty"`
 }
 
 func newSearchCmd(g *globalOptions) *cobra.Command {
@@ -40,12 +48,16 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 		Example: `  ubo search "huawei technologies"
   ubo search 5493001KJTIIGC8Y1R12
   ubo search GB-COH:01234567 --json`,
-		Args: argsChecked(cobra.ExactArgs(1)),
+		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			text := strings.TrimSpace(args[0])
+			// several words without quotes are one search text
+			text := strings.TrimSpace(strings.Join(args, " "))
 			if text == "" {
 				return usagef("search: empty text")
+			}
+			if opts.Limit < 1 {
+				return usagef("search: --limit %d: want 1 or more", opts.Limit)
 			}
 			st, err := g.openStore(ctx)
 			if err != nil {
@@ -67,11 +79,16 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 					MatchedBy: by, Identifiers: e.Identifiers}
 				if r, ok := result(e.ID); ok {
 					h.Verdict, h.Flagged = r.Verdict, r.Flagged
+					h.Indeterminate, h.PossibleVerdict = r.Indeterminate, r.PossibleVerdict
 				}
 				hits = append(hits, h)
 			}
-			if e, err := st.Entity(ctx, text); err == nil {
-				add(e, "id")
+			for _, id := range idCandidates(text) {
+				if e, err := st.Entity(ctx, id); err == nil {
+					add(e, "id")
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("search: %w", err)
+				}
 			}
 			for _, ident := range identifierCandidates(text) {
 				es, err := st.EntitiesByIdentifier(ctx, ident)
@@ -82,11 +99,13 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 					add(e, "identifier")
 				}
 			}
-			es, err := st.SearchNames(ctx, text, opts.Limit)
+			// Ask for more candidates than shown and rank them here, so both
+			// stores give the same order.
+			es, err := st.SearchNames(ctx, text, max(4*opts.Limit, 50))
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
-			for _, e := range es {
+			for _, e := range investigate.RankNames(text, es, embedded.FoldName) {
 				add(e, "name")
 			}
 			if opts.JSON {
@@ -108,6 +127,9 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 				} else if h.Flagged {
 					v += " ⚑"
 				}
+				if h.Indeterminate {
+					v += " (could be " + h.PossibleVerdict + ")"
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.Name, h.Kind, orDash(h.Jurisdiction), v)
 			}
 			return tw.Flush()
@@ -118,10 +140,28 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 	return cmd
 }
 
-// identifierCandidates guesses which identifier schemes text could be.
+// idCandidates is text as an entity id, and with a lower-case prefix and
+// an upper-case value ("LEI:5493…" → "lei:5493…"), as ubo's own ids of
+// LEIs and company numbers are written.
+func idCandidates(text string) []string {
+	out := []string{text}
+	if prefix, value, ok := strings.Cut(text, ":"); ok && prefix != "" && value != "" {
+		if alt := strings.ToLower(prefix) + ":" + strings.ToUpper(value); alt != text {
+			out = append(out, alt)
+		}
+	}
+	return out
+}
+
+// identifierCandidates guesses which identifier schemes text could be:
+// SCHEME:value normalised (aliases such as LEI → XI-LEI, company numbers
+// padded), else a bare LEI, USCC or Companies House number.
 func identifierCandidates(text string) []string {
 	t := strings.ToUpper(strings.ReplaceAll(text, " ", ""))
 	if scheme, value, ok := strings.Cut(t, ":"); ok && scheme != "" && value != "" {
+		if id, err := norm.ParseIdentifier(t); err == nil {
+			return []string{id}
+		}
 		return []string{scheme + ":" + value}
 	}
 	var out []string
