@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
-	"io"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/ubo-project/ubo/ingest"
