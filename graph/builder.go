@@ -5,8 +5,10 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strings"
@@ -48,7 +50,12 @@ func (s *strtab) add(v string) uint32 {
 	return uint32(len(s.off) - 2)
 }
 
-func (s *strtab) get(i uint32) string { return string(s.data[s.off[i]:s.off[i+1]]) }
+func (s *strtab) bytes(i uint32) []byte { return s.data[s.off[i]:s.off[i+1]] }
+
+func (s *strtab) get(i uint32) string { return string(s.bytes(i)) }
+
+// equal compares entry i with v without allocating.
+func (s *strtab) equal(i uint32, v string) bool { return string(s.bytes(i)) == v }
 
 func (s *strtab) len() int { return len(s.off) - 1 }
 
@@ -63,31 +70,49 @@ type entityAttrs struct {
 	lists      uint32
 }
 
+// edge is one relationship assertion, 28 bytes without pointers.
+type edge struct {
+	holder, held uint32
+	start, end   int32  // days since 1970-01-01; noStart/noEnd when open
+	share        uint32 // index into the share table ([0, 100] when unknown)
+	ref          uint32 // index of the source reference in the ref table
+	source       uint16 // index into the source table
+	kind         uint8  // index into model.RelKinds
+	flags        uint8  // flag* bits
+}
+
+// shareVal is one distinct share interval: real registries use a few
+// thousand distinct values, so edges refer to them by index.
+type shareVal struct{ lo, hi float64 }
+
 // Builder collects entities and relationships in any order and builds an
 // immutable Graph. It is not safe for concurrent use.
+//
+// Nothing it holds per entity or per edge contains a pointer: ids, names
+// and source references live in byte tables and ids are interned through
+// an open-addressing table of indexes, so ten million entities neither
+// cost a Go map of strings nor give the garbage collector work.
 type Builder struct {
-	index map[string]uint32 // id → provisional index (entities and edge endpoints)
-	names []string
-	attrs []entityAttrs
-	ids   []string
+	seed    maphash.Seed
+	slots   []uint64 // id hash table: hash>>32<<32 | (index+1); 0 is empty
+	ids     strtab   // provisional index → id
+	names   strtab   // name table; entry 0 is ""
+	nameIdx []uint32 // provisional index → name table entry
+	attrs   []entityAttrs
 
 	countries []string
 	country   map[string]uint16
 	sets      [][]string // interned sorted string sets (nationalities, list tags)
 	set       map[string]uint32
 
-	// edges, endpoints as provisional indexes
-	eHolder, eHeld []uint32
-	eKind          []uint8
-	eFlags         []uint8
-	eLo, eHi       []float64
-	eStart, eEnd   []int32
-	eSource        []uint16
-	eRef           strtab
-	eID            strtab
-	sources        []string
-	source         map[string]uint16
+	edges    []edge
+	eRef     strtab
+	shares   []shareVal
+	shareIdx map[[2]uint64]uint32
+	sources  []string
+	source   map[string]uint16
 
+	tooMany  bool // more ids than 32-bit indexes hold
 	invalid  int
 	problems []string
 }
@@ -95,29 +120,63 @@ type Builder struct {
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
 	return &Builder{
-		index:     make(map[string]uint32),
+		seed:      maphash.MakeSeed(),
+		slots:     make([]uint64, 1024),
+		ids:       newStrtab(),
+		names:     strtab{off: []uint64{0, 0}}, // entry 0: ""
 		countries: []string{""},
 		country:   map[string]uint16{"": 0},
 		sets:      [][]string{nil},
 		set:       map[string]uint32{"": 0},
 		eRef:      newStrtab(),
-		eID:       newStrtab(),
+		shares:    []shareVal{{0, 100}},
+		shareIdx:  map[[2]uint64]uint32{{math.Float64bits(0), math.Float64bits(100)}: 0},
 		sources:   []string{""},
 		source:    map[string]uint16{"": 0},
 	}
 }
 
+// intern returns the provisional index of id, adding it when new.
 func (b *Builder) intern(id string) uint32 {
-	if i, ok := b.index[id]; ok {
-		return i
+	h := maphash.String(b.seed, id)
+	tag := h >> 32 << 32
+	mask := uint64(len(b.slots) - 1)
+	for p := h & mask; ; p = (p + 1) & mask {
+		s := b.slots[p]
+		if s == 0 {
+			n := b.ids.len()
+			if n >= math.MaxUint32-1 {
+				b.tooMany = true // Build reports it
+				return 0
+			}
+			b.ids.add(id)
+			b.nameIdx = append(b.nameIdx, 0)
+			b.attrs = append(b.attrs, entityAttrs{})
+			b.slots[p] = tag | uint64(n+1)
+			if (n+1)*10 > len(b.slots)*7 {
+				b.growSlots()
+			}
+			return uint32(n)
+		}
+		if s&^0xffffffff == tag && b.ids.equal(uint32(s)-1, id) {
+			return uint32(s) - 1
+		}
 	}
-	i := uint32(len(b.ids))
-	id = strings.Clone(id)
-	b.index[id] = i
-	b.ids = append(b.ids, id)
-	b.names = append(b.names, "")
-	b.attrs = append(b.attrs, entityAttrs{})
-	return i
+}
+
+// growSlots doubles the id hash table, rehashing every id.
+func (b *Builder) growSlots() {
+	slots := make([]uint64, 2*len(b.slots))
+	mask := uint64(len(slots) - 1)
+	for i := range uint32(b.ids.len()) {
+		h := maphash.Bytes(b.seed, b.ids.bytes(i))
+		p := h & mask
+		for slots[p] != 0 {
+			p = (p + 1) & mask
+		}
+		slots[p] = h>>32<<32 | uint64(i+1)
+	}
+	b.slots = slots
 }
 
 func (b *Builder) countryIndex(c string) uint16 {
@@ -135,6 +194,9 @@ func (b *Builder) countryIndex(c string) uint16 {
 }
 
 func (b *Builder) setIndex(vals []string, upper bool) uint32 {
+	if len(vals) == 0 {
+		return 0
+	}
 	norm := make([]string, 0, len(vals))
 	for _, v := range vals {
 		if upper {
@@ -150,6 +212,18 @@ func (b *Builder) setIndex(vals []string, upper bool) uint32 {
 	i := uint32(len(b.sets))
 	b.sets = append(b.sets, norm)
 	b.set[key] = i
+	return i
+}
+
+// shareIndex interns a share interval by its exact bits.
+func (b *Builder) shareIndex(lo, hi float64) uint32 {
+	key := [2]uint64{math.Float64bits(lo), math.Float64bits(hi)}
+	if i, ok := b.shareIdx[key]; ok {
+		return i
+	}
+	i := uint32(len(b.shares))
+	b.shares = append(b.shares, shareVal{lo, hi})
+	b.shareIdx[key] = i
 	return i
 }
 
@@ -190,7 +264,9 @@ func (b *Builder) AddEntity(e model.Entity) {
 			jur: b.countryIndex(e.Jurisdiction), hq: b.countryIndex(e.HQCountry),
 			res: b.countryIndex(e.Residence), nat: b.setIndex(e.Nationality, true),
 			lists: b.setIndex(e.Lists, false)}
-		b.names[i] = e.Name
+		if e.Name != "" {
+			b.nameIdx[i] = b.names.add(e.Name)
+		}
 		return
 	}
 	switch {
@@ -205,7 +281,9 @@ func (b *Builder) AddEntity(e model.Entity) {
 	a.res = b.countryIndex(pickString(b.countries[a.res], strings.ToUpper(strings.TrimSpace(e.Residence))))
 	a.nat = b.setIndex(append(slices.Clone(b.sets[a.nat]), e.Nationality...), true)
 	a.lists = b.setIndex(append(slices.Clone(b.sets[a.lists]), e.Lists...), false)
-	b.names[i] = pickString(b.names[i], e.Name)
+	if cur := b.names.get(b.nameIdx[i]); pickString(cur, e.Name) != cur {
+		b.nameIdx[i] = b.names.add(e.Name)
+	}
 }
 
 func (b *Builder) problem(format string, args ...any) {
@@ -282,17 +360,14 @@ func (b *Builder) AddRelationship(r model.Relationship) {
 		b.sources = append(b.sources, r.Source)
 		b.source[r.Source] = src
 	}
-	b.eHolder = append(b.eHolder, b.intern(r.HolderID))
-	b.eHeld = append(b.eHeld, b.intern(r.HeldID))
-	b.eKind = append(b.eKind, relCode(r.Kind))
-	b.eFlags = append(b.eFlags, flags)
-	b.eLo = append(b.eLo, lo)
-	b.eHi = append(b.eHi, hi)
-	b.eStart = append(b.eStart, start)
-	b.eEnd = append(b.eEnd, end)
-	b.eSource = append(b.eSource, src)
-	b.eRef.add(r.SourceRef)
-	b.eID.add(r.ID)
+	var share uint32
+	if r.Share.Known {
+		share = b.shareIndex(lo, hi)
+	}
+	holder := b.intern(r.HolderID)
+	held := b.intern(r.HeldID)
+	b.edges = append(b.edges, edge{holder: holder, held: held, start: start, end: end,
+		share: share, ref: b.eRef.add(r.SourceRef), source: src, kind: relCode(r.Kind), flags: flags})
 }
 
 // relCode is the index of k in model.RelKinds.
@@ -300,24 +375,22 @@ func relCode(k model.RelKind) uint8 { return uint8(slices.Index(model.RelKinds, 
 
 // Graph is the immutable, compact ownership graph: entities sorted by id,
 // relationships sorted by (held, holder, kind, …) with CSR offsets for
-// both directions.
+// both directions. Its tables are the Builder's, taken over rather than
+// copied: entity i's id is ids[idIdx[i]] and its name names[nameIdx[i]].
 type Graph struct {
-	ids   strtab // sorted
-	names strtab
-	attrs []entityAttrs
+	ids     strtab   // provisional order
+	idIdx   []uint32 // entity index → ids entry; sorted by id
+	names   strtab
+	nameIdx []uint32 // entity index → names entry
+	attrs   []entityAttrs
 
 	countries []string
 	sets      [][]string
 	sources   []string
+	shares    []shareVal
 
-	eHolder, eHeld []uint32
-	eKind          []uint8
-	eFlags         []uint8
-	eLo, eHi       []float64
-	eStart, eEnd   []int32
-	eSource        []uint16
-	eRef           strtab
-	eID            strtab
+	edges []edge
+	eRef  strtab // edge.ref → source reference
 
 	inOff  []uint32 // len n+1: edges into entity i are inOff[i]:inOff[i+1]
 	outOff []uint32 // len n+1: outEdge[outOff[i]:outOff[i+1]] are edges out of i
@@ -328,50 +401,59 @@ type Graph struct {
 	problems []string
 }
 
-// Build sorts, interns and packs everything added so far. The Builder must
-// not be used afterwards.
+// Build sorts and packs everything added so far, taking over the
+// Builder's tables. The Builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
-	if len(b.ids) >= math.MaxUint32 || len(b.eHolder) >= math.MaxUint32 {
-		return nil, fmt.Errorf("graph: build: %d ids and %d edges exceed the 32-bit index space", len(b.ids), len(b.eHolder))
+	if b.tooMany || len(b.edges) >= math.MaxUint32 {
+		return nil, fmt.Errorf("graph: build: %d ids and %d edges exceed the 32-bit index space", b.ids.len(), len(b.edges))
 	}
+	b.slots, b.country, b.set, b.shareIdx, b.source = nil, nil, nil, nil, nil
+
 	// Final order: added entities sorted by id.
-	order := make([]uint32, 0, len(b.ids))
+	added := 0
+	for _, a := range b.attrs {
+		if a.added {
+			added++
+		}
+	}
+	order := make([]uint32, 0, added)
 	for i, a := range b.attrs {
 		if a.added {
 			order = append(order, uint32(i))
 		}
 	}
-	slices.SortFunc(order, func(x, y uint32) int { return strings.Compare(b.ids[x], b.ids[y]) })
-	final := make([]uint32, len(b.ids))
+	sortIDs(order, &b.ids)
+	final := make([]uint32, b.ids.len())
 	for i := range final {
 		final[i] = math.MaxUint32
 	}
-	g := &Graph{ids: newStrtab(), names: newStrtab(), attrs: make([]entityAttrs, len(order)),
-		countries: b.countries, sets: b.sets, sources: b.sources,
-		invalid: b.invalid, problems: b.problems}
+	g := &Graph{ids: b.ids, idIdx: order, names: b.names, nameIdx: make([]uint32, len(order)),
+		attrs: make([]entityAttrs, len(order)), countries: b.countries, sets: b.sets,
+		sources: b.sources, shares: b.shares, eRef: b.eRef, invalid: b.invalid, problems: b.problems}
 	for fi, pi := range order {
 		final[pi] = uint32(fi)
-		g.ids.add(b.ids[pi])
-		g.names.add(b.names[pi])
+		g.nameIdx[fi] = b.nameIdx[pi]
 		g.attrs[fi] = b.attrs[pi]
 	}
-	b.index, b.ids, b.names, b.attrs = nil, nil, nil, nil
+	b.nameIdx, b.attrs = nil, nil
 	n := len(order)
 
 	// Keep edges whose both ends were added; count per held entity.
 	m := 0
 	g.inOff = make([]uint32, n+1)
-	for e := range b.eHolder {
-		h, t := final[b.eHolder[e]], final[b.eHeld[e]]
+	for e := range b.edges {
+		ed := &b.edges[e]
+		h, t := final[ed.holder], final[ed.held]
 		if h == math.MaxUint32 || t == math.MaxUint32 {
 			g.dangling++
-			b.eHolder[e] = math.MaxUint32 // dropped
+			ed.holder = math.MaxUint32 // dropped
 			continue
 		}
-		b.eHolder[e], b.eHeld[e] = h, t
+		ed.holder, ed.held = h, t
 		g.inOff[t+1]++
 		m++
 	}
+	final = nil
 	for i := 1; i <= n; i++ {
 		g.inOff[i] += g.inOff[i-1]
 	}
@@ -379,88 +461,146 @@ func (b *Builder) Build() (*Graph, error) {
 	// bucket so that the result does not depend on the input order.
 	pos := slices.Clone(g.inOff[:n])
 	perm := make([]uint32, m)
-	for e := range b.eHolder {
-		h, t := b.eHolder[e], b.eHeld[e]
-		if h == math.MaxUint32 {
+	for e := range b.edges {
+		ed := &b.edges[e]
+		if ed.holder == math.MaxUint32 {
 			continue
 		}
-		perm[pos[t]] = uint32(e)
-		pos[t]++
+		perm[pos[ed.held]] = uint32(e)
+		pos[ed.held]++
+	}
+	pos = nil
+	// Sources compare by name: rank them once.
+	srcRank := make([]uint16, len(b.sources))
+	bySource := make([]uint16, len(b.sources))
+	for i := range bySource {
+		bySource[i] = uint16(i)
+	}
+	slices.SortFunc(bySource, func(x, y uint16) int { return strings.Compare(b.sources[x], b.sources[y]) })
+	for r, i := range bySource {
+		srcRank[i] = uint16(r)
 	}
 	less := func(x, y uint32) int {
-		if c := cmp.Compare(b.eHolder[x], b.eHolder[y]); c != 0 {
+		ex, ey := &b.edges[x], &b.edges[y]
+		if c := cmp.Compare(ex.holder, ey.holder); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eKind[x], b.eKind[y]); c != 0 {
+		if c := cmp.Compare(ex.kind, ey.kind); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eLo[x], b.eLo[y]); c != 0 {
+		sx, sy := b.shares[ex.share], b.shares[ey.share]
+		if c := cmp.Compare(sx.lo, sy.lo); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eHi[x], b.eHi[y]); c != 0 {
+		if c := cmp.Compare(sx.hi, sy.hi); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eFlags[x], b.eFlags[y]); c != 0 {
+		if c := cmp.Compare(ex.flags, ey.flags); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eStart[x], b.eStart[y]); c != 0 {
+		if c := cmp.Compare(ex.start, ey.start); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.eEnd[x], b.eEnd[y]); c != 0 {
+		if c := cmp.Compare(ex.end, ey.end); c != 0 {
 			return c
 		}
-		if c := strings.Compare(b.sources[b.eSource[x]], b.sources[b.eSource[y]]); c != 0 {
+		if c := cmp.Compare(srcRank[ex.source], srcRank[ey.source]); c != 0 {
 			return c
 		}
-		if c := strings.Compare(b.eRef.get(x), b.eRef.get(y)); c != 0 {
-			return c
-		}
-		return strings.Compare(b.eID.get(x), b.eID.get(y))
+		// Edges equal up to here and in their reference differ only in
+		// their relationship id, which nothing downstream reads.
+		return bytes.Compare(b.eRef.bytes(ex.ref), b.eRef.bytes(ey.ref))
 	}
 	for t := 0; t < n; t++ {
 		if g.inOff[t+1]-g.inOff[t] > 1 {
 			slices.SortFunc(perm[g.inOff[t]:g.inOff[t+1]], less)
 		}
 	}
-	g.eHolder = make([]uint32, m)
-	g.eHeld = make([]uint32, m)
-	g.eKind = make([]uint8, m)
-	g.eFlags = make([]uint8, m)
-	g.eLo = make([]float64, m)
-	g.eHi = make([]float64, m)
-	g.eStart = make([]int32, m)
-	g.eEnd = make([]int32, m)
-	g.eSource = make([]uint16, m)
-	g.eRef, g.eID = newStrtab(), newStrtab()
+	g.edges = make([]edge, m)
 	for i, e := range perm {
-		g.eHolder[i], g.eHeld[i], g.eKind[i], g.eFlags[i] = b.eHolder[e], b.eHeld[e], b.eKind[e], b.eFlags[e]
-		g.eLo[i], g.eHi[i], g.eStart[i], g.eEnd[i] = b.eLo[e], b.eHi[e], b.eStart[e], b.eEnd[e]
-		g.eSource[i] = b.eSource[e]
-		g.eRef.add(b.eRef.get(e))
-		g.eID.add(b.eID.get(e))
+		g.edges[i] = b.edges[e]
 	}
+	b.edges, perm = nil, nil
+
 	// Out adjacency: edge indexes grouped by holder, in edge order.
 	g.outOff = make([]uint32, n+1)
-	for _, h := range g.eHolder {
-		g.outOff[h+1]++
+	for i := range g.edges {
+		g.outOff[g.edges[i].holder+1]++
 	}
 	for i := 1; i <= n; i++ {
 		g.outOff[i] += g.outOff[i-1]
 	}
 	pos = slices.Clone(g.outOff[:n])
 	g.outEdg = make([]uint32, m)
-	for e, h := range g.eHolder {
+	for e := range g.edges {
+		h := g.edges[e].holder
 		g.outEdg[pos[h]] = uint32(e)
 		pos[h]++
 	}
 	return g, nil
 }
 
+// idKey is an id's 8 bytes at some depth, big-endian and zero-padded, so
+// that comparing keys orders ids as strings.Compare does (ties aside).
+type idKey struct {
+	k uint64
+	i uint32
+}
+
+// sortIDs sorts table indexes by their strings: a most-significant-first
+// sort on 8-byte keys, refining runs of equal keys 8 bytes deeper, so
+// ids with long common prefixes ("gleif:5493…") are not compared byte by
+// byte from the start on every comparison.
+func sortIDs(idx []uint32, t *strtab) {
+	keys := make([]idKey, len(idx))
+	sortIDLevel(idx, keys, t, 0)
+}
+
+func sortIDLevel(idx []uint32, keys []idKey, t *strtab, depth int) {
+	longer := false
+	for j, i := range idx {
+		s := t.bytes(i)
+		keys[j] = idKey{key8(s, depth), i}
+		longer = longer || len(s) > depth+8
+	}
+	slices.SortFunc(keys, func(a, b idKey) int { return cmp.Compare(a.k, b.k) })
+	for j := range keys {
+		idx[j] = keys[j].i
+	}
+	for lo := 0; lo < len(idx); {
+		hi := lo + 1
+		for hi < len(idx) && keys[hi].k == keys[lo].k {
+			hi++
+		}
+		if hi-lo > 1 {
+			if longer {
+				sortIDLevel(idx[lo:hi], keys[lo:hi], t, depth+8)
+			} else {
+				// Equal once zero-padded ("a" and "a\x00"): plain comparison.
+				slices.SortFunc(idx[lo:hi], func(x, y uint32) int { return bytes.Compare(t.bytes(x), t.bytes(y)) })
+			}
+		}
+		lo = hi
+	}
+}
+
+// key8 packs s[depth:depth+8] big-endian, zero-padded past the end.
+func key8(s []byte, depth int) uint64 {
+	var k uint64
+	for j := range 8 {
+		k <<= 8
+		if depth+j < len(s) {
+			k |= uint64(s[depth+j])
+		}
+	}
+	return k
+}
+
 // NumEntities is the number of entities in the graph.
 func (g *Graph) NumEntities() int { return len(g.attrs) }
 
 // NumEdges is the number of relationships kept (dangling ones excluded).
-func (g *Graph) NumEdges() int { return len(g.eHolder) }
+func (g *Graph) NumEdges() int { return len(g.edges) }
 
 // Dangling is the number of relationships dropped because their holder or
 // held entity was never added.
@@ -475,29 +615,26 @@ func (g *Graph) Invalid() int { return g.invalid }
 func (g *Graph) Problems() []string { return slices.Clone(g.problems) }
 
 // ID returns the id of entity index i (ids are sorted, so index order is id order).
-func (g *Graph) ID(i int) string { return g.ids.get(uint32(i)) }
+func (g *Graph) ID(i int) string { return g.id(uint32(i)) }
+
+func (g *Graph) id(i uint32) string { return g.ids.get(g.idIdx[i]) }
 
 // Lookup returns the index of id, or false when it is not in the graph.
 func (g *Graph) Lookup(id string) (int, bool) {
-	lo, hi := 0, g.NumEntities()
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		if string(g.ids.data[g.ids.off[mid]:g.ids.off[mid+1]]) < id {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
+	n := g.NumEntities()
+	i, found := slices.BinarySearchFunc(g.idIdx, id, func(e uint32, id string) int {
+		return strings.Compare(string(g.ids.bytes(e)), id)
+	})
+	if !found || i >= n {
+		return 0, false
 	}
-	if lo < g.NumEntities() && string(g.ids.data[g.ids.off[lo]:g.ids.off[lo+1]]) == id {
-		return lo, true
-	}
-	return 0, false
+	return i, true
 }
 
 // label is the entity's name, or its id when it has none.
 func (g *Graph) label(i uint32) string {
-	if n := g.names.get(i); n != "" {
-		return n
+	if name := g.names.bytes(g.nameIdx[i]); len(name) > 0 {
+		return string(name)
 	}
-	return g.ids.get(i)
+	return g.id(i)
 }

@@ -75,7 +75,7 @@ func (s *Scoring) result(t uint32) model.Result {
 	c, p := s.final[t], s.possibleFinal[t]
 	mc, mp := &s.m[certain], &s.m[possible]
 	r := model.Result{
-		EntityID:          g.ids.get(t),
+		EntityID:          g.id(t),
 		Verdict:           model.Verdicts[c],
 		Indeterminate:     p < c,
 		ChineseShare:      model.Interval{Min: round(mc.u[t]), Max: round(mp.u[t])},
@@ -98,13 +98,13 @@ func (s *Scoring) result(t uint32) model.Result {
 	if mc.ctrlRoot[t] {
 		for _, x := range s.closure(t, certain) {
 			if mc.root[x] {
-				r.Controllers = append(r.Controllers, g.ids.get(x))
+				r.Controllers = append(r.Controllers, g.id(x))
 			}
 		}
 	}
 	jointAt, partners := s.nearestJoint(t, certain)
 	for _, j := range partners {
-		r.JointControllers = append(r.JointControllers, g.ids.get(j))
+		r.JointControllers = append(r.JointControllers, g.id(j))
 	}
 	switch {
 	case c != vClear:
@@ -276,7 +276,7 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 	ms := &s.m[md]
 	out := []model.Evidence{}
 	if v == vChinese {
-		return append(out, model.Evidence{Path: []string{s.g.ids.get(t)}, Share: 100,
+		return append(out, model.Evidence{Path: []string{s.g.id(t)}, Share: 100,
 			Explanation: s.rootSentence(t, md)})
 	}
 	rel := s.relevantFor(t, v, md)
@@ -334,15 +334,15 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) mode
 		st := states[i]
 		l := st.link
 		held := states[st.parent].node
-		ev.Path = append(ev.Path, g.ids.get(st.node))
+		ev.Path = append(ev.Path, g.id(st.node))
 		e := s.lEdge[l]
-		ev.Hops = append(ev.Hops, model.Hop{HolderID: g.ids.get(st.node), HeldID: g.ids.get(held),
+		ev.Hops = append(ev.Hops, model.Hop{HolderID: g.id(st.node), HeldID: g.id(held),
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
-			Source: g.sources[g.eSource[e]], SourceRef: g.eRef.get(e)})
+			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
 		hops = append(hops, g.label(held)+" "+s.hopShare(l))
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
 	}
-	ev.Path = append(ev.Path, g.ids.get(states[0].node))
+	ev.Path = append(ev.Path, g.id(states[0].node))
 	sentence := verdictVerb(v, md) + " " + s.rootLabel(states[si].node, md) + " via " + strings.Join(hops, " → ")
 	if ownershipOnly && v != vControlled {
 		sentence += " (" + formatPercent(ev.Share) + "% along this path)"

@@ -233,9 +233,9 @@ func (s *Scoring) combine(day int32) {
 	for t := range n {
 		from, to := g.inOff[t], g.inOff[t+1]
 		for e := from; e < to; {
-			h, k := g.eHolder[e], g.eKind[e]
+			h, k := g.edges[e].holder, g.edges[e].kind
 			end := e
-			for end < to && g.eHolder[end] == h && g.eKind[end] == k {
+			for end < to && g.edges[end].holder == h && g.edges[end].kind == k {
 				end++
 			}
 			if s.relevant(k) {
@@ -274,18 +274,20 @@ func (s *Scoring) addLink(t, from, to uint32, day int32) {
 		firstActive      uint32
 	)
 	for e := from; e < to; e++ {
-		if g.eStart[e] > day || g.eEnd[e] <= day {
+		ed := &g.edges[e]
+		if ed.start > day || ed.end <= day {
 			continue // not yet started or already ended at the as-of date
 		}
 		if !have {
 			firstActive = e
 		}
 		have = true
-		f := g.eFlags[e]
+		f := ed.flags
 		if f&flagKnown == 0 {
 			continue
 		}
-		elo, ehi := g.eLo[e], g.eHi[e]
+		sv := g.shares[ed.share]
+		elo, ehi := sv.lo, sv.hi
 		eloS, ehiS := f&flagMinExcl != 0, f&flagMaxExcl != 0
 		if !known {
 			known, lo, hi, loS, hiS, rep = true, elo, ehi, eloS, ehiS, e
@@ -322,9 +324,9 @@ func (s *Scoring) addLink(t, from, to uint32, day int32) {
 	if hiS {
 		flags |= linkHiStrict
 	}
-	s.lHolder = append(s.lHolder, g.eHolder[from])
+	s.lHolder = append(s.lHolder, g.edges[from].holder)
 	s.lHeld = append(s.lHeld, t)
-	s.lKind = append(s.lKind, g.eKind[from])
+	s.lKind = append(s.lKind, g.edges[from].kind)
 	s.lLo = append(s.lLo, lo)
 	s.lHi = append(s.lHi, hi)
 	s.lFlags = append(s.lFlags, flags)
