@@ -213,3 +213,42 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserQueries runs every shipped Browser query on a small scored graph.
+func TestBrowserQueries(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	must(t, s.UpsertEntities(ctx, []model.Entity{
+		{ID: "root", Name: "CN Parent", Kind: model.Company, Jurisdiction: "CN"}, company("a"), company("b")}))
+	must(t, s.UpsertRelationships(ctx, []model.Relationship{
+		{ID: "r1", HolderID: "root", HeldID: "a", Kind: model.Ownership, Share: model.Exact(60)},
+		{ID: "r2", HolderID: "a", HeldID: "b", Kind: model.Ownership, Share: model.Exact(100)},
+	}))
+	run := model.Run{ID: "run-1", Started: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run))
+	must(t, s.WriteResults(ctx, run.ID, []model.Result{
+		{EntityID: "root", Verdict: model.VerdictChineseEntity, Flagged: true},
+		{EntityID: "a", Verdict: model.VerdictOwned50, Flagged: true, ChineseShare: model.Interval{Min: 60, Max: 60}},
+		{EntityID: "b", Verdict: model.VerdictOwned50, Flagged: true, ChineseShare: model.Interval{Min: 60, Max: 60}},
+	}))
+	run.Status = model.RunComplete
+	must(t, s.FinishRun(ctx, run))
+
+	want := map[string]int{"entity_evidence": 1, "flagged_by_verdict": 2, "ownership_chain": 2, "roots_most_flagged": 1}
+	params := map[string]any{"id": "b", "verdict": model.VerdictOwned50}
+	qs := BrowserQueries()
+	if len(qs) != len(want) {
+		t.Errorf("%d browser queries, want %d", len(qs), len(want))
+	}
+	for _, q := range qs {
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, q.Cypher, params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.database))
+		if err != nil {
+			t.Errorf("%s: %v", q.Name, err)
+			continue
+		}
+		if got := len(res.Records); got != want[q.Name] {
+			t.Errorf("%s: %d rows, want %d", q.Name, got, want[q.Name])
+		}
+	}
+}

@@ -1,0 +1,35 @@
+// evidence_paths — why an entity is flagged: paths from Chinese roots down to it.
+//
+// Parameters:
+//   $id  the entity id
+// Example (Neo4j Browser):
+//   :param id => 'bods:brecon-wafer'
+//
+// The engine's own evidence is stored with the result: (:Result {run_id,
+// entity_id, verdict, data}) where data is the whole result as JSON
+// (evidence paths with each hop's source record); it is returned here as
+// engine_result. For the graph view, this query also draws the paths from
+// entities whose verdict is CHINESE_ENTITY down to the entity along
+// ownership, voting and control-type links (a path stops at the first
+// root, as the engine's do), strongest first: share is the product of the
+// hops' minimum ownership/voting shares, control-type hops counting 100%.
+// The literal bound 1..6 cannot be a parameter in Cypher; edit it here.
+MATCH (t:Entity {id: $id})
+OPTIONAL MATCH (res:Result {run_id: t.run_id, entity_id: t.id})
+MATCH p = (root:Entity {verdict: 'CHINESE_ENTITY'})-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(t)
+WHERE root <> t
+  AND none(n IN nodes(p)[1..] WHERE n.verdict = 'CHINESE_ENTITY')
+  AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
+  AND none(r IN relationships(p) WHERE r.end_date IS NOT NULL AND r.end_date <= toString(date()))
+WITH t, res, p, root,
+     reduce(s = 100.0, r IN relationships(p) |
+       CASE WHEN r.kind IN ['ownership', 'voting'] THEN s * coalesce(r.share_min, 0.0) / 100.0 ELSE s END) AS share
+RETURN p,
+       t.verdict AS verdict,
+       root.id AS root_id,
+       root.name AS root,
+       share,
+       [r IN relationships(p) | r.kind + ' ' + coalesce(r.source, '') + ' ' + coalesce(r.source_ref, '')] AS hop_sources,
+       res.data AS engine_result
+ORDER BY share DESC, length(p), root_id
+LIMIT 25

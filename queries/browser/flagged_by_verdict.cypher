@@ -1,0 +1,25 @@
+// flagged_by_verdict — the entities flagged by the latest complete `ubo score` run.
+//
+// Parameters:
+//   $verdict  one of CHINESE_ENTITY, CONTROLLED, OWNED_50, JOINT_CONTROL
+//             (null: every flagged entity)
+// Example (Neo4j Browser):
+//   :param verdict => 'CONTROLLED'
+//
+// `ubo score` copies each entity's latest verdict onto the entity
+// (verdict, indeterminate, chinese_share_min/max, run_id) and labels the
+// flagged ones :Flagged, so this needs no join with the (:Result) nodes.
+// Strongest verdict first, then id.
+MATCH (e:Entity:Flagged)
+WHERE $verdict IS NULL OR e.verdict = $verdict
+RETURN e.id AS id,
+       e.name AS name,
+       e.kind AS kind,
+       e.jurisdiction AS jurisdiction,
+       e.verdict AS verdict,
+       e.indeterminate AS indeterminate,
+       e.chinese_share_min AS chinese_share_min,
+       e.chinese_share_max AS chinese_share_max,
+       e.run_id AS run_id
+ORDER BY CASE e.verdict WHEN 'CHINESE_ENTITY' THEN 0 WHEN 'CONTROLLED' THEN 1 WHEN 'OWNED_50' THEN 2
+                        WHEN 'JOINT_CONTROL' THEN 3 ELSE 4 END, id

@@ -1,0 +1,37 @@
+// Package queries is the Neo4j store and everything else in ubo that speaks
+// Cypher. Every query is an embedded .cypher file under cypher/ (one query
+// per file, named by purpose, always parameterised); Go code never builds
+// Cypher from data.
+//
+// Data model in Neo4j:
+//
+//	(:Entity:Company|Person|StateBody|Arrangement|UnknownHolder {id, name,
+//	    name_folded, kind, jurisdiction, hq_country, nationality[], residence,
+//	    state_owned, lists[], identifiers[], source, source_ref, provenance[],
+//	    verdict, indeterminate, chinese_share_min, chinese_share_max, run_id})
+//	  plus :Flagged on entities the latest complete run flagged
+//	(:Identifier {value})-[:IDENTIFIES]->(:Entity)   exact identifier lookup
+//	(:Alias {id, into})                              merged-away ids
+//	(:Run {id, status, started, finished, policy, policy_hash, as_of, data})
+//	(:Result {run_id, entity_id, verdict, flagged, indeterminate,
+//	    chinese_share_min, chinese_share_max, data})  data = model.Result JSON
+//
+// Relationships run holder → held and are typed by kind in upper case
+// (:OWNERSHIP, :VOTING, :BOARD, :CONTROL, :INFLUENCE, :CONSOLIDATION, :BRANCH,
+// :FUND_MANAGEMENT, :TRUST_ROLE, :NOMINEE, :OFFICER, :UNKNOWN_INTEREST) with
+// {id, kind, share_known, share_min, share_max, share_min_exclusive,
+// share_max_exclusive, direct, start_date, end_date, source, source_ref}.
+// Typed relationships rather than one generic type: Browser users write
+// (a)-[:OWNERSHIP]->(b), counts by kind come from the count store, and each
+// type has its own id index whose order the whole-graph stream reads without
+// a server-side sort. Cypher cannot parameterise a relationship type, so the
+// few per-kind queries are templates whose __REL_TYPE__ / __REL_TYPES__
+// placeholders are filled from model.RelKinds only (see cypher.go).
+//
+// Writes are UNWIND $rows batches inside one ExecuteWrite transaction per
+// caller batch. Whole-graph reads (EachEntity, EachRelationship, EachResult)
+// stream with a large fetch size. Neighbourhood walks breadth-first, one
+// query per level, never with a variable-length pattern. The named queries
+// under cypher/browser are for people exploring results in Neo4j Browser
+// (see BrowserQueries); their variable-length patterns are bounded.
+package queries
