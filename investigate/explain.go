@@ -116,7 +116,8 @@ func (x *Explanation) Render(w io.Writer) error {
 				if h.SourceRef != "" {
 					src += " " + h.SourceRef
 				}
-				fmt.Fprintf(&b, "     %s —%s %s→ %s   (source: %s)\n", x.name(h.HolderID), h.Share.String(), h.Kind, x.name(h.HeldID), strings.TrimSpace(src))
+				fmt.Fprintf(&b, "     %s —%s→ %s   (source: %s)\n", x.name(h.HolderID),
+					LinkText(Link{Kind: h.Kind, Share: h.Share}), x.name(h.HeldID), strings.TrimSpace(src))
 			}
 		}
 	}
@@ -144,6 +145,8 @@ func (x *Explanation) names(ids []string) string {
 
 func aggregateWords(r model.Result) string {
 	switch {
+	case r.Verdict == model.VerdictChineseEntity:
+		return "covered (a Chinese root is covered itself)"
 	case r.AggregateCertain:
 		return "covered (Chinese-side holdings reach the threshold)"
 	case r.AggregatePossible:

@@ -41,7 +41,8 @@ type Node struct {
 	Links    []Link  `json:"links,omitempty"`
 	Cycle    bool    `json:"cycle,omitempty"`     // already on the path above: not expanded
 	SeeAbove bool    `json:"see_above,omitempty"` // expanded elsewhere in the tree
-	More     int     `json:"more,omitempty"`      // links left out (hub cut or store limit)
+	More     int     `json:"more,omitempty"`      // linked entities left out by the per-entity cut
+	Unloaded int     `json:"unloaded,omitempty"`  // links the store did not load (its per-entity limit)
 	Hidden   int     `json:"hidden,omitempty"`    // links hidden by --min-share
 	Children []*Node `json:"children,omitempty"`
 }
@@ -99,7 +100,7 @@ func BuildTree(sg store.Subgraph, id string, opts TreeOptions, result ResultFn) 
 			return n
 		}
 		expanded[eid] = true
-		n.More = sg.Truncated[eid]
+		n.Unloaded = sg.Truncated[eid]
 		path[eid] = true
 		defer delete(path, eid)
 		addSide := func(rels []model.Relationship, d string) {
@@ -237,7 +238,7 @@ func RenderTree(w io.Writer, root *Node, st Style) error {
 	var walk func(n *Node, prefix string)
 	walk = func(n *Node, prefix string) {
 		for i, c := range n.Children {
-			last := i == len(n.Children)-1 && n.More == 0 && n.Hidden == 0
+			last := i == len(n.Children)-1 && n.More == 0 && n.Unloaded == 0 && n.Hidden == 0
 			branch, next := "├── ", "│   "
 			if last {
 				branch, next = "└── ", "    "
@@ -247,13 +248,22 @@ func RenderTree(w io.Writer, root *Node, st Style) error {
 		}
 		if n.Hidden > 0 {
 			branch := "├── "
-			if n.More == 0 {
+			if n.More == 0 && n.Unloaded == 0 {
 				branch = "└── "
 			}
 			b.WriteString(prefix + branch + paint(st, ansiDim, fmt.Sprintf("(%d link(s) below --min-share hidden)", n.Hidden)) + "\n")
 		}
-		if n.More > 0 {
-			b.WriteString(prefix + "└── " + paint(st, ansiDim, fmt.Sprintf("+%d more", n.More)) + "\n")
+		if n.More > 0 || n.Unloaded > 0 {
+			var more string
+			switch {
+			case n.Unloaded == 0:
+				more = fmt.Sprintf("+%d more", n.More)
+			case n.More == 0:
+				more = fmt.Sprintf("+%d more link(s) not loaded", n.Unloaded)
+			default:
+				more = fmt.Sprintf("+%d more, and %d link(s) not loaded", n.More, n.Unloaded)
+			}
+			b.WriteString(prefix + "└── " + paint(st, ansiDim, more) + "\n")
 		}
 	}
 	walk(root, "")

@@ -42,6 +42,12 @@ with "+N more".`,
 			if opts.Depth < 1 || opts.Depth > 20 {
 				return usagef("chain: --depth %d: want 1..20", opts.Depth)
 			}
+			if opts.MinShare < 0 || opts.MinShare > 100 {
+				return usagef("chain: --min-share %g: want a percent in 0..100", opts.MinShare)
+			}
+			if opts.MaxChildren < 1 {
+				return usagef("chain: --max-children %d: want 1 or more", opts.MaxChildren)
+			}
 			st, err := g.openStore(ctx)
 			if err != nil {
 				return err
@@ -51,8 +57,10 @@ with "+N more".`,
 			if err != nil {
 				return err
 			}
-			// Ask the store for one more link than shown so hubs can say "+N more".
-			sg, err := st.Neighbourhood(ctx, e.ID, dir, opts.Depth, opts.MaxChildren+1)
+			// Several links may join two entities (kinds, sources): load a few
+			// per entity shown, bounded so that hubs stay cheap; the tree cuts
+			// to --max-children entities and says "+N more".
+			sg, err := st.Neighbourhood(ctx, e.ID, dir, opts.Depth, 4*(opts.MaxChildren+1))
 			if err != nil {
 				return err
 			}

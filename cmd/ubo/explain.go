@@ -114,9 +114,11 @@ func explainDetails(ctx context.Context, st store.Store, run *model.Run, x *inve
 		x.Notes = append(x.Notes, fmt.Sprintf("policy %s@%s is not available to this command (a policy file?): the aggregate arithmetic and the what-if analysis are left out", run.Policy, run.PolicyHash))
 		return nil
 	}
-	th := pol.Thresholds.Aggregate
-	agg := investigate.AggregateArithmetic(sg.Relationships, x.Entity.ID, kinds, result, th.Value, th.Inclusive, run.AsOf)
-	x.Aggregate = &agg
+	if r.Verdict != model.VerdictChineseEntity { // a root is covered whatever its holders
+		th := pol.Thresholds.Aggregate
+		agg := investigate.AggregateArithmetic(sg.Relationships, x.Entity.ID, kinds, result, th.Value, th.Inclusive, run.AsOf)
+		x.Aggregate = &agg
+	}
 	if !r.Indeterminate {
 		return nil
 	}
