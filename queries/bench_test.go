@@ -109,3 +109,42 @@ func BenchmarkEachEntity(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "entities/s")
 }
+
+// BenchmarkFinishRun writes one run's results for 50k entities and publishes
+// them onto the entities (verdict properties, :Flagged); reports entities/s
+// for the whole write-back (WriteResults in batches + FinishRun).
+func BenchmarkFinishRun(b *testing.B) {
+	s := openTestStore(b)
+	const n = 50000
+	ctx := context.Background()
+	for off := 0; off < n; off += benchBatch {
+		if err := s.UpsertEntities(ctx, benchEntities(off, benchBatch)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		run := model.Run{ID: fmt.Sprintf("bench-%d", i), Started: time.Now(), Status: model.RunRunning}
+		if err := s.BeginRun(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+		for off := 0; off < n; off += benchBatch {
+			results := make([]model.Result, benchBatch)
+			for j := range results {
+				results[j] = model.Result{EntityID: fmt.Sprintf("bench:%09d", off+j), Verdict: model.VerdictClear}
+				if (off+j+i)%10 == 0 {
+					results[j].Verdict, results[j].Flagged = model.VerdictOwned50, true
+				}
+			}
+			if err := s.WriteResults(ctx, run.ID, results); err != nil {
+				b.Fatal(err)
+			}
+		}
+		run.Status = model.RunComplete
+		if err := s.FinishRun(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*n)/time.Since(start).Seconds(), "entities/s")
+}
