@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/ingest/resolve"
 )
 
 // ingestSubcommands are added by each source's file (ingest_<source>.go).
@@ -84,12 +85,21 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 		}
 		return fmt.Errorf("ingest %s: %w", source, closeErr)
 	}
+	// Resolution runs over the whole store, so the same company named by
+	// different sources ends up one entity whatever order files arrive in.
+	rep, err := resolve.Resolve(ctx, st)
+	if err != nil {
+		return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
+	}
+	for _, a := range rep.Ambiguous {
+		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
+	}
 	rejectsNote := "none"
 	if stats.Rejected > 0 {
 		rejectsNote = rejects
 	}
-	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s)\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote)
+	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
+		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), len(rep.Ambiguous))
 	if stats.Rejected > 0 {
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}

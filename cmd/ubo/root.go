@@ -30,6 +30,15 @@ type globalOptions struct {
 	Log    *slog.Logger
 }
 
+// logger returns the process logger, or a silent one before the root
+// command set it up (tests build globalOptions directly).
+func (g *globalOptions) logger() *slog.Logger {
+	if g.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return g.Log
+}
+
 // stderrIsTerminal says whether progress output should be drawn.
 func (g *globalOptions) stderrIsTerminal() bool {
 	if g.Quiet {

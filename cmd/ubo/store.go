@@ -34,13 +34,13 @@ func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		g.Log.Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
+		g.logger().Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
 		return st, nil
 	}
 	st, err := embedded.Open(g.DB)
 	if err != nil {
 		return nil, err
 	}
-	g.Log.Debug("opened store", "backend", "embedded", "path", g.DB)
+	g.logger().Debug("opened store", "backend", "embedded", "path", g.DB)
 	return st, nil
 }
