@@ -1,0 +1,222 @@
+package investigate
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/policy"
+	"github.com/ubo-project/ubo/store"
+)
+
+func ent(id, name, jur string, kind model.EntityKind) model.Entity {
+	return model.Entity{ID: id, Name: name, Kind: kind, Jurisdiction: jur}
+}
+
+func rel(holder, held string, kind model.RelKind, share model.Share) model.Relationship {
+	return model.Relationship{ID: holder + ">" + held + ":" + string(kind), HolderID: holder, HeldID: held, Kind: kind, Share: share}
+}
+
+// cross is P(root) –60%→ A, P –20%→ B, A –30%→ B, B –25%→ A (DESIGN.md),
+// plus a board link P → A and an officer of B.
+func cross() store.Subgraph {
+	return store.Subgraph{
+		Entities: []model.Entity{ent("A", "Alpha Ltd", "GB", model.Company), ent("B", "Beta Ltd", "GB", model.Company),
+			ent("P", "Peking Holdings", "CN", model.Company), ent("X", "Xavier Officer", "", model.Person)},
+		Relationships: []model.Relationship{
+			rel("A", "B", model.Ownership, model.Exact(30)), rel("B", "A", model.Ownership, model.Exact(25)),
+			rel("P", "A", model.Board, model.Share{}), rel("P", "A", model.Ownership, model.Exact(60)),
+			rel("P", "B", model.Ownership, model.Exact(20)), rel("X", "B", model.Officer, model.Share{}),
+		},
+	}
+}
+
+func results(m map[string]model.Result) ResultFn {
+	return func(id string) (model.Result, bool) { r, ok := m[id]; return r, ok }
+}
+
+func render(t *testing.T, n *Node) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := RenderTree(&b, n, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestBuildTree(t *testing.T) {
+	res := results(map[string]model.Result{
+		"P": {Verdict: model.VerdictChineseEntity, Flagged: true},
+		"A": {Verdict: model.VerdictControlled, Flagged: true},
+		"B": {Verdict: model.VerdictSignificant, Indeterminate: true, PossibleVerdict: model.VerdictOwned50},
+	})
+	for _, c := range []struct {
+		name string
+		id   string
+		opts TreeOptions
+		want string
+	}{
+		{"up: links grouped, cycle once, officer last", "B", TreeOptions{Dir: store.Up, Depth: 6}, `Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50
+├── 30% ownership ← Alpha Ltd [A] GB ⚑ CONTROLLED
+│   ├── board, 60% ownership ← Peking Holdings [P] CN ★ CHINESE ROOT
+│   └── 25% ownership ← Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50 ↻ cycle
+├── 20% ownership ← Peking Holdings [P] CN ★ CHINESE ROOT (shown above)
+└── officer ← Xavier Officer [X]
+`},
+		{"hub cut", "B", TreeOptions{Dir: store.Up, Depth: 1, MaxChildren: 2}, `Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50
+├── 30% ownership ← Alpha Ltd [A] GB ⚑ CONTROLLED
+├── 20% ownership ← Peking Holdings [P] CN ★ CHINESE ROOT
+└── +1 more
+`},
+		{"min share hides small stakes", "B", TreeOptions{Dir: store.Up, Depth: 1, MinShare: 25}, `Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50
+├── 30% ownership ← Alpha Ltd [A] GB ⚑ CONTROLLED
+├── officer ← Xavier Officer [X]
+└── (1 link(s) below --min-share hidden)
+`},
+		// B under A sits at the depth limit and is not expanded, so the
+		// shallower B is; A below it was expanded above.
+		{"down", "P", TreeOptions{Dir: store.Down, Depth: 2}, `Peking Holdings [P] CN ★ CHINESE ROOT
+├── board, 60% ownership → Alpha Ltd [A] GB ⚑ CONTROLLED
+│   └── 30% ownership → Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50
+└── 20% ownership → Beta Ltd [B] GB SIGNIFICANT ? could be OWNED_50
+    └── 25% ownership → Alpha Ltd [A] GB ⚑ CONTROLLED (shown above)
+`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n, err := BuildTree(cross(), c.id, c.opts, res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := render(t, n); got != c.want {
+				t.Errorf("got\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+	if _, err := BuildTree(cross(), "nope", TreeOptions{Dir: store.Up}, res); err == nil {
+		t.Error("BuildTree of an id outside the subgraph: no error")
+	}
+}
+
+func TestTreeStoreTruncationAndColour(t *testing.T) {
+	sg := cross()
+	sg.Truncated = map[string]int{"B": 7}
+	n, err := BuildTree(sg, "B", TreeOptions{Dir: store.Up, Depth: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := render(t, n); !strings.HasSuffix(got, "└── +7 more link(s) not loaded\n") {
+		t.Errorf("store truncation not shown:\n%s", got)
+	}
+	root, _ := BuildTree(cross(), "A", TreeOptions{Dir: store.Up, Depth: 1},
+		results(map[string]model.Result{"P": {Verdict: model.VerdictChineseEntity}}))
+	var plain, colour bytes.Buffer
+	_ = RenderTree(&plain, root, Style{})
+	_ = RenderTree(&colour, root, Style{Color: true})
+	if strings.Contains(plain.String(), "\033[") || !strings.Contains(colour.String(), ansiRed+"★ CHINESE ROOT"+ansiReset) {
+		t.Errorf("colour: plain %q, colour %q", plain.String(), colour.String())
+	}
+}
+
+func TestLinkText(t *testing.T) {
+	for _, c := range []struct {
+		l    Link
+		want string
+	}{
+		{Link{Kind: model.Ownership, Share: model.Exact(60)}, "60% ownership"},
+		{Link{Kind: model.Voting, Share: model.Range(25, 50, true, false)}, "(25%, 50%] voting"},
+		{Link{Kind: model.Ownership}, "ownership (share unknown)"},
+		{Link{Kind: model.Consolidation, Direct: "indirect"}, "consolidation (ultimate)"},
+		{Link{Kind: model.Board, Ended: "2020-01-31"}, "board (ended 2020-01-31)"},
+	} {
+		if got := LinkText(c.l); got != c.want {
+			t.Errorf("LinkText(%+v) = %q, want %q", c.l, got, c.want)
+		}
+	}
+}
+
+func TestRankNames(t *testing.T) {
+	fold := func(s string) string {
+		return strings.Join(strings.Fields(strings.ToLower(strings.NewReplacer(",", " ", ".", " ").Replace(s))), " ")
+	}
+	es := []model.Entity{
+		{ID: "4", Name: "Holdings of Huaxin Ltd"},
+		{ID: "3", Name: "Huaxin Precision Industries Group Co., Ltd."},
+		{ID: "2", Name: "Huaxin Europe B.V."},
+		{ID: "1", Name: "HUAXIN"},
+		{ID: "5", Name: "Precision Huaxin"},
+	}
+	var got []string
+	for _, e := range RankNames("huaxin", es, fold) {
+		got = append(got, e.ID)
+	}
+	// equal, then prefix (fewer extra words first), then other orders
+	if want := "1 2 3 5 4"; strings.Join(got, " ") != want {
+		t.Errorf("rank = %v, want %s", got, want)
+	}
+}
+
+func TestAggregateArithmetic(t *testing.T) {
+	sg := cross()
+	res := results(map[string]model.Result{
+		"P": {Verdict: model.VerdictChineseEntity}, "A": {Verdict: model.VerdictControlled, AggregateCertain: true},
+	})
+	names := func(id string) string { return id }
+	a := AggregateArithmetic(sg.Relationships, "B", nil, res, 50, true, "2026-01-01")
+	if a.Certain != 50 || len(a.Terms) != 2 {
+		t.Fatalf("B: %+v, want A 30 + P 20 = 50", a)
+	}
+	if got, want := a.Text(names), "A (covered) 30% + P (root) 20% = 50% certain ≥ 50%: covered"; got != want {
+		t.Errorf("text %q, want %q", got, want)
+	}
+	strict := AggregateArithmetic(sg.Relationships, "B", nil, res, 50, false, "2026-01-01")
+	if got := strict.Text(names); !strings.HasSuffix(got, "not > 50%") {
+		t.Errorf("exclusive threshold: %q", got)
+	}
+	// an ended link is not counted
+	rels := append([]model.Relationship{}, sg.Relationships...)
+	for i := range rels {
+		if rels[i].HolderID == "A" && rels[i].HeldID == "B" {
+			rels[i].EndDate = "2025-06-30"
+		}
+	}
+	if a := AggregateArithmetic(rels, "B", nil, res, 50, true, "2026-01-01"); a.Certain != 20 {
+		t.Errorf("ended link counted: %+v", a)
+	}
+}
+
+func TestUncertainties(t *testing.T) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pol := policy.Default()
+	// T: a British person holds (25, 50]; an undisclosed holder the rest.
+	undisclosed := store.Subgraph{
+		Entities: []model.Entity{ent("T", "Target Ltd", "GB", model.Company), ent("M", "Margaret", "", model.Person),
+			ent("U", "Undisclosed", "", model.Unknown)},
+		Relationships: []model.Relationship{rel("M", "T", model.Ownership, model.Range(25, 50, true, false)),
+			rel("U", "T", model.Ownership, model.Share{})},
+	}
+	us, err := Uncertainties(undisclosed, "T", pol, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 1 || us[0].HolderID != "U" || us[0].Verdict != model.VerdictControlled {
+		t.Errorf("undisclosed holder: %+v, want only U → CONTROLLED (the British owner's range changes nothing)", us)
+	}
+
+	// JV: a Chinese and a British company, (25, 50] each: at 50% the Chinese stake covers it.
+	jv := store.Subgraph{
+		Entities: []model.Entity{ent("J", "JV Ltd", "GB", model.Company), ent("C", "Shenzhen Co", "CN", model.Company),
+			ent("G", "Albion plc", "GB", model.Company)},
+		Relationships: []model.Relationship{rel("C", "J", model.Ownership, model.Range(25, 50, true, false)),
+			rel("G", "J", model.Ownership, model.Range(25, 50, true, false))},
+	}
+	us, err = Uncertainties(jv, "J", pol, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 1 || us[0].HolderID != "C" || us[0].Verdict != model.VerdictOwned50 ||
+		!strings.Contains(us[0].Why, "top of its range (50%)") {
+		t.Errorf("JV: %+v, want the Chinese range → OWNED_50", us)
+	}
+}
