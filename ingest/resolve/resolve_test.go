@@ -16,8 +16,10 @@ import (
 	"github.com/ubo-project/ubo/ingest/gleif"
 	"github.com/ubo-project/ubo/ingest/psc"
 	"github.com/ubo-project/ubo/ingest/resolve"
+	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
+	"github.com/ubo-project/ubo/queries"
 	"github.com/ubo-project/ubo/scoring"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/embedded"
@@ -217,16 +219,52 @@ func snapshot(t *testing.T, st store.Store) []string {
 }
 
 func TestCrossSourceChainInAnyOrder(t *testing.T) {
+	crossChain(t, openStore, true)
+}
+
+// TestCrossSourceChainNeo4j runs the same chain on Neo4j (the server
+// neo4jtest picks; skipped without one). Each order starts from an empty
+// database.
+func TestCrossSourceChainNeo4j(t *testing.T) {
+	driver, cfg := neo4jtest.Driver(t)
+	open := func(t *testing.T) store.Store {
+		neo4jtest.Reset(t, driver)
+		qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
+		if cfg.Password != "" {
+			qc.Username, qc.Password = cfg.Username, cfg.Password
+		}
+		ctx := context.Background()
+		st, err := queries.Open(ctx, qc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close(ctx) })
+		if err := st.Init(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	crossChain(t, open, false)
+}
+
+// crossChain ingests the cross fixtures in every order (resolving after
+// each file, and — when bothModes — also only at the end), and checks that
+// the graph is the same every time and the PSC company scores CONTROLLED.
+func crossChain(t *testing.T, open func(*testing.T) store.Store, bothModes bool) {
 	ctx := context.Background()
 	var first []string
+	modes := []bool{true}
+	if bothModes {
+		modes = append(modes, false)
+	}
 	for _, order := range permutations(crossFiles) {
-		for _, resolveEach := range []bool{true, false} {
+		for _, resolveEach := range modes {
 			name := strings.Join(order, ",")
 			if resolveEach {
 				name += "/resolve-after-each"
 			}
 			t.Run(name, func(t *testing.T) {
-				st := openStore(t)
+				st := open(t)
 				for _, f := range order {
 					ingestFile(t, st, f)
 					if resolveEach {
