@@ -53,7 +53,9 @@ var exampleParams = map[string]map[string]any{
 // every query with its example parameters.
 func TestQueriesOnDemo(t *testing.T) {
 	driver, cfg := neo4jtest.Driver(t)
+	started := time.Now()
 	neo4jtest.Reset(t, driver)
+	t.Logf("reset: %v", time.Since(started).Round(time.Millisecond))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
@@ -71,6 +73,7 @@ func TestQueriesOnDemo(t *testing.T) {
 	if _, err := scoring.Run(ctx, st, scoring.Options{Policy: policy.Default()}); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("reset, load and score: %v", time.Since(started).Round(time.Millisecond))
 	qs, err := All()
 	if err != nil {
 		t.Fatal(err)
@@ -84,8 +87,10 @@ func TestQueriesOnDemo(t *testing.T) {
 				t.Errorf("%s: header lacks %q", q.Name, example)
 			}
 		}
+		started := time.Now()
 		res, err := neo4j.ExecuteQuery(ctx, driver, q.Cypher, params, neo4j.EagerResultTransformer,
 			neo4j.ExecuteQueryWithDatabase(cfg.Database), neo4j.ExecuteQueryWithReadersRouting())
+		t.Logf("%s: %v", q.Name, time.Since(started).Round(time.Millisecond))
 		if err != nil {
 			t.Errorf("%s: %v", q.Name, err)
 			continue
