@@ -61,10 +61,14 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 		uf    unionFind
 	)
 	err := st.EachEntity(ctx, func(e *model.Entity) error {
+		rep.Entities++
+		ks := MatchKeys(e.Identifiers)
+		if len(ks) == 0 {
+			return nil // nothing to join on: not kept in memory
+		}
 		i := len(ids)
 		ids = append(ids, e.ID)
 		uf.add()
-		ks := MatchKeys(e.Identifiers)
 		keys = append(keys, ks)
 		for _, k := range ks {
 			if j, ok := first[k]; ok {
@@ -78,13 +82,8 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 	if err != nil {
 		return rep, fmt.Errorf("resolve: read entities: %w", err)
 	}
-	rep.Entities = len(ids)
-
 	groups := map[int][]int{}
 	for i := range ids {
-		if len(keys[i]) == 0 {
-			continue
-		}
 		r := uf.find(i)
 		groups[r] = append(groups[r], i)
 	}
