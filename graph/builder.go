@@ -293,13 +293,74 @@ func (b *Builder) problem(format string, args ...any) {
 	}
 }
 
-// parseDay turns YYYY-MM-DD into days since 1970-01-01.
+// parseDay turns YYYY-MM-DD into days since 1970-01-01. Well-formed dates
+// take a fast path (time.Parse costs more than the rest of
+// AddRelationship); anything else goes to time.Parse for its verdict and
+// its error message.
 func parseDay(s string) (int32, error) {
+	if d, ok := fastDay(s); ok {
+		return d, nil
+	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return 0, err
 	}
 	return dayOf(t), nil
+}
+
+// fastDay parses exactly "YYYY-MM-DD" with a valid month and day.
+func fastDay(s string) (int32, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	num := func(from, to int) (int, bool) {
+		v := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(0, 4)
+	m, ok2 := num(5, 7)
+	d, ok3 := num(8, 10)
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return 0, false
+	}
+	return daysFromCivil(y, m, d), true
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil is the proleptic Gregorian day number relative to
+// 1970-01-01 (Howard Hinnant's algorithm), for years 0 to 9999.
+func daysFromCivil(y, m, d int) int32 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468)
 }
 
 func dayOf(t time.Time) int32 {

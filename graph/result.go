@@ -80,8 +80,8 @@ func (s *Scoring) result(t uint32) model.Result {
 		Indeterminate:     p < c,
 		ChineseShare:      model.Interval{Min: round(mc.u[t]), Max: round(mp.u[t])},
 		ChineseVotes:      model.Interval{Min: round(mc.v[t]), Max: round(mp.v[t])},
-		AggregateCertain:  mc.inC[t] && !s.excluded[t],
-		AggregatePossible: mp.inC[t] && !s.excluded[t],
+		AggregateCertain:  mc.is(t, fInC) && !s.excluded[t],
+		AggregatePossible: mp.is(t, fInC) && !s.excluded[t],
 		Controllers:       []string{},
 		JointControllers:  []string{},
 		Evidence:          []model.Evidence{},
@@ -95,9 +95,9 @@ func (s *Scoring) result(t uint32) model.Result {
 			g.countries[g.attrs[t].jur], s.p.Name)
 		return r
 	}
-	if mc.ctrlRoot[t] {
+	if mc.is(t, fCtrlRoot) {
 		for _, x := range s.closure(t, certain) {
-			if mc.root[x] {
+			if mc.is(x, fRoot) {
 				r.Controllers = append(r.Controllers, g.id(x))
 			}
 		}
@@ -248,18 +248,18 @@ func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
 		}
 	case vOwned50:
 		return func(l uint32) bool {
-			return s.lKind[l] == ownCode && ms.inC[s.lHolder[l]] && share(l)
+			return s.lKind[l] == ownCode && ms.is(s.lHolder[l], fInC) && share(l)
 		}
 	case vJoint:
 		return func(l uint32) bool {
 			k, h := s.lKind[l], s.lHolder[l]
-			return (ms.inK(h) || ms.jc[h]) && (s.ctrlKind[k] || isVote(k) && share(l))
+			return (ms.inK(h) || ms.is(h, fJC)) && (s.ctrlKind[k] || isVote(k) && share(l))
 		}
 	default:
 		return func(l uint32) bool {
 			k, h := s.lKind[l], s.lHolder[l]
 			switch {
-			case k == ownCode && (ms.root[h] || positive(ms.u[h], ms.uStrict[h], md)) && share(l):
+			case k == ownCode && (ms.is(h, fRoot) || positive(ms.u[h], ms.is(h, fUStrict), md)) && share(l):
 				return true
 			case ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l)):
 				return true
@@ -293,7 +293,7 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < maxPops; n++ {
 		si := heap.Pop(h).(int32)
 		st := h.states[si]
-		if st.parent >= 0 && ms.root[st.node] {
+		if st.parent >= 0 && ms.is(st.node, fRoot) {
 			if ends == nil || ends[st.node] {
 				out = append(out, s.pathEvidence(h.states, si, v, md))
 			}
@@ -467,7 +467,7 @@ func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
 	ms := &s.m[md]
 	var terms []uint32
 	for l := s.lOff[t]; l < s.lOff[t+1]; l++ {
-		if v, st := s.val(l, md); s.lKind[l] == ownCode && ms.inC[s.lHolder[l]] && positive(v, st, md) {
+		if v, st := s.val(l, md); s.lKind[l] == ownCode && ms.is(s.lHolder[l], fInC) && positive(v, st, md) {
 			terms = append(terms, l)
 		}
 	}
@@ -490,7 +490,7 @@ func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
 		sum += v
 		strict = strict || st
 		name := s.g.label(h)
-		if !ms.root[h] {
+		if !ms.is(h, fRoot) {
 			name += " (covered)"
 		}
 		parts = append(parts, name+" "+amount(v, st, md))
@@ -524,7 +524,7 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 		return join(first, "")
 	case vOwned50:
 		arith := s.aggregateArithmetic(t, md)
-		if ms.jc[t] && len(partners) > 0 {
+		if ms.is(t, fJC) && len(partners) > 0 {
 			arith += "; also " + s.jointText(jointAt, partners, md)
 		}
 		return join(arith, first)
@@ -533,17 +533,17 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 	case vSignificant:
 		var why string
 		switch {
-		case meets(sig, ms.u[t], ms.uStrict[t], md):
-			why = "Chinese integrated share " + amount(round(ms.u[t]), ms.uStrict[t], md) + " " + thresholdText(sig.Inclusive, sig.Value)
-		case meets(sig, ms.v[t], ms.vStrict[t], md):
-			why = "Chinese-side votes " + amount(round(ms.v[t]), ms.vStrict[t], md) + " " + thresholdText(sig.Inclusive, sig.Value)
+		case meets(sig, ms.u[t], ms.is(t, fUStrict), md):
+			why = "Chinese integrated share " + amount(round(ms.u[t]), ms.is(t, fUStrict), md) + " " + thresholdText(sig.Inclusive, sig.Value)
+		case meets(sig, ms.v[t], ms.is(t, fVStrict), md):
+			why = "Chinese-side votes " + amount(round(ms.v[t]), ms.is(t, fVStrict), md) + " " + thresholdText(sig.Inclusive, sig.Value)
 		default:
 			why = "a Chinese-side holder has a board or influence link"
 		}
 		return join(why, first)
 	case vMinority:
-		return join("Chinese integrated share "+amount(round(ms.u[t]), ms.uStrict[t], md)+
-			", Chinese-side votes "+amount(round(ms.v[t]), ms.vStrict[t], md), first)
+		return join("Chinese integrated share "+amount(round(ms.u[t]), ms.is(t, fUStrict), md)+
+			", Chinese-side votes "+amount(round(ms.v[t]), ms.is(t, fVStrict), md), first)
 	}
 	return ""
 }
@@ -556,7 +556,7 @@ func (s *Scoring) jointText(x uint32, partners []uint32, md int) string {
 	entries := s.votes(x, md, nil)
 	for _, j := range partners {
 		name := s.g.label(j)
-		if ms.root[j] {
+		if ms.is(j, fRoot) {
 			name = s.rootLabel(j, md)
 		}
 		for _, e := range entries {

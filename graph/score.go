@@ -63,26 +63,33 @@ const (
 	linkUnknown              // no assertion gave a share
 )
 
+// Per-entity facts of one mode, packed into one byte per entity.
+const (
+	fRoot     uint8 = 1 << iota // in R (possible: or an unknown holder)
+	fUStrict                    // U is approached strictly
+	fVStrict                    // V is approached strictly
+	fInC                        // in the aggregate set C
+	fCtrlRoot                   // a root is in the upward control closure
+	fJC                         // joint control reaches the root side
+)
+
 // modeState holds one way of computing (certain or possible).
 type modeState struct {
-	root     []bool
-	u        []float64
-	uStrict  []bool
-	v        []float64
-	vStrict  []bool
-	inC      []bool
-	ctrlRoot []bool
-	jc       []bool
-	verdict  []uint8
+	flags []uint8 // f* bits per entity
+	u     []float64
+	v     []float64
 
-	// Direct controllers of each entity: ctlPool[ctlStart[t]:ctlStart[t]+ctlLen[t]].
+	// Direct controllers of each entity: ctlPool[ctlStart[t]:ctlStart[t]+ctlLen[t]]
+	// while the fixed point runs, then ctlPool[ctlOff[t]:ctlOff[t+1]].
 	ctlStart, ctlLen []uint32
+	ctlOff           []uint32
 	ctlPool          []uint32
-	// Control graph children (controller → controlled), CSR.
-	cgOff, cgOut []uint32
 	// Joint control pairs, as held<<32|partner sorted, and partner<<32|held sorted.
 	joint, jointByPartner []uint64
 }
+
+// is reports whether entity t has flag f in this mode.
+func (ms *modeState) is(t uint32, f uint8) bool { return ms.flags[t]&f != 0 }
 
 // Scoring is the outcome of scoring a Graph under a Policy at a date.
 type Scoring struct {
@@ -146,6 +153,8 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 			s.inflKind[c] = true
 		}
 	}
+	s.final = make([]uint8, g.NumEntities())
+	s.possibleFinal = make([]uint8, g.NumEntities())
 	s.roots()
 	s.combine(dayOf(asOf))
 	order, compOff := s.components()
@@ -213,8 +222,17 @@ func (s *Scoring) roots() {
 		}
 		poss[i] = cert[i] || a.kind == kindUnknown
 	}
-	s.m[certain].root = cert
-	s.m[possible].root = poss
+	for md := range s.m {
+		s.m[md].flags = make([]uint8, n)
+	}
+	for i := range n {
+		if cert[i] {
+			s.m[certain].flags[i] |= fRoot
+		}
+		if poss[i] {
+			s.m[possible].flags[i] |= fRoot
+		}
+	}
 }
 
 // relevant reports whether links of kind k take part in scoring.
@@ -495,9 +513,8 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
 	ms.u = make([]float64, n)
-	ms.uStrict = make([]bool, n)
 	compute := func(t uint32) float64 {
-		if ms.root[t] {
+		if ms.is(t, fRoot) {
 			return 100
 		}
 		sum := 0.0
@@ -507,7 +524,7 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 			}
 			o := s.lHolder[l]
 			base := ms.u[o]
-			if ms.root[o] {
+			if ms.is(o, fRoot) {
 				base = 100
 			}
 			if base == 0 {
@@ -540,8 +557,8 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 	// base is positive, or the holder's U is strict and the share positive.
 	var work []uint32
 	mark := func(t uint32) {
-		if !ms.uStrict[t] && !ms.root[t] && ms.u[t] < 100 {
-			ms.uStrict[t] = true
+		if !ms.is(t, fUStrict) && !ms.is(t, fRoot) && ms.u[t] < 100 {
+			ms.flags[t] |= fUStrict
 			work = append(work, t)
 		}
 	}
@@ -551,7 +568,7 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 				continue
 			}
 			o := s.lHolder[l]
-			if _, st := s.val(l, md); st && (ms.root[o] || ms.u[o] > 0) {
+			if _, st := s.val(l, md); st && (ms.is(o, fRoot) || ms.u[o] > 0) {
 				mark(t)
 				break
 			}
@@ -578,13 +595,12 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 func (s *Scoring) aggregate(md int) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
-	ms.inC = make([]bool, n)
 	sum := make([]float64, n)
 	strict := make([]bool, n)
 	var work []uint32
 	for t := range uint32(n) {
-		if ms.root[t] {
-			ms.inC[t] = true
+		if ms.is(t, fRoot) {
+			ms.flags[t] |= fInC
 			work = append(work, t)
 		}
 	}
@@ -597,14 +613,14 @@ func (s *Scoring) aggregate(md int) {
 				continue
 			}
 			t := s.heldOf(l)
-			if ms.inC[t] {
+			if ms.is(t, fInC) {
 				continue
 			}
 			v, st := s.val(l, md)
 			sum[t] += v
 			strict[t] = strict[t] || st
 			if meets(s.p.Thresholds.Aggregate, sum[t], strict[t], md) {
-				ms.inC[t] = true
+				ms.flags[t] |= fInC
 				work = append(work, t)
 			}
 		}
@@ -661,7 +677,26 @@ func newScratch(n int) *scratch {
 }
 
 func (ms *modeState) controllers(t uint32) []uint32 {
+	if ms.ctlStart == nil {
+		return ms.ctlPool[ms.ctlOff[t]:ms.ctlOff[t+1]]
+	}
 	return ms.ctlPool[ms.ctlStart[t] : ms.ctlStart[t]+ms.ctlLen[t]]
+}
+
+// compactControllers turns the fixed point's controller runs (a new run
+// each time an entity's list grew) into CSR and drops the old runs.
+func (ms *modeState) compactControllers(n int) {
+	total := 0
+	for _, l := range ms.ctlLen {
+		total += int(l)
+	}
+	pool := make([]uint32, 0, total)
+	ms.ctlOff = make([]uint32, n+1)
+	for t := range uint32(n) {
+		pool = append(pool, ms.controllers(t)...)
+		ms.ctlOff[t+1] = uint32(len(pool))
+	}
+	ms.ctlPool, ms.ctlStart, ms.ctlLen = pool, nil, nil
 }
 
 // control computes the least fixed point of "c controls t" (a control-kind
@@ -696,6 +731,7 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 			}
 		}
 	}
+	ms.compactControllers(n)
 	slices.Sort(ms.joint)
 	ms.jointByPartner = make([]uint64, len(ms.joint))
 	for i, p := range ms.joint {
@@ -704,36 +740,35 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	slices.Sort(ms.jointByPartner)
 
 	// Control-graph children.
-	ms.cgOff = make([]uint32, n+1)
+	cgOff := make([]uint32, n+1)
 	for t := range uint32(n) {
 		for _, c := range ms.controllers(t) {
-			ms.cgOff[c+1]++
+			cgOff[c+1]++
 		}
 	}
 	for i := 1; i <= n; i++ {
-		ms.cgOff[i] += ms.cgOff[i-1]
+		cgOff[i] += cgOff[i-1]
 	}
-	pos := slices.Clone(ms.cgOff[:n])
-	ms.cgOut = make([]uint32, ms.cgOff[n])
+	pos := slices.Clone(cgOff[:n])
+	cgOut := make([]uint32, cgOff[n])
 	for t := range uint32(n) {
 		for _, c := range ms.controllers(t) {
-			ms.cgOut[pos[c]] = t
+			cgOut[pos[c]] = t
 			pos[c]++
 		}
 	}
 
 	// Entities with a root in their upward control closure.
-	ms.ctrlRoot = make([]bool, n)
 	var work []uint32
 	push := func(x uint32) {
-		if !ms.ctrlRoot[x] {
-			ms.ctrlRoot[x] = true
+		if !ms.is(x, fCtrlRoot) {
+			ms.flags[x] |= fCtrlRoot
 			work = append(work, x)
 		}
 	}
 	for r := range uint32(n) {
-		if ms.root[r] {
-			for _, c := range ms.cgOut[ms.cgOff[r]:ms.cgOff[r+1]] {
+		if ms.is(r, fRoot) {
+			for _, c := range cgOut[cgOff[r]:cgOff[r+1]] {
 				push(c)
 			}
 		}
@@ -741,7 +776,7 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	for len(work) > 0 {
 		x := work[len(work)-1]
 		work = work[:len(work)-1]
-		for _, c := range ms.cgOut[ms.cgOff[x]:ms.cgOff[x+1]] {
+		for _, c := range cgOut[cgOff[x]:cgOff[x+1]] {
 			push(c)
 		}
 	}
@@ -749,23 +784,22 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	// Joint control reaching the root side: t (or an entity above it in the
 	// control graph) is jointly controlled and a joint controller is a root,
 	// controlled by roots, or itself in this set.
-	ms.jc = make([]bool, n)
 	pushJC := func(x uint32) {
-		if !ms.jc[x] {
-			ms.jc[x] = true
+		if !ms.is(x, fJC) {
+			ms.flags[x] |= fJC
 			work = append(work, x)
 		}
 	}
 	for _, p := range ms.joint {
 		t, j := uint32(p>>32), uint32(p)
-		if ms.root[j] || ms.ctrlRoot[j] {
+		if ms.is(j, fRoot) || ms.is(j, fCtrlRoot) {
 			pushJC(t)
 		}
 	}
 	for len(work) > 0 {
 		x := work[len(work)-1]
 		work = work[:len(work)-1]
-		for _, c := range ms.cgOut[ms.cgOff[x]:ms.cgOff[x+1]] {
+		for _, c := range cgOut[cgOff[x]:cgOff[x+1]] {
 			pushJC(c)
 		}
 		i, _ := slices.BinarySearch(ms.jointByPartner, uint64(x)<<32)
@@ -869,14 +903,13 @@ func (s *Scoring) jointControl(t uint32, md int, sc *scratch) {
 }
 
 // inK reports whether h is on the root side K = R ∪ CONTROLLED.
-func (ms *modeState) inK(h uint32) bool { return ms.root[h] || ms.ctrlRoot[h] }
+func (ms *modeState) inK(h uint32) bool { return ms.is(h, fRoot) || ms.is(h, fCtrlRoot) }
 
 // rootSide computes V(t), the votes in t held by members of K.
 func (s *Scoring) rootSide(md int) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
 	ms.v = make([]float64, n)
-	ms.vStrict = make([]bool, n)
 	var buf []voteEntry
 	for t := range uint32(n) {
 		buf = s.votes(t, md, buf)
@@ -890,7 +923,10 @@ func (s *Scoring) rootSide(md int) {
 		if sum >= 100 {
 			sum, st = 100, false
 		}
-		ms.v[t], ms.vStrict[t] = sum, st
+		ms.v[t] = sum
+		if st {
+			ms.flags[t] |= fVStrict
+		}
 	}
 }
 
@@ -912,28 +948,31 @@ func (s *Scoring) influencedByK(t uint32, md int) bool {
 func (s *Scoring) verdicts(md int) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
-	ms.verdict = make([]uint8, n)
+	out := s.final
+	if md == possible {
+		out = s.possibleFinal
+	}
 	sig := s.p.Thresholds.Significant
 	for t := range uint32(n) {
 		var v uint8
 		switch {
-		case ms.root[t]:
+		case ms.is(t, fRoot):
 			v = vChinese
-		case ms.ctrlRoot[t]:
+		case ms.is(t, fCtrlRoot):
 			v = vControlled
-		case ms.inC[t]:
+		case ms.is(t, fInC):
 			v = vOwned50
-		case ms.jc[t]:
+		case ms.is(t, fJC):
 			v = vJoint
-		case meets(sig, ms.u[t], ms.uStrict[t], md) || meets(sig, ms.v[t], ms.vStrict[t], md) ||
+		case meets(sig, ms.u[t], ms.is(t, fUStrict), md) || meets(sig, ms.v[t], ms.is(t, fVStrict), md) ||
 			s.influencedByK(t, md):
 			v = vSignificant
-		case positive(ms.u[t], ms.uStrict[t], md) || positive(ms.v[t], ms.vStrict[t], md):
+		case positive(ms.u[t], ms.is(t, fUStrict), md) || positive(ms.v[t], ms.is(t, fVStrict), md):
 			v = vMinority
 		default:
 			v = vClear
 		}
-		ms.verdict[t] = v
+		out[t] = v
 	}
 }
 
@@ -942,14 +981,12 @@ func (s *Scoring) verdicts(md int) {
 // certain is possible; joint control alone is not monotone).
 func (s *Scoring) finish() {
 	n := s.g.NumEntities()
-	s.final = make([]uint8, n)
-	s.possibleFinal = make([]uint8, n)
 	s.counts = make(map[string]int, len(model.Verdicts))
 	for _, v := range model.Verdicts {
 		s.counts[v] = 0
 	}
 	for t := range n {
-		c, p := s.m[certain].verdict[t], s.m[possible].verdict[t]
+		c, p := s.final[t], s.possibleFinal[t]
 		if s.excluded[t] {
 			c, p = vClear, vClear
 		}
