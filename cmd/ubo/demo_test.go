@@ -258,6 +258,28 @@ func TestInvestigatorGoldenEmbedded(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	asOf := loadDemo(t, db)
 	checkGolden(t, db, asOf, *update)
+
+	for _, c := range []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"search", " "}, "empty text"},
+		{[]string{"search", "huaxin", "--limit", "0"}, "--limit"},
+		{[]string{"chain", "lei:213800NBS9GB4K2P6X33", "--depth", "0"}, "--depth"},
+		{[]string{"chain", "lei:213800NBS9GB4K2P6X33", "--min-share", "101"}, "--min-share"},
+		{[]string{"chain", "lei:213800NBS9GB4K2P6X33", "--max-children", "0"}, "--max-children"},
+		{[]string{"chain", "no-such-entity"}, "ubo search"},
+		{[]string{"explain", "no-such-entity"}, "ubo search"},
+		{[]string{"explain"}, "accepts 1 arg"},
+	} {
+		code, _, errOut := runUbo(t, append(c.args, "--db", db)...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("ubo %s: exit %d, stderr %q; want %d mentioning %q", strings.Join(c.args, " "), code, errOut, exitUsage, c.want)
+		}
+	}
+	if code, out, _ := runUbo(t, "search", "zzz-nothing-like-it", "--json", "--db", db); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("search without hits --json: exit %d, %q; want 0 and []", code, out)
+	}
 }
 
 // TestInvestigatorGoldenNeo4j checks that Neo4j gives byte-for-byte the
