@@ -121,16 +121,24 @@ func Reset(t testing.TB, driver neo4j.DriverWithContext) {
 	}
 }
 
+// deleteBatchSize bounds the rows one delete transaction touches, so memory stays flat.
+const deleteBatchSize = 10000
+
 // DeleteAll deletes all relationships, then all nodes, of database, 10 000 per transaction.
-// CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.Run.
 func DeleteAll(ctx context.Context, driver neo4j.DriverWithContext, database string) error {
+	return deleteAll(ctx, driver, database, deleteBatchSize)
+}
+
+// deleteAll deletes in transactions of batch rows. CALL { } IN TRANSACTIONS needs an
+// auto-commit transaction, hence session.Run rather than ExecuteWrite.
+func deleteAll(ctx context.Context, driver neo4j.DriverWithContext, database string, batch int) error {
 	session := driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	for _, q := range []string{
-		"MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-		"MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+		"MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS",
+		"MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
 	} {
-		res, err := session.Run(ctx, q, nil)
+		res, err := session.Run(ctx, q, map[string]any{"batch": batch})
 		if err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}

@@ -89,19 +89,27 @@ func TestDriverConnects(t *testing.T) {
 	}
 }
 
-// TestResetBatches checks that Reset empties a graph larger than one 10 000-row batch.
-func TestResetBatches(t *testing.T) {
+// TestDeleteAllBatches checks that deleting in transactions smaller than the graph (several
+// per query) still empties it.
+func TestDeleteAllBatches(t *testing.T) {
 	driver, cfg := neo4jtest.Driver(t)
 	neo4jtest.Reset(t, driver)
-	_, err := neo4j.ExecuteQuery(context.Background(), driver,
-		"UNWIND range(1, 11000) AS i CREATE (:NeoTestNode {i: i})-[:NEO_TEST_REL]->(:NeoTestNode {i: -i})",
+	ctx := context.Background()
+	_, err := neo4j.ExecuteQuery(ctx, driver,
+		"UNWIND range(1, 250) AS i CREATE (:NeoTestNode {i: i})-[:NEO_TEST_REL]->(:NeoTestNode {i: -i})",
 		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	neo4jtest.Reset(t, driver)
+	// 250 relationships and 500 nodes in batches of 100: several transactions each.
+	if err := neo4jtest.DeleteAllBatched(ctx, driver, cfg.Database, 100); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
 	if n := count(t, driver, cfg.Database, "MATCH (n) RETURN count(n) AS n"); n != 0 {
-		t.Errorf("nodes after Reset = %d, want 0", n)
+		t.Errorf("nodes after delete = %d, want 0", n)
+	}
+	if n := count(t, driver, cfg.Database, "MATCH ()-[r]->() RETURN count(r) AS n"); n != 0 {
+		t.Errorf("relationships after delete = %d, want 0", n)
 	}
 }
 
