@@ -134,6 +134,7 @@ type demoRow struct {
 // entities, the indeterminate ones and the commands to try next.
 func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loaded, run model.Run, rep demoReport) error {
 	var flagged, open []demoRow
+	unknownOpen := 0
 	err := st.EachResult(ctx, run.ID, func(r *model.Result) error {
 		if !r.Flagged && !r.Indeterminate {
 			return nil
@@ -143,6 +144,7 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 			return fmt.Errorf("demo: entity %s: %w", r.EntityID, err)
 		}
 		if !r.Flagged && e.Kind == model.Unknown {
+			unknownOpen++
 			return nil // an undisclosed holder is the cause of indeterminacy, not its subject
 		}
 		row := demoRow{Verdict: r.Verdict, ID: r.EntityID, Name: e.Name, Could: r.PossibleVerdict, Why: oneLine(r)}
@@ -197,7 +199,11 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\n%d flagged (%s); %d indeterminate.\n", len(flagged), formatCounts(flaggedCounts(run.Counts)), run.Indeterminate)
+	fmt.Fprintf(&b, "\n%d flagged (%s); %d indeterminate", len(flagged), formatCounts(flaggedCounts(run.Counts)), run.Indeterminate)
+	if unknownOpen > 0 {
+		fmt.Fprintf(&b, " (%d of them undisclosed holders themselves)", unknownOpen)
+	}
+	b.WriteString(".\n")
 	if len(open) > 0 {
 		fmt.Fprintf(&b, "\nNot flagged on the known facts, but the data leaves it open (%d):\n", len(open))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
