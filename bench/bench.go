@@ -44,6 +44,11 @@ type Row struct {
 	Build         time.Duration // AddEntity/AddRelationship calls + Build, generator excluded
 	Score         time.Duration // graph.Score
 	PeakBytes     uint64        // peak Go memory in use while building and scoring (sampled)
+	PeakBuild     uint64        // the same while building only
+	PeakScore     uint64        // the same while scoring only
+	GenCPU        time.Duration // process CPU time (user + system) of the generator alone
+	BuildCPU      time.Duration // process CPU time of building, generator excluded
+	ScoreCPU      time.Duration // process CPU time of scoring (all goroutines, GC included)
 	GraphBytes    uint64        // heap retained by the built graph
 	MaxRSS        uint64        // process high-water resident set after this size
 	Counts        map[string]int
@@ -108,11 +113,11 @@ func runSize(ctx context.Context, cfg Config, n int) (Row, error) {
 
 	// 1. The generator alone, so its cost can be taken out of the build.
 	cfg.logf("bench %d: generating (timing the generator alone)", n)
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	if _, err := gen.Stream(gcfg, noEntity, noRelationship); err != nil {
 		return row, err
 	}
-	row.Gen = time.Since(t0)
+	row.Gen, row.GenCPU = time.Since(t0), cpuTime()-c0
 
 	// 2. Build and score, sampling memory.
 	if err := measureEngine(cfg, gcfg, &row); err != nil {
@@ -143,11 +148,12 @@ func measureEngine(cfg Config, gcfg gen.Config, row *Row) error {
 	before := heapAlloc()
 	sampler := startSampler()
 	cfg.logf("bench %d: building the graph", gcfg.Entities)
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	g, edges, err := build(gcfg)
 	row.Build = max(0, time.Since(t0)-row.Gen)
+	row.BuildCPU = max(0, cpuTime()-c0-row.GenCPU)
+	row.PeakBuild = sampler.stop()
 	if err != nil {
-		sampler.stop()
 		return err
 	}
 	row.Edges = edges
@@ -157,10 +163,15 @@ func measureEngine(cfg Config, gcfg gen.Config, row *Row) error {
 	}
 
 	cfg.logf("bench %d: scoring %d entities, %d edges", gcfg.Entities, g.NumEntities(), g.NumEdges())
-	t0 = time.Now()
+	sampler = startSampler()
+	t0, c0 = time.Now(), cpuTime()
 	s, err := graph.Score(g, cfg.Policy, time.Time{})
-	row.Score = time.Since(t0)
-	row.PeakBytes = sampler.stop()
+	row.Score, row.ScoreCPU = time.Since(t0), cpuTime()-c0
+	row.PeakScore = sampler.stop()
+	row.PeakBytes = max(row.PeakBuild, row.PeakScore)
+	cfg.logf("bench %d: build %s (CPU %s, peak %d MiB), score %s (CPU %s, peak %d MiB)", gcfg.Entities,
+		row.Build.Round(time.Millisecond), row.BuildCPU.Round(time.Millisecond), row.PeakBuild>>20,
+		row.Score.Round(time.Millisecond), row.ScoreCPU.Round(time.Millisecond), row.PeakScore>>20)
 	if err != nil {
 		return fmt.Errorf("score: %w", err)
 	}
@@ -210,6 +221,16 @@ func heapAlloc() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+
+// cpuTime is the CPU time (user + system) the process has used so far: on
+// a shared machine it says what a phase cost better than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // maxRSS is the process's resident-set high-water mark in bytes.

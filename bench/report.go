@@ -8,8 +8,8 @@ import (
 )
 
 // TableHeader is the Markdown header of the results table.
-const TableHeader = `| entities | edges | build | score | peak memory | graph bytes/edge | max RSS | baseline (path enumeration) | speed-up |
-|---:|---:|---:|---:|---:|---:|---:|---|---:|`
+const TableHeader = `| entities | edges | build | score | CPU build / score | peak memory | graph bytes/edge | max RSS | baseline (path enumeration) | speed-up |
+|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|`
 
 // FormatRow renders one row of the Markdown table.
 func FormatRow(r Row) string {
@@ -30,8 +30,9 @@ func FormatRow(r Row) string {
 			ratio = "> " + ratio
 		}
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s | %s | %.0f | %s | %s | %s |",
+	return fmt.Sprintf("| %s | %s | %s | %s | %s / %s | %s | %.0f | %s | %s | %s |",
 		count(int64(r.Entities)), count(int64(r.Edges)), seconds(r.Build), seconds(r.Score),
+		seconds(r.BuildCPU), seconds(r.ScoreCPU),
 		mib(r.PeakBytes), r.BytesPerEdge(), mib(r.MaxRSS), baseline, ratio)
 }
 

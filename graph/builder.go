@@ -470,34 +470,40 @@ func (b *Builder) Build() (*Graph, error) {
 	}
 	b.slots, b.country, b.set, b.shareIdx, b.source = nil, nil, nil, nil, nil
 
-	// Final order: added entities sorted by id.
-	added := 0
+	// Final order: added entities sorted by id, then the ids only edges
+	// named (dropped), so that the entity columns permute in place.
+	ids := b.ids.len()
+	n := 0
 	for _, a := range b.attrs {
 		if a.added {
-			added++
+			n++
 		}
 	}
-	order := make([]uint32, 0, added)
+	order := make([]uint32, ids)
+	next, dropped := 0, n
 	for i, a := range b.attrs {
 		if a.added {
-			order = append(order, uint32(i))
+			order[next] = uint32(i)
+			next++
+		} else {
+			order[dropped] = uint32(i)
+			dropped++
 		}
 	}
-	sortIDs(order, &b.ids)
-	final := make([]uint32, b.ids.len())
-	for i := range final {
-		final[i] = math.MaxUint32
-	}
-	g := &Graph{ids: b.ids, idIdx: order, names: b.names, nameIdx: make([]uint32, len(order)),
-		attrs: make([]entityAttrs, len(order)), countries: b.countries, sets: b.sets,
-		sources: b.sources, shares: b.shares, eRef: b.eRef, invalid: b.invalid, problems: b.problems}
+	sortIDs(order[:n], &b.ids)
+	final := make([]uint32, ids)
 	for fi, pi := range order {
 		final[pi] = uint32(fi)
-		g.nameIdx[fi] = b.nameIdx[pi]
-		g.attrs[fi] = b.attrs[pi]
+		if fi >= n {
+			final[pi] = math.MaxUint32
+		}
 	}
+	permute(b.attrs, order)
+	permute(b.nameIdx, order)
+	g := &Graph{ids: b.ids, idIdx: order[:n:n], names: b.names, nameIdx: b.nameIdx[:n:n],
+		attrs: b.attrs[:n:n], countries: b.countries, sets: b.sets,
+		sources: b.sources, shares: b.shares, eRef: b.eRef, invalid: b.invalid, problems: b.problems}
 	b.nameIdx, b.attrs = nil, nil
-	n := len(order)
 
 	// Keep edges whose both ends were added; count per held entity.
 	m := 0
@@ -521,10 +527,13 @@ func (b *Builder) Build() (*Graph, error) {
 	// Counting sort by held entity, then a full-key sort within each
 	// bucket so that the result does not depend on the input order.
 	pos := slices.Clone(g.inOff[:n])
-	perm := make([]uint32, m)
+	perm := make([]uint32, len(b.edges))
+	dangling := m // dropped edges go last, so that the edges permute in place
 	for e := range b.edges {
 		ed := &b.edges[e]
 		if ed.holder == math.MaxUint32 {
+			perm[dangling] = uint32(e)
+			dangling++
 			continue
 		}
 		perm[pos[ed.held]] = uint32(e)
@@ -577,10 +586,8 @@ func (b *Builder) Build() (*Graph, error) {
 			slices.SortFunc(perm[g.inOff[t]:g.inOff[t+1]], less)
 		}
 	}
-	g.edges = make([]edge, m)
-	for i, e := range perm {
-		g.edges[i] = b.edges[e]
-	}
+	permute(b.edges, perm)
+	g.edges = b.edges[:m:m]
 	b.edges, perm = nil, nil
 
 	// Out adjacency: edge indexes grouped by holder, in edge order.
@@ -601,54 +608,86 @@ func (b *Builder) Build() (*Graph, error) {
 	return g, nil
 }
 
-// idKey is an id's 8 bytes at some depth, big-endian and zero-padded, so
-// that comparing keys orders ids as strings.Compare does (ties aside).
-type idKey struct {
-	k uint64
-	i uint32
+// permute reorders a in place so that a[i] becomes the old a[perm[i]],
+// following the permutation's cycles: no second copy of a column.
+func permute[T any](a []T, perm []uint32) {
+	done := make([]uint64, (len(a)+63)/64)
+	for i := range a {
+		if done[i>>6]&(1<<(i&63)) != 0 {
+			continue
+		}
+		tmp := a[i]
+		for j := i; ; {
+			done[j>>6] |= 1 << (j & 63)
+			k := int(perm[j])
+			if k == i {
+				a[j] = tmp
+				break
+			}
+			a[j] = a[k]
+			j = k
+		}
+	}
 }
 
-// sortIDs sorts table indexes by their strings: a most-significant-first
-// sort on 8-byte keys, refining runs of equal keys 8 bytes deeper, so
-// ids with long common prefixes ("gleif:5493…") are not compared byte by
-// byte from the start on every comparison.
+// sortIDs sorts table indexes by their strings, most significant bytes
+// first: 4 bytes of each id and its index packed in a uint64 sort without
+// a comparison function, and runs of equal bytes are refined 4 bytes
+// deeper. Ids with long common prefixes ("gleif:5493…") are thus never
+// compared byte by byte from the start.
 func sortIDs(idx []uint32, t *strtab) {
-	keys := make([]idKey, len(idx))
+	keys := make([]uint64, len(idx))
 	sortIDLevel(idx, keys, t, 0)
 }
 
-func sortIDLevel(idx []uint32, keys []idKey, t *strtab, depth int) {
-	longer := false
+func sortIDLevel(idx []uint32, keys []uint64, t *strtab, depth int) {
+	longer, same := false, true
 	for j, i := range idx {
 		s := t.bytes(i)
-		keys[j] = idKey{key8(s, depth), i}
-		longer = longer || len(s) > depth+8
+		keys[j] = key4(s, depth)<<32 | uint64(i)
+		longer = longer || len(s) > depth+4
+		same = same && keys[j]>>32 == keys[0]>>32
 	}
-	slices.SortFunc(keys, func(a, b idKey) int { return cmp.Compare(a.k, b.k) })
+	if same {
+		// One run: nothing to sort at this depth.
+		if longer {
+			sortIDLevel(idx, keys, t, depth+4)
+		} else {
+			sortEqualPadded(idx, t)
+		}
+		return
+	}
+	slices.Sort(keys)
 	for j := range keys {
-		idx[j] = keys[j].i
+		idx[j] = uint32(keys[j])
 	}
 	for lo := 0; lo < len(idx); {
 		hi := lo + 1
-		for hi < len(idx) && keys[hi].k == keys[lo].k {
+		for hi < len(idx) && keys[hi]>>32 == keys[lo]>>32 {
 			hi++
 		}
 		if hi-lo > 1 {
 			if longer {
-				sortIDLevel(idx[lo:hi], keys[lo:hi], t, depth+8)
+				sortIDLevel(idx[lo:hi], keys[lo:hi], t, depth+4)
 			} else {
-				// Equal once zero-padded ("a" and "a\x00"): plain comparison.
-				slices.SortFunc(idx[lo:hi], func(x, y uint32) int { return bytes.Compare(t.bytes(x), t.bytes(y)) })
+				sortEqualPadded(idx[lo:hi], t)
 			}
 		}
 		lo = hi
 	}
 }
 
-// key8 packs s[depth:depth+8] big-endian, zero-padded past the end.
-func key8(s []byte, depth int) uint64 {
+// sortEqualPadded orders ids that are equal once zero-padded ("a" and
+// "a\x00") by plain comparison.
+func sortEqualPadded(idx []uint32, t *strtab) {
+	slices.SortFunc(idx, func(x, y uint32) int { return bytes.Compare(t.bytes(x), t.bytes(y)) })
+}
+
+// key4 packs s[depth:depth+4] big-endian, zero-padded past the end, so
+// that comparing keys orders ids as bytes.Compare does (ties aside).
+func key4(s []byte, depth int) uint64 {
 	var k uint64
-	for j := range 8 {
+	for j := range 4 {
 		k <<= 8
 		if depth+j < len(s) {
 			k |= uint64(s[depth+j])

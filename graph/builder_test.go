@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -21,6 +23,63 @@ func TestFastDayMatchesTimeParse(t *testing.T) {
 		}
 		if _, err := time.Parse(time.DateOnly, s); err == nil {
 			t.Errorf("time.Parse accepts %q", s)
+		}
+	}
+}
+
+// sortIDs must order ids exactly as string comparison does, whatever
+// their prefixes, lengths and bytes.
+func TestSortIDsMatchesStringOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	cases := [][]string{
+		{"a", "a\x00", "a\x00\x00", "", "\x00", "ab", "a\x00b", "aaaa", "aaaa\x00", "aaa"},
+		{"gleif:5493001KJTIIGC8Y1R12", "gleif:5493001KJTIIGC8Y1R11", "gleif:549300", "gleif:5493001KJTIIGC8Y1R1", "psc:1"},
+	}
+	var random []string
+	for range 5000 {
+		b := make([]byte, r.IntN(14))
+		for i := range b {
+			b[i] = "\x00\x01abAB:9\xff"[r.IntN(9)]
+		}
+		random = append(random, "pre:"+string(b))
+	}
+	cases = append(cases, random)
+	for _, ids := range cases {
+		tab := newStrtab()
+		idx := make([]uint32, len(ids))
+		for i, id := range ids {
+			idx[i] = tab.add(id)
+		}
+		sortIDs(idx, &tab)
+		got := make([]string, len(idx))
+		for i, x := range idx {
+			got[i] = tab.get(x)
+		}
+		want := slices.Clone(ids)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("sortIDs gave %q, want %q", got, want)
+		}
+	}
+}
+
+func TestPermuteInPlace(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 1))
+	for _, n := range []int{0, 1, 2, 7, 64, 65, 1000} {
+		perm := make([]uint32, n)
+		for i := range perm {
+			perm[i] = uint32(i)
+		}
+		r.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		a := make([]int, n)
+		for i := range a {
+			a[i] = i * 10
+		}
+		permute(a, perm)
+		for i := range a {
+			if a[i] != int(perm[i])*10 {
+				t.Fatalf("n=%d: a[%d] = %d, want %d", n, i, a[i], perm[i]*10)
+			}
 		}
 	}
 }

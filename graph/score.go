@@ -248,6 +248,12 @@ func (s *Scoring) combine(day int32) {
 	g := s.g
 	n := g.NumEntities()
 	s.lOff = make([]uint32, n+1)
+	// At most one link per edge: sized once, the columns never grow (a
+	// grown column leaves its old copy behind as garbage).
+	m := g.NumEdges()
+	s.lHolder, s.lHeld, s.lEdge = make([]uint32, 0, m), make([]uint32, 0, m), make([]uint32, 0, m)
+	s.lKind, s.lFlags = make([]uint8, 0, m), make([]uint8, 0, m)
+	s.lLo, s.lHi = make([]float64, 0, m), make([]float64, 0, m)
 	for t := range n {
 		from, to := g.inOff[t], g.inOff[t+1]
 		for e := from; e < to; {
@@ -489,18 +495,20 @@ func (s *Scoring) components() (order []uint32, compOff []uint32) {
 			}
 		}
 	}
-	// Tarjan emits held before holder; reverse the component order, and
-	// sort members so that iteration inside a component is deterministic.
-	comps := len(compOff) - 1
-	rev := make([]uint32, 0, n)
-	revOff := make([]uint32, 1, comps+1)
-	for c := comps - 1; c >= 0; c-- {
-		members := order[compOff[c]:compOff[c+1]]
-		slices.Sort(members)
-		rev = append(rev, members...)
-		revOff = append(revOff, uint32(len(rev)))
+	// Tarjan emits held before holder: reverse the order in place (the
+	// components' order and their offsets with it), and sort members so
+	// that iteration inside a component is deterministic.
+	slices.Reverse(order)
+	slices.Reverse(compOff)
+	for i := range compOff {
+		compOff[i] = uint32(n) - compOff[i]
 	}
-	return rev, revOff
+	for c := 0; c+1 < len(compOff); c++ {
+		if members := order[compOff[c]:compOff[c+1]]; len(members) > 1 {
+			slices.Sort(members)
+		}
+	}
+	return order, compOff
 }
 
 // heldOf is the held entity of link l.
