@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"container/heap"
 	"fmt"
 	"runtime"
 	"slices"
@@ -159,6 +158,13 @@ func (s *Scoring) nearestJoint(t uint32, md int) (uint32, []uint32) {
 	if len(ms.joint) == 0 {
 		return 0, nil
 	}
+	// Most entities have no controller: answer without a search.
+	if len(ms.controllers(t)) == 0 {
+		if p := ms.partners(t); len(p) > 0 {
+			return t, p
+		}
+		return 0, nil
+	}
 	seen := map[uint32]bool{t: true}
 	queue := []uint32{t}
 	for qi := 0; qi < len(queue) && len(seen) < maxClosure; qi++ {
@@ -213,10 +219,42 @@ func (h *evHeap) Less(i, j int) bool {
 	return h.idx[i] < h.idx[j]
 }
 func (h *evHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
-func (h *evHeap) Push(x any)    { h.idx = append(h.idx, x.(int32)) }
-func (h *evHeap) Pop() any {
-	x := h.idx[len(h.idx)-1]
-	h.idx = h.idx[:len(h.idx)-1]
+
+// push and pop are container/heap's algorithms on the typed index slice,
+// without boxing every state index in an interface. Less is a strict
+// total order, so the pop sequence is the same with any correct heap.
+func (h *evHeap) push(x int32) {
+	h.idx = append(h.idx, x)
+	for j := len(h.idx) - 1; j > 0; {
+		i := (j - 1) / 2
+		if i == j || !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		j = i
+	}
+}
+
+func (h *evHeap) pop() int32 {
+	n := len(h.idx) - 1
+	h.Swap(0, n)
+	for i := 0; ; {
+		j1 := 2*i + 1
+		if j1 >= n || j1 < 0 {
+			break
+		}
+		j := j1
+		if j2 := j1 + 1; j2 < n && h.Less(j2, j1) {
+			j = j2
+		}
+		if !h.Less(j, i) {
+			break
+		}
+		h.Swap(i, j)
+		i = j
+	}
+	x := h.idx[n]
+	h.idx = h.idx[:n]
 	return x
 }
 
@@ -280,21 +318,18 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 			Explanation: s.rootSentence(t, md)})
 	}
 	rel := s.relevantFor(t, v, md)
-	var ends map[uint32]bool // nil: any root ends a path
+	var ends []uint32 // sorted; nil: any root ends a path
 	if v == vControlled {
-		ends = map[uint32]bool{}
-		for _, x := range s.closure(t, md) {
-			ends[x] = true
-		}
+		ends = s.closure(t, md)
 	}
 	h := &evHeap{states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
 	h.states[0] = evState{node: t, parent: -1, w: 1}
 	pops := make(map[uint32]uint8, 16)
 	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < maxPops; n++ {
-		si := heap.Pop(h).(int32)
+		si := h.pop()
 		st := h.states[si]
 		if st.parent >= 0 && ms.is(st.node, fRoot) {
-			if ends == nil || ends[st.node] {
+			if _, ok := slices.BinarySearch(ends, st.node); v != vControlled || ok {
 				out = append(out, s.pathEvidence(h.states, si, v, md))
 			}
 			continue // paths stop at the first root
@@ -309,7 +344,7 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 			}
 			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
-			heap.Push(h, int32(len(h.states)-1))
+			h.push(int32(len(h.states) - 1))
 		}
 	}
 	return out
