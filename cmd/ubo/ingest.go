@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
@@ -80,10 +81,12 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
 	if err := errors.Join(parseErr, closeErr); err != nil {
-		if parseErr != nil {
-			return fmt.Errorf("ingest %s: %w", source, err)
+		// Parsers already say "ingest <source>: file: line N: ..."; add the
+		// prefix only where they did not.
+		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
+			return err
 		}
-		return fmt.Errorf("ingest %s: %w", source, closeErr)
+		return fmt.Errorf("ingest %s: %w", source, err)
 	}
 	// Resolution runs over the whole store, so the same company named by
 	// different sources ends up one entity whatever order files arrive in.
