@@ -392,7 +392,8 @@ func (s *Scoring) linkShare(l uint32) model.Share {
 	if k != ownCode && k != voteCode && s.lFlags[l]&linkUnknown != 0 {
 		return model.Share{}
 	}
-	return model.Range(s.lLo[l], s.lHi[l], s.lFlags[l]&linkLoStrict != 0, s.lFlags[l]&linkHiStrict != 0)
+	sv := s.shares[s.lShare[l]]
+	return model.Range(sv.lo, sv.hi, s.lFlags[l]&linkLoStrict != 0, s.lFlags[l]&linkHiStrict != 0)
 }
 
 func (s *Scoring) hopShare(l uint32) string {

@@ -103,8 +103,8 @@ type Scoring struct {
 	lHolder []uint32
 	lHeld   []uint32
 	lKind   []uint8
-	lLo     []float64
-	lHi     []float64
+	lShare  []uint32   // index into shares
+	shares  []shareVal // the graph's share table, then intervals links computed
 	lFlags  []uint8
 	lEdge   []uint32 // the assertion cited as evidence
 	// Links grouped by holder.
@@ -253,7 +253,8 @@ func (s *Scoring) combine(day int32) {
 	m := g.NumEdges()
 	s.lHolder, s.lHeld, s.lEdge = make([]uint32, 0, m), make([]uint32, 0, m), make([]uint32, 0, m)
 	s.lKind, s.lFlags = make([]uint8, 0, m), make([]uint8, 0, m)
-	s.lLo, s.lHi = make([]float64, 0, m), make([]float64, 0, m)
+	s.lShare = make([]uint32, 0, m)
+	s.shares = slices.Clip(slices.Clone(g.shares))
 	for t := range n {
 		from, to := g.inOff[t], g.inOff[t+1]
 		for e := from; e < to; {
@@ -351,8 +352,7 @@ func (s *Scoring) addLink(t, from, to uint32, day int32) {
 	s.lHolder = append(s.lHolder, g.edges[from].holder)
 	s.lHeld = append(s.lHeld, t)
 	s.lKind = append(s.lKind, g.edges[from].kind)
-	s.lLo = append(s.lLo, lo)
-	s.lHi = append(s.lHi, hi)
+	s.lShare = append(s.lShare, s.shareIndex(g.edges[rep].share, lo, hi))
 	s.lFlags = append(s.lFlags, flags)
 	s.lEdge = append(s.lEdge, rep)
 }
@@ -371,7 +371,7 @@ func (s *Scoring) resolveUnknown(t int) {
 				unknowns++
 				continue
 			}
-			sum += s.lLo[l]
+			sum += s.shares[s.lShare[l]].lo
 			strict = strict || s.lFlags[l]&linkLoStrict != 0
 		}
 		if unknowns == 0 {
@@ -383,7 +383,7 @@ func (s *Scoring) resolveUnknown(t int) {
 		}
 		for l := from; l < to; l++ {
 			if s.lKind[l] == kind && s.lFlags[l]&linkUnknown != 0 {
-				s.lHi[l] = hi
+				s.lShare[l] = s.shareIndex(s.lShare[l], s.shares[s.lShare[l]].lo, hi)
 				if strict {
 					s.lFlags[l] |= linkHiStrict
 				}
@@ -396,9 +396,20 @@ func (s *Scoring) resolveUnknown(t int) {
 // approached strictly (lo + ε for certain, hi − ε for possible).
 func (s *Scoring) val(l uint32, md int) (float64, bool) {
 	if md == certain {
-		return s.lLo[l], s.lFlags[l]&linkLoStrict != 0
+		return s.shares[s.lShare[l]].lo, s.lFlags[l]&linkLoStrict != 0
 	}
-	return s.lHi[l], s.lFlags[l]&linkHiStrict != 0
+	return s.shares[s.lShare[l]].hi, s.lFlags[l]&linkHiStrict != 0
+}
+
+// shareIndex is the index of the interval [lo, hi]: the existing entry
+// like when it holds exactly these values (the common case: one assertion,
+// its interval unchanged), else a new entry.
+func (s *Scoring) shareIndex(like uint32, lo, hi float64) uint32 {
+	if sv := s.shares[like]; math.Float64bits(sv.lo) == math.Float64bits(lo) && math.Float64bits(sv.hi) == math.Float64bits(hi) {
+		return like
+	}
+	s.shares = append(s.shares, shareVal{lo, hi})
+	return uint32(len(s.shares) - 1)
 }
 
 // meets compares an amount with a threshold honouring exclusive bounds:
