@@ -76,3 +76,5 @@ func (m *memSink) edges(holder, held string) map[model.RelKind]model.Relationshi
 	}
 	return out
 }
+
+func entityStub(id string) model.Entity { return model.Entity{ID: "icij:" + id, Kind: model.Company} }
