@@ -35,22 +35,44 @@ const (
 const maxProblems = 20
 
 // strtab is a string table without per-string headers: one byte blob and
-// offsets, so ten million ids cost their bytes plus 8 bytes each and give
-// the garbage collector nothing to scan.
+// 32-bit offsets, so ten million ids cost their bytes plus 4 bytes each
+// and give the garbage collector nothing to scan. Tables past 4 GiB stay
+// correct: wraps records where the offsets passed each multiple of 2^32.
 type strtab struct {
-	data []byte
-	off  []uint64 // len = count+1
+	data  []byte
+	off   []uint32 // end offsets modulo 2^wrapBits; len = count+1
+	wraps []uint32 // off indexes from which offsets are one more 2^wrapBits higher
 }
 
-func newStrtab() strtab { return strtab{off: []uint64{0}} }
+// wrapBits is 32; tests lower it to exercise wrapping on small tables.
+var wrapBits = 32
+
+func newStrtab() strtab { return strtab{off: []uint32{0}} }
 
 func (s *strtab) add(v string) uint32 {
+	before := uint64(len(s.data))
 	s.data = append(s.data, v...)
-	s.off = append(s.off, uint64(len(s.data)))
+	end := uint64(len(s.data))
+	for c := before >> wrapBits; c < end>>wrapBits; c++ {
+		s.wraps = append(s.wraps, uint32(len(s.off)))
+	}
+	s.off = append(s.off, uint32(end&(1<<wrapBits-1)))
 	return uint32(len(s.off) - 2)
 }
 
-func (s *strtab) bytes(i uint32) []byte { return s.data[s.off[i]:s.off[i+1]] }
+// at is the full offset number k.
+func (s *strtab) at(k uint32) uint64 {
+	v := uint64(s.off[k])
+	for _, w := range s.wraps {
+		if k < w {
+			break
+		}
+		v += 1 << wrapBits
+	}
+	return v
+}
+
+func (s *strtab) bytes(i uint32) []byte { return s.data[s.at(i):s.at(i+1)] }
 
 func (s *strtab) get(i uint32) string { return string(s.bytes(i)) }
 
@@ -123,7 +145,7 @@ func NewBuilder() *Builder {
 		seed:      maphash.MakeSeed(),
 		slots:     make([]uint64, 1024),
 		ids:       newStrtab(),
-		names:     strtab{off: []uint64{0, 0}}, // entry 0: ""
+		names:     strtab{off: []uint32{0, 0}}, // entry 0: ""
 		countries: []string{""},
 		country:   map[string]uint16{"": 0},
 		sets:      [][]string{nil},

@@ -3,6 +3,7 @@ package graph
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -80,6 +81,33 @@ func TestPermuteInPlace(t *testing.T) {
 			if a[i] != int(perm[i])*10 {
 				t.Fatalf("n=%d: a[%d] = %d, want %d", n, i, a[i], perm[i]*10)
 			}
+		}
+	}
+}
+
+// A string table keeps its entries past every 2^wrapBits bytes of data
+// (4 GiB in production, 16 bytes here).
+func TestStrtabWraps(t *testing.T) {
+	defer func(b int) { wrapBits = b }(wrapBits)
+	wrapBits = 4
+	tab := newStrtab()
+	var want []string
+	for i := range 40 {
+		v := strings.Repeat(string(rune('a'+i%26)), i%7)
+		if i == 20 {
+			v = strings.Repeat("z", 40) // crosses several boundaries at once
+		}
+		want = append(want, v)
+		if got := tab.add(v); got != uint32(i) {
+			t.Fatalf("add #%d returned %d", i, got)
+		}
+	}
+	if len(tab.wraps) == 0 {
+		t.Fatal("no wrap recorded")
+	}
+	for i, v := range want {
+		if got := tab.get(uint32(i)); got != v {
+			t.Errorf("entry %d = %q, want %q", i, got, v)
 		}
 	}
 }
