@@ -426,3 +426,21 @@ func TestIdempotentReingest(t *testing.T) {
 		t.Errorf("re-ingesting added relationships: %d → %d", before, len(s.rels))
 	}
 }
+
+func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
+	in := `{"statementId":"s1","recordId":"co","recordType":"entity","recordStatus":"new","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"}}}
+{"statementId":"s2","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
+{"statementId":"s3","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
+`
+	sink := newMemSink()
+	if err := NewParser(sink).ParseReader(context.Background(), "in.jsonl", strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	e := sink.entities["bods:co"]
+	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag}) {
+		t.Errorf("closed anonymous entity: %+v", e)
+	}
+	if len(sink.rels) != 0 || len(sink.rejects) != 0 {
+		t.Errorf("a relationship with an unspecified subject wrote %v, rejected %v", sink.rels, sink.rejects)
+	}
+}
