@@ -219,6 +219,12 @@ func MatchKeys(identifiers []string) []string {
 				}
 			}
 			out = append(out, norm.SchemeREG+":"+cc+":"+num)
+		case "FTM", "ICIJ":
+			// Source-assigned ids: FtM referents and OpenSanctions' icijId
+			// name the same record exactly, so they match as given.
+			if value != "" {
+				out = append(out, strings.ToUpper(scheme)+":"+value)
+			}
 		}
 	}
 	return model.SortedUnique(out)

@@ -50,9 +50,10 @@ func TestMatchKeys(t *testing.T) {
 		"REG:DE:HRB 12345",            // cleaned
 		"REG:XX",                      // malformed
 		"OTHER:1", "no-scheme", "REG:US:000",
+		"FTM:NK-abc123", "ftm:", "ICIJ:10001234", // source ids: exact
 	})
-	want := []string{"CN-USCC:91310000MA1FL2XY32", "CN-USCC:91440300MA5ABCDE1H", "GB-COH:01234567",
-		"REG:DE:HRB12345", "REG:KY:123", "XI-LEI:529900CNPARENT000194"}
+	want := []string{"CN-USCC:91310000MA1FL2XY32", "CN-USCC:91440300MA5ABCDE1H", "FTM:NK-abc123", "GB-COH:01234567",
+		"ICIJ:10001234", "REG:DE:HRB12345", "REG:KY:123", "XI-LEI:529900CNPARENT000194"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("MatchKeys:\n got %q\nwant %q", got, want)
 	}
