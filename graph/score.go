@@ -157,11 +157,11 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 	s.possibleFinal = make([]uint8, g.NumEntities())
 	s.roots()
 	s.combine(dayOf(asOf))
-	order, compOff := s.components()
 	scratch := newScratch(g.NumEntities())
+	order, compOff := s.components(scratch)
 	for md := range s.m {
 		s.integrated(md, order, compOff)
-		s.aggregate(md)
+		s.aggregate(md, scratch)
 		s.control(md, order, compOff, scratch)
 		s.rootSide(md)
 		s.verdicts(md)
@@ -190,8 +190,10 @@ func (s *Scoring) roots() {
 	}
 	s.excluded = make([]bool, n)
 	s.rootWhy = make([]uint8, n)
-	cert := make([]bool, n)
-	poss := make([]bool, n)
+	for md := range s.m {
+		s.m[md].flags = make([]uint8, n)
+	}
+	cert, poss := s.m[certain].flags, s.m[possible].flags
 	for i := range n {
 		a := g.attrs[i]
 		jur, hq, res := g.countries[a.jur], g.countries[a.hq], g.countries[a.res]
@@ -218,19 +220,10 @@ func (s *Scoring) roots() {
 		}
 		if why != whyNone {
 			s.rootWhy[i] = why
-			cert[i] = true
+			cert[i] |= fRoot
 		}
-		poss[i] = cert[i] || a.kind == kindUnknown
-	}
-	for md := range s.m {
-		s.m[md].flags = make([]uint8, n)
-	}
-	for i := range n {
-		if cert[i] {
-			s.m[certain].flags[i] |= fRoot
-		}
-		if poss[i] {
-			s.m[possible].flags[i] |= fRoot
+		if cert[i] != 0 || a.kind == kindUnknown {
+			poss[i] |= fRoot
 		}
 	}
 }
@@ -436,19 +429,25 @@ func positive(v float64, strict bool, md int) bool {
 // ownership, voting and control links in topological order (holders
 // before held), using an iterative Tarjan: order lists entities component
 // by component, compOff delimits the components.
-func (s *Scoring) components() (order []uint32, compOff []uint32) {
+func (s *Scoring) components(sc *scratch) (order []uint32, compOff []uint32) {
 	n := s.g.NumEntities()
-	index := make([]int32, n)
-	low := make([]int32, n)
+	// Tarjan's numbers live in the control scratch columns, cleared again
+	// below: no two more columns of n to leave behind as garbage.
+	const unvisited = math.MaxUint32
+	index, low := sc.seen, sc.accStamp
+	defer func() {
+		clear(sc.seen)
+		clear(sc.accStamp)
+	}()
 	onStack := make([]bool, n)
 	for i := range index {
-		index[i] = -1
+		index[i] = unvisited
 	}
 	type frame struct{ v, pos uint32 }
 	var (
 		stack []uint32
 		calls []frame
-		next  int32
+		next  uint32
 	)
 	order = make([]uint32, 0, n)
 	compOff = []uint32{0}
@@ -457,7 +456,7 @@ func (s *Scoring) components() (order []uint32, compOff []uint32) {
 		return k == ownCode || k == voteCode || s.ctrlKind[k]
 	}
 	for root := range n {
-		if index[root] >= 0 {
+		if index[root] != unvisited {
 			continue
 		}
 		index[root], low[root] = next, next
@@ -475,7 +474,7 @@ func (s *Scoring) components() (order []uint32, compOff []uint32) {
 					continue
 				}
 				w := s.heldOf(l)
-				if index[w] < 0 {
+				if index[w] == unvisited {
 					index[w], low[w] = next, next
 					next++
 					stack = append(stack, w)
@@ -611,11 +610,13 @@ func (s *Scoring) integrated(md int, order, compOff []uint32) {
 // aggregate computes C, the least set containing R in which t is a member
 // when the ownership shares held directly by members sum to the aggregate
 // threshold — a worklist, so mutual holdings never cover each other.
-func (s *Scoring) aggregate(md int) {
+func (s *Scoring) aggregate(md int, sc *scratch) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
-	sum := make([]float64, n)
-	strict := make([]bool, n)
+	// The control scratch columns: control() resets an entry before using it.
+	sum, strict := sc.acc, sc.accS
+	clear(sum)
+	clear(strict)
 	var work []uint32
 	for t := range uint32(n) {
 		if ms.is(t, fRoot) {
@@ -682,6 +683,10 @@ type scratch struct {
 	accS     []bool
 	accStamp []uint32
 	seen     []uint32
+	// Columns control() uses for each mode in turn.
+	ctlStart, ctlLen []uint32
+	ctlPool          []uint32
+	cgOff, cgOut     []uint32
 	stamp    uint32
 	seenMark uint32
 	touched  []uint32
@@ -692,7 +697,8 @@ type scratch struct {
 
 func newScratch(n int) *scratch {
 	return &scratch{acc: make([]float64, n), accS: make([]bool, n),
-		accStamp: make([]uint32, n), seen: make([]uint32, n)}
+		accStamp: make([]uint32, n), seen: make([]uint32, n),
+		ctlStart: make([]uint32, n), ctlLen: make([]uint32, n), cgOff: make([]uint32, n+1)}
 }
 
 func (ms *modeState) controllers(t uint32) []uint32 {
@@ -726,9 +732,9 @@ func (ms *modeState) compactControllers(n int) {
 func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()
-	ms.ctlStart = make([]uint32, n)
-	ms.ctlLen = make([]uint32, n)
-	ms.ctlPool = ms.ctlPool[:0]
+	clear(sc.ctlStart)
+	clear(sc.ctlLen)
+	ms.ctlStart, ms.ctlLen, ms.ctlPool = sc.ctlStart, sc.ctlLen, sc.ctlPool[:0]
 	ms.joint = nil
 	if s.p.ControlTest {
 		for c := 0; c+1 < len(compOff); c++ {
@@ -750,6 +756,7 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 			}
 		}
 	}
+	sc.ctlPool = ms.ctlPool // keep the grown buffer for the other mode
 	ms.compactControllers(n)
 	slices.Sort(ms.joint)
 	ms.jointByPartner = make([]uint64, len(ms.joint))
@@ -759,7 +766,8 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	slices.Sort(ms.jointByPartner)
 
 	// Control-graph children.
-	cgOff := make([]uint32, n+1)
+	cgOff := sc.cgOff
+	clear(cgOff)
 	for t := range uint32(n) {
 		for _, c := range ms.controllers(t) {
 			cgOff[c+1]++
@@ -768,8 +776,12 @@ func (s *Scoring) control(md int, order, compOff []uint32, sc *scratch) {
 	for i := 1; i <= n; i++ {
 		cgOff[i] += cgOff[i-1]
 	}
-	pos := slices.Clone(cgOff[:n])
-	cgOut := make([]uint32, cgOff[n])
+	pos := sc.ctlStart // free again after compactControllers
+	copy(pos, cgOff[:n])
+	if cap(sc.cgOut) < int(cgOff[n]) {
+		sc.cgOut = make([]uint32, cgOff[n])
+	}
+	cgOut := sc.cgOut[:cgOff[n]]
 	for t := range uint32(n) {
 		for _, c := range ms.controllers(t) {
 			cgOut[pos[c]] = t
