@@ -687,12 +687,12 @@ type scratch struct {
 	ctlStart, ctlLen []uint32
 	ctlPool          []uint32
 	cgOff, cgOut     []uint32
-	stamp    uint32
-	seenMark uint32
-	touched  []uint32
-	queue    []uint32
-	entries  []voteEntry
-	cands    []uint32
+	stamp            uint32
+	seenMark         uint32
+	touched          []uint32
+	queue            []uint32
+	entries          []voteEntry
+	cands            []uint32
 }
 
 func newScratch(n int) *scratch {
