@@ -10,7 +10,7 @@ import (
 	"github.com/ubo-project/ubo/model"
 )
 
-//go:embed cypher/*.cypher cypher/schema/*.cypher cypher/browser/*.cypher
+//go:embed cypher/*.cypher cypher/schema/*.cypher
 var cypherFiles embed.FS
 
 // relType is the Neo4j relationship type of a kind: OWNERSHIP, FUND_MANAGEMENT, ...

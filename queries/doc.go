@@ -32,6 +32,5 @@
 // caller batch. Whole-graph reads (EachEntity, EachRelationship, EachResult)
 // stream with a large fetch size. Neighbourhood walks breadth-first, one
 // query per level, never with a variable-length pattern. The named queries
-// under cypher/browser are for people exploring results in Neo4j Browser
-// (see BrowserQueries); their variable-length patterns are bounded.
+// for Neo4j Browser users live in the subpackage queries/browser.
 package queries
