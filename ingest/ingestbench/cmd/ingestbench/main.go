@@ -1,0 +1,395 @@
+// Command ingestbench prints the ingest benchmark tables: parse throughput
+// per source format, then (with a Neo4j) the generic CSV loaded through ubo
+// side by side with Cypher LOAD CSV of the same rows into the same database,
+// and peak RSS of the ubo ingest at two input sizes.
+//
+//	go run ./ingest/ingestbench/cmd/ingestbench --records 1000000 --db bolt://127.0.0.1:7687
+//
+// The Neo4j part DELETES ALL DATA in the database before each load: point
+// --db at a throwaway server. Without --db (and without NEO4J_URI) only the
+// parse table is printed.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/ingest/ingestbench"
+	"github.com/ubo-project/ubo/internal/neo4jtest"
+	"github.com/ubo-project/ubo/queries"
+	"github.com/ubo-project/ubo/store"
+)
+
+type options struct {
+	records  int
+	rssSizes string
+	parseMB  int
+	runs     int
+	db       string
+	database string
+	dir      string
+	keep     bool
+	batch    int
+	skipLoad bool
+	// child mode: one measured step in its own process, so its peak RSS
+	// is its own.
+	child string
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.records, "records", 1_000_000, "rows (entities + relationships) of the generic CSV loaded into Neo4j")
+	flag.StringVar(&o.rssSizes, "rss-sizes", "100000", "smaller input sizes (rows) whose peak RSS is compared with --records'")
+	flag.IntVar(&o.parseMB, "parse-mb", 64, "size of each generated parse input, in MB")
+	flag.IntVar(&o.runs, "runs", 2, "parse runs per format (the fastest is reported)")
+	flag.StringVar(&o.db, "db", os.Getenv("NEO4J_URI"), "Neo4j Bolt URI (default $NEO4J_URI); ALL ITS DATA IS DELETED; empty: parse table only")
+	flag.StringVar(&o.database, "database", neo4jtest.DefaultDatabase, "Neo4j database")
+	flag.StringVar(&o.dir, "dir", "", "work directory for generated inputs (default a temporary one, removed at the end)")
+	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	flag.IntVar(&o.batch, "batch", 0, "ingest.Writer batch size (0: ingest.DefaultBatchSize)")
+	flag.BoolVar(&o.skipLoad, "skip-load-csv", false, "do not run the LOAD CSV baseline")
+	flag.StringVar(&o.child, "child", "", "run one step alone and print JSON: parse (--dir), ingest (--dir into --db), reset (empty --db, create the schema)")
+	flag.Parse()
+	var err error
+	if o.child != "" {
+		err = runChild(o)
+	} else {
+		err = run(o)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ingestbench:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, a...)...)
+}
+
+func run(o options) error {
+	ctx := context.Background()
+	dir := o.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "ingestbench-")
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	if !o.keep && o.dir == "" {
+		defer os.RemoveAll(dir)
+	}
+	fmt.Printf("ingestbench: %s, work dir %s\n\n", time.Now().UTC().Format(time.RFC3339), dir)
+
+	if err := parseTable(ctx, o, dir); err != nil {
+		return err
+	}
+	if o.db == "" {
+		fmt.Println("\n(no --db / NEO4J_URI: Neo4j ingest skipped)")
+		return nil
+	}
+	return neo4jTables(ctx, o, dir)
+}
+
+func parseTable(ctx context.Context, o options, dir string) error {
+	size := int64(o.parseMB) * 1_000_000
+	var rows []ingestbench.ParseResult
+	for i, f := range ingestbench.Formats {
+		sub := filepath.Join(dir, fmt.Sprintf("parse-%d", i))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return err
+		}
+		logf("generate %s (%d MB)", f.Name, o.parseMB)
+		path, n, err := f.Generate(sub, size)
+		if err != nil {
+			return fmt.Errorf("generate %s: %w", f.Name, err)
+		}
+		logf("parse %s", f.Name)
+		r, err := ingestbench.MeasureParse(ctx, f, path, n, o.runs)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+		if !o.keep {
+			os.RemoveAll(sub)
+		}
+	}
+	fmt.Printf("Parse throughput (real parsers into a counting sink, best of %d runs, GOMAXPROCS=%s)\n\n", o.runs, gomaxprocs())
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "format\tinput MB\trecords read\tentities\trelationships\tseconds\tMB/s\trecords/s\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%.1f\t%d\t%d\t%d\t%.2f\t%.1f\t%.0f\t\n", r.Format, float64(r.Bytes)/1e6, r.Read, r.Entities, r.Relationships,
+			r.Elapsed.Seconds(), r.MBps(), r.RecordsPerSec())
+	}
+	return tw.Flush()
+}
+
+func gomaxprocs() string {
+	if v := os.Getenv("GOMAXPROCS"); v != "" {
+		return v
+	}
+	return "default"
+}
+
+// childResult is what a child prints.
+type childResult struct {
+	Ingest ingestbench.IngestResult `json:",omitempty"`
+	Read   int64
+	Status *store.Status `json:",omitempty"`
+}
+
+// stepResult is a child's result with its wall time and peak RSS.
+type stepResult struct {
+	childResult
+	Wall     time.Duration
+	MaxRSSKB int64
+}
+
+func runStep(o options, step, dir string) (stepResult, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return stepResult{}, err
+	}
+	args := []string{"-child", step, "-dir", dir, "-db", o.db, "-database", o.database, "-batch", strconv.Itoa(o.batch)}
+	cmd := exec.Command(exe, args...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	var res stepResult
+	res.Wall = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("step %s on %s: %w", step, dir, err)
+	}
+	if err := json.Unmarshal(out, &res.childResult); err != nil {
+		return res, fmt.Errorf("step %s: %w (output %q)", step, err, out)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.MaxRSSKB = ru.Maxrss // kilobytes on Linux
+	}
+	return res, nil
+}
+
+func openStore(ctx context.Context, o options) (*queries.Store, error) {
+	cfg := neo4jtest.ConfigFromEnv()
+	qc := queries.Config{URI: o.db, Database: o.database}
+	if cfg.Password != "" {
+		qc.Username, qc.Password = cfg.Username, cfg.Password
+	}
+	return queries.Open(ctx, qc)
+}
+
+func runChild(o options) error {
+	ctx := context.Background()
+	var res childResult
+	switch o.child {
+	case "parse":
+		s := &ingestbench.CountingSink{}
+		if err := ingestbench.ParseCSV(ctx, o.dir, s); err != nil {
+			return err
+		}
+		res.Read = s.Read.Load()
+	case "ingest":
+		st, err := openStore(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer st.Close(ctx)
+		r, err := ingestbench.IngestCSV(ctx, st, o.dir, o.batch)
+		if err != nil {
+			return err
+		}
+		res.Ingest, res.Read = r, int64(r.Stats.Read)
+	case "reset":
+		driver, err := driverFor(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer driver.Close(ctx)
+		if err := resetAndInit(ctx, o, driver); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown -child %q", o.child)
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+func driverFor(ctx context.Context, o options) (neo4j.DriverWithContext, error) {
+	cfg := neo4jtest.ConfigFromEnv()
+	cfg.URI = o.db
+	d, err := neo4j.NewDriverWithContext(o.db, cfg.Auth())
+	if err != nil {
+		return nil, err
+	}
+	if err := d.VerifyConnectivity(ctx); err != nil {
+		d.Close(ctx)
+		return nil, fmt.Errorf("%s: %w", o.db, err)
+	}
+	return d, nil
+}
+
+// resetAndInit empties the database and creates ubo's schema (the entity
+// id uniqueness constraint and relationship id indexes both loads use).
+func resetAndInit(ctx context.Context, o options, driver neo4j.DriverWithContext) error {
+	if err := neo4jtest.DeleteAll(ctx, driver, o.database); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close(ctx)
+	return st.Init(ctx)
+}
+
+func status(ctx context.Context, o options) (store.Status, error) {
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return store.Status{}, err
+	}
+	defer st.Close(ctx)
+	return st.Status(ctx)
+}
+
+func neo4jTables(ctx context.Context, o options, dir string) error {
+	driver, err := driverFor(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer driver.Close(ctx)
+
+	sizes := []int{}
+	for _, f := range strings.Split(o.rssSizes, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.ReplaceAll(f, "_", ""))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("--rss-sizes: %q is not a positive number", f)
+		}
+		sizes = append(sizes, n)
+	}
+	sizes = append(sizes, o.records)
+
+	type sizeRow struct {
+		rows          int
+		mb            float64
+		parse, ingest stepResult
+	}
+	var rssRows []sizeRow
+	var main stepResult
+	var mainStatus store.Status
+	var csvDir string
+	for _, n := range sizes {
+		d := filepath.Join(dir, fmt.Sprintf("csv-%d", n))
+		logf("generate generic CSV, ~%d rows", n)
+		e, r, _, err := ingestbench.GenerateCSV(d, n)
+		if err != nil {
+			return err
+		}
+		mb := float64(fileSize(e)+fileSize(r)) / 1e6
+		logf("parse only (child process), %s", d)
+		parse, err := runStep(o, "parse", d)
+		if err != nil {
+			return err
+		}
+		logf("reset Neo4j, ubo ingest csv (child process)")
+		if err := resetAndInit(ctx, o, driver); err != nil {
+			return err
+		}
+		ing, err := runStep(o, "ingest", d)
+		if err != nil {
+			return err
+		}
+		logf("ubo: %d rows in %.1fs write + %.1fs resolve", ing.Read, ing.Ingest.Write.Seconds(), ing.Ingest.Resolve.Seconds())
+		rssRows = append(rssRows, sizeRow{rows: int(parse.Read), mb: mb, parse: parse, ingest: ing})
+		main, csvDir = ing, d
+		if mainStatus, err = status(ctx, o); err != nil {
+			return err
+		}
+	}
+
+	var load ingestbench.LoadCSVResult
+	var loadStatus store.Status
+	if !o.skipLoad {
+		logf("reset Neo4j, LOAD CSV of the same files")
+		if err := resetAndInit(ctx, o, driver); err != nil {
+			return err
+		}
+		url, stop, err := ingestbench.ServeDir(csvDir)
+		if err != nil {
+			return err
+		}
+		load, err = ingestbench.LoadCSV(ctx, driver, o.database, url)
+		stop()
+		if err != nil {
+			return err
+		}
+		if loadStatus, err = status(ctx, o); err != nil {
+			return err
+		}
+		logf("LOAD CSV: %.1fs entities + %.1fs relationships", load.Entities.Seconds(), load.Relationships.Seconds())
+	}
+
+	rows := float64(main.Read)
+	fmt.Printf("\nGeneric CSV (gen, seed 1) into Neo4j %s: %d rows (%d entities, %d relationships), %.1f MB; empty database and ubo schema before each\n\n",
+		o.db, main.Read, main.Ingest.Stats.Entities, main.Ingest.Stats.Relationships, rssRows[len(rssRows)-1].mb)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "loader\tentities s\trelationships s\tresolve s\ttotal s\trows/s\tstored entities\tstored relationships\t")
+	w := main.Ingest.Write.Seconds()
+	fmt.Fprintf(tw, "ubo ingest csv (batch %d)\t%s\t%s\t%.1f\t%.1f\t%.0f\t%d\t%d\t\n", batchOr(o.batch), "—", "—", main.Ingest.Resolve.Seconds(),
+		w+main.Ingest.Resolve.Seconds(), rows/(w+main.Ingest.Resolve.Seconds()), sum(mainStatus.Entities), sum(mainStatus.Relationships))
+	fmt.Fprintf(tw, "ubo ingest csv, write only\t\t\t\t%.1f\t%.0f\t\t\t\n", w, rows/w)
+	if !o.skipLoad {
+		l := load.Entities.Seconds() + load.Relationships.Seconds()
+		fmt.Fprintf(tw, "LOAD CSV, IN TRANSACTIONS OF 10000 ROWS\t%.1f\t%.1f\t—\t%.1f\t%.0f\t%d\t%d\t\n", load.Entities.Seconds(), load.Relationships.Seconds(),
+			l, rows/l, sum(loadStatus.Entities), sum(loadStatus.Relationships))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	fmt.Printf("\nPeak RSS (getrusage max RSS of a child process per step)\n\n")
+	tw = tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprintln(tw, "rows\tinput MB\tcsv parse only: MB RSS\tubo ingest into Neo4j: MB RSS\tingest s (write+resolve)\t")
+	for _, r := range rssRows {
+		fmt.Fprintf(tw, "%d\t%.1f\t%.0f\t%.0f\t%.1f\t\n", r.rows, r.mb, float64(r.parse.MaxRSSKB)/1024, float64(r.ingest.MaxRSSKB)/1024,
+			r.ingest.Ingest.Write.Seconds()+r.ingest.Ingest.Resolve.Seconds())
+	}
+	return tw.Flush()
+}
+
+func batchOr(n int) int {
+	if n <= 0 {
+		return ingest.DefaultBatchSize
+	}
+	return n
+}
+
+func sum(m map[string]int) int {
+	t := 0
+	for _, v := range m {
+		t += v
+	}
+	return t
+}
+
+func fileSize(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
