@@ -128,10 +128,10 @@ func parseTable(ctx context.Context, o options, dir string) error {
 	}
 	fmt.Printf("Parse throughput (real parsers into a counting sink, best of %d runs, GOMAXPROCS=%s)\n\n", o.runs, gomaxprocs())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "format\tinput MB\trecords read\tentities\trelationships\tseconds\tMB/s\trecords/s\t")
+	fmt.Fprintln(tw, "format\tinput MB\trecords read\tentities\trelationships\tseconds\tMB/s\trecords/s\tCPU s\tMB/CPU-s\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.1f\t%d\t%d\t%d\t%.2f\t%.1f\t%.0f\t\n", r.Format, float64(r.Bytes)/1e6, r.Read, r.Entities, r.Relationships,
-			r.Elapsed.Seconds(), r.MBps(), r.RecordsPerSec())
+		fmt.Fprintf(tw, "%s\t%.1f\t%d\t%d\t%d\t%.2f\t%.1f\t%.0f\t%.2f\t%.1f\t\n", r.Format, float64(r.Bytes)/1e6, r.Read, r.Entities, r.Relationships,
+			r.Elapsed.Seconds(), r.MBps(), r.RecordsPerSec(), r.CPU.Seconds(), r.MBpsCPU())
 	}
 	return tw.Flush()
 }
