@@ -43,6 +43,8 @@ type options struct {
 	keep     bool
 	batch    int
 	skipLoad bool
+	rssParse string
+	format   int
 	// child mode: one measured step in its own process, so its peak RSS
 	// is its own.
 	child string
@@ -60,7 +62,9 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory")
 	flag.IntVar(&o.batch, "batch", 0, "ingest.Writer batch size (0: ingest.DefaultBatchSize)")
 	flag.BoolVar(&o.skipLoad, "skip-load-csv", false, "do not run the LOAD CSV baseline")
-	flag.StringVar(&o.child, "child", "", "run one step alone and print JSON: parse (--dir), ingest (--dir into --db), reset (empty --db, create the schema)")
+	flag.StringVar(&o.rssParse, "rss-parse-mb", "16,128", "input sizes (MB) at which each parser's peak RSS is measured; empty: skip")
+	flag.IntVar(&o.format, "format", 0, "with -child parseformat: index of the format in the parse table")
+	flag.StringVar(&o.child, "child", "", "run one step alone and print JSON: parse (generic CSV in --dir), parseformat (--format on path --dir), ingest (--dir into --db), reset (empty --db, create the schema)")
 	flag.Parse()
 	var err error
 	if o.child != "" {
@@ -94,6 +98,9 @@ func run(o options) error {
 	fmt.Printf("ingestbench: %s, work dir %s\n\n", time.Now().UTC().Format(time.RFC3339), dir)
 
 	if err := parseTable(ctx, o, dir); err != nil {
+		return err
+	}
+	if err := parseRSSTable(o, dir); err != nil {
 		return err
 	}
 	if o.db == "" {
@@ -136,6 +143,64 @@ func parseTable(ctx context.Context, o options, dir string) error {
 	return tw.Flush()
 }
 
+// parseRSSTable parses each format at each --rss-parse-mb size in a child
+// process and prints the peak RSS: streaming parsers stay flat.
+func parseRSSTable(o options, dir string) error {
+	var sizes []int
+	for _, f := range strings.Split(o.rssParse, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("--rss-parse-mb: %q is not a positive number", f)
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) == 0 {
+		return nil
+	}
+	type cell struct {
+		read  int64
+		rssMB float64
+	}
+	table := make([][]cell, len(ingestbench.Formats))
+	for i, f := range ingestbench.Formats {
+		for _, mb := range sizes {
+			sub := filepath.Join(dir, fmt.Sprintf("rss-%d-%d", i, mb))
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				return err
+			}
+			logf("peak RSS: %s, %d MB", f.Name, mb)
+			path, _, err := f.Generate(sub, int64(mb)*1_000_000)
+			if err != nil {
+				return fmt.Errorf("generate %s: %w", f.Name, err)
+			}
+			r, err := runStep(o, "parseformat", path, "-format", strconv.Itoa(i))
+			if err != nil {
+				return err
+			}
+			table[i] = append(table[i], cell{r.Read, float64(r.MaxRSSKB) / 1024})
+			os.RemoveAll(sub)
+		}
+	}
+	fmt.Printf("\nParser peak RSS (child process per run: parse into a counting sink)\n\n")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
+	fmt.Fprint(tw, "format\t")
+	for _, mb := range sizes {
+		fmt.Fprintf(tw, "%d MB: records\tMB RSS\t", mb)
+	}
+	fmt.Fprintln(tw)
+	for i, f := range ingestbench.Formats {
+		fmt.Fprintf(tw, "%s\t", f.Name)
+		for _, c := range table[i] {
+			fmt.Fprintf(tw, "%d\t%.0f\t", c.read, c.rssMB)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
 func gomaxprocs() string {
 	if v := os.Getenv("GOMAXPROCS"); v != "" {
 		return v
@@ -157,12 +222,12 @@ type stepResult struct {
 	MaxRSSKB int64
 }
 
-func runStep(o options, step, dir string) (stepResult, error) {
+func runStep(o options, step, dir string, extra ...string) (stepResult, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return stepResult{}, err
 	}
-	args := []string{"-child", step, "-dir", dir, "-db", o.db, "-database", o.database, "-batch", strconv.Itoa(o.batch)}
+	args := append([]string{"-child", step, "-dir", dir, "-db", o.db, "-database", o.database, "-batch", strconv.Itoa(o.batch)}, extra...)
 	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr
 	start := time.Now()
@@ -197,6 +262,15 @@ func runChild(o options) error {
 	case "parse":
 		s := &ingestbench.CountingSink{}
 		if err := ingestbench.ParseCSV(ctx, o.dir, s); err != nil {
+			return err
+		}
+		res.Read = s.Read.Load()
+	case "parseformat":
+		if o.format < 0 || o.format >= len(ingestbench.Formats) {
+			return fmt.Errorf("-format %d: want 0..%d", o.format, len(ingestbench.Formats)-1)
+		}
+		s := &ingestbench.CountingSink{}
+		if err := ingestbench.Formats[o.format].Parse(ctx, o.dir, s); err != nil {
 			return err
 		}
 		res.Read = s.Read.Load()
@@ -347,14 +421,17 @@ func neo4jTables(ctx context.Context, o options, dir string) error {
 	fmt.Printf("\nGeneric CSV (gen, seed 1) into Neo4j %s: %d rows (%d entities, %d relationships), %.1f MB; empty database and ubo schema before each\n\n",
 		o.db, main.Read, main.Ingest.Stats.Entities, main.Ingest.Stats.Relationships, rssRows[len(rssRows)-1].mb)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "loader\tentities s\trelationships s\tresolve s\ttotal s\trows/s\tstored entities\tstored relationships\t")
-	w := main.Ingest.Write.Seconds()
-	fmt.Fprintf(tw, "ubo ingest csv (batch %d)\t%s\t%s\t%.1f\t%.1f\t%.0f\t%d\t%d\t\n", batchOr(o.batch), "—", "—", main.Ingest.Resolve.Seconds(),
-		w+main.Ingest.Resolve.Seconds(), rows/(w+main.Ingest.Resolve.Seconds()), sum(mainStatus.Entities), sum(mainStatus.Relationships))
-	fmt.Fprintf(tw, "ubo ingest csv, write only\t\t\t\t%.1f\t%.0f\t\t\t\n", w, rows/w)
+	fmt.Fprintln(tw, "loader\tparse+batch s\tentities s\trelationships s\tresolve s\ttotal s\trows/s\tstored entities\tstored relationships\t")
+	in := main.Ingest
+	w := in.Write.Seconds()
+	total := w + in.Resolve.Seconds()
+	fmt.Fprintf(tw, "ubo ingest csv (batch %d)\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t%d\t\n", batchOr(o.batch),
+		w-in.StoreEntities.Seconds()-in.StoreRelationships.Seconds()-in.StoreLookups.Seconds(), in.StoreEntities.Seconds(), in.StoreRelationships.Seconds(),
+		in.Resolve.Seconds(), total, rows/total, sum(mainStatus.Entities), sum(mainStatus.Relationships))
+	fmt.Fprintf(tw, "ubo, without resolve\t\t\t\t\t%.1f\t%.0f\t\t\t\n", w, rows/w)
 	if !o.skipLoad {
 		l := load.Entities.Seconds() + load.Relationships.Seconds()
-		fmt.Fprintf(tw, "LOAD CSV, IN TRANSACTIONS OF 10000 ROWS\t%.1f\t%.1f\t—\t%.1f\t%.0f\t%d\t%d\t\n", load.Entities.Seconds(), load.Relationships.Seconds(),
+		fmt.Fprintf(tw, "LOAD CSV, IN TRANSACTIONS OF 10000 ROWS\t—\t%.1f\t%.1f\t—\t%.1f\t%.0f\t%d\t%d\t\n", load.Entities.Seconds(), load.Relationships.Seconds(),
 			l, rows/l, sum(loadStatus.Entities), sum(loadStatus.Relationships))
 	}
 	if err := tw.Flush(); err != nil {
