@@ -83,13 +83,14 @@ func (s *strtab) len() int { return len(s.off) - 1 }
 
 // entityAttrs is what the engine needs of an entity while building.
 type entityAttrs struct {
+	nat        uint32 // set table index, 0 = none
+	lists      uint32
+	name       uint32 // name table entry (0 is "")
+	jur, hq    uint16 // country table index, 0 = none
+	res        uint16
 	added      bool
 	kind       uint8
 	stateOwned bool
-	jur, hq    uint16 // country table index, 0 = none
-	res        uint16
-	nat        uint32 // set table index, 0 = none
-	lists      uint32
 }
 
 // edge is one relationship assertion, 28 bytes without pointers.
@@ -115,12 +116,11 @@ type shareVal struct{ lo, hi float64 }
 // an open-addressing table of indexes, so ten million entities neither
 // cost a Go map of strings nor give the garbage collector work.
 type Builder struct {
-	seed    maphash.Seed
-	slots   []uint64 // id hash table: hash>>32<<32 | (index+1); 0 is empty
-	ids     strtab   // provisional index → id
-	names   strtab   // name table; entry 0 is ""
-	nameIdx []uint32 // provisional index → name table entry
-	attrs   []entityAttrs
+	seed  maphash.Seed
+	slots []uint64 // id hash table: hash>>32<<32 | (index+1); 0 is empty
+	ids   strtab   // provisional index → id
+	names strtab   // name table; entry 0 is ""
+	attrs []entityAttrs
 
 	countries []string
 	country   map[string]uint16
@@ -172,7 +172,6 @@ func (b *Builder) intern(id string) uint32 {
 				return 0
 			}
 			b.ids.add(id)
-			b.nameIdx = append(b.nameIdx, 0)
 			b.attrs = append(b.attrs, entityAttrs{})
 			b.slots[p] = tag | uint64(n+1)
 			if (n+1)*10 > len(b.slots)*7 {
@@ -287,7 +286,7 @@ func (b *Builder) AddEntity(e model.Entity) {
 			res: b.countryIndex(e.Residence), nat: b.setIndex(e.Nationality, true),
 			lists: b.setIndex(e.Lists, false)}
 		if e.Name != "" {
-			b.nameIdx[i] = b.names.add(e.Name)
+			a.name = b.names.add(e.Name)
 		}
 		return
 	}
@@ -303,8 +302,8 @@ func (b *Builder) AddEntity(e model.Entity) {
 	a.res = b.countryIndex(pickString(b.countries[a.res], strings.ToUpper(strings.TrimSpace(e.Residence))))
 	a.nat = b.setIndex(append(slices.Clone(b.sets[a.nat]), e.Nationality...), true)
 	a.lists = b.setIndex(append(slices.Clone(b.sets[a.lists]), e.Lists...), false)
-	if cur := b.names.get(b.nameIdx[i]); pickString(cur, e.Name) != cur {
-		b.nameIdx[i] = b.names.add(e.Name)
+	if cur := b.names.get(a.name); pickString(cur, e.Name) != cur {
+		a.name = b.names.add(e.Name)
 	}
 }
 
@@ -459,13 +458,12 @@ func relCode(k model.RelKind) uint8 { return uint8(slices.Index(model.RelKinds, 
 // Graph is the immutable, compact ownership graph: entities sorted by id,
 // relationships sorted by (held, holder, kind, …) with CSR offsets for
 // both directions. Its tables are the Builder's, taken over rather than
-// copied: entity i's id is ids[idIdx[i]] and its name names[nameIdx[i]].
+// copied: entity i's id is ids[idIdx[i]] and its name names[attrs[i].name].
 type Graph struct {
-	ids     strtab   // provisional order
-	idIdx   []uint32 // entity index → ids entry; sorted by id
-	names   strtab
-	nameIdx []uint32 // entity index → names entry
-	attrs   []entityAttrs
+	ids   strtab   // provisional order
+	idIdx []uint32 // entity index → ids entry; sorted by id
+	names strtab
+	attrs []entityAttrs
 
 	countries []string
 	sets      [][]string
@@ -521,11 +519,10 @@ func (b *Builder) Build() (*Graph, error) {
 		}
 	}
 	permute(b.attrs, order)
-	permute(b.nameIdx, order)
-	g := &Graph{ids: b.ids, idIdx: order[:n:n], names: b.names, nameIdx: b.nameIdx[:n:n],
+	g := &Graph{ids: b.ids, idIdx: order[:n:n], names: b.names,
 		attrs: b.attrs[:n:n], countries: b.countries, sets: b.sets,
 		sources: b.sources, shares: b.shares, eRef: b.eRef, invalid: b.invalid, problems: b.problems}
-	b.nameIdx, b.attrs = nil, nil
+	b.attrs = nil
 
 	// Keep edges whose both ends were added; count per held entity.
 	m := 0
@@ -755,7 +752,7 @@ func (g *Graph) Lookup(id string) (int, bool) {
 
 // label is the entity's name, or its id when it has none.
 func (g *Graph) label(i uint32) string {
-	if name := g.names.bytes(g.nameIdx[i]); len(name) > 0 {
+	if name := g.names.bytes(g.attrs[i].name); len(name) > 0 {
 		return string(name)
 	}
 	return g.id(i)
