@@ -104,6 +104,32 @@ type edge struct {
 	flags        uint8  // flag* bits
 }
 
+// edgeChunks holds the builder's edges in fixed-size chunks: appending
+// never copies what is already there (a growing slice of ten million
+// edges copies them several times over and leaves each old copy as
+// garbage), and Build gathers them into one exact-size column.
+type edgeChunks struct {
+	c [][]edge
+	n int
+}
+
+const edgeChunkBits = 16
+
+func (ec *edgeChunks) add(e edge) {
+	if ec.n&(1<<edgeChunkBits-1) == 0 {
+		size := 1 << edgeChunkBits
+		if ec.n == 0 {
+			size = 64 // small graphs: the first chunk grows as a slice
+		}
+		ec.c = append(ec.c, make([]edge, 0, size))
+	}
+	last := &ec.c[len(ec.c)-1]
+	*last = append(*last, e)
+	ec.n++
+}
+
+func (ec *edgeChunks) at(i int) *edge { return &ec.c[i>>edgeChunkBits][i&(1<<edgeChunkBits-1)] }
+
 // shareVal is one distinct share interval: real registries use a few
 // thousand distinct values, so edges refer to them by index.
 type shareVal struct{ lo, hi float64 }
@@ -127,7 +153,7 @@ type Builder struct {
 	sets      [][]string // interned sorted string sets (nationalities, list tags)
 	set       map[string]uint32
 
-	edges    []edge
+	edges    edgeChunks
 	eRef     strtab
 	shares   []shareVal
 	shareIdx map[[2]uint64]uint32
@@ -448,7 +474,7 @@ func (b *Builder) AddRelationship(r model.Relationship) {
 	}
 	holder := b.intern(r.HolderID)
 	held := b.intern(r.HeldID)
-	b.edges = append(b.edges, edge{holder: holder, held: held, start: start, end: end,
+	b.edges.add(edge{holder: holder, held: held, start: start, end: end,
 		share: share, ref: b.eRef.add(r.SourceRef), source: src, kind: relCode(r.Kind), flags: flags})
 }
 
@@ -485,8 +511,8 @@ type Graph struct {
 // Build sorts and packs everything added so far, taking over the
 // Builder's tables. The Builder must not be used afterwards.
 func (b *Builder) Build() (*Graph, error) {
-	if b.tooMany || len(b.edges) >= math.MaxUint32 {
-		return nil, fmt.Errorf("graph: build: %d ids and %d edges exceed the 32-bit index space", b.ids.len(), len(b.edges))
+	if b.tooMany || b.edges.n >= math.MaxUint32 {
+		return nil, fmt.Errorf("graph: build: %d ids and %d edges exceed the 32-bit index space", b.ids.len(), b.edges.n)
 	}
 	b.slots, b.country, b.set, b.shareIdx, b.source = nil, nil, nil, nil, nil
 
@@ -527,8 +553,8 @@ func (b *Builder) Build() (*Graph, error) {
 	// Keep edges whose both ends were added; count per held entity.
 	m := 0
 	g.inOff = make([]uint32, n+1)
-	for e := range b.edges {
-		ed := &b.edges[e]
+	for e := range b.edges.n {
+		ed := b.edges.at(e)
 		h, t := final[ed.holder], final[ed.held]
 		if h == math.MaxUint32 || t == math.MaxUint32 {
 			g.dangling++
@@ -546,10 +572,10 @@ func (b *Builder) Build() (*Graph, error) {
 	// Counting sort by held entity, then a full-key sort within each
 	// bucket so that the result does not depend on the input order.
 	pos := slices.Clone(g.inOff[:n])
-	perm := make([]uint32, len(b.edges))
+	perm := make([]uint32, b.edges.n)
 	dangling := m // dropped edges go last, so that the edges permute in place
-	for e := range b.edges {
-		ed := &b.edges[e]
+	for e := range b.edges.n {
+		ed := b.edges.at(e)
 		if ed.holder == math.MaxUint32 {
 			perm[dangling] = uint32(e)
 			dangling++
@@ -570,7 +596,7 @@ func (b *Builder) Build() (*Graph, error) {
 		srcRank[i] = uint16(r)
 	}
 	less := func(x, y uint32) int {
-		ex, ey := &b.edges[x], &b.edges[y]
+		ex, ey := b.edges.at(int(x)), b.edges.at(int(y))
 		if c := cmp.Compare(ex.holder, ey.holder); c != 0 {
 			return c
 		}
@@ -605,9 +631,13 @@ func (b *Builder) Build() (*Graph, error) {
 			slices.SortFunc(perm[g.inOff[t]:g.inOff[t+1]], less)
 		}
 	}
-	permute(b.edges, perm)
-	g.edges = b.edges[:m:m]
-	b.edges, perm = nil, nil
+	// A gather into an exact-size column: half the random accesses of an
+	// in-place permutation, and no slack capacity left from appends.
+	g.edges = make([]edge, m)
+	for i, e := range perm[:m] {
+		g.edges[i] = *b.edges.at(int(e))
+	}
+	b.edges, perm = edgeChunks{}, nil
 
 	// Out adjacency: edge indexes grouped by holder, in edge order.
 	g.outOff = make([]uint32, n+1)
