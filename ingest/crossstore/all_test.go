@@ -135,6 +135,7 @@ func score(t *testing.T, st store.Store) scored {
 // allOutcome is what ingesting everything produced on one store.
 type allOutcome struct {
 	dump      string
+	reDump    string // after the second ingest
 	status    counts
 	ambiguous []string
 	verdicts  scored
@@ -163,6 +164,9 @@ func TestAllSourcesOnBothStores(t *testing.T) {
 	}
 	if emb.dump != neo.dump {
 		t.Errorf("embedded and Neo4j hold different data: %s", firstDiff(emb.dump, neo.dump))
+	}
+	if emb.reDump != neo.reDump {
+		t.Errorf("after a second ingest, embedded and Neo4j hold different data: %s", firstDiff(emb.reDump, neo.reDump))
 	}
 	if !reflect.DeepEqual(emb.status, neo.status) {
 		t.Errorf("status: embedded %+v, Neo4j %+v", emb.status, neo.status)
@@ -250,7 +254,7 @@ func checkAllSources(t *testing.T, st store.Store) allOutcome {
 	compareReingest(t, first.dump, second.dump)
 	again := score(t, st)
 	compareRescore(t, verdicts, again)
-	return allOutcome{dump: first.dump, status: first.status, ambiguous: ambiguous, verdicts: verdicts}
+	return allOutcome{dump: first.dump, reDump: second.dump, status: first.status, ambiguous: ambiguous, verdicts: verdicts}
 }
 
 func checkVerdicts(t *testing.T, s scored) {

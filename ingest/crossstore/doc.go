@@ -1,9 +1,21 @@
 // Package crossstore holds only tests: every source format's fixtures are
-// ingested through the real parsers, the ingest.Writer and ingest/resolve
-// into the embedded store and into Neo4j, and the two stores must end up
-// holding the same data (byte for byte), unchanged by a second ingest, with
-// the same verdicts once everything is scored together.
+// ingested the way `ubo ingest` does it — the real parser, an
+// ingest.Writer, then ingest/resolve over the whole store — into the
+// embedded store and into Neo4j.
 //
-// The Neo4j half uses internal/neo4jtest: it skips without a server, and
-// fails with CI=true. Run it with `go test -p 1` and NEO4J_URI set.
+//   - sources_test.go: each source's good fixtures on their own (csv;
+//     GLEIF XML, CSV, .gz, .zip; PSC parts and zip; BODS 0.2, 0.3, 0.4 array
+//     and lines; FtM entities and delta; the ICIJ folder): hand-written
+//     expectations for entities and edges, a second ingest that changes
+//     nothing, byte-identical dumps on both stores and across containers
+//     of the same records.
+//   - all_test.go: everything in one store, resolved and scored: merges by
+//     identifier across sources (a BODS entity known only by its LEI folds
+//     into GLEIF's record, testdata/bods-gleif-cross.jsonl), conflicting
+//     identifiers reported, hand-checked verdicts, identical data and
+//     results on both stores.
+//
+// The Neo4j half uses internal/neo4jtest: it skips without a server and
+// fails with CI=true. Run it with `go test -p 1` and NEO4J_URI set; each
+// Neo4j subtest empties the database first.
 package crossstore

@@ -152,19 +152,6 @@ func neo4jOpener(t *testing.T) opener {
 	}
 }
 
-// backend is one store under test.
-type backend struct {
-	name string
-	open opener
-}
-
-// backends lists the embedded store and Neo4j; the Neo4j opener is made
-// once per top-level test (neo4jtest skips or fails it there).
-func backends(t *testing.T) []backend {
-	t.Helper()
-	return []backend{{"embedded", openEmbedded}, {"neo4j", neo4jOpener(t)}}
-}
-
 // dump renders everything a store holds, every field, in id order: two
 // dumps are equal exactly when the stores hold the same data.
 func dump(t *testing.T, st store.Store) string {
