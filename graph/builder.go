@@ -104,31 +104,31 @@ type edge struct {
 	flags        uint8  // flag* bits
 }
 
-// edgeChunks holds the builder's edges in fixed-size chunks: appending
-// never copies what is already there (a growing slice of ten million
-// edges copies them several times over and leaves each old copy as
-// garbage), and Build gathers them into one exact-size column.
-type edgeChunks struct {
-	c [][]edge
+// chunks holds a builder column in fixed-size chunks: appending never
+// copies what is already there (a growing slice of ten million records
+// copies them several times over and leaves each old copy as garbage),
+// and Build gathers them into exact-size columns.
+type chunks[T any] struct {
+	c [][]T
 	n int
 }
 
-const edgeChunkBits = 16
+const chunkBits = 16
 
-func (ec *edgeChunks) add(e edge) {
-	if ec.n&(1<<edgeChunkBits-1) == 0 {
-		size := 1 << edgeChunkBits
-		if ec.n == 0 {
+func (ch *chunks[T]) add(v T) {
+	if ch.n&(1<<chunkBits-1) == 0 {
+		size := 1 << chunkBits
+		if ch.n == 0 {
 			size = 64 // small graphs: the first chunk grows as a slice
 		}
-		ec.c = append(ec.c, make([]edge, 0, size))
+		ch.c = append(ch.c, make([]T, 0, size))
 	}
-	last := &ec.c[len(ec.c)-1]
-	*last = append(*last, e)
-	ec.n++
+	last := &ch.c[len(ch.c)-1]
+	*last = append(*last, v)
+	ch.n++
 }
 
-func (ec *edgeChunks) at(i int) *edge { return &ec.c[i>>edgeChunkBits][i&(1<<edgeChunkBits-1)] }
+func (ch *chunks[T]) at(i int) *T { return &ch.c[i>>chunkBits][i&(1<<chunkBits-1)] }
 
 // shareVal is one distinct share interval: real registries use a few
 // thousand distinct values, so edges refer to them by index.
@@ -146,14 +146,14 @@ type Builder struct {
 	slots []uint64 // id hash table: hash>>32<<32 | (index+1); 0 is empty
 	ids   strtab   // provisional index → id
 	names strtab   // name table; entry 0 is ""
-	attrs []entityAttrs
+	attrs chunks[entityAttrs]
 
 	countries []string
 	country   map[string]uint16
 	sets      [][]string // interned sorted string sets (nationalities, list tags)
 	set       map[string]uint32
 
-	edges    edgeChunks
+	edges    chunks[edge]
 	eRef     strtab
 	shares   []shareVal
 	shareIdx map[[2]uint64]uint32
@@ -198,7 +198,7 @@ func (b *Builder) intern(id string) uint32 {
 				return 0
 			}
 			b.ids.add(id)
-			b.attrs = append(b.attrs, entityAttrs{})
+			b.attrs.add(entityAttrs{})
 			b.slots[p] = tag | uint64(n+1)
 			if (n+1)*10 > len(b.slots)*7 {
 				b.growSlots()
@@ -301,7 +301,7 @@ func pickString(a, b string) string {
 // smaller non-empty value, and a known kind beats unknown.
 func (b *Builder) AddEntity(e model.Entity) {
 	i := b.intern(e.ID)
-	a := &b.attrs[i]
+	a := b.attrs.at(int(i))
 	code, ok := kindCodes[e.Kind]
 	if !ok {
 		code = kindUnknown
@@ -517,18 +517,18 @@ func (b *Builder) Build() (*Graph, error) {
 	b.slots, b.country, b.set, b.shareIdx, b.source = nil, nil, nil, nil, nil
 
 	// Final order: added entities sorted by id, then the ids only edges
-	// named (dropped), so that the entity columns permute in place.
+	// named (they are dropped).
 	ids := b.ids.len()
 	n := 0
-	for _, a := range b.attrs {
-		if a.added {
+	for i := range b.attrs.n {
+		if b.attrs.at(i).added {
 			n++
 		}
 	}
 	order := make([]uint32, ids)
 	next, dropped := 0, n
-	for i, a := range b.attrs {
-		if a.added {
+	for i := range b.attrs.n {
+		if b.attrs.at(i).added {
 			order[next] = uint32(i)
 			next++
 		} else {
@@ -544,11 +544,14 @@ func (b *Builder) Build() (*Graph, error) {
 			final[pi] = math.MaxUint32
 		}
 	}
-	permute(b.attrs, order)
+	attrs := make([]entityAttrs, n)
+	for fi, pi := range order[:n] {
+		attrs[fi] = *b.attrs.at(int(pi))
+	}
 	g := &Graph{ids: b.ids, idIdx: order[:n:n], names: b.names,
-		attrs: b.attrs[:n:n], countries: b.countries, sets: b.sets,
+		attrs: attrs, countries: b.countries, sets: b.sets,
 		sources: b.sources, shares: b.shares, eRef: b.eRef, invalid: b.invalid, problems: b.problems}
-	b.attrs = nil
+	b.attrs = chunks[entityAttrs]{}
 
 	// Keep edges whose both ends were added; count per held entity.
 	m := 0
@@ -572,14 +575,11 @@ func (b *Builder) Build() (*Graph, error) {
 	// Counting sort by held entity, then a full-key sort within each
 	// bucket so that the result does not depend on the input order.
 	pos := slices.Clone(g.inOff[:n])
-	perm := make([]uint32, b.edges.n)
-	dangling := m // dropped edges go last, so that the edges permute in place
+	perm := make([]uint32, m)
 	for e := range b.edges.n {
 		ed := b.edges.at(e)
 		if ed.holder == math.MaxUint32 {
-			perm[dangling] = uint32(e)
-			dangling++
-			continue
+			continue // dangling
 		}
 		perm[pos[ed.held]] = uint32(e)
 		pos[ed.held]++
@@ -634,10 +634,10 @@ func (b *Builder) Build() (*Graph, error) {
 	// A gather into an exact-size column: half the random accesses of an
 	// in-place permutation, and no slack capacity left from appends.
 	g.edges = make([]edge, m)
-	for i, e := range perm[:m] {
+	for i, e := range perm {
 		g.edges[i] = *b.edges.at(int(e))
 	}
-	b.edges, perm = edgeChunks{}, nil
+	b.edges, perm = chunks[edge]{}, nil
 
 	// Out adjacency: edge indexes grouped by holder, in edge order.
 	g.outOff = make([]uint32, n+1)
@@ -655,28 +655,6 @@ func (b *Builder) Build() (*Graph, error) {
 		pos[h]++
 	}
 	return g, nil
-}
-
-// permute reorders a in place so that a[i] becomes the old a[perm[i]],
-// following the permutation's cycles: no second copy of a column.
-func permute[T any](a []T, perm []uint32) {
-	done := make([]uint64, (len(a)+63)/64)
-	for i := range a {
-		if done[i>>6]&(1<<(i&63)) != 0 {
-			continue
-		}
-		tmp := a[i]
-		for j := i; ; {
-			done[j>>6] |= 1 << (j & 63)
-			k := int(perm[j])
-			if k == i {
-				a[j] = tmp
-				break
-			}
-			a[j] = a[k]
-			j = k
-		}
-	}
 }
 
 // sortIDs sorts table indexes by their strings, most significant bytes

@@ -64,27 +64,6 @@ func TestSortIDsMatchesStringOrder(t *testing.T) {
 	}
 }
 
-func TestPermuteInPlace(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 1))
-	for _, n := range []int{0, 1, 2, 7, 64, 65, 1000} {
-		perm := make([]uint32, n)
-		for i := range perm {
-			perm[i] = uint32(i)
-		}
-		r.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		a := make([]int, n)
-		for i := range a {
-			a[i] = i * 10
-		}
-		permute(a, perm)
-		for i := range a {
-			if a[i] != int(perm[i])*10 {
-				t.Fatalf("n=%d: a[%d] = %d, want %d", n, i, a[i], perm[i]*10)
-			}
-		}
-	}
-}
-
 // A string table keeps its entries past every 2^wrapBits bytes of data
 // (4 GiB in production, 16 bytes here).
 func TestStrtabWraps(t *testing.T) {
