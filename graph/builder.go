@@ -278,9 +278,6 @@ func (b *Builder) shareIndex(lo, hi float64) uint32 {
 var kindCodes = map[model.EntityKind]uint8{model.Company: 0, model.Person: 1,
 	model.StateBody: 2, model.Arrangement: 3, model.Unknown: 4}
 
-var kindNames = []model.EntityKind{model.Company, model.Person, model.StateBody,
-	model.Arrangement, model.Unknown}
-
 const kindUnknown = 4
 
 // pickString keeps the lexicographically smaller non-empty value so that
