@@ -53,7 +53,7 @@ func TestWriteFailureKeepsPreviousRun(t *testing.T) {
 	clock := scoringtest.Clock()
 	first := scoringtest.Score(t, st, clock)
 	_, err := scoring.Run(context.Background(), &brokenStore{Store: st}, scoring.Options{
-		Policy: policy.Default(), AsOf: scoringtest.AsOf, Now: clock, BatchSize: 3})
+		Policy: policy.Default(), AsOf: scoringtest.AsOf, Now: clock, BatchSize: 3, Writers: 2})
 	if !errors.Is(err, errLost) {
 		t.Fatalf("err = %v, want the write error", err)
 	}
@@ -73,5 +73,27 @@ func TestWriteFailureKeepsPreviousRun(t *testing.T) {
 func TestNoPolicy(t *testing.T) {
 	if _, err := scoring.Run(context.Background(), openEmbedded(t), scoring.Options{}); err == nil {
 		t.Error("scoring without a policy succeeded")
+	}
+}
+
+// TestConcurrentWritersSameResults: several result writers store the same
+// results as one.
+func TestConcurrentWritersSameResults(t *testing.T) {
+	st := openEmbedded(t)
+	scoringtest.Load(t, st)
+	clock := scoringtest.Clock()
+	one := scoringtest.Score(t, st, clock)
+	three, err := scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default(),
+		AsOf: scoringtest.AsOf, Now: clock, BatchSize: 2, Writers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := scoring.Diff(context.Background(), st, one.Run.ID, three.Run.ID, func(scoring.Change) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("diff: %d changes, %v", n, err)
+	}
+	count := 0
+	if err := st.EachResult(context.Background(), three.Run.ID, func(*model.Result) error { count++; return nil }); err != nil || count != 12 {
+		t.Errorf("stored %d results, %v; want 12", count, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ubo-project/ubo/graph"
@@ -35,6 +36,10 @@ type Options struct {
 	DryRun bool
 	// BatchSize is the number of results per write (default 5000).
 	BatchSize int
+	// Writers is how many result batches are written concurrently (default
+	// 2 on Neo4j, whose server takes concurrent transactions, and 1 on the
+	// embedded store, where SQLite serialises writers anyway).
+	Writers int
 	// Progress, when set, is called with the stage and the count done so
 	// far; done is true once a stage completes.
 	Progress func(stage string, n int, done bool)
@@ -81,6 +86,12 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Writers <= 0 {
+		opts.Writers = 1
+		if st.Backend() == "neo4j" {
+			opts.Writers = 2
+		}
 	}
 	if opts.AsOf.IsZero() {
 		opts.AsOf = opts.Now().UTC().Truncate(24 * time.Hour)
@@ -174,7 +185,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		if err := st.BeginRun(ctx, run); err != nil {
 			return out, fmt.Errorf("score: begin run: %w", err)
 		}
-		w = newResultWriter(ctx, st, run.ID)
+		w = newResultWriter(ctx, st, run.ID, opts.Writers)
 	}
 	batch := make([]model.Result, 0, opts.BatchSize)
 	written := 0
@@ -265,33 +276,40 @@ func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
 	return prevFlags{ids: ids, err: err}
 }
 
-// resultWriter stores result batches in a goroutine of its own, so that
+// resultWriter stores result batches from goroutines of its own, so that
 // building the next batch (evidence, explanations) overlaps with the store
-// writing the last one. One batch waits at most.
+// writing earlier ones. At most one batch waits per writer.
 type resultWriter struct {
-	batches chan []model.Result
-	done    chan error
-	failed  chan struct{} // closed on the first write error
-	elapsed time.Duration // time in WriteResults; read after close
+	batches  chan []model.Result
+	done     chan error
+	failed   chan struct{} // closed on the first write error
+	failOnce sync.Once
+	mu       sync.Mutex
+	elapsed  time.Duration // summed time in WriteResults; read after close
 }
 
-func newResultWriter(ctx context.Context, st store.Store, runID string) *resultWriter {
-	w := &resultWriter{batches: make(chan []model.Result, 1), done: make(chan error, 1), failed: make(chan struct{})}
-	go func() {
-		var err error
-		for b := range w.batches {
-			if err != nil {
-				continue // drain after a failure
+func newResultWriter(ctx context.Context, st store.Store, runID string, writers int) *resultWriter {
+	w := &resultWriter{batches: make(chan []model.Result, writers), done: make(chan error, writers),
+		failed: make(chan struct{})}
+	for range writers {
+		go func() {
+			var err error
+			for b := range w.batches {
+				if err != nil {
+					continue // drain after a failure
+				}
+				t := time.Now()
+				if err = st.WriteResults(ctx, runID, b); err != nil {
+					err = fmt.Errorf("score: write results: %w", err)
+					w.failOnce.Do(func() { close(w.failed) })
+				}
+				w.mu.Lock()
+				w.elapsed += time.Since(t)
+				w.mu.Unlock()
 			}
-			t := time.Now()
-			if err = st.WriteResults(ctx, runID, b); err != nil {
-				err = fmt.Errorf("score: write results: %w", err)
-				close(w.failed)
-			}
-			w.elapsed += time.Since(t)
-		}
-		w.done <- err
-	}()
+			w.done <- err
+		}()
+	}
 	return w
 }
 
@@ -307,10 +325,16 @@ func (w *resultWriter) send(b []model.Result) error {
 
 var errWriteFailed = errors.New("score: an earlier result batch failed")
 
-// close waits for the queued batches and returns the first write error.
+// close waits for the queued batches and returns a write error, if any.
 func (w *resultWriter) close() error {
 	close(w.batches)
-	return <-w.done
+	var first error
+	for range cap(w.done) {
+		if err := <-w.done; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // latestComplete returns the newest complete run, or nil.
