@@ -168,15 +168,15 @@ func TestV04Chain(t *testing.T) {
 		t.Fatalf("rejects: %v", s.rejects)
 	}
 	uk := s.entities["bods:target-uk"]
-	if uk.Kind != model.Company || uk.Jurisdiction != "GB" || uk.Name != "Example Widgets UK Limited" {
+	if uk.Kind != model.Company || uk.Jurisdiction != "GB" || uk.Name != "Example UK Subsidiary Limited" {
 		t.Errorf("target: %+v", uk)
 	}
-	if want := []string{"GB-COH:01234567", "XI-LEI:529900UBOBODSTARGT55"}; !reflect.DeepEqual(uk.Identifiers, want) {
+	if want := []string{"GB-COH:01234567", "XI-LEI:213800UKSUBSID000120"}; !reflect.DeepEqual(uk.Identifiers, want) {
 		t.Errorf("target identifiers %v, want %v", uk.Identifiers, want)
 	}
 	cn := s.entities["bods:cn-parent"]
 	if cn.Jurisdiction != "CN" || cn.HQCountry != "CN" ||
-		!reflect.DeepEqual(cn.Identifiers, []string{"CN-USCC:91440300MA5FBDC01H", "XI-LEI:529900CNPARENT000194"}) {
+		!reflect.DeepEqual(cn.Identifiers, []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:529900CNPARENT000194"}) {
 		t.Errorf("CN parent: %+v", cn)
 	}
 	hk := s.entities["bods:hk-holdco"]

@@ -46,9 +46,11 @@ func TestEmbeddedStoreAndGLEIFResolution(t *testing.T) {
 	if err := st.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// What the GLEIF ingester writes for the parent's LEI record.
+	// What the GLEIF ingester writes for the parent's LEI record
+	// (testdata/gleif/lei-data.xml): the same LEI and USCC as BODS gives.
 	gleifParent := model.Entity{ID: "lei:529900CNPARENT000194", Name: "深圳示例控股有限公司", Kind: model.Company,
-		Jurisdiction: "CN", Identifiers: []string{"XI-LEI:529900CNPARENT000194"}, Source: "gleif", SourceRef: "529900CNPARENT000194"}
+		Jurisdiction: "CN", HQCountry: "CN", Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:529900CNPARENT000194"},
+		Source: "gleif", SourceRef: "529900CNPARENT000194"}
 	if err := st.UpsertEntities(ctx, []model.Entity{gleifParent}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,8 +68,13 @@ func TestEmbeddedStoreAndGLEIFResolution(t *testing.T) {
 	if !reflect.DeepEqual(before.Entities, after.Entities) || !reflect.DeepEqual(before.Relationships, after.Relationships) {
 		t.Errorf("re-ingest changed the store:\n%+v\n%+v", before, after)
 	}
-	if _, err := resolve.Resolve(ctx, st); err != nil {
+	rep, err := resolve.Resolve(ctx, st)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The fixtures agree with each other and with GLEIF: nothing ambiguous.
+	if len(rep.Ambiguous) != 0 {
+		t.Errorf("ambiguous: %v", rep.Ambiguous)
 	}
 	canon, err := st.CanonicalIDs(ctx, []string{"bods:cn-parent"})
 	if err != nil {

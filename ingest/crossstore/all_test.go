@@ -23,14 +23,31 @@ import (
 // folds the BODS parent into lei:984500CNULTIM0000192.
 const bodsGLEIFCross = "testdata/bods-gleif-cross.jsonl"
 
-// allInputs is every source's good fixtures, in one store. The cross-
-// source chain of testdata/cross is left to ingest/ingestbench.
+// plantedAmbiguity is the one deliberate conflict: a BODS statement that
+// gives GLEIF's Scottish company (Companies House SC123456, LEI
+// 5493000NONPUB0000113 in lei-data.xml) another, well-formed LEI. The
+// shared fixtures agree with each other; this file alone checks that an
+// ambiguity is reported, and left unmerged, the same way on both stores.
+const plantedAmbiguity = "testdata/planted-ambiguity.jsonl"
+
+// crossGLEIF and crossPSC are testdata/cross: a PSC company whose
+// corporate owner is named only by its Companies House number, which
+// GLEIF's UK midco carries, consolidated by the CN company of
+// lei-data.csv.
+var (
+	crossGLEIF = []string{shared("cross/gleif-lei.xml"), shared("cross/gleif-rr.xml")}
+	crossPSC   = []string{shared("cross/psc.txt")}
+)
+
+// allInputs is every source's good fixtures, in one store.
 var allInputs = []input{
 	{"csv", csvFiles},
 	{"gleif", gleifXML},
 	{"gleif", gleifCSV},
+	{"gleif", crossGLEIF},
 	{"psc", pscParts},
-	{"bods", []string{shared("bods/v02.jsonl"), shared("bods/v03.json"), shared("bods/v04-chain.json"), bodsGLEIFCross}},
+	{"psc", crossPSC},
+	{"bods", []string{shared("bods/v02.jsonl"), shared("bods/v03.json"), shared("bods/v04-chain.json"), bodsGLEIFCross, plantedAmbiguity}},
 	{"ftm", ftmFiles},
 	{"icij", []string{shared("icij/bundle")}},
 }
@@ -39,29 +56,25 @@ var allInputs = []input{
 // into one entity, by the identifier named.
 var wantMerges = map[string]string{
 	"bods:xs-gleif-parent":                      "lei:984500CNULTIM0000192", // XI-LEI, BODS ↔ GLEIF
+	"bods:cn-parent":                            "lei:529900CNPARENT000194", // XI-LEI and CN-USCC, BODS 0.4 ↔ GLEIF XML
+	"bods:target-uk":                            "lei:213800UKSUBSID000120", // XI-LEI and GB-COH:01234567, BODS 0.4 ↔ GLEIF XML
 	"target-gmbh":                               "lei:5493000NATPER0000175", // REG:DE:HRB12345, CSV ↔ GLEIF
-	"psc:11223344:CorpPsc006":                   "lei:549300CNCROSS0000189", // CN-USCC, PSC ↔ GLEIF CSV
+	"psc:11223344:CorpPsc006":                   "lei:549300CNCROSS0000189", // CN-USCC, PSC ↔ GLEIF CSV and cross
+	"gb-coh:06543210":                           "lei:213800CROSSUK0000187", // GB-COH, cross PSC ↔ cross GLEIF
 	"bods:e03-0001-aaaa-bbbb-cccc-000000000000": "band-co",                  // GB-COH:SC000123, BODS 0.3 ↔ CSV
 	"ftm:NK-hkparent":                           "bods:hk-holdco",           // REG:HK:1234567, FtM ↔ BODS 0.4
 }
 
-// wantAmbiguous are the groups resolution must report and leave unmerged.
-// Each is a conflict between fixtures written by different hands: the
-// same LEI with two USCCs (BODS 0.4 gives the CN parent 91440300MA5FBDC01H,
-// GLEIF's lei-data.xml 91440300MA5ABCDE1H), and one Companies House number
-// under two LEIs (BODS's UK target vs GLEIF's UK subsidiary; the CSV JV vs
-// GLEIF's CSV company). Because of the first, the BODS fixture's own CN
-// parent stays unmerged; bodsGLEIFCross is the crossing that resolves.
+// wantAmbiguous are the groups resolution must report and leave unmerged:
+// only the planted one.
 var wantAmbiguous = []string{
-	"bods:cn-parent, lei:529900CNPARENT000194 (CN-USCC: 91440300MA5ABCDE1H, 91440300MA5FBDC01H)",
-	"bods:e02-0001-1111-2222-3333-444444444444, bods:target-uk, lei:213800UKSUBSID000120 (XI-LEI: 213800UKSUBSID000120, 529900UBOBODSTARGT55)",
-	"jv-ltd, lei:213800CSVCO000000135 (XI-LEI: 213800CSVCO000000135, 213800EXAMPLEGB00118)",
+	"bods:xs-conflicting-lei, lei:5493000NONPUB0000113 (XI-LEI: 213800XSCONFLICT0081, 5493000NONPUB0000113)",
 }
 
 var wantAllStatus = counts{
-	Entities: map[string]int{"arrangement": 2, "company": 52, "person": 15, "state_body": 7, "unknown": 13},
-	Relationships: map[string]int{"board": 7, "branch": 1, "consolidation": 10, "control": 3, "fund_management": 2,
-		"influence": 4, "nominee": 3, "officer": 5, "ownership": 47, "trust_role": 3, "voting": 9},
+	Entities: map[string]int{"arrangement": 2, "company": 53, "person": 15, "state_body": 7, "unknown": 13},
+	Relationships: map[string]int{"board": 8, "branch": 1, "consolidation": 11, "control": 3, "fund_management": 2,
+		"influence": 4, "nominee": 3, "officer": 5, "ownership": 48, "trust_role": 3, "voting": 10},
 }
 
 // wantVerdict is a hand-checked verdict (DESIGN.md "Scoring semantics").
@@ -78,9 +91,18 @@ var wantVerdicts = map[string]wantVerdict{
 	// which holds more than 50% of the target: aggregated control.
 	"bods:xs-uk-target": {verdict: model.VerdictControlled, controllers: []string{"lei:984500CNULTIM0000192"}, joint: []string{}},
 	// GLEIF: directly consolidated by the CN parent, ultimately by the CN
-	// state-owned entity; both are controlling roots.
+	// state-owned entity. BODS 0.4's UK target is the same company: its
+	// HK holdco (75%, and FtM's HK parent folded into it) is held > 50%
+	// by the same CN parent (BODS: under the municipal SASAC) and by
+	// FtM's CN SOE (under the provincial SASAC). Every one is a
+	// controlling root.
 	"lei:213800UKSUBSID000120": {verdict: model.VerdictControlled,
-		controllers: []string{"lei:529900CNPARENT000194", "lei:984500CNULTIM0000192"}},
+		controllers: []string{"bods:hk-holdco", "bods:sasac-sz", "ftm:NK-sasac", "ftm:NK-soe",
+			"lei:529900CNPARENT000194", "lei:984500CNULTIM0000192"}},
+	// testdata/cross: the PSC company's corporate owner (by Companies
+	// House number) is GLEIF's UK midco, consolidated by the CN company
+	// that lei-data.csv and the PSC fixture know by its USCC.
+	"gb-coh:08123456": {verdict: model.VerdictControlled, controllers: []string{"lei:549300CNCROSS0000189"}},
 	// CSV, DESIGN.md's worked example: a 50/50 JV with a CN holdco.
 	"jv-ltd": {verdict: model.VerdictOwned50, controllers: []string{}, joint: []string{"cn-holdco", "us-inc"}},
 	// CSV: LI Wei (CN) holds 60% of A (the ended board seat is ignored).
@@ -217,9 +239,24 @@ func checkAllSources(t *testing.T, st store.Store) allOutcome {
 	if !reflect.DeepEqual(canon, wantMerges) {
 		t.Errorf("canonical ids %v, want %v", canon, wantMerges)
 	}
-	checkEntities(t, st, []wantEntity{{ID: "lei:984500CNULTIM0000192",
-		Name: "Example Provincial State-owned Assets Supervision Commission", Kind: model.Company,
-		Jurisdiction: "CN", HQCountry: "CN", StateOwned: true, Identifiers: []string{"XI-LEI:984500CNULTIM0000192"}}})
+	checkEntities(t, st, []wantEntity{
+		{ID: "lei:984500CNULTIM0000192",
+			Name: "Example Provincial State-owned Assets Supervision Commission", Kind: model.Company,
+			Jurisdiction: "CN", HQCountry: "CN", StateOwned: true, Identifiers: []string{"XI-LEI:984500CNULTIM0000192"}},
+		// BODS and GLEIF agree on these identifiers: merging adds none.
+		{ID: "lei:529900CNPARENT000194", Kind: model.Company, Jurisdiction: "CN", HQCountry: "CN",
+			Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:529900CNPARENT000194"}},
+		{ID: "lei:213800UKSUBSID000120", Kind: model.Company, Jurisdiction: "GB", HQCountry: "GB",
+			Identifiers: []string{"GB-COH:01234567", "XI-LEI:213800UKSUBSID000120"}},
+		// PSC's "6543210" padded, joined to GLEIF's "06543210".
+		{ID: "lei:213800CROSSUK0000187", Kind: model.Company, Jurisdiction: "GB", HQCountry: "GB",
+			Identifiers: []string{"GB-COH:06543210", "XI-LEI:213800CROSSUK0000187"}},
+		// The planted ambiguity: both sides left as they were.
+		{ID: "bods:xs-conflicting-lei", Kind: model.Company, Jurisdiction: "GB",
+			Identifiers: []string{"GB-COH:SC123456", "XI-LEI:213800XSCONFLICT0081"}},
+		{ID: "lei:5493000NONPUB0000113", Kind: model.Company, Jurisdiction: "GB", HQCountry: "GB",
+			Identifiers: []string{"GB-COH:SC123456", "XI-LEI:5493000NONPUB0000113"}},
+	})
 	parent, err := st.Entity(ctx, "bods:xs-gleif-parent")
 	if err != nil {
 		t.Fatal(err)
@@ -227,10 +264,16 @@ func checkAllSources(t *testing.T, st store.Store) allOutcome {
 	if !contains(parent.Provenance, "bods:xs-stmt-0003-0000-0000-0000-000000000000") || !contains(parent.Provenance, "gleif:984500CNULTIM0000192") {
 		t.Errorf("merged parent's provenance %v lacks the BODS or the GLEIF record", parent.Provenance)
 	}
-	// The BODS edge now starts at the GLEIF entity.
+	// The BODS and PSC edges now start or end at the GLEIF entities.
 	checkRelationships(t, st, []wantRel{
 		{"lei:984500CNULTIM0000192", "bods:xs-sg-holdco", model.Ownership, exact(60), "direct", "2022-03-01", ""},
 		{"bods:xs-sg-holdco", "bods:xs-uk-target", model.Ownership, band(50, 75, true, false), "direct", "", ""},
+		{"lei:529900CNPARENT000194", "bods:hk-holdco", model.Ownership, band(50, 100, true, false), "direct", "", ""},
+		{"bods:hk-holdco", "lei:213800UKSUBSID000120", model.Ownership, exact(75), "direct", "2020-05-01", ""},
+		{"lei:529900CNPARENT000194", "lei:213800UKSUBSID000120", model.Consolidation, exact(100), "direct", "2018-04-01", ""},
+		{"lei:213800CROSSUK0000187", "gb-coh:08123456", model.Ownership, band(75, 100, true, false), "", "2019-07-01", ""},
+		{"lei:549300CNCROSS0000189", "lei:213800CROSSUK0000187", model.Consolidation, exact(100), "direct", "2019-07-01", ""},
+		{"lei:549300CNCROSS0000189", "gb-coh:11223344", model.Ownership, band(25, 50, true, false), "", "2018-02-02", ""},
 	})
 
 	verdicts := score(t, st)

@@ -9,11 +9,13 @@
 //     expectations for entities and edges, a second ingest that changes
 //     nothing, byte-identical dumps on both stores and across containers
 //     of the same records.
-//   - all_test.go: everything in one store, resolved and scored: merges by
-//     identifier across sources (a BODS entity known only by its LEI folds
-//     into GLEIF's record, testdata/bods-gleif-cross.jsonl), conflicting
-//     identifiers reported, hand-checked verdicts, identical data and
-//     results on both stores.
+//   - all_test.go: everything in one store (testdata/cross included),
+//     resolved and scored: merges by identifier across sources (a BODS
+//     entity known only by its LEI folds into GLEIF's record,
+//     testdata/bods-gleif-cross.jsonl), no ambiguity among the shared
+//     fixtures and the one planted conflict
+//     (testdata/planted-ambiguity.jsonl) reported, hand-checked verdicts,
+//     identical data and results on both stores.
 //
 // The Neo4j half uses internal/neo4jtest: it skips without a server and
 // fails with CI=true. Run it with `go test -p 1` and NEO4J_URI set; each

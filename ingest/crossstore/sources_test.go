@@ -134,7 +134,7 @@ var sourceCases = []sourceCase{
 		},
 		entities: []wantEntity{
 			{ID: "lei:213800CSVCO000000135", Name: `Example CSV Trading Limited`, Kind: model.Company, Jurisdiction: "GB", HQCountry: "HK",
-				Identifiers: []string{"GB-COH:07654321", "XI-LEI:213800CSVCO000000135"}},
+				Identifiers: []string{"GB-COH:07612345", "XI-LEI:213800CSVCO000000135"}},
 			{ID: "lei:549300CNCROSS0000189", Kind: model.Company, Jurisdiction: "CN", HQCountry: "CN",
 				Identifiers: []string{"CN-USCC:91310000MA1FL2XY32", "XI-LEI:549300CNCROSS0000189"}},
 			// LegalJurisdiction NULL: the legal address country (IE) stands in.
@@ -296,12 +296,12 @@ var sourceCases = []sourceCase{
 		},
 		entities: []wantEntity{
 			{ID: "bods:target-uk", Kind: model.Company, Jurisdiction: "GB",
-				Identifiers: []string{"GB-COH:01234567", "XI-LEI:529900UBOBODSTARGT55"}},
+				Identifiers: []string{"GB-COH:01234567", "XI-LEI:213800UKSUBSID000120"}},
 			// The later entity statement's name; identifiers of both versions.
 			{ID: "bods:hk-holdco", Name: "Example Holdings (Hong Kong) Limited", Kind: model.Company, Jurisdiction: "HK",
 				Identifiers: []string{"REG:HK:1234567"}},
 			{ID: "bods:cn-parent", Kind: model.Company, Jurisdiction: "CN", HQCountry: "CN",
-				Identifiers: []string{"CN-USCC:91440300MA5FBDC01H", "XI-LEI:529900CNPARENT000194"}},
+				Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:529900CNPARENT000194"}},
 			{ID: "bods:sasac-sz", Kind: model.StateBody, Jurisdiction: "CN"},
 			{ID: "bods:person-li", Kind: model.Person, Residence: "HK", Nationality: []string{"CN"}},
 			{ID: "unknown:bods:rel-unspec-uk", Kind: model.Unknown},

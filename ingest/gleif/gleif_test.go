@@ -220,7 +220,7 @@ func TestGoldenCopyCSV(t *testing.T) {
 	s := parseFile(t, "../../testdata/gleif/lei-data.csv")
 	csvCo := s.entities["lei:"+leiCSVCo]
 	if csvCo.Name != "Example CSV Trading Limited" || csvCo.Jurisdiction != "GB" || csvCo.HQCountry != "HK" ||
-		!reflect.DeepEqual(csvCo.Identifiers, []string{"GB-COH:07654321", "XI-LEI:" + leiCSVCo}) {
+		!reflect.DeepEqual(csvCo.Identifiers, []string{"GB-COH:07612345", "XI-LEI:" + leiCSVCo}) {
 		t.Errorf("csv company = %+v", csvCo)
 	}
 	cross := s.entities["lei:"+leiCNCross]

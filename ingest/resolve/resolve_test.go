@@ -287,7 +287,7 @@ func crossChain(t *testing.T, open func(*testing.T) store.Store, bothModes bool)
 					want := []string{
 						"E gb-coh:08123456 company GB [GB-COH:08123456]",
 						"E lei:213800CROSSUK0000187 company GB [GB-COH:06543210 XI-LEI:213800CROSSUK0000187]",
-						"E lei:549300CNCROSS0000189 company CN [CN-USCC:91440300MA5ABCDE1H XI-LEI:549300CNCROSS0000189]",
+						"E lei:549300CNCROSS0000189 company CN [CN-USCC:91310000MA1FL2XY32 XI-LEI:549300CNCROSS0000189]",
 						"R lei:213800CROSSUK0000187>gb-coh:08123456 board unknown",
 						"R lei:213800CROSSUK0000187>gb-coh:08123456 ownership (75%, 100%]",
 						"R lei:213800CROSSUK0000187>gb-coh:08123456 voting (75%, 100%]",
