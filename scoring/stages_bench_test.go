@@ -169,7 +169,7 @@ func benchStages(b *testing.B, st store.Store, n int) {
 		b.Logf("\n| %s | %d entities, %d edges |\n"+
 			"| load | %s (entities %s, edges %s) | %.0f edges/s; %.0f rows/s |\n"+
 			"| score | %s | %.0f entities/s |\n"+
-			"| write back | %s (store %s, of which FinishRun %s) | %.0f entities/s (store alone %.0f/s) |\n"+
+			"| write back | %s (summed store calls %s, of which FinishRun %s) | %.0f entities/s (per summed store time %.0f/s) |\n"+
 			"| export jsonl --all | %s | %.0f rows/s |\n"+
 			"verdicts: %v",
 			st.Backend(), run.Entities, run.Edges,
