@@ -22,6 +22,9 @@ var baselineOwnsCypher string
 //go:embed baseline_cleanup.cypher
 var baselineCleanupCypher string
 
+//go:embed baseline_count.cypher
+var baselineCountCypher string
+
 // Neo4jConfig says where and how to run the Cypher baseline.
 type Neo4jConfig struct {
 	Store     queries.Config
@@ -111,6 +114,16 @@ func RunNeo4j(ctx context.Context, cfg Neo4jConfig, gcfg gen.Config, p *policy.P
 		return res, fmt.Errorf("neo4j baseline: load: %w", err)
 	}
 	res.Load, res.Roots = time.Since(t0), len(roots)
+
+	// The database may be shared: check that the registry is all there.
+	counted, err := neo4j.ExecuteQuery(ctx, st.Driver(), baselineCountCypher, map[string]any{"prefix": cfg.IDPrefix},
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
+	if err != nil {
+		return res, fmt.Errorf("neo4j baseline: count: %w", err)
+	}
+	if got, _ := counted.Records[0].AsMap()["entities"].(int64); got != int64(res.Entities) {
+		return res, fmt.Errorf("neo4j baseline: %d of %d entities stored after loading: did another client reset the database?", got, res.Entities)
+	}
 
 	sess := st.Driver().NewSession(ctx, neo4j.SessionConfig{DatabaseName: db, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(context.WithoutCancel(ctx))

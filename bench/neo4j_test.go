@@ -83,7 +83,8 @@ func TestNeo4jBaseline(t *testing.T) {
 }
 
 func TestNeo4jQueriesEmbedded(t *testing.T) {
-	for name, q := range map[string]string{"baseline_owns": baselineOwnsCypher, "baseline_cleanup": baselineCleanupCypher} {
+	for name, q := range map[string]string{"baseline_owns": baselineOwnsCypher, "baseline_cleanup": baselineCleanupCypher,
+		"baseline_count": baselineCountCypher} {
 		if !strings.Contains(q, "MATCH") {
 			t.Errorf("%s.cypher is not embedded: %q", name, q)
 		}
