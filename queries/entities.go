@@ -236,10 +236,10 @@ func (s *Store) CanonicalIDs(ctx context.Context, ids []string) (map[string]stri
 	return out, nil
 }
 
-// EachEntity implements store.Store with a streamed read ordered by id.
+// EachEntity implements store.Store with a paged read ordered by id.
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
-	return s.stream(ctx, "each entity", qEachEntity, nil, func(r *neo4j.Record) error {
-		e := decodeEntityColumns(r.Values)
+	return s.stream(ctx, "each entity", qEachEntity, nil, func(row []any) error {
+		e := decodeEntityColumns(row)
 		return fn(&e)
 	})
 }

@@ -213,3 +213,55 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestStreamsPage checks the whole-graph streams across page boundaries:
+// every entity, relationship (merged across kinds) and result once, in id
+// order, with pages of two rows.
+func TestStreamsPage(t *testing.T) {
+	defer func(n int64) { streamPage = n }(streamPage)
+	streamPage = 2
+	s := openTestStore(t)
+	ctx := t.Context()
+	ids := []string{"e1", "e2", "e3", "e4", "e5"}
+	var es []model.Entity
+	for _, id := range ids {
+		es = append(es, company(id))
+	}
+	must(t, s.UpsertEntities(ctx, es))
+	kinds := []model.RelKind{model.Ownership, model.Voting, model.Officer}
+	var relIDs []string
+	var rels []model.Relationship
+	for i := range 9 {
+		id := fmt.Sprintf("r%d", i)
+		relIDs = append(relIDs, id)
+		rels = append(rels, model.Relationship{ID: id, HolderID: ids[i%5], HeldID: ids[(i+1)%5], Kind: kinds[i%3]})
+	}
+	must(t, s.UpsertRelationships(ctx, rels))
+	var gotEnts, gotRels, gotResults []string
+	must(t, s.EachEntity(ctx, func(e *model.Entity) error { gotEnts = append(gotEnts, e.ID); return nil }))
+	must(t, s.EachRelationship(ctx, func(r *model.Relationship) error {
+		gotRels = append(gotRels, r.ID+":"+string(r.Kind)+":"+r.HolderID+">"+r.HeldID)
+		return nil
+	}))
+	var wantRels []string
+	for i, r := range rels {
+		wantRels = append(wantRels, relIDs[i]+":"+string(r.Kind)+":"+r.HolderID+">"+r.HeldID)
+	}
+	run := model.Run{ID: "run", Started: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run))
+	var results []model.Result
+	for _, id := range slices.Backward(ids) {
+		results = append(results, model.Result{EntityID: id, Verdict: model.VerdictClear})
+	}
+	must(t, s.WriteResults(ctx, run.ID, results))
+	must(t, s.EachResult(ctx, run.ID, func(r *model.Result) error { gotResults = append(gotResults, r.EntityID); return nil }))
+	if !reflect.DeepEqual(gotEnts, ids) {
+		t.Errorf("EachEntity = %v, want %v", gotEnts, ids)
+	}
+	if !reflect.DeepEqual(gotRels, wantRels) {
+		t.Errorf("EachRelationship = %v, want %v", gotRels, wantRels)
+	}
+	if !reflect.DeepEqual(gotResults, ids) {
+		t.Errorf("EachResult = %v, want %v", gotResults, ids)
+	}
+}

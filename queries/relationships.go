@@ -151,68 +151,60 @@ func count(recs []*neo4j.Record) int64 {
 	return n
 }
 
-// relStream is one kind's ordered stream in EachRelationship's merge.
-type relStream struct {
-	sess neo4j.SessionWithContext
-	res  neo4j.ResultWithContext
-	head *model.Relationship
-}
-
-// EachRelationship implements store.Store. Each kind is streamed in id
-// order from its own type's id index (no server-side sort of the whole
-// graph) and the streams are merged here.
+// EachRelationship implements store.Store. Each kind is read in id order
+// from its own type's id index (no server-side sort of the whole graph), a
+// page at a time, and the kinds are merged here; all pages of all kinds come
+// from one read transaction.
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
 	const what = "each relationship"
-	if err := ctx.Err(); err != nil {
-		return fail(ctx, what, err)
-	}
-	var streams []*relStream
-	defer func() {
-		for _, st := range streams {
-			_ = st.sess.Close(context.WithoutCancel(ctx))
+	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
+		type kindStream struct {
+			pages *pager
+			head  model.Relationship
+			ok    bool
 		}
-	}()
-	advance := func(st *relStream) error {
-		st.head = nil
-		if st.res.Next(ctx) {
-			r := decodeRelColumns(st.res.Record().Values)
-			st.head = &r
+		advance := func(st *kindStream) error {
+			row, err := st.pages.next(ctx)
+			if err != nil {
+				return fail(ctx, what, err)
+			}
+			st.ok = row != nil
+			if st.ok {
+				st.head = decodeRelColumns(row)
+			}
 			return nil
 		}
-		return fail(ctx, what, st.res.Err())
-	}
-	for _, k := range model.RelKinds {
-		sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
-			DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, FetchSize: fetchSize,
-		})
-		st := &relStream{sess: sess}
-		streams = append(streams, st)
-		res, err := sess.Run(ctx, qEachRelationship[k], nil)
-		if err != nil {
-			return fail(ctx, what, err)
-		}
-		st.res = res
-		if err := advance(st); err != nil {
-			return err
-		}
-	}
-	for {
-		var next *relStream
-		for _, st := range streams {
-			if st.head != nil && (next == nil || st.head.ID < next.head.ID) {
-				next = st
+		streams := make([]*kindStream, 0, len(model.RelKinds))
+		for _, k := range model.RelKinds {
+			st := &kindStream{pages: newPager(tx, qEachRelationship[k], nil)}
+			if err := advance(st); err != nil {
+				return err
+			}
+			if st.ok {
+				streams = append(streams, st)
 			}
 		}
-		if next == nil {
-			return nil
+		for len(streams) > 0 {
+			next := 0
+			for i, st := range streams[1:] {
+				if st.head.ID < streams[next].head.ID {
+					next = i + 1
+				}
+			}
+			st := streams[next]
+			r := st.head // fn may keep the pointer
+			if err := fn(&r); err != nil {
+				return err
+			}
+			if err := advance(st); err != nil {
+				return err
+			}
+			if !st.ok {
+				streams = append(streams[:next], streams[next+1:]...)
+			}
 		}
-		if err := fn(next.head); err != nil {
-			return err
-		}
-		if err := advance(next); err != nil {
-			return err
-		}
-	}
+		return nil
+	})
 }
 
 // Neighbourhood implements store.Store with a breadth-first walk, one query

@@ -210,11 +210,11 @@ func (s *Store) Runs(ctx context.Context) ([]model.Run, error) {
 	return out, nil
 }
 
-// EachResult implements store.Store with a streamed read.
+// EachResult implements store.Store with a paged read.
 func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
-	return s.stream(ctx, "results of run "+runID, qEachResult, map[string]any{"run_id": runID}, func(rec *neo4j.Record) error {
+	return s.stream(ctx, "results of run "+runID, qEachResult, map[string]any{"run_id": runID}, func(row []any) error {
 		var r model.Result
-		if err := json.Unmarshal([]byte(str(rec.Values[0])), &r); err != nil {
+		if err := json.Unmarshal([]byte(str(row[1])), &r); err != nil {
 			return fmt.Errorf("neo4j: results of run %s: %w", runID, err)
 		}
 		return fn(&r)

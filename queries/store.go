@@ -23,8 +23,6 @@ type Config struct {
 const DefaultDatabase = "neo4j"
 
 const (
-	// fetchSize is how many records a streamed read pulls per round trip.
-	fetchSize = 10000
 	// keepRuns is how many complete runs keep their results.
 	keepRuns = 20
 )
@@ -32,6 +30,10 @@ const (
 // batchSize bounds the maintenance batches (publishing results, unflagging,
 // pruning) run inside one transaction; a variable so tests can shrink it.
 var batchSize int64 = 10000
+
+// streamPage is how many rows one page of a whole-graph stream carries; a
+// variable so tests can exercise paging on a few rows.
+var streamPage int64 = 10000
 
 // Store is the Neo4j store. It holds one driver (a connection pool) and is
 // safe for concurrent use.
@@ -141,27 +143,95 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.Managed
 	return fail(ctx, what, err)
 }
 
-// stream runs a read in an auto-commit transaction and hands each record to
-// fn as it arrives, fetchSize records per round trip, so memory stays
-// constant however large the result.
-func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(*neo4j.Record) error) error {
+// readTx runs fn in one explicit read transaction, so the pages of a
+// paginated stream all see one snapshot of the store.
+func (s *Store) readTx(ctx context.Context, what string, fn func(tx neo4j.ExplicitTransaction) error) error {
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, what, err)
 	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{
-		DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, FetchSize: fetchSize,
-	})
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(context.WithoutCancel(ctx))
-	res, err := sess.Run(ctx, cypher, params)
+	tx, err := sess.BeginTransaction(ctx)
 	if err != nil {
 		return fail(ctx, what, err)
 	}
-	for res.Next(ctx) {
-		if err := fn(res.Record()); err != nil {
-			return err
-		}
+	defer tx.Close(context.WithoutCancel(ctx))
+	if err := fn(tx); err != nil {
+		return err
 	}
-	return fail(ctx, what, res.Err())
+	return fail(ctx, what, tx.Commit(ctx))
+}
+
+// pager walks a keyset-paginated query: each page is one record whose
+// single column is a list of rows (each row a list of values, its first
+// value the key the page is ordered by), and the next page starts after the
+// last key. One record per page instead of one per row is what makes the
+// whole-graph streams fast: the driver's per-record cost (a read racing the
+// context per Bolt message) dominated the client's CPU when rows came one
+// by one. Memory stays at one page however large the result.
+type pager struct {
+	tx     neo4j.ExplicitTransaction
+	cypher string
+	params map[string]any
+	rows   []any // the current page
+	pos    int
+	last   bool // the current page is the final one
+}
+
+func newPager(tx neo4j.ExplicitTransaction, cypher string, params map[string]any) *pager {
+	p := map[string]any{"after": "", "limit": streamPage}
+	for k, v := range params {
+		p[k] = v
+	}
+	return &pager{tx: tx, cypher: cypher, params: p}
+}
+
+// next returns the next row, or nil at the end.
+func (p *pager) next(ctx context.Context) ([]any, error) {
+	for p.pos == len(p.rows) {
+		if p.last {
+			return nil, nil
+		}
+		if len(p.rows) > 0 {
+			p.params["after"] = p.rows[len(p.rows)-1].([]any)[0]
+		}
+		res, err := p.tx.Run(ctx, p.cypher, p.params)
+		if err != nil {
+			return nil, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.rows, _ = rec.Values[0].([]any)
+		p.pos = 0
+		p.last = int64(len(p.rows)) < streamPage
+	}
+	row, ok := p.rows[p.pos].([]any)
+	if !ok {
+		return nil, fmt.Errorf("unexpected row %T", p.rows[p.pos])
+	}
+	p.pos++
+	return row, nil
+}
+
+// stream hands every row of a paginated query to fn, in page order.
+func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(row []any) error) error {
+	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
+		p := newPager(tx, cypher, params)
+		for {
+			row, err := p.next(ctx)
+			if err != nil {
+				return fail(ctx, what, err)
+			}
+			if row == nil {
+				return nil
+			}
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
+	})
 }
 
 // runInTx runs one query inside tx and returns its records.

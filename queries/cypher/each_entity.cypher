@@ -1,7 +1,9 @@
-// Every entity ordered by id (the uniqueness constraint's index gives the
-// order). Plain columns, not a map: the keys are sent once, not per row.
+// One page of every entity in id order: the $limit entities after id $after
+// (the uniqueness constraint's index gives the order, no sort), as one
+// record holding a list of rows, each row a list of values with the id
+// first (see pager in store.go).
 MATCH (e:Entity)
-WHERE e.id IS NOT NULL
-WITH e ORDER BY e.id
-RETURN e.id, e.name, e.kind, e.jurisdiction, e.hq_country, e.nationality, e.residence, e.state_owned,
-       e.lists, e.identifiers, e.source, e.source_ref, e.provenance
+WHERE e.id > $after
+WITH e ORDER BY e.id LIMIT $limit
+RETURN collect([e.id, e.name, e.kind, e.jurisdiction, e.hq_country, e.nationality, e.residence, e.state_owned,
+                e.lists, e.identifiers, e.source, e.source_ref, e.provenance]) AS rows
