@@ -90,3 +90,19 @@ func TestStrtabWraps(t *testing.T) {
 		}
 	}
 }
+
+// visitSet answers membership the same way before and after it switches
+// from scanning its queue to a map.
+func TestVisitSet(t *testing.T) {
+	var v visitSet
+	for round := range 2 {
+		for x := range uint32(100) {
+			if got := v.add(x); got != (round == 0) {
+				t.Fatalf("round %d: add(%d) = %v", round, x, got)
+			}
+		}
+	}
+	if len(v.queue) != 100 || v.queue[99] != 99 {
+		t.Fatalf("queue holds %d entries, last %d", len(v.queue), v.queue[len(v.queue)-1])
+	}
+}

@@ -134,20 +134,46 @@ func round(v float64) float64 {
 // (excluding t), visiting at most maxClosure entities.
 func (s *Scoring) closure(t uint32, md int) []uint32 {
 	ms := &s.m[md]
-	seen := map[uint32]bool{t: true}
-	queue := []uint32{t}
+	var seen visitSet
+	seen.add(t)
 	var out []uint32
-	for qi := 0; qi < len(queue) && len(seen) < maxClosure; qi++ {
-		for _, c := range ms.controllers(queue[qi]) {
-			if !seen[c] {
-				seen[c] = true
-				queue = append(queue, c)
+	for qi := 0; qi < len(seen.queue) && len(seen.queue) < maxClosure; qi++ {
+		for _, c := range ms.controllers(seen.queue[qi]) {
+			if seen.add(c) {
 				out = append(out, c)
 			}
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// visitSet is the queue of a breadth-first walk and the set of what it
+// holds: a linear scan of the queue while it is short (most walks visit a
+// handful of controllers), a map once it is long.
+type visitSet struct {
+	queue []uint32
+	in    map[uint32]struct{}
+}
+
+// add queues x and reports whether it was new.
+func (v *visitSet) add(x uint32) bool {
+	if v.in != nil {
+		if _, ok := v.in[x]; ok {
+			return false
+		}
+		v.in[x] = struct{}{}
+	} else if slices.Contains(v.queue, x) {
+		return false
+	}
+	v.queue = append(v.queue, x)
+	if v.in == nil && len(v.queue) > 32 {
+		v.in = make(map[uint32]struct{}, 2*len(v.queue))
+		for _, q := range v.queue {
+			v.in[q] = struct{}{}
+		}
+	}
+	return true
 }
 
 // nearestJoint finds the nearest jointly controlled entity on t's upward
@@ -165,18 +191,15 @@ func (s *Scoring) nearestJoint(t uint32, md int) (uint32, []uint32) {
 		}
 		return 0, nil
 	}
-	seen := map[uint32]bool{t: true}
-	queue := []uint32{t}
-	for qi := 0; qi < len(queue) && len(seen) < maxClosure; qi++ {
-		x := queue[qi]
+	var seen visitSet
+	seen.add(t)
+	for qi := 0; qi < len(seen.queue) && len(seen.queue) < maxClosure; qi++ {
+		x := seen.queue[qi]
 		if p := ms.partners(x); len(p) > 0 {
 			return x, p
 		}
 		for _, c := range ms.controllers(x) {
-			if !seen[c] {
-				seen[c] = true
-				queue = append(queue, c)
-			}
+			seen.add(c)
 		}
 	}
 	return 0, nil
@@ -362,22 +385,28 @@ func onPath(states []evState, si int32, x uint32) bool {
 // pathEvidence turns the search state chain ending at a root into evidence.
 func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) model.Evidence {
 	g := s.g
-	ev := model.Evidence{Share: round(states[si].w * 100)}
-	var hops []string
+	depth := int(states[si].depth)
+	ev := model.Evidence{Share: round(states[si].w * 100),
+		Path: make([]string, 0, depth+1), Hops: make([]model.Hop, 0, depth)}
+	hops := make([]string, 0, depth)
 	ownershipOnly := true
+	// Each id is rendered once: a hop's held entity is the next hop's holder.
+	holderID := g.id(states[si].node)
 	for i := si; states[i].parent >= 0; i = states[i].parent {
 		st := states[i]
 		l := st.link
 		held := states[st.parent].node
-		ev.Path = append(ev.Path, g.id(st.node))
+		heldID := g.id(held)
+		ev.Path = append(ev.Path, holderID)
 		e := s.lEdge[l]
-		ev.Hops = append(ev.Hops, model.Hop{HolderID: g.id(st.node), HeldID: g.id(held),
+		ev.Hops = append(ev.Hops, model.Hop{HolderID: holderID, HeldID: heldID,
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
 			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
 		hops = append(hops, g.label(held)+" "+s.hopShare(l))
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
+		holderID = heldID
 	}
-	ev.Path = append(ev.Path, g.id(states[0].node))
+	ev.Path = append(ev.Path, holderID)
 	sentence := verdictVerb(v, md) + " " + s.rootLabel(states[si].node, md) + " via " + strings.Join(hops, " → ")
 	if ownershipOnly && v != vControlled {
 		sentence += " (" + formatPercent(ev.Share) + "% along this path)"
