@@ -45,6 +45,8 @@ type options struct {
 	skipLoad bool
 	rssParse string
 	format   int
+	repeat   int
+	neo4jPID int
 	// child mode: one measured step in its own process, so its peak RSS
 	// is its own.
 	child string
@@ -63,6 +65,8 @@ func main() {
 	flag.IntVar(&o.batch, "batch", 0, "ingest.Writer batch size (0: ingest.DefaultBatchSize)")
 	flag.BoolVar(&o.skipLoad, "skip-load-csv", false, "do not run the LOAD CSV baseline")
 	flag.StringVar(&o.rssParse, "rss-parse-mb", "16,128", "input sizes (MB) at which each parser's peak RSS is measured; empty: skip")
+	flag.IntVar(&o.repeat, "repeat", 1, "rounds of ubo and LOAD CSV on the main input (the first goes first in odd rounds)")
+	flag.IntVar(&o.neo4jPID, "neo4j-pid", 0, "pid of the Neo4j server process, to report its CPU time per load (Linux /proc)")
 	flag.IntVar(&o.format, "format", 0, "with -child parseformat: index of the format in the parse table")
 	flag.StringVar(&o.child, "child", "", "run one step alone and print JSON: parse (generic CSV in --dir), parseformat (--format on path --dir), ingest (--dir into --db), reset (empty --db, create the schema)")
 	flag.Parse()
@@ -218,10 +222,11 @@ type childResult struct {
 	PeakRSSKB int64
 }
 
-// stepResult is a child's result with its wall time and peak RSS.
+// stepResult is a child's result with its wall time, CPU time and peak RSS.
 type stepResult struct {
 	childResult
 	Wall     time.Duration
+	CPU      time.Duration
 	MaxRSSKB int64
 }
 
@@ -244,6 +249,7 @@ func runStep(o options, step, dir string, extra ...string) (stepResult, error) {
 		return res, fmt.Errorf("step %s: %w (output %q)", step, err, out)
 	}
 	res.MaxRSSKB = res.PeakRSSKB
+	res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && res.MaxRSSKB == 0 {
 		res.MaxRSSKB = ru.Maxrss // kilobytes on Linux; an upper bound (see PeakRSSKB)
 	}
@@ -368,10 +374,8 @@ func neo4jTables(ctx context.Context, o options, dir string) error {
 		parse, ingest stepResult
 	}
 	var rssRows []sizeRow
-	var main stepResult
-	var mainStatus store.Status
-	var csvDir string
-	for _, n := range sizes {
+	var rounds []loadRow
+	for i, n := range sizes {
 		d := filepath.Join(dir, fmt.Sprintf("csv-%d", n))
 		logf("generate generic CSV, ~%d rows", n)
 		e, r, _, err := ingestbench.GenerateCSV(d, n)
@@ -384,63 +388,55 @@ func neo4jTables(ctx context.Context, o options, dir string) error {
 		if err != nil {
 			return err
 		}
-		logf("reset Neo4j, ubo ingest csv (child process)")
-		if err := resetAndInit(ctx, o, driver); err != nil {
-			return err
+		if i < len(sizes)-1 {
+			row, err := uboLoad(ctx, o, driver, d)
+			if err != nil {
+				return err
+			}
+			rssRows = append(rssRows, sizeRow{int(parse.Read), mb, parse, row.step})
+			continue
 		}
-		ing, err := runStep(o, "ingest", d)
-		if err != nil {
-			return err
+		// The main size: ubo and LOAD CSV side by side, alternating which
+		// goes first each round, on the same server.
+		for round := 1; round <= max(o.repeat, 1); round++ {
+			order := []string{"ubo", "load"}
+			if round%2 == 0 || o.skipLoad {
+				order = []string{"load", "ubo"}
+			}
+			for _, which := range order {
+				var row loadRow
+				switch {
+				case which == "ubo":
+					row, err = uboLoad(ctx, o, driver, d)
+				case !o.skipLoad:
+					row, err = loadCSV(ctx, o, driver, d)
+				default:
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				row.round = round
+				rounds = append(rounds, row)
+				if which == "ubo" && round == 1 {
+					rssRows = append(rssRows, sizeRow{int(parse.Read), mb, parse, row.step})
+				}
+			}
 		}
-		logf("ubo: %d rows in %.1fs write + %.1fs resolve", ing.Read, ing.Ingest.Write.Seconds(), ing.Ingest.Resolve.Seconds())
-		rssRows = append(rssRows, sizeRow{rows: int(parse.Read), mb: mb, parse: parse, ingest: ing})
-		main, csvDir = ing, d
-		if mainStatus, err = status(ctx, o); err != nil {
-			return err
-		}
+		fmt.Printf("\nGeneric CSV (gen, seed 1) into Neo4j %s: %d rows, %.1f MB; empty database and ubo schema before each load\n\n", o.db, parse.Read, mb)
 	}
 
-	var load ingestbench.LoadCSVResult
-	var loadStatus store.Status
-	if !o.skipLoad {
-		logf("reset Neo4j, LOAD CSV of the same files")
-		if err := resetAndInit(ctx, o, driver); err != nil {
-			return err
-		}
-		url, stop, err := ingestbench.ServeDir(csvDir)
-		if err != nil {
-			return err
-		}
-		load, err = ingestbench.LoadCSV(ctx, driver, o.database, url)
-		stop()
-		if err != nil {
-			return err
-		}
-		if loadStatus, err = status(ctx, o); err != nil {
-			return err
-		}
-		logf("LOAD CSV: %.1fs entities + %.1fs relationships", load.Entities.Seconds(), load.Relationships.Seconds())
-	}
-
-	rows := float64(main.Read)
-	fmt.Printf("\nGeneric CSV (gen, seed 1) into Neo4j %s: %d rows (%d entities, %d relationships), %.1f MB; empty database and ubo schema before each\n\n",
-		o.db, main.Read, main.Ingest.Stats.Entities, main.Ingest.Stats.Relationships, rssRows[len(rssRows)-1].mb)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 1, ' ', tabwriter.AlignRight|tabwriter.Debug)
-	fmt.Fprintln(tw, "loader\tparse+batch s\tentities s\trelationships s\tresolve s\ttotal s\trows/s\tstored entities\tstored relationships\t")
-	in := main.Ingest
-	w := in.Write.Seconds()
-	total := w + in.Resolve.Seconds()
-	fmt.Fprintf(tw, "ubo ingest csv (batch %d)\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f\t%d\t%d\t\n", batchOr(o.batch),
-		w-in.StoreEntities.Seconds()-in.StoreRelationships.Seconds()-in.StoreLookups.Seconds(), in.StoreEntities.Seconds(), in.StoreRelationships.Seconds(),
-		in.Resolve.Seconds(), total, rows/total, sum(mainStatus.Entities), sum(mainStatus.Relationships))
-	fmt.Fprintf(tw, "ubo, without resolve\t\t\t\t\t%.1f\t%.0f\t\t\t\n", w, rows/w)
-	if !o.skipLoad {
-		l := load.Entities.Seconds() + load.Relationships.Seconds()
-		fmt.Fprintf(tw, "LOAD CSV, IN TRANSACTIONS OF 10000 ROWS\t—\t%.1f\t%.1f\t—\t%.1f\t%.0f\t%d\t%d\t\n", load.Entities.Seconds(), load.Relationships.Seconds(),
-			l, rows/l, sum(loadStatus.Entities), sum(loadStatus.Relationships))
+	fmt.Fprintln(tw, "loader\tround\tparse+batch s\tentities s\trelationships s\tresolve s\ttotal s\trows/s\tNeo4j CPU s\tclient CPU s\tstored entities\tstored relationships\t")
+	for _, r := range rounds {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.1f\t%.1f\t%s\t%.1f\t%.0f\t%s\t%s\t%d\t%d\t\n", r.name, r.round, r.parse, r.entities, r.rels, r.resolve,
+			r.total, r.rows/r.total, cpuCell(r.serverCPU), cpuCell(r.clientCPU), sum(r.status.Entities), sum(r.status.Relationships))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if o.neo4jPID == 0 {
+		fmt.Println("(Neo4j CPU not measured: pass --neo4j-pid)")
 	}
 
 	fmt.Printf("\nPeak RSS (VmHWM of a child process per step)\n\n")
@@ -451,6 +447,119 @@ func neo4jTables(ctx context.Context, o options, dir string) error {
 			r.ingest.Ingest.Write.Seconds()+r.ingest.Ingest.Resolve.Seconds())
 	}
 	return tw.Flush()
+}
+
+// loadRow is one load of the main input into Neo4j.
+type loadRow struct {
+	name                        string
+	round                       int
+	parse, resolve              string // "—" where the loader has no such stage
+	entities, rels, total, rows float64
+	serverCPU, clientCPU        time.Duration // -1: not measured
+	status                      store.Status
+	step                        stepResult
+}
+
+func cpuCell(d time.Duration) string {
+	if d < 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f", d.Seconds())
+}
+
+// uboLoad empties the database and runs the ubo ingest in a child process.
+func uboLoad(ctx context.Context, o options, driver neo4j.DriverWithContext, dir string) (loadRow, error) {
+	logf("reset Neo4j, ubo ingest csv (child process), %s", dir)
+	if err := resetAndInit(ctx, o, driver); err != nil {
+		return loadRow{}, err
+	}
+	cpu0 := serverCPU(o.neo4jPID)
+	step, err := runStep(o, "ingest", dir)
+	if err != nil {
+		return loadRow{}, err
+	}
+	in := step.Ingest
+	row := loadRow{
+		name:      fmt.Sprintf("ubo ingest csv (batch %d)", batchOr(o.batch)),
+		parse:     fmt.Sprintf("%.1f", (in.Write - in.StoreEntities - in.StoreRelationships - in.StoreLookups).Seconds()),
+		resolve:   fmt.Sprintf("%.1f", in.Resolve.Seconds()),
+		entities:  in.StoreEntities.Seconds(),
+		rels:      in.StoreRelationships.Seconds(),
+		total:     (in.Write + in.Resolve).Seconds(),
+		rows:      float64(step.Read),
+		serverCPU: cpuSince(o.neo4jPID, cpu0),
+		clientCPU: step.CPU,
+		step:      step,
+	}
+	logf("ubo: %d rows in %.1fs write + %.1fs resolve", step.Read, in.Write.Seconds(), in.Resolve.Seconds())
+	row.status, err = status(ctx, o)
+	return row, err
+}
+
+// loadCSV empties the database and runs the LOAD CSV baseline on dir's files.
+func loadCSV(ctx context.Context, o options, driver neo4j.DriverWithContext, dir string) (loadRow, error) {
+	logf("reset Neo4j, LOAD CSV of the same files")
+	if err := resetAndInit(ctx, o, driver); err != nil {
+		return loadRow{}, err
+	}
+	url, stop, err := ingestbench.ServeDir(dir)
+	if err != nil {
+		return loadRow{}, err
+	}
+	defer stop()
+	cpu0 := serverCPU(o.neo4jPID)
+	load, err := ingestbench.LoadCSV(ctx, driver, o.database, url)
+	if err != nil {
+		return loadRow{}, err
+	}
+	row := loadRow{
+		name: "LOAD CSV, IN TRANSACTIONS OF 10000 ROWS", parse: "—", resolve: "—",
+		entities: load.Entities.Seconds(), rels: load.Relationships.Seconds(),
+		total:     (load.Entities + load.Relationships).Seconds(),
+		serverCPU: cpuSince(o.neo4jPID, cpu0), clientCPU: -1,
+	}
+	logf("LOAD CSV: %.1fs entities + %.1fs relationships", row.entities, row.rels)
+	row.status, err = status(ctx, o)
+	for _, n := range row.status.Entities {
+		row.rows += float64(n)
+	}
+	for _, n := range row.status.Relationships {
+		row.rows += float64(n)
+	}
+	return row, err
+}
+
+// serverCPU is the CPU time (user + system) process pid has used, read
+// from /proc/PID/stat; -1 when pid is 0 or unreadable.
+func serverCPU(pid int) time.Duration {
+	if pid == 0 {
+		return -1
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name "(...)": state is field 3; utime and
+	// stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
+func cpuSince(pid int, before time.Duration) time.Duration {
+	now := serverCPU(pid)
+	if now < 0 || before < 0 {
+		return -1
+	}
+	return now - before
 }
 
 // peakRSSKB is this process's peak resident set (VmHWM in
