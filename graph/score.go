@@ -167,6 +167,8 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 		s.verdicts(md)
 	}
 	s.finish()
+	// Results need links by held entity only.
+	s.lOutOff, s.lOut = nil, nil
 	return s, nil
 }
 
