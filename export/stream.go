@@ -8,32 +8,64 @@ import (
 )
 
 // cursor turns a store's callback stream, ordered by id, into a pull
-// iterator so several sorted streams can be merge-joined with constant memory.
+// iterator so several sorted streams can be merge-joined with constant
+// memory. Rows travel in slices of cursorChunk: a channel operation (and
+// the goroutine hand-off behind it) per row cost more than the row.
 type cursor[T any] struct {
-	rows chan T
-	errc chan error
-	cur  T
-	ok   bool
+	chunks chan []T
+	errc   chan error
+	chunk  []T // rows received, not yet taken; cur is the first taken
+	cur    T
+	ok     bool
 }
 
+const (
+	cursorChunk  = 256
+	cursorChunks = 4 // chunks buffered ahead
+)
+
 func newCursor[T any](ctx context.Context, each func(ctx context.Context, fn func(*T) error) error) *cursor[T] {
-	c := &cursor[T]{rows: make(chan T, 512), errc: make(chan error, 1)}
+	c := &cursor[T]{chunks: make(chan []T, cursorChunks), errc: make(chan error, 1)}
 	go func() {
-		defer close(c.rows)
-		c.errc <- each(ctx, func(v *T) error {
+		defer close(c.chunks)
+		chunk := make([]T, 0, cursorChunk)
+		send := func() error {
 			select {
-			case c.rows <- *v:
+			case c.chunks <- chunk:
+				chunk = make([]T, 0, cursorChunk)
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+		}
+		err := each(ctx, func(v *T) error {
+			chunk = append(chunk, *v)
+			if len(chunk) == cursorChunk {
+				return send()
+			}
+			return nil
 		})
+		if err == nil && len(chunk) > 0 {
+			err = send()
+		}
+		c.errc <- err
 	}()
 	c.next()
 	return c
 }
 
-func (c *cursor[T]) next() { c.cur, c.ok = <-c.rows }
+func (c *cursor[T]) next() {
+	for len(c.chunk) == 0 {
+		var ok bool
+		if c.chunk, ok = <-c.chunks; !ok {
+			var zero T
+			c.cur, c.ok = zero, false
+			return
+		}
+	}
+	c.cur, c.ok = c.chunk[0], true
+	c.chunk = c.chunk[1:]
+}
 
 // err waits for the producer and returns its error; call after draining or
 // cancelling.

@@ -20,28 +20,29 @@ type Change struct {
 
 // Diff streams the entities whose verdict changed from run a to run b, in
 // entity id order, with memory bounded by the channel buffers: both runs'
-// results are read as sorted streams and merge-joined.
+// verdicts are read as sorted streams (store.VerdictStreamer when the store
+// has it, else EachResult) and merge-joined.
 func Diff(ctx context.Context, st store.Store, a, b string, fn func(Change) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	left := streamResults(ctx, st, a)
-	right := streamResults(ctx, st, b)
-	l, lok := <-left.rows
-	r, rok := <-right.rows
+	left := streamVerdicts(ctx, st, a)
+	right := streamVerdicts(ctx, st, b)
+	l, lok := left.next()
+	r, rok := right.next()
 	for lok || rok {
 		var c Change
 		switch {
-		case lok && (!rok || l.EntityID < r.EntityID):
-			c = Change{EntityID: l.EntityID, OldVerdict: l.Verdict, OldFlagged: l.Flagged}
-			l, lok = <-left.rows
-		case rok && (!lok || r.EntityID < l.EntityID):
-			c = Change{EntityID: r.EntityID, NewVerdict: r.Verdict, NewFlagged: r.Flagged}
-			r, rok = <-right.rows
+		case lok && (!rok || l.id < r.id):
+			c = Change{EntityID: l.id, OldVerdict: l.verdict, OldFlagged: l.flagged}
+			l, lok = left.next()
+		case rok && (!lok || r.id < l.id):
+			c = Change{EntityID: r.id, NewVerdict: r.verdict, NewFlagged: r.flagged}
+			r, rok = right.next()
 		default:
-			c = Change{EntityID: l.EntityID, OldVerdict: l.Verdict, NewVerdict: r.Verdict,
-				OldFlagged: l.Flagged, NewFlagged: r.Flagged}
-			l, lok = <-left.rows
-			r, rok = <-right.rows
+			c = Change{EntityID: l.id, OldVerdict: l.verdict, NewVerdict: r.verdict,
+				OldFlagged: l.flagged, NewFlagged: r.flagged}
+			l, lok = left.next()
+			r, rok = right.next()
 		}
 		if c.OldVerdict == c.NewVerdict {
 			continue
@@ -59,25 +60,70 @@ func Diff(ctx context.Context, st store.Store, a, b string, fn func(Change) erro
 	return nil
 }
 
-type resultStream struct {
-	rows chan model.Result
-	err  chan error
+// verdictRow is one entity's verdict and flag in a run.
+type verdictRow struct {
+	id, verdict string
+	flagged     bool
 }
 
-// streamResults runs st.EachResult in a goroutine feeding a channel, so two
-// sorted streams can be merged.
-func streamResults(ctx context.Context, st store.Store, runID string) resultStream {
-	s := resultStream{rows: make(chan model.Result, 1024), err: make(chan error, 1)}
+// eachVerdict streams a run's verdicts in entity id order: only the columns
+// when the store can (VerdictStreamer), else from whole results.
+func eachVerdict(ctx context.Context, st store.Store, runID string, fn func(id, verdict string, flagged bool) error) error {
+	if vs, ok := st.(store.VerdictStreamer); ok {
+		return vs.EachVerdict(ctx, runID, fn)
+	}
+	return st.EachResult(ctx, runID, func(r *model.Result) error {
+		return fn(r.EntityID, r.Verdict, r.Flagged)
+	})
+}
+
+// verdictStream feeds a run's verdicts from a goroutine through a channel,
+// in slices of verdictChunk rows (one channel operation per row cost more
+// than the row), so two sorted streams can be merged.
+type verdictStream struct {
+	chunks chan []verdictRow
+	err    chan error
+	cur    []verdictRow
+}
+
+const verdictChunk = 256
+
+func streamVerdicts(ctx context.Context, st store.Store, runID string) *verdictStream {
+	s := &verdictStream{chunks: make(chan []verdictRow, 8), err: make(chan error, 1)}
 	go func() {
-		defer close(s.rows)
-		s.err <- st.EachResult(ctx, runID, func(r *model.Result) error {
+		defer close(s.chunks)
+		chunk := make([]verdictRow, 0, verdictChunk)
+		send := func() error {
 			select {
-			case s.rows <- *r:
+			case s.chunks <- chunk:
+				chunk = make([]verdictRow, 0, verdictChunk)
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+		}
+		err := eachVerdict(ctx, st, runID, func(id, verdict string, flagged bool) error {
+			chunk = append(chunk, verdictRow{id: id, verdict: verdict, flagged: flagged})
+			if len(chunk) == verdictChunk {
+				return send()
+			}
+			return nil
 		})
+		if err == nil && len(chunk) > 0 {
+			err = send()
+		}
+		s.err <- err
 	}()
 	return s
+}
+
+// next returns the next row; ok is false at the end of the stream.
+func (s *verdictStream) next() (row verdictRow, ok bool) {
+	for len(s.cur) == 0 {
+		if s.cur, ok = <-s.chunks; !ok {
+			return verdictRow{}, false
+		}
+	}
+	row, s.cur = s.cur[0], s.cur[1:]
+	return row, true
 }

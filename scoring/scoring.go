@@ -114,7 +114,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	defer cancel()
 
 	// The previous complete run's flags are read while the graph loads and
-	// scores: it is a full results stream, too slow to wait for in turn.
+	// scores (a stream over every result of that run).
 	prev, err := latestComplete(ctx, st)
 	if err != nil {
 		return out, err
@@ -264,12 +264,13 @@ type prevFlags struct {
 	err error
 }
 
-// readFlagged collects the ids a run flagged.
+// readFlagged collects the ids a run flagged, reading only verdict columns
+// where the store can (store.VerdictStreamer).
 func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
 	ids := map[string]bool{}
-	err := st.EachResult(ctx, runID, func(r *model.Result) error {
-		if r.Flagged {
-			ids[r.EntityID] = true
+	err := eachVerdict(ctx, st, runID, func(id, _ string, flagged bool) error {
+		if flagged {
+			ids[id] = true
 		}
 		return nil
 	})

@@ -18,19 +18,25 @@ type bulkInsert struct {
 	tail  string // e.g. an ON CONFLICT clause
 	row   string // "(?, ?)"
 	cols  int
+	rows  int // rows per statement
 	args  []any
 	stmts map[int]*sql.Stmt
 }
 
 func newBulk(tx *sql.Tx, head, tail string, cols int) *bulkInsert {
-	return &bulkInsert{tx: tx, head: head, tail: tail, cols: cols,
+	return newBulkRows(tx, head, tail, cols, bulkRows)
+}
+
+// newBulkRows is newBulk with rows per statement.
+func newBulkRows(tx *sql.Tx, head, tail string, cols, rows int) *bulkInsert {
+	return &bulkInsert{tx: tx, head: head, tail: tail, cols: cols, rows: rows,
 		row:   "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")",
 		stmts: map[int]*sql.Stmt{}}
 }
 
 func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
 	b.args = append(b.args, vals...)
-	if len(b.args) >= bulkRows*b.cols {
+	if len(b.args) >= b.rows*b.cols {
 		return b.flush(ctx)
 	}
 	return nil

@@ -12,6 +12,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -146,6 +147,10 @@ func dsn(path string) string {
 		"synchronous(FULL)",
 		"foreign_keys(OFF)",
 		"cache_size(-65536)", // 64 MiB page cache per connection
+		// Reads straight from the mapped file instead of a pread per page
+		// missing from the cache: the id-ordered streams (entities by
+		// their id index) jump around the table. SQLite caps it (2 GiB).
+		"mmap_size(2147418112)",
 		"temp_store(MEMORY)",
 	}
 	// Only writes use transactions: take the write lock at BEGIN so a
@@ -226,6 +231,48 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx *sql.Tx) erro
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.wrap(what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(what, err)
+	}
+	return nil
+}
+
+// writeRelaxed is write with synchronous=NORMAL for this one transaction:
+// the commit goes to the WAL without waiting for the disk. A crash still
+// leaves a consistent file; a power loss may lose such commits, but only
+// until the next synchronous commit, which syncs the WAL with every frame
+// before it. WriteResults uses it: its results matter only once FinishRun
+// (synchronous) completes the run, and an fsync per batch was most of the
+// write-back's wall time.
+func (s *Store) writeRelaxed(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return s.wrap(what, err)
+	}
+	defer func() {
+		// The connection goes back to the pool: it must be FULL again, or
+		// be discarded.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(what, err)
 	}

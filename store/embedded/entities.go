@@ -367,7 +367,8 @@ func (s *Store) stream(ctx context.Context, what, query string, args []any, fn f
 		return s.wrap(what, err)
 	}
 	defer rows.Close()
-	var data []byte
+	// fn decodes (copies) what it keeps, so the driver's buffer will do.
+	var data sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&data); err != nil {
 			return s.wrap(what, err)

@@ -30,10 +30,19 @@ func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
 	})
 }
 
+// resultRows is how many results one multi-row INSERT carries (5
+// parameters each, far below SQLite's limit of 32 766).
+const resultRows = 500
+
+// emptyBlob is the data of a minimal result; a nil []byte would bind NULL.
+var emptyBlob = []byte{}
+
 // WriteResults implements store.Store: one transaction per batch; a result
 // written again for the same run and entity replaces the earlier one.
+// Results are committed without waiting for the disk (see writeRelaxed):
+// FinishRun's synchronous commit makes them durable with the run record.
 func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
-	return s.write(ctx, "write results of run "+runID, func(tx *sql.Tx) error {
+	return s.writeRelaxed(ctx, "write results of run "+runID, func(tx *sql.Tx) error {
 		var status string
 		switch err := tx.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?`, runID).Scan(&status); {
 		case errors.Is(err, sql.ErrNoRows):
@@ -41,15 +50,20 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 		case err != nil:
 			return err
 		}
-		rows := newBulk(tx, `INSERT OR REPLACE INTO results (run_id, entity_id, verdict, flagged, data) VALUES `, ``, 5)
+		rows := newBulkRows(tx, `INSERT OR REPLACE INTO results (run_id, entity_id, verdict, flagged, data) VALUES `, ``, 5, resultRows)
+		// One buffer for the batch's encoded results: each row's data is a
+		// sub-slice of it, alive until its statement ran.
+		buf := make([]byte, 0, 64*len(batch))
 		for i := range batch {
 			r := &batch[i]
 			if r.EntityID == "" {
 				return fmt.Errorf("result %d of the batch has no entity id", i)
 			}
-			data, err := json.Marshal(r)
-			if err != nil {
-				return fmt.Errorf("result %q: %w", r.EntityID, err)
+			start := len(buf)
+			buf = encodeResult(buf, r)
+			data := buf[start:len(buf):len(buf)]
+			if len(data) == 0 {
+				data = emptyBlob
 			}
 			if err := rows.add(ctx, runID, r.EntityID, r.Verdict, r.Flagged, data); err != nil {
 				return fmt.Errorf("results up to %q: %w", r.EntityID, err)
@@ -108,14 +122,61 @@ func (s *Store) Runs(ctx context.Context) ([]model.Run, error) {
 
 // EachResult implements store.Store.
 func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
-	return s.stream(ctx, "results of run "+runID,
-		`SELECT data FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID}, func(data []byte) error {
-			var r model.Result
-			if err := json.Unmarshal(data, &r); err != nil {
-				return s.wrap("results of run "+runID, err)
-			}
-			return fn(&r)
-		})
+	what := "results of run " + runID
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT entity_id, verdict, flagged, data FROM results WHERE run_id = ? ORDER BY entity_id`, runID)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer rows.Close()
+	var (
+		id, verdict, data sql.RawBytes
+		flagged           int64
+		r                 model.Result
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &verdict, &flagged, &data); err != nil {
+			return s.wrap(what, err)
+		}
+		if err := decodeResult(string(id), internVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
+			return s.wrap(what, err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return s.wrap(what, rows.Err())
+}
+
+// EachVerdict implements store.VerdictStreamer: the id, verdict and flag
+// columns only, without decoding any result data.
+func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error {
+	what := "verdicts of run " + runID
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT entity_id, verdict, flagged FROM results WHERE run_id = ? ORDER BY entity_id`, runID)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer rows.Close()
+	var (
+		id, verdict sql.RawBytes
+		flagged     int64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&id, &verdict, &flagged); err != nil {
+			return s.wrap(what, err)
+		}
+		if err := fn(string(id), internVerdictBytes(verdict), flagged != 0); err != nil {
+			return err
+		}
+	}
+	return s.wrap(what, rows.Err())
 }
 
 // Result implements store.Store.
@@ -124,16 +185,20 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	if err := ctx.Err(); err != nil {
 		return r, err
 	}
-	var data []byte
-	err := s.db.QueryRowContext(ctx, `SELECT data FROM results WHERE run_id = ? AND entity_id = ?`,
-		runID, entityID).Scan(&data)
+	var (
+		verdict string
+		flagged bool
+		data    []byte
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT verdict, flagged, data FROM results WHERE run_id = ? AND entity_id = ?`,
+		runID, entityID).Scan(&verdict, &flagged, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return r, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
 	case err != nil:
 		return r, s.wrap("result", err)
 	}
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := decodeResult(entityID, verdict, flagged, data, &r); err != nil {
 		return r, s.wrap("result", err)
 	}
 	return r, nil

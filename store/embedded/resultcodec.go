@@ -1,0 +1,347 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// Results are stored in a compact binary form next to the entity_id,
+// verdict and flagged columns, which the data blob does not repeat:
+// decoding whole-JSON results was most of the cost of every results stream
+// (export, diff, the previous run's flags). Three forms are read:
+//
+//   - empty data: a "minimal" result (clearResult below) — most entities
+//     of a real graph are CLEAR with no evidence, and store nothing but
+//     their columns;
+//   - first byte resultCodecV1: the binary form (encodeResult);
+//   - first byte '{': the whole model.Result as JSON (files written before
+//     the binary codec).
+const resultCodecV1 = 1
+
+// clearSentence is the explanation graph/ gives a CLEAR result with no
+// evidence. A result with any other explanation is stored in full, so a
+// change of wording in graph/ only costs space.
+const clearSentence = "No ownership or control link reaches a Chinese root."
+
+// minQuote is the shortest evidence explanation worth a back reference.
+const minQuote = 8
+
+// Flags of the binary form: which optional parts follow.
+const (
+	rfIndeterminate = 1 << iota
+	rfAggregateCertain
+	rfAggregatePossible
+	rfShare         // ChineseShare min, max follow
+	rfVotes         // ChineseVotes min, max follow
+	rfPossible      // PossibleVerdict follows
+	rfExplained     // Explanation follows
+	rfClearSentence // Explanation is clearSentence (nothing follows)
+	// Explanation is a prefix, the first evidence path's explanation and a
+	// suffix: the verdict sentence quotes the strongest path, and these
+	// sentences (names along the path) are most of a result's bytes.
+	rfQuotesEvidence
+)
+
+// minimal reports whether r is exactly what clearResult rebuilds from its
+// id, verdict and flag: nothing but the columns needs storing.
+func minimal(r *model.Result) bool {
+	return !r.Indeterminate && r.PossibleVerdict == "" &&
+		r.ChineseShare == (model.Interval{}) && r.ChineseVotes == (model.Interval{}) &&
+		!r.AggregateCertain && !r.AggregatePossible &&
+		r.Controllers != nil && len(r.Controllers) == 0 &&
+		r.JointControllers != nil && len(r.JointControllers) == 0 &&
+		r.Evidence != nil && len(r.Evidence) == 0 &&
+		r.Explanation == clearSentence
+}
+
+// clearResult rebuilds a minimal result (see minimal) from its columns.
+func clearResult(entityID, verdict string, flagged bool) model.Result {
+	return model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
+		Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{},
+		Explanation: clearSentence}
+}
+
+// encodeResult appends r's stored data to buf: empty for a minimal result,
+// else the binary form (without id, verdict and flag, which are columns).
+func encodeResult(buf []byte, r *model.Result) []byte {
+	if minimal(r) {
+		return buf
+	}
+	enc := encoder(buf)
+	enc = append(enc, resultCodecV1)
+	var flags uint64
+	for _, f := range []struct {
+		on   bool
+		flag uint64
+	}{
+		{r.Indeterminate, rfIndeterminate},
+		{r.AggregateCertain, rfAggregateCertain},
+		{r.AggregatePossible, rfAggregatePossible},
+		{r.ChineseShare != (model.Interval{}), rfShare},
+		{r.ChineseVotes != (model.Interval{}), rfVotes},
+		{r.PossibleVerdict != "", rfPossible},
+		{r.Explanation == clearSentence, rfClearSentence},
+	} {
+		if f.on {
+			flags |= f.flag
+		}
+	}
+	quoteAt := -1
+	if r.Explanation != "" && r.Explanation != clearSentence {
+		if len(r.Evidence) > 0 && len(r.Evidence[0].Explanation) >= minQuote {
+			quoteAt = strings.Index(r.Explanation, r.Evidence[0].Explanation)
+		}
+		if quoteAt >= 0 {
+			flags |= rfQuotesEvidence
+		} else {
+			flags |= rfExplained
+		}
+	}
+	enc.uvarint(flags)
+	if flags&rfShare != 0 {
+		enc.float(r.ChineseShare.Min)
+		enc.float(r.ChineseShare.Max)
+	}
+	if flags&rfVotes != 0 {
+		enc.float(r.ChineseVotes.Min)
+		enc.float(r.ChineseVotes.Max)
+	}
+	if flags&rfPossible != 0 {
+		enc.str(r.PossibleVerdict)
+	}
+	if flags&rfExplained != 0 {
+		enc.str(r.Explanation)
+	}
+	if flags&rfQuotesEvidence != 0 {
+		enc.str(r.Explanation[:quoteAt])
+		enc.str(r.Explanation[quoteAt+len(r.Evidence[0].Explanation):])
+	}
+	enc.optStrs(r.Controllers)
+	enc.optStrs(r.JointControllers)
+	if r.Evidence == nil {
+		enc.uvarint(0)
+	} else {
+		enc.uvarint(uint64(len(r.Evidence)) + 1)
+	}
+	for i := range r.Evidence {
+		ev := &r.Evidence[i]
+		enc.optStrs(ev.Path)
+		enc.float(ev.Share)
+		enc.str(ev.Explanation)
+		enc.uvarint(uint64(len(ev.Hops)))
+		for j := range ev.Hops {
+			h := &ev.Hops[j]
+			// A hop's ends are nearly always the path's entries j and j+1:
+			// stored as a back reference instead of the id again.
+			enc.pathRef(ev.Path, j, h.HolderID)
+			enc.pathRef(ev.Path, j+1, h.HeldID)
+			enc.str(string(h.Kind))
+			enc.share(h.Share)
+			enc.str(h.Source)
+			enc.str(h.SourceRef)
+		}
+	}
+	return enc
+}
+
+func (e *encoder) uvarint(v uint64) {
+	*e = binary.AppendUvarint(*e, v)
+}
+
+// optStrs keeps nil and empty apart (a JSON round trip did too: null / []).
+func (e *encoder) optStrs(ss []string) {
+	if ss == nil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(uint64(len(ss)) + 1)
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+// pathRef writes 0 when id is path[i], else 1 and the id.
+func (e *encoder) pathRef(path []string, i int, id string) {
+	if i < len(path) && path[i] == id {
+		*e = append(*e, 0)
+		return
+	}
+	*e = append(*e, 1)
+	e.str(id)
+}
+
+const (
+	shareKnown = 1 << iota
+	shareMinExclusive
+	shareMaxExclusive
+)
+
+func (e *encoder) share(s model.Share) {
+	var b byte
+	if s.Known {
+		b |= shareKnown
+	}
+	if s.MinExclusive {
+		b |= shareMinExclusive
+	}
+	if s.MaxExclusive {
+		b |= shareMaxExclusive
+	}
+	*e = append(*e, b)
+	e.float(s.Min)
+	e.float(s.Max)
+}
+
+// decodeResult fills r from a stored row.
+func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+	switch {
+	case len(data) == 0:
+		*r = clearResult(entityID, verdict, flagged)
+		return nil
+	case data[0] == '{':
+		*r = model.Result{}
+		if err := json.Unmarshal(data, r); err != nil {
+			return fmt.Errorf("result of %q: %w", entityID, err)
+		}
+		return nil
+	case data[0] != resultCodecV1:
+		return fmt.Errorf("result of %q: %w (unknown codec)", entityID, errCodec)
+	}
+	d := decoder{b: data[1:]}
+	flags := d.uvarint()
+	*r = model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
+		Indeterminate:     flags&rfIndeterminate != 0,
+		AggregateCertain:  flags&rfAggregateCertain != 0,
+		AggregatePossible: flags&rfAggregatePossible != 0,
+	}
+	if flags&rfShare != 0 {
+		r.ChineseShare = model.Interval{Min: d.float(), Max: d.float()}
+	}
+	if flags&rfVotes != 0 {
+		r.ChineseVotes = model.Interval{Min: d.float(), Max: d.float()}
+	}
+	if flags&rfPossible != 0 {
+		r.PossibleVerdict = internVerdict(d.str())
+	}
+	var prefix, suffix string
+	switch {
+	case flags&rfExplained != 0:
+		r.Explanation = d.str()
+	case flags&rfClearSentence != 0:
+		r.Explanation = clearSentence
+	case flags&rfQuotesEvidence != 0:
+		prefix, suffix = d.str(), d.str()
+	}
+	r.Controllers = d.optStrs()
+	r.JointControllers = d.optStrs()
+	if n := d.count(); n > 0 {
+		r.Evidence = make([]model.Evidence, n-1)
+		for i := range r.Evidence {
+			ev := &r.Evidence[i]
+			ev.Path = d.optStrs()
+			ev.Share = d.float()
+			ev.Explanation = d.str()
+			if hops := d.count(); hops > 0 {
+				ev.Hops = make([]model.Hop, hops)
+				for j := range ev.Hops {
+					h := &ev.Hops[j]
+					h.HolderID = d.pathRef(ev.Path, j)
+					h.HeldID = d.pathRef(ev.Path, j+1)
+					h.Kind = model.RelKind(d.str())
+					h.Share = d.share()
+					h.Source = d.str()
+					h.SourceRef = d.str()
+				}
+			}
+		}
+	}
+	if flags&rfQuotesEvidence != 0 {
+		if len(r.Evidence) == 0 {
+			d.fail()
+		} else {
+			r.Explanation = prefix + r.Evidence[0].Explanation + suffix
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail()
+	}
+	if d.err != nil {
+		return fmt.Errorf("result of %q: %w", entityID, d.err)
+	}
+	return nil
+}
+
+// count reads a length and checks it against the bytes left (every item
+// takes at least one byte), so corrupt data cannot ask for a huge slice.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b))+1 {
+		d.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) optStrs() []string {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n-1)
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *decoder) pathRef(path []string, i int) string {
+	if len(d.b) < 1 {
+		d.fail()
+		return ""
+	}
+	ref := d.b[0]
+	d.b = d.b[1:]
+	switch {
+	case ref == 0 && i < len(path):
+		return path[i]
+	case ref == 1:
+		return d.str()
+	}
+	d.fail()
+	return ""
+}
+
+func (d *decoder) share() model.Share {
+	if len(d.b) < 1 {
+		d.fail()
+		return model.Share{}
+	}
+	b := d.b[0]
+	d.b = d.b[1:]
+	return model.Share{Known: b&shareKnown != 0, Min: d.float(), Max: d.float(),
+		MinExclusive: b&shareMinExclusive != 0, MaxExclusive: b&shareMaxExclusive != 0}
+}
+
+// internVerdict returns the package constant equal to v, sparing an
+// allocation per row for the handful of verdict strings.
+func internVerdict(v string) string {
+	if i := slices.Index(model.Verdicts, v); i >= 0 {
+		return model.Verdicts[i]
+	}
+	return v
+}
+
+// internVerdictBytes is internVerdict for a raw column value.
+func internVerdictBytes(b []byte) string {
+	for _, v := range model.Verdicts {
+		if string(b) == v {
+			return v
+		}
+	}
+	return string(b)
+}
