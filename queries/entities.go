@@ -156,10 +156,36 @@ func (st *upsertState) row() map[string]any {
 			newIdentifiers = append(newIdentifiers, v)
 		}
 	}
+	label, unlabel := []string{}, []string{}
+	if !st.stored || st.old.Kind != e.Kind {
+		label = []string{kindLabel(e.Kind)}
+		if st.stored {
+			for _, k := range model.EntityKinds {
+				if k != e.Kind {
+					unlabel = append(unlabel, kindLabel(k))
+				}
+			}
+		}
+	}
 	return map[string]any{
-		"id": e.ID, "props": props, "relabel": !st.stored || st.old.Kind != e.Kind,
+		"id": e.ID, "props": props, "label": label, "unlabel": unlabel,
 		"new_identifiers": strList(newIdentifiers),
 	}
+}
+
+// kindLabel is the Neo4j label of an entity kind (see doc.go).
+func kindLabel(k model.EntityKind) string {
+	switch k {
+	case model.Company:
+		return "Company"
+	case model.Person:
+		return "Person"
+	case model.StateBody:
+		return "StateBody"
+	case model.Arrangement:
+		return "Arrangement"
+	}
+	return "UnknownHolder"
 }
 
 // nilIfEmpty and nilIfNone store absent values as no property at all.

@@ -137,6 +137,17 @@ func writeBenchRun(b *testing.B, s *Store, runID string, n, seed int) {
 		b.Fatal(err)
 	}
 	results := make([]model.Result, benchBatch)
+	phase(b, "write-results", n, func() { writeBenchResults(b, s, runID, n, seed, results) })
+	run.Status = model.RunComplete
+	phase(b, "finish-run", n, func() {
+		if err := s.FinishRun(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func writeBenchResults(b *testing.B, s *Store, runID string, n, seed int, results []model.Result) {
+	ctx := context.Background()
 	for off := 0; off < n; off += benchBatch {
 		results = results[:min(benchBatch, n-off)]
 		for j := range results {
@@ -146,12 +157,8 @@ func writeBenchRun(b *testing.B, s *Store, runID string, n, seed int) {
 				results[j].ChineseShare = model.Interval{Min: 50, Max: 60}
 			}
 		}
-		if err := s.WriteResults(ctx, run.ID, results); err != nil {
+		if err := s.WriteResults(ctx, runID, results); err != nil {
 			b.Fatal(err)
 		}
-	}
-	run.Status = model.RunComplete
-	if err := s.FinishRun(ctx, run); err != nil {
-		b.Fatal(err)
 	}
 }

@@ -2,6 +2,7 @@ package queries
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,6 +41,37 @@ func TestStreamsNeedNoSort(t *testing.T) {
 			if strings.Contains(op, "Sort") {
 				t.Errorf("%s sorts on the server: %v", name, ops)
 			}
+		}
+	}
+}
+
+// TestUpsertRelationshipsSeek checks that the relationship upsert finds an
+// existing relationship by an id index seek, never a scan of the whole
+// index per row (what MERGE's plan fell to with stale statistics).
+func TestUpsertRelationshipsSeek(t *testing.T) {
+	s := openTestStore(t)
+	// PROFILE of an empty batch: the driver's EXPLAIN tree of this query
+	// lacks the main branch, the profiled one is whole.
+	res, err := neo4j.ExecuteQuery(context.Background(), s.driver, "PROFILE "+qUpsertRelationships[model.Ownership],
+		map[string]any{"rows": []any{}}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	var walk func(p neo4j.ProfiledPlan)
+	walk = func(p neo4j.ProfiledPlan) {
+		ops = append(ops, p.Operator())
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	walk(res.Summary.Profile())
+	if !slices.ContainsFunc(ops, func(op string) bool { return strings.HasPrefix(op, "DirectedRelationshipIndexSeek") }) {
+		t.Errorf("no relationship index seek: %v", ops)
+	}
+	for _, op := range ops {
+		if strings.Contains(op, "Scan") {
+			t.Errorf("upsert_relationships scans: %v", ops)
 		}
 	}
 }

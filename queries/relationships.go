@@ -78,7 +78,10 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 	if len(batch) == 0 {
 		return ctx.Err()
 	}
+	// One row per kind and id, the last one winning as if the batch were
+	// written in order: upsert_relationships.cypher reads before it writes.
 	byKind := map[model.RelKind][]map[string]any{}
+	at := map[model.RelKind]map[string]int{}
 	for i := range batch {
 		r := &batch[i]
 		if r.ID == "" {
@@ -87,9 +90,16 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 		if !r.Kind.Valid() {
 			return fmt.Errorf("neo4j: upsert relationships: relationship %q: unknown kind %q", r.ID, r.Kind)
 		}
-		byKind[r.Kind] = append(byKind[r.Kind], map[string]any{
-			"holder_id": r.HolderID, "held_id": r.HeldID, "props": relProps(r),
-		})
+		row := map[string]any{"id": r.ID, "holder_id": r.HolderID, "held_id": r.HeldID, "props": relProps(r)}
+		if at[r.Kind] == nil {
+			at[r.Kind] = map[string]int{}
+		}
+		if j, ok := at[r.Kind][r.ID]; ok {
+			byKind[r.Kind][j] = row
+			continue
+		}
+		at[r.Kind][r.ID] = len(byKind[r.Kind])
+		byKind[r.Kind] = append(byKind[r.Kind], row)
 	}
 	return s.write(ctx, "upsert relationships", func(tx neo4j.ManagedTransaction) error {
 		for _, k := range model.RelKinds {
