@@ -50,7 +50,7 @@ func TestQueriesRendered(t *testing.T) {
 		qCountEntities, qSearchNames}, schemaStatements()...)
 	for _, k := range model.RelKinds {
 		all = append(all, qUpsertRelationships[k], qEachRelationship[k], qCountRelationships[k])
-		if !strings.Contains(qUpsertRelationships[k], ":"+relType(k)+" ") {
+		if !strings.Contains(qUpsertRelationships[k], ":"+relType(k)+"]") {
 			t.Errorf("upsert query for %s lacks its type: %s", k, qUpsertRelationships[k])
 		}
 	}
