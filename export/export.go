@@ -116,6 +116,7 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 		return 0, err
 	}
 	n := 0
+	var rec Record // reused: encoders keep nothing of it after write
 	for ; results.ok; results.next() {
 		r := results.cur
 		if before == nil {
@@ -136,7 +137,7 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 			// Scored, then deleted by a reset or merge: export what we know.
 			e = model.Entity{ID: r.EntityID}
 		}
-		rec := newRecord(e, r, opts.Run)
+		fillRecord(&rec, e, r, opts.Run)
 		if err := enc.write(&rec); err != nil {
 			return n, err
 		}
@@ -202,24 +203,29 @@ func checkCompleteRun(ctx context.Context, st store.Store, runID string) error {
 	return fmt.Errorf("export: changed since run %q: %w", runID, ErrNoSuchRun)
 }
 
-func newRecord(e model.Entity, r model.Result, run model.Run) Record {
-	rec := Record{
+// fillRecord makes rec the record of entity e with result r, reusing rec's
+// evidence slice.
+func fillRecord(rec *Record, e model.Entity, r model.Result, run model.Run) {
+	evidence := rec.Evidence[:0]
+	if evidence == nil {
+		evidence = make([]Evidence, 0, 8)
+	}
+	for _, ev := range r.Evidence {
+		evidence = append(evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation})
+	}
+	*rec = Record{
 		ID: e.ID, Name: e.Name, Kind: string(e.Kind),
 		Verdict: r.Verdict, Indeterminate: r.Indeterminate,
 		ChineseShare:     r.ChineseShare,
 		AggregateRule:    AggregateRule{Certain: r.AggregateCertain, Possible: r.AggregatePossible},
 		Controllers:      nonNil(r.Controllers),
 		JointControllers: nonNil(r.JointControllers),
-		Evidence:         make([]Evidence, 0, len(r.Evidence)),
+		Evidence:         evidence,
 		RunID:            run.ID,
 		Policy:           run.Policy,
 		entity:           e,
 		result:           r,
 	}
-	for _, ev := range r.Evidence {
-		rec.Evidence = append(rec.Evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation})
-	}
-	return rec
 }
 
 func nonNil(s []string) []string {

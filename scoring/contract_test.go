@@ -31,6 +31,17 @@ func TestContractEmbedded(t *testing.T) {
 	scoringtest.Run(t, openEmbedded, scoringtest.Hooks{})
 }
 
+// resultsOnly hides the store's optional fast paths (store.VerdictStreamer):
+// the fallbacks on EachResult must give the same runs, diffs and exports.
+type resultsOnly struct{ store.Store }
+
+func TestContractEmbeddedResultsOnly(t *testing.T) {
+	if _, ok := openEmbedded(t).(store.VerdictStreamer); !ok {
+		t.Fatal("the embedded store no longer implements store.VerdictStreamer: this test compares nothing")
+	}
+	scoringtest.Run(t, func(t *testing.T) store.Store { return resultsOnly{openEmbedded(t)} }, scoringtest.Hooks{})
+}
+
 // brokenStore loses the connection on the second result batch.
 type brokenStore struct {
 	store.Store

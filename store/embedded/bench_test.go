@@ -140,17 +140,42 @@ func BenchmarkEachRelationship(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "relationships/s")
 }
 
+// benchResults is a batch shaped like a scored registry: about 3 in 4
+// entities CLEAR with no evidence, the others with a few evidence paths of
+// several hops and sentences naming the entities on them.
 func benchResults(first, n int) []model.Result {
 	out := make([]model.Result, n)
 	for i := range out {
 		k := first + i
-		out[i] = model.Result{
-			EntityID: fmt.Sprintf("gb-coh:%08d", k), Verdict: model.VerdictOwned50, Flagged: true,
-			ChineseShare: model.Interval{Min: 50, Max: 60}, Controllers: []string{"cn:parent"},
-			Evidence: []model.Evidence{{Path: []string{"cn:parent", fmt.Sprintf("gb-coh:%08d", k)}, Share: 50,
-				Hops:        []model.Hop{{HolderID: "cn:parent", HeldID: fmt.Sprintf("gb-coh:%08d", k), Kind: model.Ownership, Share: model.Exact(50)}},
-				Explanation: "Owned 50% by Parent (CN)"}},
+		id := fmt.Sprintf("gb-coh:%08d", k)
+		if k%4 != 0 {
+			out[i] = model.Result{EntityID: id, Verdict: model.VerdictClear,
+				Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{},
+				Explanation: "No ownership or control link reaches a Chinese root."}
+			continue
 		}
+		r := model.Result{EntityID: id, Verdict: model.VerdictOwned50, Flagged: true,
+			ChineseShare: model.Interval{Min: 50, Max: 60}, ChineseVotes: model.Interval{Min: 50, Max: 60},
+			AggregateCertain: true, AggregatePossible: true,
+			Controllers: []string{}, JointControllers: []string{}}
+		for p := range 1 + k%3 {
+			path := []string{fmt.Sprintf("cn:parent-%d", p)}
+			var hops []model.Hop
+			sentence := fmt.Sprintf("Owned by Parent %d Holdings (CN) via", p)
+			for h := range 4 {
+				next := fmt.Sprintf("gb-coh:%08d", k+h+1)
+				if h == 3 {
+					next = id
+				}
+				hops = append(hops, model.Hop{HolderID: path[len(path)-1], HeldID: next, Kind: model.Ownership,
+					Share: model.Range(50, 75, true, false), Source: "psc", SourceRef: fmt.Sprint("R", k+h)})
+				path = append(path, next)
+				sentence += fmt.Sprintf(" Example Holdings %d Limited (50%%, 75%%] →", k+h)
+			}
+			r.Evidence = append(r.Evidence, model.Evidence{Path: path, Share: 6.25, Hops: hops, Explanation: sentence})
+		}
+		r.Explanation = "Owned 50% or more by Chinese parents: " + r.Evidence[0].Explanation + "."
+		out[i] = r
 	}
 	return out
 }
@@ -171,6 +196,48 @@ func BenchmarkWriteResults(b *testing.B) {
 			b.Fatal(err)
 		}
 		n += benchBatch
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "results/s")
+}
+
+// fillResults stores a 100k-result run.
+func fillResults(b *testing.B, s *Store) {
+	b.Helper()
+	ctx := context.Background()
+	if err := s.BeginRun(ctx, model.Run{ID: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 100_000; i += benchBatch {
+		if err := s.WriteResults(ctx, "bench", benchResults(i, benchBatch)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEachResult streams a 100k-result run.
+func BenchmarkEachResult(b *testing.B) {
+	s := openTemp(b)
+	fillResults(b, s)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		if err := s.EachResult(ctx, "bench", func(*model.Result) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "results/s")
+}
+
+// BenchmarkEachVerdict streams the verdict columns of a 100k-result run.
+func BenchmarkEachVerdict(b *testing.B) {
+	s := openTemp(b)
+	fillResults(b, s)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		if err := s.EachVerdict(ctx, "bench", func(string, string, bool) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "results/s")
 }

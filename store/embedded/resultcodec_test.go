@@ -238,7 +238,8 @@ func TestStoredResults(t *testing.T) {
 	}
 }
 
-// After WriteResults the pooled connections are back to synchronous=FULL.
+// After WriteResults the pooled connections are back to synchronous=FULL
+// and the default checkpoint interval.
 func TestWriteResultsRestoresSynchronous(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
@@ -259,12 +260,15 @@ func TestWriteResultsRestoresSynchronous(t *testing.T) {
 			t.Fatal(err)
 		}
 		conns = append(conns, c)
-		var mode int
+		var mode, pages int
 		if err := c.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&mode); err != nil {
 			t.Fatal(err)
 		}
-		if mode != 2 { // FULL
-			t.Errorf("a pooled connection has synchronous=%d, want 2 (FULL)", mode)
+		if err := c.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
+			t.Fatal(err)
+		}
+		if mode != 2 || pages != 1000 { // FULL, SQLite's default
+			t.Errorf("a pooled connection has synchronous=%d wal_autocheckpoint=%d, want 2 (FULL) and 1000", mode, pages)
 		}
 	}
 	for _, c := range conns {
