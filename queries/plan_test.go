@@ -30,7 +30,7 @@ func TestStreamsNeedNoSort(t *testing.T) {
 		"each_result":       qEachResult,
 		"publish_results":   qPublishResults,
 	} {
-		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10},
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10, "batch": 10},
 			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

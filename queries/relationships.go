@@ -163,8 +163,8 @@ func count(recs []*neo4j.Record) int64 {
 
 // EachRelationship implements store.Store. Each kind is read in id order
 // from its own type's id index (no server-side sort of the whole graph), a
-// page at a time, and the kinds are merged here; all pages of all kinds come
-// from one read transaction.
+// page at a time, and the kinds are merged here; all pages of all kinds are
+// read in one read transaction.
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
 	const what = "each relationship"
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {

@@ -114,45 +114,16 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	return nil
 }
 
-// publish copies a run's results onto the entities, batch by batch.
+// publish copies a run's results onto the entities and removes stale
+// flags, each as one auto-commit query committing batchSize rows at a time
+// (CALL ... IN TRANSACTIONS): no round trip per batch, and the publishing
+// batches run concurrently on the server.
 func (s *Store) publish(ctx context.Context, runID string) error {
-	after := ""
-	for {
-		var n int64
-		var last string
-		err := s.write(ctx, "publish results of run "+runID, func(tx neo4j.ManagedTransaction) error {
-			recs, err := runInTx(ctx, tx, qPublishResults, map[string]any{"run_id": runID, "after": after, "limit": batchSize})
-			if err != nil {
-				return err
-			}
-			n, last = count(recs), ""
-			if len(recs) > 0 {
-				last = str(recs[0].Values[1])
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if n < batchSize {
-			break
-		}
-		after = last
+	params := map[string]any{"run_id": runID, "batch": batchSize}
+	if err := s.autoCommit(ctx, "publish results of run "+runID, qPublishResults, params); err != nil {
+		return err
 	}
-	for {
-		var n int64
-		err := s.write(ctx, "remove stale flags", func(tx neo4j.ManagedTransaction) error {
-			recs, err := runInTx(ctx, tx, qUnflagStale, map[string]any{"run_id": runID, "limit": batchSize})
-			n = count(recs)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		if n < batchSize {
-			return nil
-		}
-	}
+	return s.autoCommit(ctx, "remove stale flags", qUnflagStale, params)
 }
 
 // prune deletes the results of runs beyond the newest keepRuns complete ones.

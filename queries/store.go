@@ -143,8 +143,9 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.Managed
 	return fail(ctx, what, err)
 }
 
-// readTx runs fn in one explicit read transaction, so the pages of a
-// paginated stream all see one snapshot of the store.
+// readTx runs fn in one explicit read transaction (a paginated stream's
+// pages share it; Neo4j reads are read-committed, so this is one
+// connection and one transaction, not a snapshot).
 func (s *Store) readTx(ctx context.Context, what string, fn func(tx neo4j.ExplicitTransaction) error) error {
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, what, err)
@@ -232,6 +233,21 @@ func (s *Store) stream(ctx context.Context, what, cypher string, params map[stri
 			}
 		}
 	})
+}
+
+// autoCommit runs one write query in an auto-commit transaction, as
+// CALL ... IN TRANSACTIONS needs, and waits for it to finish.
+func (s *Store) autoCommit(ctx context.Context, what, cypher string, params map[string]any) error {
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, what, err)
+	}
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(context.WithoutCancel(ctx))
+	res, err := sess.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return fail(ctx, what, err)
 }
 
 // runInTx runs one query inside tx and returns its records.

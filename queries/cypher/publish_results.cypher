@@ -1,10 +1,11 @@
-// Copy the next $limit results of a complete run (after entity id $after)
-// onto their entities, so Neo4j Browser users can query verdicts directly,
-// and set or remove the :Flagged label (dynamic labels: an empty list sets
-// or removes nothing, cheaper per row than FOREACH over CASE).
+// Copy a complete run's results onto their entities, so Neo4j Browser users
+// can query verdicts directly, and set or remove the :Flagged label (dynamic
+// labels: an empty list sets or removes nothing). Batches of $batch rows
+// commit separately and run concurrently on the server's cores: each result
+// names a different entity, so the batches take no common locks. Needs an
+// auto-commit transaction.
 MATCH (r:Result)
-WHERE r.run_id = $run_id AND r.entity_id > $after
-WITH r ORDER BY r.run_id, r.entity_id LIMIT $limit
+WHERE r.run_id = $run_id AND r.entity_id IS NOT NULL
 CALL (r) {
   MATCH (e:Entity {id: r.entity_id})
   SET e.verdict = r.verdict,
@@ -14,5 +15,4 @@ CALL (r) {
       e.run_id = r.run_id
   SET e:$(CASE WHEN r.flagged THEN ['Flagged'] ELSE [] END)
   REMOVE e:$(CASE WHEN r.flagged THEN [] ELSE ['Flagged'] END)
-}
-RETURN count(r) AS n, max(r.entity_id) AS last
+} IN CONCURRENT TRANSACTIONS OF $batch ROWS

@@ -1,6 +1,7 @@
-// Remove :Flagged from up to $limit entities the given run did not flag.
+// Remove :Flagged from the entities the given run did not flag, $batch
+// entities per committed transaction. Needs an auto-commit transaction.
 MATCH (e:Flagged)
 WHERE e.run_id IS NULL OR e.run_id <> $run_id
-WITH e LIMIT $limit
-REMOVE e:Flagged
-RETURN count(e) AS n
+CALL (e) {
+  REMOVE e:Flagged
+} IN TRANSACTIONS OF $batch ROWS
