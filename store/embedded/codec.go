@@ -47,6 +47,9 @@ func (e *encoder) float(f float64) {
 type decoder struct {
 	b   []byte
 	err error
+	// backing, when set, holds the same bytes as b did at the start:
+	// strings are sliced from it instead of allocated one by one.
+	backing string
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -72,7 +75,13 @@ func (d *decoder) str() string {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	var s string
+	if d.backing != "" {
+		off := len(d.backing) - len(d.b)
+		s = d.backing[off : off+int(n)]
+	} else {
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }

@@ -212,7 +212,10 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	case data[0] != resultCodecV1:
 		return fmt.Errorf("result of %q: %w (unknown codec)", entityID, errCodec)
 	}
-	d := decoder{b: data[1:]}
+	// One allocation for all of the result's strings (they live as long as
+	// the result does anyway) instead of one per string.
+	backing := string(data[1:])
+	d := decoder{b: data[1:], backing: backing}
 	flags := d.uvarint()
 	*r = model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
 		Indeterminate:     flags&rfIndeterminate != 0,
