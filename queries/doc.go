@@ -29,8 +29,13 @@
 // placeholders are filled from model.RelKinds only (see cypher.go).
 //
 // Writes are UNWIND $rows batches inside one ExecuteWrite transaction per
-// caller batch. Whole-graph reads (EachEntity, EachRelationship, EachResult)
-// stream with a large fetch size. Neighbourhood walks breadth-first, one
+// caller batch, with labels set dynamically (SET e:$(...)) rather than by
+// FOREACH over CASE, and nothing written for unchanged entities or
+// relationships. FinishRun publishes verdicts with CALL ... IN CONCURRENT
+// TRANSACTIONS. Whole-graph reads (EachEntity, EachRelationship, EachResult)
+// read keyset pages: each page is one Bolt record holding up to 10,000 rows,
+// read in index order, because per-record driver overhead dominated when
+// rows came one record each. Neighbourhood walks breadth-first, one
 // query per level, never with a variable-length pattern. The named queries
 // for Neo4j Browser users live in the subpackage queries/browser.
 package queries

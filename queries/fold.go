@@ -3,6 +3,7 @@ package queries
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -17,10 +18,13 @@ func FoldName(name string) string {
 	if name == "" {
 		return ""
 	}
-	stripped, _, err := transform.String(
-		transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
-	if err != nil {
-		stripped = name
+	stripped := name
+	if !isASCII(name) { // ASCII has no marks to strip; the chain allocates its buffers per call
+		s, _, err := transform.String(
+			transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
+		if err == nil {
+			stripped = s
+		}
 	}
 	var b strings.Builder
 	b.Grow(len(stripped))
@@ -38,6 +42,15 @@ func FoldName(name string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldRune lower-cases r and maps the letters NFD does not decompose.
