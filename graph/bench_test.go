@@ -66,6 +66,53 @@ func BenchmarkScore(b *testing.B) {
 	}
 }
 
+// addIndirect adds one ownership edge per 20 entities from a nearby
+// earlier entity — sometimes an ancestor (a BODS-style restatement of a
+// chain: skipped when marked indirect), mostly not (a PSC-style holding
+// through an absent trust: counted after a full search).
+func addIndirect(b *Builder, n int, seed uint64, direct string) {
+	r := rand.New(rand.NewPCG(seed, 11))
+	id := func(i int) string { return fmt.Sprintf("gen:%09d", i) }
+	for i := 1; i < n; i++ {
+		if r.IntN(20) != 0 {
+			continue
+		}
+		holder := i - 1 - r.IntN(min(i, 100))
+		b.AddRelationship(model.Relationship{ID: id(i) + "/i", HolderID: id(holder), HeldID: id(i),
+			Kind: model.Ownership, Share: model.Exact(float64(1 + r.IntN(60))), Direct: direct,
+			Source: "gen", SourceRef: id(i) + "/i"})
+	}
+}
+
+// BenchmarkScoreIndirect scores BenchmarkScore's graph with 5% more
+// edges, marked indirect (each checked for a chain it restates) or not
+// (no check): the difference is the cost of the check and of the edges
+// it leaves out.
+func BenchmarkScoreIndirect(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		for _, direct := range []string{"indirect", ""} {
+			bld := synthBuilder(n, 1)
+			addIndirect(bld, n, 1, direct)
+			g, err := bld.Build()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("entities=%d/marked=%v", n, direct != ""), func(b *testing.B) {
+				var skipped int
+				for b.Loop() {
+					s, err := Score(g, policy.Default(), testDay)
+					if err != nil {
+						b.Fatal(err)
+					}
+					skipped = s.IndirectSkipped()
+				}
+				b.ReportMetric(float64(g.NumEdges()), "edges")
+				b.ReportMetric(float64(skipped), "skipped")
+			})
+		}
+	}
+}
+
 // BenchmarkScoreN scores a synthetic graph of $UBO_GRAPH_BENCH_N entities
 // (skipped when unset) and reports the heap in use after scoring.
 func BenchmarkScoreN(b *testing.B) {

@@ -2,6 +2,26 @@
 // graph (interned ids, CSR adjacency) and the scoring engine implementing
 // DESIGN.md's reference semantics. It imports neither Neo4j nor any source
 // format, and its output is deterministic whatever order the input came in.
+//
+// Indirect holdings. Sources state some holdings as indirect
+// (model.Relationship.Direct == "indirect"): a BODS publisher typically
+// states both the chain through the intermediaries and the ultimate
+// owner's indirect interest; PSC natures held "as trust" or "as firm" are
+// indirect too, and there the intermediary trust or firm is usually not in
+// the data. DESIGN.md's U, the aggregate rule and the Chinese-side votes V
+// sum direct holdings, so counting both the chain and the shortcut would
+// count one stake twice. An active ownership or voting assertion marked
+// indirect from h to t therefore takes part in scoring — the sums of U, C
+// and V, the votes of the control test, the unknown-share remainder, and
+// the evidence — only when the graph has no other path from h to t over
+// active ownership/voting assertions not marked indirect (any share; a
+// direct assertion of the same link is such a path). The search is
+// breadth-first in edge order, at most 12 hops and a fixed amount of work;
+// when it hits those bounds the indirect assertion counts, since for
+// screening a stake counted twice is a smaller harm than a Chinese stake
+// hidden. Indirect control-kind assertions (board, control, consolidation,
+// branch) and influence are boolean and always count. Scoring.IndirectSkipped
+// reports how many assertions were left out.
 package graph
 
 import (
@@ -26,9 +46,10 @@ const (
 
 // Edge flag bits.
 const (
-	flagKnown   = 1 << iota // the source gave a share
-	flagMinExcl             // lower bound exclusive
-	flagMaxExcl             // upper bound exclusive
+	flagKnown    = 1 << iota // the source gave a share
+	flagMinExcl              // lower bound exclusive
+	flagMaxExcl              // upper bound exclusive
+	flagIndirect             // the source marks the holding indirect
 )
 
 // maxProblems caps the messages Build keeps about skipped input.
@@ -459,6 +480,9 @@ func (b *Builder) AddRelationship(r model.Relationship) {
 			flags |= flagMaxExcl
 		}
 	}
+	if r.Direct == "indirect" {
+		flags |= flagIndirect
+	}
 	src, ok := b.source[r.Source]
 	if !ok {
 		src = uint16(len(b.sources))
@@ -502,6 +526,7 @@ type Graph struct {
 
 	dangling int
 	invalid  int
+	indirect int // edges marked indirect: scoring checks these for shortcuts
 	problems []string
 }
 
@@ -562,6 +587,9 @@ func (b *Builder) Build() (*Graph, error) {
 			continue
 		}
 		ed.holder, ed.held = h, t
+		if ed.flags&flagIndirect != 0 {
+			g.indirect++
+		}
 		g.inOff[t+1]++
 		m++
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // randomGraph makes a small messy registry: roots, unknown holders,
-// cross-holdings, bands with exclusive bounds, unknown shares, control links.
+// cross-holdings, bands with exclusive bounds, unknown shares, control
+// links, some of them marked indirect.
 func randomGraph(r *rand.Rand, n, m int) ([]model.Entity, []model.Relationship) {
 	jurs := []string{"CN", "HK", "GB", "US", "DE", "KY", "GB", "US", "DE", "GB"}
 	ents := make([]model.Entity, n)
@@ -50,6 +51,9 @@ func randomGraph(r *rand.Rand, n, m int) ([]model.Entity, []model.Relationship) 
 			s = model.Range(lo, lo+float64(r.IntN(10)+1), r.IntN(2) == 0, r.IntN(2) == 0)
 		}
 		rel := link(ents[h].ID, ents[t].ID, k, s)
+		if r.IntN(8) == 0 {
+			rel.Direct = "indirect" // counted or not depending on the chains around it
+		}
 		rel.SourceRef = fmt.Sprintf("r%d", len(rels))
 		rel.ID = model.RelationshipID("test", rel.SourceRef, rel.HolderID, rel.HeldID, k)
 		rels = append(rels, rel)

@@ -114,6 +114,11 @@ type Scoring struct {
 	excluded           []bool
 	rootWhy            []uint8 // why an entity is a root (why* constants); whyNone otherwise
 
+	// skip marks (bit per edge) the indirect ownership/voting assertions
+	// that restate a chain already in the graph; nil when there are none.
+	skip            []uint64
+	skippedIndirect int
+
 	m [2]modeState
 
 	final, possibleFinal []uint8
@@ -156,7 +161,9 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 	s.final = make([]uint8, g.NumEntities())
 	s.possibleFinal = make([]uint8, g.NumEntities())
 	s.roots()
-	s.combine(dayOf(asOf))
+	day := dayOf(asOf)
+	s.skip = s.indirectShortcuts(day)
+	s.combine(day)
 	scratch := newScratch(g.NumEntities())
 	order, compOff := s.components(scratch)
 	for md := range s.m {
@@ -235,6 +242,106 @@ func (s *Scoring) relevant(k uint8) bool {
 	return k == ownCode || k == voteCode || s.ctrlKind[k] || s.inflKind[k]
 }
 
+// Bounds of the search for a chain behind an indirect edge.
+const (
+	maxIndirectDepth = 12   // hops
+	maxIndirectVisit = 4096 // entities reached
+	maxIndirectScan  = 1 << 15
+)
+
+// indirectShortcuts marks the active ownership and voting edges a source
+// states as indirect (h holds t through intermediaries) for which the
+// graph also has a chain of ownership/voting edges not marked indirect
+// from h to t: the sums of U, C and V already count that chain, and adding
+// the shortcut would count the same stake twice (BODS publishers state
+// both). An indirect edge with no such chain (a PSC holding "as trust"
+// whose trust is not in the data) is the only record of the stake and
+// counts. Indirect control-kind edges are boolean and always count.
+func (s *Scoring) indirectShortcuts(day int32) []uint64 {
+	g := s.g
+	if g.indirect == 0 {
+		return nil
+	}
+	var (
+		skip         []uint64
+		walk         = chainWalk{seen: make([]uint32, g.NumEntities())}
+		lastH, lastT = uint32(math.MaxUint32), uint32(math.MaxUint32)
+		lastFound    bool
+		active       = func(ed *edge) bool { return ed.start <= day && ed.end > day }
+		isShare      = func(k uint8) bool { return k == ownCode || k == voteCode }
+	)
+	for e := range g.edges {
+		ed := &g.edges[e]
+		if ed.flags&flagIndirect == 0 || !isShare(ed.kind) || !active(ed) {
+			continue
+		}
+		// Edges are sorted by held then holder: assertions of one pair
+		// (ownership and voting, several sources) are adjacent.
+		if ed.holder != lastH || ed.held != lastT {
+			lastH, lastT = ed.holder, ed.held
+			lastFound = s.chainExists(ed.holder, ed.held, day, &walk)
+		}
+		if !lastFound {
+			continue
+		}
+		if skip == nil {
+			skip = make([]uint64, (len(g.edges)+63)/64)
+		}
+		skip[e/64] |= 1 << (e % 64)
+		s.skippedIndirect++
+	}
+	return skip
+}
+
+// chainWalk is the working memory of chainExists: seen[x] == mark when x
+// was reached by the current search.
+type chainWalk struct {
+	seen  []uint32
+	mark  uint32
+	queue []uint32
+}
+
+// chainExists reports whether a path of active ownership/voting edges not
+// marked indirect leads from h to t, breadth-first in edge order (so the
+// answer is deterministic) within maxIndirectDepth hops. When the search
+// hits its bounds before finding one it answers false, so the indirect
+// edge counts: for screening, a stake counted twice in a pathological
+// graph is a smaller harm than a Chinese stake hidden by a cut-off search.
+func (s *Scoring) chainExists(h, t uint32, day int32, sc *chainWalk) bool {
+	g := s.g
+	sc.mark++
+	sc.seen[h] = sc.mark
+	sc.queue = append(sc.queue[:0], h)
+	scanned := 0
+	for depth, from := 0, 0; depth < maxIndirectDepth && from < len(sc.queue); depth++ {
+		to := len(sc.queue)
+		for _, x := range sc.queue[from:to] {
+			for _, e := range g.outEdg[g.outOff[x]:g.outOff[x+1]] {
+				if scanned++; scanned > maxIndirectScan {
+					return false // bound hit: count the indirect edge
+				}
+				ed := &g.edges[e]
+				if ed.flags&flagIndirect != 0 || (ed.kind != ownCode && ed.kind != voteCode) ||
+					ed.start > day || ed.end <= day {
+					continue
+				}
+				if ed.held == t {
+					return true
+				}
+				if sc.seen[ed.held] != sc.mark {
+					if len(sc.queue) >= maxIndirectVisit {
+						return false // bound hit: count the indirect edge
+					}
+					sc.seen[ed.held] = sc.mark
+					sc.queue = append(sc.queue, ed.held)
+				}
+			}
+		}
+		from = to
+	}
+	return false
+}
+
 // combine merges the active assertions of each (holder, held, kind) into
 // one link: the intersection of their intervals, or their hull when they
 // contradict each other; then gives unknown ownership/voting shares
@@ -297,6 +404,9 @@ func (s *Scoring) addLink(t, from, to uint32, day int32) {
 		ed := &g.edges[e]
 		if ed.start > day || ed.end <= day {
 			continue // not yet started or already ended at the as-of date
+		}
+		if s.skip != nil && s.skip[e/64]&(1<<(e%64)) != 0 {
+			continue // an indirect restatement of a chain in the graph
 		}
 		if !have {
 			firstActive = e
@@ -1045,6 +1155,11 @@ func (s *Scoring) Counts() map[string]int {
 // Indeterminate is the number of entities whose possible verdict is
 // stronger than the certain one.
 func (s *Scoring) Indeterminate() int { return s.indeterminate }
+
+// IndirectSkipped is the number of active ownership/voting assertions
+// marked indirect that the sums left out because the graph holds a chain
+// of direct holdings between the same two entities (see the package doc).
+func (s *Scoring) IndirectSkipped() int { return s.skippedIndirect }
 
 // AsOf is the date the relationships were evaluated at.
 func (s *Scoring) AsOf() time.Time { return s.asOf }
