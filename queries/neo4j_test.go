@@ -265,3 +265,39 @@ func TestStreamsPage(t *testing.T) {
 		t.Errorf("EachResult = %v, want %v", gotResults, ids)
 	}
 }
+
+// TestWriteResultsLargeBatch checks a batch written as two concurrent
+// halves: every result stored once, an entity given twice keeping its last
+// result, and a missing run still ErrNotFound.
+func TestWriteResultsLargeBatch(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	n := parallelResults + 1
+	var results []model.Result
+	for i := range n {
+		results = append(results, model.Result{EntityID: fmt.Sprintf("e%05d", i), Verdict: model.VerdictClear})
+	}
+	// e00000 again near the end, so the repeat lands in the other half.
+	results = append(results, model.Result{EntityID: "e00000", Verdict: model.VerdictOwned50, Flagged: true})
+	if err := s.WriteResults(ctx, "no-such-run", results); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("WriteResults to a missing run: %v, want ErrNotFound", err)
+	}
+	run := model.Run{ID: "run", Started: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run))
+	must(t, s.WriteResults(ctx, run.ID, results))
+	got := 0
+	must(t, s.EachResult(ctx, run.ID, func(r *model.Result) error {
+		if want := fmt.Sprintf("e%05d", got); r.EntityID != want {
+			return fmt.Errorf("result %d is %q, want %q", got, r.EntityID, want)
+		}
+		got++
+		return nil
+	}))
+	if got != n {
+		t.Errorf("%d results stored, want %d", got, n)
+	}
+	r, err := s.Result(ctx, run.ID, "e00000")
+	if err != nil || r.Verdict != model.VerdictOwned50 || !r.Flagged {
+		t.Errorf("repeated entity: %+v, %v; want the last result (OWNED_50, flagged)", r, err)
+	}
+}

@@ -43,25 +43,53 @@ func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
 	})
 }
 
-// WriteResults implements store.Store: one transaction per batch; the run
-// must have been begun.
+// parallelResults is the smallest batch WriteResults splits across two
+// concurrent transactions: one transaction keeps one server core busy, and
+// results of distinct entities take no common locks.
+var parallelResults = 2000
+
+// WriteResults implements store.Store; the run must have been begun. A batch
+// holds each entity once (the last result of an entity given twice wins);
+// large batches are written as two halves in concurrent transactions.
 func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, "write results", err)
 	}
-	rows := make([]map[string]any, len(batch))
+	at := make(map[string]int, len(batch))
+	rows := make([]map[string]any, 0, len(batch))
 	for i := range batch {
 		r := &batch[i]
 		data, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("neo4j: write results: entity %q: %w", r.EntityID, err)
 		}
-		rows[i] = map[string]any{
+		row := map[string]any{
 			"entity_id": r.EntityID, "verdict": r.Verdict, "flagged": r.Flagged,
 			"indeterminate": r.Indeterminate, "chinese_share_min": r.ChineseShare.Min,
 			"chinese_share_max": r.ChineseShare.Max, "data": string(data),
 		}
+		if j, ok := at[r.EntityID]; ok {
+			rows[j] = row
+			continue
+		}
+		at[r.EntityID] = len(rows)
+		rows = append(rows, row)
 	}
+	if len(rows) < parallelResults {
+		return s.writeResults(ctx, runID, rows)
+	}
+	half := len(rows) / 2
+	errs := make(chan error, 1)
+	go func() { errs <- s.writeResults(ctx, runID, rows[half:]) }()
+	err := s.writeResults(ctx, runID, rows[:half])
+	if err2 := <-errs; err == nil {
+		err = err2
+	}
+	return err
+}
+
+// writeResults stores result rows in one transaction, checking the run.
+func (s *Store) writeResults(ctx context.Context, runID string, rows []map[string]any) error {
 	return s.write(ctx, "write results of run "+runID, func(tx neo4j.ManagedTransaction) error {
 		recs, err := runInTx(ctx, tx, qRunExists, map[string]any{"id": runID})
 		if err != nil {
