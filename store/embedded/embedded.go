@@ -1,12 +1,17 @@
 // Package embedded is the store.Store on a local SQLite file (modernc.org/sqlite,
 // pure Go): no server, durable and crash-safe (WAL journal, synchronous=FULL
-// commits), the default when --db is a path.
+// commits; result batches of a running run commit without fsync and become
+// durable with FinishRun, see writeRelaxed), the default when --db is a path.
 //
-// Layout: entities and relationships keep their model JSON in a data column
-// next to the columns that are queried (id, kind, holder, held); identifiers
-// live in entity_identifiers for exact lookups, folded names in an FTS5 table
-// for search, merged ids in aliases. Results are stored per run; only the
-// results of the last keepCompleteRuns complete runs are kept (see FinishRun).
+// Layout: entities and relationships keep their record in a compact binary
+// data column (codec.go; older files: JSON) next to the columns that are
+// queried (id, kind, holder, held); identifiers live in entity_identifiers
+// for exact lookups, folded names in an FTS5 table for search, merged ids in
+// aliases. Results are stored per run with entity_id, verdict and flagged as
+// columns and the rest in a compact binary blob, empty for a CLEAR result
+// without evidence (resultcodec.go); EachVerdict reads the columns only.
+// Only the results of the last keepCompleteRuns complete runs are kept (see
+// FinishRun).
 package embedded
 
 import (
