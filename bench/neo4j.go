@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"time"
@@ -12,18 +11,8 @@ import (
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/queries"
+	"github.com/ubo-project/ubo/queries/baseline"
 )
-
-// baselineOwnsCypher is the path enumeration users run in Neo4j today.
-//
-//go:embed baseline_owns.cypher
-var baselineOwnsCypher string
-
-//go:embed baseline_cleanup.cypher
-var baselineCleanupCypher string
-
-//go:embed baseline_count.cypher
-var baselineCountCypher string
 
 // Neo4jConfig says where and how to run the Cypher baseline.
 type Neo4jConfig struct {
@@ -48,7 +37,7 @@ type Neo4jResult struct {
 }
 
 // RunNeo4j loads the generated registry gcfg into Neo4j through the
-// queries package, runs baseline_owns.cypher from every root under p with
+// queries package, runs baseline.Owns (queries/baseline/owns.cypher) from every root under p with
 // cfg.Timeout, and deletes what it loaded. A query the server stops at
 // the timeout is reported with Finished false, not as an error.
 func RunNeo4j(ctx context.Context, cfg Neo4jConfig, gcfg gen.Config, p *policy.Policy) (res Neo4jResult, err error) {
@@ -116,7 +105,7 @@ func RunNeo4j(ctx context.Context, cfg Neo4jConfig, gcfg gen.Config, p *policy.P
 	res.Load, res.Roots = time.Since(t0), len(roots)
 
 	// The database may be shared: check that the registry is all there.
-	counted, err := neo4j.ExecuteQuery(ctx, st.Driver(), baselineCountCypher, map[string]any{"prefix": cfg.IDPrefix},
+	counted, err := neo4j.ExecuteQuery(ctx, st.Driver(), baseline.Count, map[string]any{"prefix": cfg.IDPrefix},
 		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
 	if err != nil {
 		return res, fmt.Errorf("neo4j baseline: count: %w", err)
@@ -131,7 +120,7 @@ func RunNeo4j(ctx context.Context, cfg Neo4jConfig, gcfg gen.Config, p *policy.P
 	defer cancel()
 	t0 = time.Now()
 	rec, err := sess.ExecuteRead(qctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		r, err := tx.Run(qctx, baselineOwnsCypher, map[string]any{
+		r, err := tx.Run(qctx, baseline.Owns, map[string]any{
 			"roots": roots, "as_of": time.Now().UTC().Format(time.DateOnly)})
 		if err != nil {
 			return nil, err
@@ -170,12 +159,56 @@ func timedOut(err error) bool {
 func cleanupNeo4j(ctx context.Context, d neo4j.DriverWithContext, db, prefix string) error {
 	sess := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
-	r, err := sess.Run(ctx, baselineCleanupCypher, map[string]any{"prefix": prefix})
+	r, err := sess.Run(ctx, baseline.Cleanup, map[string]any{"prefix": prefix})
 	if err == nil {
 		_, err = r.Consume(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("neo4j baseline: cleanup %q: %w", prefix, err)
+	}
+	return nil
+}
+
+// CompareNeo4j measures, for each of sizes, the engine and the Cypher
+// baseline on the same generated registry (cfg's seed, Chinese share and
+// interlock; cfg.Policy, or the default policy, chooses the roots) and
+// calls onRow with each pair as soon as it is measured. An engine row of
+// the same size in engine is reused rather than measured again.
+func CompareNeo4j(ctx context.Context, cfg Config, ncfg Neo4jConfig, sizes []int, engine []Row, onRow func(Row, Neo4jResult)) error {
+	p := cfg.Policy
+	if p == nil {
+		p = policy.Default()
+	}
+	for _, n := range sizes {
+		row, ok := Row{}, false
+		for _, r := range engine {
+			if r.Entities == n {
+				row, ok = r, true
+				break
+			}
+		}
+		if !ok {
+			c := cfg
+			c.Sizes, c.BaselineMax = []int{n}, 0
+			rows, err := Run(ctx, c, nil)
+			if err != nil {
+				return err
+			}
+			row = rows[0]
+		}
+		cfg.logf("neo4j baseline %d: loading the registry, then the path query (timeout %s)", n, ncfg.Timeout)
+		gcfg := gen.Config{Entities: n, Seed: cfg.Seed, ChineseShare: cfg.ChineseShare, Interlock: cfg.Interlock}
+		res, err := RunNeo4j(ctx, ncfg, gcfg, p)
+		if err != nil {
+			return fmt.Errorf("%d entities: %w", n, err)
+		}
+		if res.Edges != row.Edges {
+			return fmt.Errorf("neo4j baseline: %d entities: loaded %d relationships, the engine built %d from the same seed", n, res.Edges, row.Edges)
+		}
+		cfg.logf("neo4j baseline %d: load %s, query %s (finished %v)", n, seconds(res.Load), seconds(res.Elapsed), res.Finished)
+		if onRow != nil {
+			onRow(row, res)
+		}
 	}
 	return nil
 }

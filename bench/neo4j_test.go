@@ -51,24 +51,26 @@ func TestNeo4jBaseline(t *testing.T) {
 	cfg := Neo4jConfig{Store: queries.Config{URI: uri, Username: os.Getenv("NEO4J_USERNAME"),
 		Password: os.Getenv("NEO4J_PASSWORD")}, Timeout: timeout, IDPrefix: "ubo-bench-test:"}
 	lines := []string{Neo4jTableHeader}
-	for _, n := range sizes {
-		rows, err := Run(ctx, Config{Sizes: []int{n}, Seed: 1, ChineseShare: gen.DefaultChineseShare, Policy: p}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gcfg := gen.Config{Entities: n, Seed: 1, ChineseShare: gen.DefaultChineseShare}
-		res, err := RunNeo4j(ctx, cfg, gcfg, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Entities != n || res.Edges != rows[0].Edges || res.Roots == 0 {
-			t.Errorf("%d entities: loaded %d entities, %d edges (engine %d), %d roots", n, res.Entities, res.Edges, rows[0].Edges, res.Roots)
+	ecfg := Config{Seed: 1, ChineseShare: gen.DefaultChineseShare, Policy: p}
+	measured := 0
+	err := CompareNeo4j(ctx, ecfg, cfg, sizes, nil, func(row Row, res Neo4jResult) {
+		n := sizes[measured]
+		measured++
+		if res.Entities != n || row.Entities != n || res.Edges != row.Edges || res.Roots == 0 {
+			t.Errorf("%d entities: loaded %d entities, %d edges (engine %d entities, %d edges), %d roots",
+				n, res.Entities, res.Edges, row.Entities, row.Edges, res.Roots)
 		}
 		if res.Finished && res.Paths == 0 {
 			t.Errorf("%d entities: the path query finished with no path", n)
 		}
-		lines = append(lines, FormatNeo4jRow(rows[0], res))
+		lines = append(lines, FormatNeo4jRow(row, res))
 		t.Log(lines[len(lines)-1])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if measured != len(sizes) {
+		t.Fatalf("measured %d of %d sizes", measured, len(sizes))
 	}
 	// The bench's data is gone again.
 	st, err := queries.Open(ctx, cfg.Store)
@@ -82,20 +84,18 @@ func TestNeo4jBaseline(t *testing.T) {
 	t.Log("\n" + strings.Join(lines, "\n"))
 }
 
-func TestNeo4jQueriesEmbedded(t *testing.T) {
-	for name, q := range map[string]string{"baseline_owns": baselineOwnsCypher, "baseline_cleanup": baselineCleanupCypher,
-		"baseline_count": baselineCountCypher} {
-		if !strings.Contains(q, "MATCH") {
-			t.Errorf("%s.cypher is not embedded: %q", name, q)
-		}
+// TestCompareNeo4jUnreachable: a server that is not there is a store
+// error the CLI maps to exit code 3, not a row.
+func TestCompareNeo4jUnreachable(t *testing.T) {
+	cfg := Neo4jConfig{Store: queries.Config{URI: "bolt://127.0.0.1:1"}, Timeout: time.Second}
+	called := false
+	err := CompareNeo4j(context.Background(), Config{Seed: 1, ChineseShare: gen.DefaultChineseShare}, cfg,
+		[]int{1000}, nil, func(Row, Neo4jResult) { called = true })
+	if !errors.Is(err, store.ErrUnreachable) {
+		t.Fatalf("err = %v, want store.ErrUnreachable", err)
 	}
-	for _, param := range []string{"$roots", "$as_of", "[:OWNERSHIP*]"} {
-		if !strings.Contains(baselineOwnsCypher, param) {
-			t.Errorf("baseline_owns.cypher lacks %s", param)
-		}
-	}
-	if !strings.Contains(baselineCleanupCypher, "STARTS WITH $prefix") {
-		t.Error("baseline_cleanup.cypher does not limit itself to the bench's prefix")
+	if called {
+		t.Error("a row was reported for an unreachable server")
 	}
 }
 

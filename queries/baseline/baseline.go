@@ -1,0 +1,29 @@
+// Package baseline holds the Cypher that ubo bench runs to compare the
+// scoring engine with what users run in Neo4j today: enumerating every
+// ownership path from every Chinese root with a variable-length match.
+// It is benchmark-only — scoring never runs it (DESIGN.md forbids
+// unbounded [:OWNS*] traversals) — and lives under queries/ because all of
+// ubo's Cypher does. Every query is parameterised.
+package baseline
+
+import _ "embed"
+
+// Owns enumerates every current ownership path from the roots $roots
+// (entity ids) as of $as_of (YYYY-MM-DD), multiplies the shares along
+// each path and returns reached (entities), paths and total.
+//
+//go:embed owns.cypher
+var Owns string
+
+// Count returns the entities and ownership edges whose entity ids start
+// with $prefix: the bench checks that its registry is complete before the
+// path query, since the database may be shared.
+//
+//go:embed count.cypher
+var Count string
+
+// Cleanup detaches and deletes every entity whose id starts with $prefix,
+// in batches (run it in an auto-commit transaction).
+//
+//go:embed cleanup.cypher
+var Cleanup string
