@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
@@ -42,17 +43,17 @@ func TestContractEmbeddedResultsOnly(t *testing.T) {
 	scoringtest.Run(t, func(t *testing.T) store.Store { return resultsOnly{openEmbedded(t)} }, scoringtest.Hooks{})
 }
 
-// brokenStore loses the connection on the second result batch.
+// brokenStore loses the connection on the second result batch. Several
+// writers call it concurrently.
 type brokenStore struct {
 	store.Store
-	batches int
+	batches atomic.Int32
 }
 
 var errLost = errors.New("connection lost")
 
 func (b *brokenStore) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
-	b.batches++
-	if b.batches == 2 {
+	if b.batches.Add(1) == 2 {
 		return errLost
 	}
 	return b.Store.WriteResults(ctx, runID, batch)
