@@ -44,6 +44,14 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTestStore(t) })
 }
 
+// TestContractSplitResults runs the contract with every result batch of
+// two or more written as two concurrent transactions.
+func TestContractSplitResults(t *testing.T) {
+	defer func(n int) { parallelResults = n }(parallelResults)
+	parallelResults = 2
+	storetest.Run(t, func(t *testing.T) store.Store { return openTestStore(t) })
+}
+
 func TestOpenUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -46,7 +46,7 @@ func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
 // parallelResults is the smallest batch WriteResults splits across two
 // concurrent transactions: one transaction keeps one server core busy, and
 // results of distinct entities take no common locks.
-var parallelResults = 2000
+var parallelResults = 2000 // a variable so tests can shrink it
 
 // WriteResults implements store.Store; the run must have been begun. A batch
 // holds each entity once (the last result of an entity given twice wins);
