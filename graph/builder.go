@@ -15,9 +15,10 @@
 // and V, the votes of the control test, the unknown-share remainder, and
 // the evidence — only when the graph has no other path from h to t over
 // active ownership/voting assertions not marked indirect (any share; a
-// direct assertion of the same link is such a path). The search is
-// breadth-first in edge order, at most 12 hops and a fixed amount of work;
-// when it hits those bounds the indirect assertion counts, since for
+// direct assertion of the same link is such a path). The search runs
+// breadth-first from both ends, at most 12 hops and a fixed number of
+// edges looked at; when it hits those bounds the indirect assertion
+// counts, since for
 // screening a stake counted twice is a smaller harm than a Chinese stake
 // hidden. Indirect control-kind assertions (board, control, consolidation,
 // branch) and influence are boolean and always count. Scoring.IndirectSkipped

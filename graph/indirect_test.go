@@ -36,23 +36,26 @@ func chainOf(k int) ([]model.Entity, []model.Relationship) {
 	return ents, append(rels, own(prev, "B", 100))
 }
 
+// indirectCase is one entity's expected outcome in a graph with indirect edges.
+type indirectCase struct {
+	name     string
+	ents     []model.Entity
+	rels     []model.Relationship
+	id       string
+	verdict  string
+	minU     float64
+	maxU     float64
+	skipped  int        // Scoring.IndirectSkipped
+	pathsVia [][]string // every evidence path, in order (nil: not checked)
+}
+
 func TestIndirectEdges(t *testing.T) {
 	cn := func(id string) model.Entity { return company(id, "CN") }
 	gb := func(id string) model.Entity { return company(id, "GB") }
 	cnPerson := model.Entity{ID: "P", Name: "P", Kind: model.Person, Nationality: []string{"CN"}}
 	long12Ents, long12Rels := chainOf(11) // 12 hops: within the search
 	long13Ents, long13Rels := chainOf(12) // 13 hops: past it
-	cases := []struct {
-		name     string
-		ents     []model.Entity
-		rels     []model.Relationship
-		id       string
-		verdict  string
-		minU     float64
-		maxU     float64
-		skipped  int
-		pathsVia [][]string // every evidence path, in order (nil: not checked)
-	}{
+	cases := []indirectCase{
 		{
 			// A BODS publisher states the chain and the ultimate owner's
 			// indirect interest: without the rule U(B) = 60 + 60.
@@ -138,6 +141,19 @@ func TestIndirectEdges(t *testing.T) {
 			id: "B", verdict: model.VerdictControlled, minU: 100, maxU: 100, skipped: 0,
 		},
 	}
+	// A holder of 100,000 companies (a state investor) above the chain:
+	// searched from both ends, the chain is found at once.
+	hubEnts := []model.Entity{cn("P"), gb("Hub"), gb("B")}
+	hubRels := []model.Relationship{own("P", "Hub", 60)}
+	for i := range 100_000 {
+		id := fmt.Sprintf("S%06d", i)
+		hubEnts = append(hubEnts, gb(id))
+		hubRels = append(hubRels, own("Hub", id, 100))
+	}
+	hubRels = append(hubRels, own("S054321", "B", 100), indirect(own("P", "B", 60)))
+	cases = append(cases, indirectCase{name: "a holder of 100,000 companies does not exhaust the search", ents: hubEnts, rels: hubRels,
+		id: "B", verdict: model.VerdictControlled, minU: 60, maxU: 60, skipped: 1,
+		pathsVia: [][]string{{"P", "Hub", "S054321", "B"}}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustScore(t, tc.ents, tc.rels, nil)
