@@ -62,8 +62,15 @@ type Store interface {
 	// provenance) are unioned, and Source:SourceRef joins Provenance, so
 	// writing the same batch twice changes nothing. Lists are stored sorted
 	// and deduplicated. Ids that are aliases (see MergeEntities) are written
-	// to the entity they were merged into. An entity first written without a
-	// kind is stored as unknown.
+	// to the entity they were merged into, by the MergeEntities rule: the
+	// canonical entity keeps its non-empty scalars (an unknown kind counts
+	// as empty, state_owned is or-ed), the record fills the empty ones, list
+	// fields are unioned and Source:SourceRef joins Provenance. So
+	// re-ingesting a source whose records were merged away changes nothing:
+	// ingest A, ingest B, merge B into A, re-ingest A and B is a fixed point
+	// (unless A itself says kind unknown: on the canonical id the normal
+	// rule applies). An entity first written without a kind is stored as
+	// unknown.
 	UpsertEntities(ctx context.Context, batch []model.Entity) error
 	// UpsertRelationships writes a batch keyed by Relationship.ID. Holder
 	// and held must exist (the caller writes entities first); alias ids are

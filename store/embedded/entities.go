@@ -167,6 +167,20 @@ func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
 	return out
 }
 
+// applyAliasUpsert folds a record written through an alias id into the
+// entity the alias was merged into. It follows the MergeEntities rule —
+// the canonical entity keeps its non-empty scalars (an unknown kind counts
+// as empty), the record fills the empty ones, lists union — so re-ingesting
+// a source whose records were merged away cannot rename the survivor;
+// provenance still gains Source:SourceRef.
+func applyAliasUpsert(old model.Entity, in *model.Entity) model.Entity {
+	out := mergeEntity(old, *in)
+	if p := provenanceOf(in); p != "" {
+		out.Provenance = union(out.Provenance, nil, p)
+	}
+	return out
+}
+
 // newEntity is the stored form of an entity written for the first time.
 func newEntity(in *model.Entity, id string) model.Entity {
 	out := applyUpsert(model.Entity{}, in)
@@ -179,7 +193,8 @@ func newEntity(in *model.Entity, id string) model.Entity {
 
 // UpsertEntities implements store.Store in one transaction per batch. The
 // batch is handled in chunks: one query fetches the chunk's stored
-// entities, merging happens in Go, and new rows go out in multi-row INSERTs.
+// entities, merging happens in Go (applyUpsert for a canonical id,
+// applyAliasUpsert for an alias), and new rows go out in multi-row INSERTs.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
 	if len(batch) == 0 {
 		return ctx.Err()
@@ -270,7 +285,11 @@ func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error 
 			p.cur = *p.old
 			order = append(order, p)
 		}
-		p.cur = applyUpsert(p.cur, in)
+		if in.ID != canon[i] {
+			p.cur = applyAliasUpsert(p.cur, in)
+		} else {
+			p.cur = applyUpsert(p.cur, in)
+		}
 	}
 	for _, p := range order {
 		if err := u.save(ctx, p); err != nil {

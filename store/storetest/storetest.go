@@ -12,10 +12,12 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +60,9 @@ func Run(t *testing.T, open Opener) {
 		{"MergeEntitiesIdempotent", testMergeEntitiesIdempotent},
 		{"MergeEntitiesChain", testMergeEntitiesChain},
 		{"MergeEntitiesUnknown", testMergeEntitiesUnknown},
+		{"UpsertThroughAliasFillsOnly", testUpsertThroughAliasFillsOnly},
+		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
+		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"RunLifecycle", testRunLifecycle},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
@@ -848,11 +853,12 @@ func testMergeEntities(t *testing.T, s store.Store) {
 	g := neighbourhood(t, s, "gb-coh:00000009", store.Both, 2, 0)
 	equal(t, "neighbourhood through alias", entityIDs(g.Entities), []string{"lei:L1", "p", "sub"})
 
-	// Upserts to the alias land on the canonical entity; relationships too.
+	// Upserts to the alias land on the canonical entity (filling only its
+	// empty fields, see UpsertThroughAliasFillsOnly); relationships too.
 	upsertEntities(t, s, model.Entity{ID: "gb-coh:00000009", Name: "Renamed Holdings", Lists: []string{"l-late"},
 		Source: "psc", SourceRef: "10"})
 	after := getEntity(t, s, "lei:L1")
-	if after.Name != "Renamed Holdings" || !reflect.DeepEqual(after.Lists, []string{"l-from", "l-into", "l-late"}) {
+	if after.Name != "Into Holdings Ltd" || !reflect.DeepEqual(after.Lists, []string{"l-from", "l-into", "l-late"}) {
 		t.Errorf("upsert to alias: canonical entity = %+v", after)
 	}
 	if _, err := s.Entity(ctx(t), "gb-coh:00000009"); err != nil {
@@ -919,6 +925,222 @@ func testMergeEntitiesUnknown(t *testing.T, s store.Store) {
 		}
 	}
 	equal(t, "entities", entityIDs(entities(t, s)), []string{"a"})
+}
+
+// ---- upserts through aliases ----
+
+// merge folds from into into and fails the test on error.
+func merge(t *testing.T, s store.Store, from, into string) {
+	t.Helper()
+	if err := s.MergeEntities(ctx(t), []store.Merge{{From: from, Into: into}}); err != nil {
+		t.Fatalf("MergeEntities(%s into %s): %v", from, into, err)
+	}
+}
+
+// A record written through an alias follows the MergeEntities rule: the
+// canonical entity keeps its non-empty scalars, the record only fills the
+// empty ones, lists union and provenance gains the record. A record written
+// to the canonical id itself keeps the normal rule (non-empty overwrites).
+func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
+	upsertEntities(t, s,
+		model.Entity{ID: "lei:A", Name: "EXAMPLE HOLDINGS LIMITED", Kind: model.Company, Jurisdiction: "GB",
+			Lists: []string{"l-a"}, Identifiers: []string{"GB-COH:00000042", "XI-LEI:A"},
+			Source: "gleif", SourceRef: "A"},
+		model.Entity{ID: "gb-coh:00000042", Name: "Example Holdings Limited", Kind: model.Company,
+			Identifiers: []string{"GB-COH:00000042"}, Source: "psc", SourceRef: "42"},
+	)
+	merge(t, s, "gb-coh:00000042", "lei:A")
+	merged := canonEntity(model.Entity{
+		ID: "lei:A", Name: "EXAMPLE HOLDINGS LIMITED", Kind: model.Company, Jurisdiction: "GB",
+		Lists: []string{"l-a"}, Identifiers: []string{"GB-COH:00000042", "XI-LEI:A"},
+		Source: "gleif", SourceRef: "A", Provenance: []string{"gleif:A", "psc:42"},
+	})
+	equal(t, "after merge", getEntity(t, s, "lei:A"), merged)
+
+	// Every scalar set: only the empty ones (hq_country, residence,
+	// state_owned) take the record's values.
+	upsertEntities(t, s, model.Entity{
+		ID: "gb-coh:00000042", Name: "Renamed By PSC", Kind: model.Person, Jurisdiction: "FR",
+		HQCountry: "CN", Residence: "HK", StateOwned: true, Nationality: []string{"CN"},
+		Lists: []string{"l-late"}, Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H"},
+		Source: "psc", SourceRef: "43",
+	})
+	filled := canonEntity(model.Entity{
+		ID: "lei:A", Name: "EXAMPLE HOLDINGS LIMITED", Kind: model.Company, Jurisdiction: "GB",
+		HQCountry: "CN", Residence: "HK", StateOwned: true, Nationality: []string{"CN"},
+		Lists:       []string{"l-a", "l-late"},
+		Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "GB-COH:00000042", "XI-LEI:A"},
+		Source:      "gleif", SourceRef: "A", Provenance: []string{"gleif:A", "psc:42", "psc:43"},
+	})
+	equal(t, "after alias upsert", getEntity(t, s, "lei:A"), filled)
+	equal(t, "read through the alias", getEntity(t, s, "gb-coh:00000042"), filled)
+	equal(t, "entities", entityIDs(entities(t, s)), []string{"lei:A"})
+	if found, err := s.SearchNames(ctx(t), "renamed by psc", 10); err != nil || len(found) != 0 {
+		t.Errorf("search for the alias record's name finds %v, %v; want nothing", entityIDs(found), err)
+	}
+	if found, err := s.EntitiesByIdentifier(ctx(t), "CN-USCC:91440300MA5ABCDE1H"); err != nil || len(found) != 1 || found[0].ID != "lei:A" {
+		t.Errorf("identifier added through the alias finds %v, %v; want lei:A", entityIDs(found), err)
+	}
+
+	// Alias and canonical records in one batch: whichever order, only the
+	// canonical one overwrites.
+	for _, batch := range [][]model.Entity{
+		{{ID: "lei:A", Name: "Direct Name", Source: "gleif", SourceRef: "A"},
+			{ID: "gb-coh:00000042", Name: "Alias Name", Source: "psc", SourceRef: "42"}},
+		{{ID: "gb-coh:00000042", Name: "Alias Name", Source: "psc", SourceRef: "42"},
+			{ID: "lei:A", Name: "Direct Name", Source: "gleif", SourceRef: "A"}},
+	} {
+		upsertEntities(t, s, batch...)
+		want := filled
+		want.Name = "Direct Name"
+		equal(t, "after a batch with both ids", getEntity(t, s, "lei:A"), want)
+		upsertEntities(t, s, model.Entity{ID: "lei:A", Name: filled.Name})
+	}
+
+	// The canonical id itself: the normal rule.
+	upsertEntities(t, s, model.Entity{ID: "lei:A", Name: "Example Holdings Ltd", Jurisdiction: "IE",
+		Source: "gleif", SourceRef: "A2"})
+	direct := filled
+	direct.Name, direct.Jurisdiction, direct.SourceRef = "Example Holdings Ltd", "IE", "A2"
+	direct.Provenance = []string{"gleif:A", "gleif:A2", "psc:42", "psc:43"}
+	equal(t, "after direct upsert", getEntity(t, s, "lei:A"), direct)
+	if found, err := s.SearchNames(ctx(t), "example holdings ltd", 10); err != nil || len(found) != 1 || found[0].ID != "lei:A" {
+		t.Errorf("search after a direct rename finds %v, %v; want lei:A", entityIDs(found), err)
+	}
+}
+
+// The kind is a scalar like the others: through an alias it only replaces
+// an unknown kind (as MergeEntities does).
+func testUpsertThroughAliasKind(t *testing.T, s store.Store) {
+	upsertEntities(t, s,
+		model.Entity{ID: "canon", Kind: model.Unknown, Identifiers: []string{"X:1"}},
+		model.Entity{ID: "alias", Identifiers: []string{"X:1"}},
+	)
+	merge(t, s, "alias", "canon")
+	if got := getEntity(t, s, "canon").Kind; got != model.Unknown {
+		t.Fatalf("kind after merging two unknowns = %q", got)
+	}
+	steps := []struct {
+		kind model.EntityKind
+		want model.EntityKind
+	}{
+		{"", model.Unknown},              // no kind: nothing to fill
+		{model.Company, model.Company},   // unknown counts as empty
+		{model.Person, model.Company},    // a known kind is kept
+		{model.Unknown, model.Company},   // unknown never overwrites
+		{model.StateBody, model.Company}, // still kept
+		{"", model.Company},              // and a kindless record neither
+	}
+	for _, st := range steps {
+		upsertEntities(t, s, model.Entity{ID: "alias", Kind: st.kind})
+		if got := getEntity(t, s, "canon").Kind; got != st.want {
+			t.Errorf("alias upsert of kind %q: canonical kind %q, want %q", st.kind, got, st.want)
+		}
+	}
+	if got := counts(status(t, s).Entities); !reflect.DeepEqual(got, map[string]int{"company": 1}) {
+		t.Errorf("entity counts = %v, want one company", got)
+	}
+	// The canonical id itself: a known kind overwrites.
+	upsertEntities(t, s, model.Entity{ID: "canon", Kind: model.Person})
+	if got := getEntity(t, s, "canon").Kind; got != model.Person {
+		t.Errorf("direct upsert of kind person: kind %q", got)
+	}
+}
+
+// dumpStore renders every entity, relationship, alias and count as stored,
+// so two dumps of one store are equal exactly when nothing changed.
+func dumpStore(t *testing.T, s store.Store, aliases ...string) string {
+	t.Helper()
+	var b strings.Builder
+	line := func(prefix string, v any) error {
+		j, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.WriteString(prefix + string(j) + "\n")
+		return nil
+	}
+	if err := s.EachEntity(ctx(t), func(e *model.Entity) error { return line("E ", e) }); err != nil {
+		t.Fatalf("EachEntity: %v", err)
+	}
+	if err := s.EachRelationship(ctx(t), func(r *model.Relationship) error { return line("R ", r) }); err != nil {
+		t.Fatalf("EachRelationship: %v", err)
+	}
+	canon, err := s.CanonicalIDs(ctx(t), aliases)
+	if err != nil {
+		t.Fatalf("CanonicalIDs: %v", err)
+	}
+	st := status(t, s)
+	for _, v := range []any{canon, counts(st.Entities), counts(st.Relationships)} {
+		if err := line("S ", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
+}
+
+// Ingest A (a GLEIF-like source), ingest B (a PSC-like source naming the
+// same company by its registry number), merge B's record into A's, then
+// write both sources again in either order: nothing changes, byte for byte.
+func testReingestAfterMergeIsFixedPoint(t *testing.T, s store.Store) {
+	sourceA := []model.Entity{
+		{ID: "lei:213800MIDCO", Name: "EXAMPLE UK MIDCO LIMITED", Kind: model.Company, Jurisdiction: "GB",
+			HQCountry: "GB", Identifiers: []string{"GB-COH:06543210", "XI-LEI:213800MIDCO"},
+			Source: "gleif", SourceRef: "213800MIDCO"},
+		{ID: "lei:984500CNPARENT", Name: "EXAMPLE CN PARENT", Kind: model.Company, Jurisdiction: "CN",
+			Identifiers: []string{"XI-LEI:984500CNPARENT"}, Source: "gleif", SourceRef: "984500CNPARENT"},
+	}
+	relsA := []model.Relationship{{
+		ID:       model.RelationshipID("gleif", "rr-1", "lei:984500CNPARENT", "lei:213800MIDCO", model.Consolidation),
+		HolderID: "lei:984500CNPARENT", HeldID: "lei:213800MIDCO", Kind: model.Consolidation,
+		Share: model.Exact(100), Direct: "direct", Source: "gleif", SourceRef: "rr-1",
+	}}
+	sourceB := []model.Entity{
+		{ID: "gb-coh:08123456", Name: "Example Target Limited", Kind: model.Company, Jurisdiction: "GB",
+			Identifiers: []string{"GB-COH:08123456"}, Source: "psc", SourceRef: "08123456"},
+		// PSC's view of the midco: another spelling, another source, and a
+		// list tag A lacks.
+		{ID: "gb-coh:06543210", Name: "Example UK Midco Limited", Kind: model.Company, Jurisdiction: "GB",
+			Lists: []string{"psc.corporate_owner"}, Identifiers: []string{"GB-COH:06543210"},
+			Source: "psc", SourceRef: "08123456:CorpPsc001"},
+	}
+	relsB := []model.Relationship{{
+		ID:       model.RelationshipID("psc", "08123456:CorpPsc001", "gb-coh:06543210", "gb-coh:08123456", model.Ownership),
+		HolderID: "gb-coh:06543210", HeldID: "gb-coh:08123456", Kind: model.Ownership,
+		Share: model.Range(75, 100, true, false), StartDate: "2019-07-01", Source: "psc", SourceRef: "08123456:CorpPsc001",
+	}}
+	ingestA := func() { upsertEntities(t, s, sourceA...); upsertRels(t, s, relsA...) }
+	ingestB := func() { upsertEntities(t, s, sourceB...); upsertRels(t, s, relsB...) }
+
+	ingestA()
+	ingestB()
+	merge(t, s, "gb-coh:06543210", "lei:213800MIDCO")
+	aliases := []string{"gb-coh:06543210", "lei:213800MIDCO", "gb-coh:08123456", "lei:984500CNPARENT"}
+	want := dumpStore(t, s, aliases...)
+	midco := getEntity(t, s, "lei:213800MIDCO")
+	if midco.Name != "EXAMPLE UK MIDCO LIMITED" || midco.Source != "gleif" || midco.SourceRef != "213800MIDCO" {
+		t.Fatalf("merged midco = %+v, want A's name and source", midco)
+	}
+
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"re-ingest B", ingestB},
+		{"re-ingest A", ingestA},
+		{"re-ingest A", ingestA},
+		{"re-ingest B", ingestB},
+		{"A and B in one batch", func() {
+			upsertEntities(t, s, append(append([]model.Entity(nil), sourceB...), sourceA...)...)
+			upsertRels(t, s, append(append([]model.Relationship(nil), relsA...), relsB...)...)
+		}},
+		{"the merge again", func() { merge(t, s, "gb-coh:06543210", "lei:213800MIDCO") }},
+	} {
+		step.do()
+		if got := dumpStore(t, s, aliases...); got != want {
+			t.Fatalf("after %s the store changed:\n got %s\nwant %s", step.name, got, want)
+		}
+	}
 }
 
 // ---- runs and results ----
