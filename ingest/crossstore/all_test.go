@@ -187,8 +187,11 @@ func TestAllSourcesOnBothStores(t *testing.T) {
 	if emb.dump != neo.dump {
 		t.Errorf("embedded and Neo4j hold different data: %s", firstDiff(emb.dump, neo.dump))
 	}
-	if emb.reDump != neo.reDump {
-		t.Errorf("after a second ingest, embedded and Neo4j hold different data: %s", firstDiff(emb.reDump, neo.reDump))
+	// TODO(queries): compare unmasked once queries.UpsertEntities passes the
+	// storetest contract subtest ReingestAfterMergeIsFixedPoint (Neo4j's
+	// second ingest still renames merged entities; see compareReingest).
+	if a, b := maskLastWriter(t, emb.reDump), maskLastWriter(t, neo.reDump); a != b {
+		t.Errorf("after a second ingest, embedded and Neo4j hold different data: %s", firstDiff(a, b))
 	}
 	if !reflect.DeepEqual(emb.status, neo.status) {
 		t.Errorf("status: embedded %+v, Neo4j %+v", emb.status, neo.status)
@@ -294,9 +297,12 @@ func checkAllSources(t *testing.T, st store.Store) allOutcome {
 			t.Errorf("the second ingest merged again: %v", r.report.Merges)
 		}
 	}
-	compareReingest(t, first.dump, second.dump)
+	// TODO(queries): strict on Neo4j too once queries.UpsertEntities passes
+	// the storetest contract subtest ReingestAfterMergeIsFixedPoint.
+	strict := st.Backend() != "neo4j"
+	compareReingest(t, first.dump, second.dump, strict)
 	again := score(t, st)
-	compareRescore(t, verdicts, again)
+	compareRescore(t, verdicts, again, strict)
 	return allOutcome{dump: first.dump, reDump: second.dump, status: first.status, ambiguous: ambiguous, verdicts: verdicts}
 }
 
@@ -332,15 +338,21 @@ func checkVerdicts(t *testing.T, s scored) {
 }
 
 // compareReingest checks that a second ingest of the same files left the
-// data as it was. One difference is a known store issue, reported and
-// logged rather than failed: re-ingesting a record whose id has become an
-// alias overwrites the surviving entity's name, source and source_ref with
-// that record's (UpsertEntities' "non-empty scalars overwrite" applied
-// through the alias), where the merge had kept the survivor's. Anything
-// else that changes fails the test.
-func compareReingest(t *testing.T, first, second string) {
+// data byte for byte as it was. Unless strict, one difference is logged
+// rather than failed, a known Neo4j store issue: its UpsertEntities still
+// writes a record whose id has become an alias with the normal rule
+// (non-empty scalars overwrite), so the surviving entity's name, source and
+// source_ref become that record's, where the merge had kept the
+// survivor's. The store contract (storetest ReingestAfterMergeIsFixedPoint)
+// forbids it and the embedded store passes it. Anything else that changes
+// fails the test.
+func compareReingest(t *testing.T, first, second string, strict bool) {
 	t.Helper()
 	if first == second {
+		return
+	}
+	if strict {
+		t.Errorf("a second ingest changed the data: %s", firstDiff(first, second))
 		return
 	}
 	a, b := maskLastWriter(t, first), maskLastWriter(t, second)
@@ -374,15 +386,16 @@ func maskLastWriter(t *testing.T, dump string) string {
 }
 
 // compareRescore checks that scoring after the second ingest gave the same
-// results. The known store issue above renames entities, and explanations
-// quote names: such a difference is logged, any other fails the test.
-func compareRescore(t *testing.T, first, second scored) {
+// results. Unless strict, the known Neo4j issue above renames entities, and
+// explanations quote names: such a difference is logged, any other fails
+// the test.
+func compareRescore(t *testing.T, first, second scored, strict bool) {
 	t.Helper()
 	a, b := strings.Join(first.lines, "\n"), strings.Join(second.lines, "\n")
 	if a == b {
 		return
 	}
-	if !reflect.DeepEqual(withoutExplanations(first), withoutExplanations(second)) {
+	if strict || !reflect.DeepEqual(withoutExplanations(first), withoutExplanations(second)) {
 		t.Errorf("a second ingest changed the results: %s", firstDiff(a, b))
 		return
 	}

@@ -122,12 +122,13 @@ func ingestCross(t *testing.T, st store.Store, name string) {
 func dump(t *testing.T, st store.Store) []string { return dumpMasked(t, st, false) }
 
 // dumpMasked is dump, with the last-writer scalars of entities (name,
-// source, source_ref) left out when mask is set. Known issue (reported to
-// the store owners): re-ingesting a record whose id has become an alias
-// (resolve merged it) overwrites the canonical entity's non-empty name,
-// source and source_ref with that record's, so a second identical ingest
-// renames "EXAMPLE UK MIDCO LIMITED" (GLEIF) to PSC's "Example UK Midco
-// Limited". Counts, identifiers, provenance, edges and verdicts stay.
+// source, source_ref) left out when mask is set. Only the Neo4j half of
+// TestCrossSourceIngestTwice masks: its UpsertEntities still writes a
+// record that arrives through an alias (resolve merged it) with the normal
+// rule, so a second identical ingest renames "EXAMPLE UK MIDCO LIMITED"
+// (GLEIF) to PSC's "Example UK Midco Limited". The store contract
+// (storetest ReingestAfterMergeIsFixedPoint) says it must only fill empty
+// fields; the embedded store does.
 func dumpMasked(t *testing.T, st store.Store, mask bool) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -310,15 +311,19 @@ func TestCrossSourceIngestTwice(t *testing.T) {
 		"neo4j":    neo4jOpener,
 	} {
 		t.Run(name, func(t *testing.T) {
+			// TODO(queries): drop the mask once queries.UpsertEntities passes
+			// the storetest contract subtest ReingestAfterMergeIsFixedPoint
+			// (alias upserts fill only empty fields).
+			mask := name == "neo4j"
 			st := opens(t)(t)
 			for _, f := range crossFiles {
 				ingestCross(t, st, f)
 			}
-			once, onceDump, onceVerdicts := status(t, st), dumpMasked(t, st, true), verdicts(t, st)
+			once, onceDump, onceVerdicts := status(t, st), dumpMasked(t, st, mask), verdicts(t, st)
 			for _, f := range crossFiles {
 				ingestCross(t, st, f)
 			}
-			twice, twiceDump, twiceVerdicts := status(t, st), dumpMasked(t, st, true), verdicts(t, st)
+			twice, twiceDump, twiceVerdicts := status(t, st), dumpMasked(t, st, mask), verdicts(t, st)
 			twice.Runs-- // the scoring run in between, not the ingest
 			if !reflect.DeepEqual(onceVerdicts, twiceVerdicts) {
 				t.Errorf("verdicts after the second ingest %v, after the first %v", twiceVerdicts, onceVerdicts)
