@@ -9,9 +9,9 @@ package ingestbench
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/ubo-project/ubo/queries/baseline"
 	"io"
 	"log/slog"
 	"net"
@@ -228,11 +228,11 @@ func IngestCSV(ctx context.Context, st store.Store, dir string, batchSize int) (
 	return res, nil
 }
 
-//go:embed load_entities.cypher
-var loadEntitiesCypher string
-
-//go:embed load_relationships.cypher
-var loadRelationshipsCypher string
+// The LOAD CSV Cypher lives under queries/ with the rest of ubo's Cypher.
+var (
+	loadEntitiesCypher      = baseline.LoadEntities
+	loadRelationshipsCypher = baseline.LoadRelationships
+)
 
 // LoadCSVResult is what Cypher LOAD CSV of the same files did.
 type LoadCSVResult struct {

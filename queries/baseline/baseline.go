@@ -27,3 +27,15 @@ var Count string
 //
 //go:embed cleanup.cypher
 var Cleanup string
+
+// LoadEntities is the Cypher LOAD CSV baseline for ingest: it reads the
+// generic entities CSV from $url in transactions of 10000 rows, merging on
+// id (run it in an auto-commit transaction).
+//
+//go:embed load_entities.cypher
+var LoadEntities string
+
+// LoadRelationships is the LOAD CSV baseline for relationships.csv.
+//
+//go:embed load_relationships.cypher
+var LoadRelationships string
