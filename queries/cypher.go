@@ -93,6 +93,7 @@ var (
 	qRunExists            = mustQuery("run_exists")
 	qRuns                 = mustQuery("runs")
 	qWriteResults         = mustQuery("write_results")
+	qCreateResults        = mustQuery("create_results")
 	qEachResult           = mustQuery("each_result")
 	qResult               = mustQuery("result")
 	qPublishResults       = mustQuery("publish_results")

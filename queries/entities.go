@@ -77,7 +77,11 @@ func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error 
 				st.inOrder = true
 				order = append(order, eid)
 			}
-			st.cur = applyUpsert(st.cur, in)
+			if in.ID != eid {
+				st.cur = applyAliasUpsert(st.cur, in)
+			} else {
+				st.cur = applyUpsert(st.cur, in)
+			}
 		}
 		rows := make([]map[string]any, 0, len(order))
 		for _, eid := range order {
@@ -112,6 +116,40 @@ func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
 	overwrite(&out.Residence, in.Residence)
 	overwrite(&out.Source, in.Source)
 	overwrite(&out.SourceRef, in.SourceRef)
+	out.StateOwned = old.StateOwned || in.StateOwned
+	out.Nationality = union(old.Nationality, in.Nationality)
+	out.Lists = union(old.Lists, in.Lists)
+	out.Identifiers = union(old.Identifiers, in.Identifiers)
+	prov := union(old.Provenance, in.Provenance)
+	if in.Source != "" || in.SourceRef != "" {
+		prov = union(prov, []string{in.Source + ":" + in.SourceRef})
+	}
+	out.Provenance = prov
+	return out
+}
+
+// applyAliasUpsert folds a record written through an alias id into the
+// entity the alias was merged into, by the MergeEntities rule (see
+// merge_entity.cypher): the entity keeps its non-empty scalars (an unknown
+// kind counts as empty), the record fills the empty ones, state_owned is
+// or-ed, lists union, and provenance gains Source:SourceRef. So
+// re-ingesting a source whose records were merged away renames nothing.
+func applyAliasUpsert(old model.Entity, in *model.Entity) model.Entity {
+	out := old
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&out.Name, in.Name)
+	if (out.Kind == "" || out.Kind == model.Unknown) && in.Kind != "" {
+		out.Kind = in.Kind
+	}
+	fill(&out.Jurisdiction, in.Jurisdiction)
+	fill(&out.HQCountry, in.HQCountry)
+	fill(&out.Residence, in.Residence)
+	fill(&out.Source, in.Source)
+	fill(&out.SourceRef, in.SourceRef)
 	out.StateOwned = old.StateOwned || in.StateOwned
 	out.Nationality = union(old.Nationality, in.Nationality)
 	out.Lists = union(old.Lists, in.Lists)

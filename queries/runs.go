@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -88,8 +89,19 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 	return err
 }
 
-// writeResults stores result rows in one transaction, checking the run.
+// writeResults stores result rows in one transaction, checking the run:
+// created, or, when some entity of the rows already has a result in the
+// run, merged so that the new result replaces the old.
 func (s *Store) writeResults(ctx context.Context, runID string, rows []map[string]any) error {
+	err := s.writeResultsWith(ctx, runID, rows, qCreateResults)
+	var n4e *neo4j.Neo4jError
+	if errors.As(err, &n4e) && n4e.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
+		err = s.writeResultsWith(ctx, runID, rows, qWriteResults)
+	}
+	return err
+}
+
+func (s *Store) writeResultsWith(ctx context.Context, runID string, rows []map[string]any, cypher string) error {
 	return s.write(ctx, "write results of run "+runID, func(tx neo4j.ManagedTransaction) error {
 		recs, err := runInTx(ctx, tx, qRunExists, map[string]any{"id": runID})
 		if err != nil {
@@ -101,7 +113,7 @@ func (s *Store) writeResults(ctx context.Context, runID string, rows []map[strin
 		if len(rows) == 0 {
 			return nil
 		}
-		_, err = runInTx(ctx, tx, qWriteResults, map[string]any{"run_id": runID, "rows": rows})
+		_, err = runInTx(ctx, tx, cypher, map[string]any{"run_id": runID, "rows": rows})
 		return err
 	})
 }
