@@ -308,4 +308,14 @@ func TestWriteResultsLargeBatch(t *testing.T) {
 	if err != nil || r.Verdict != model.VerdictOwned50 || !r.Flagged {
 		t.Errorf("repeated entity: %+v, %v; want the last result (OWNED_50, flagged)", r, err)
 	}
+	// A later batch rewriting a stored result (create fails on the
+	// constraint, the merge replaces) next to a new one.
+	must(t, s.WriteResults(ctx, run.ID, []model.Result{
+		{EntityID: "e00001", Verdict: model.VerdictSignificant}, {EntityID: "e99999", Verdict: model.VerdictClear}}))
+	if r, err := s.Result(ctx, run.ID, "e00001"); err != nil || r.Verdict != model.VerdictSignificant {
+		t.Errorf("rewritten result: %+v, %v; want SIGNIFICANT", r, err)
+	}
+	if _, err := s.Result(ctx, run.ID, "e99999"); err != nil {
+		t.Errorf("new result next to a rewritten one: %v", err)
+	}
 }
