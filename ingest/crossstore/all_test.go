@@ -187,10 +187,7 @@ func TestAllSourcesOnBothStores(t *testing.T) {
 	if emb.dump != neo.dump {
 		t.Errorf("embedded and Neo4j hold different data: %s", firstDiff(emb.dump, neo.dump))
 	}
-	// TODO(queries): compare unmasked once queries.UpsertEntities passes the
-	// storetest contract subtest ReingestAfterMergeIsFixedPoint (Neo4j's
-	// second ingest still renames merged entities; see compareReingest).
-	if a, b := maskLastWriter(t, emb.reDump), maskLastWriter(t, neo.reDump); a != b {
+	if a, b := emb.reDump, neo.reDump; a != b {
 		t.Errorf("after a second ingest, embedded and Neo4j hold different data: %s", firstDiff(a, b))
 	}
 	if !reflect.DeepEqual(emb.status, neo.status) {
@@ -297,9 +294,9 @@ func checkAllSources(t *testing.T, st store.Store) allOutcome {
 			t.Errorf("the second ingest merged again: %v", r.report.Merges)
 		}
 	}
-	// TODO(queries): strict on Neo4j too once queries.UpsertEntities passes
-	// the storetest contract subtest ReingestAfterMergeIsFixedPoint.
-	strict := st.Backend() != "neo4j"
+	// Strict on both stores: writes through an alias fill only empty fields
+	// (storetest ReingestAfterMergeIsFixedPoint).
+	strict := true
 	compareReingest(t, first.dump, second.dump, strict)
 	again := score(t, st)
 	compareRescore(t, verdicts, again, strict)

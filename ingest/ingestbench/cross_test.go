@@ -311,10 +311,9 @@ func TestCrossSourceIngestTwice(t *testing.T) {
 		"neo4j":    neo4jOpener,
 	} {
 		t.Run(name, func(t *testing.T) {
-			// TODO(queries): drop the mask once queries.UpsertEntities passes
-			// the storetest contract subtest ReingestAfterMergeIsFixedPoint
-			// (alias upserts fill only empty fields).
-			mask := name == "neo4j"
+			// Strict on both stores: writes through an alias fill only empty
+			// fields (storetest ReingestAfterMergeIsFixedPoint).
+			mask := false
 			st := opens(t)(t)
 			for _, f := range crossFiles {
 				ingestCross(t, st, f)
