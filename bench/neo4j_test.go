@@ -16,7 +16,8 @@ import (
 )
 
 // TestNeo4jBaseline runs the Cypher path enumeration against the Neo4j at
-// $UBO_BENCH_NEO4J_URI (skipped when unset) for the sizes in
+// $UBO_BENCH_NEO4J_URI, else at $NEO4J_URI (the test server; skipped when
+// neither is set, failing instead when CI=true) for the sizes in
 // $UBO_BENCH_NEO4J_SIZES (default 10000) and logs the table rows next to
 // the engine's. It checks the query ran and cleaned up, never its speed.
 //
@@ -25,7 +26,13 @@ import (
 func TestNeo4jBaseline(t *testing.T) {
 	uri := os.Getenv("UBO_BENCH_NEO4J_URI")
 	if uri == "" {
-		t.Skip("set UBO_BENCH_NEO4J_URI to run the Cypher baseline")
+		uri = os.Getenv("NEO4J_URI")
+	}
+	if uri == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but neither UBO_BENCH_NEO4J_URI nor NEO4J_URI is set: the Cypher baseline must run in CI")
+		}
+		t.Skip("set UBO_BENCH_NEO4J_URI or NEO4J_URI to run the Cypher baseline")
 	}
 	sizes := []int{10_000}
 	if v := os.Getenv("UBO_BENCH_NEO4J_SIZES"); v != "" {
