@@ -90,6 +90,7 @@ var (
 	qMergeEntity          = mustQuery("merge_entity")
 	qBeginRun             = mustQuery("begin_run")
 	qFinishRun            = mustQuery("finish_run")
+	qSetCurrentRun        = mustQuery("set_current_run")
 	qRunExists            = mustQuery("run_exists")
 	qRuns                 = mustQuery("runs")
 	qWriteResults         = mustQuery("write_results")

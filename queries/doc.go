@@ -8,11 +8,13 @@
 //	(:Entity:Company|Person|StateBody|Arrangement|UnknownHolder {id, name,
 //	    name_folded, kind, jurisdiction, hq_country, nationality[], residence,
 //	    state_owned, lists[], identifiers[], source, source_ref, provenance[],
-//	    verdict, indeterminate, chinese_share_min, chinese_share_max, run_id})
-//	  plus :Flagged on entities the latest complete run flagged
+//	    verdict, indeterminate, chinese_share_min, chinese_share_max})
+//	  plus :Flagged on entities the current run flagged
 //	(:Identifier {value})-[:IDENTIFIES]->(:Entity)   exact identifier lookup
 //	(:Alias {id, into})                              merged-away ids
 //	(:Run {id, status, started, finished, policy, policy_hash, as_of, data})
+//	(:UboState {id: 'current', run_id})              the current run: the
+//	    complete run last published onto the entities
 //	(:Result {run_id, entity_id, verdict, flagged, indeterminate,
 //	    chinese_share_min, chinese_share_max, data})  data = model.Result JSON
 //
@@ -32,7 +34,11 @@
 // caller batch, with labels set dynamically (SET e:$(...)) rather than by
 // FOREACH over CASE, and nothing written for unchanged entities or
 // relationships. FinishRun publishes verdicts with CALL ... IN CONCURRENT
-// TRANSACTIONS. Whole-graph reads (EachEntity, EachRelationship, EachResult)
+// TRANSACTIONS, writing only the entities whose verdict properties or
+// :Flagged label change; the run they come from is kept once, on the
+// :UboState node, not on every entity, so a nightly run writes as many
+// entities as changed verdicts. An entity the current run did not score
+// loses :Flagged but keeps the properties of the run that last scored it. Whole-graph reads (EachEntity, EachRelationship, EachResult)
 // read keyset pages: each page is one Bolt record holding up to 10,000 rows,
 // read in index order, because per-record driver overhead dominated when
 // rows came one record each. Neighbourhood walks breadth-first, one

@@ -159,16 +159,62 @@ func TestFinishRunPublishes(t *testing.T) {
 		t.Errorf("flagged after run-2 = %v (stale flags must go)", got)
 	}
 	got := cypherStrings(t, s, "MATCH (e:Entity) WITH e ORDER BY e.id "+
-		"RETURN e.id + ' ' + e.verdict + ' ' + toString(e.chinese_share_min) + ' ' + e.run_id", nil)
-	want := []string{"a CLEAR 0.0 run-2", "b OWNED_50 50.0 run-2", "c OWNED_50 50.0 run-2", "d CLEAR 0.0 run-2", "e CLEAR 0.0 run-2"}
+		"RETURN e.id + ' ' + e.verdict + ' ' + toString(e.chinese_share_min) + ' ' + coalesce(e.run_id, '-')", nil)
+	want := []string{"a CLEAR 0.0 -", "b OWNED_50 50.0 -", "c OWNED_50 50.0 -", "d CLEAR 0.0 -", "e CLEAR 0.0 -"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("entity verdicts = %v, want %v", got, want)
+		t.Errorf("entity verdicts = %v, want %v (the run id is kept on one node, not on entities)", got, want)
+	}
+	currentRun := func() []string {
+		return cypherStrings(t, s, "MATCH (s:UboState) RETURN s.id + ' ' + s.run_id", nil)
+	}
+	if got := currentRun(); !reflect.DeepEqual(got, []string{"current run-2"}) {
+		t.Errorf("state after run-2 = %v", got)
 	}
 	// A run that never finishes changes nothing on the entities.
 	must(t, s.BeginRun(ctx, model.Run{ID: "run-3", Started: time.Date(2026, 3, 1, 3, 0, 0, 0, time.UTC), Status: model.RunRunning}))
 	must(t, s.WriteResults(ctx, "run-3", []model.Result{{EntityID: "a", Verdict: model.VerdictChineseEntity, Flagged: true}}))
 	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"b", "c"}) {
 		t.Errorf("flagged after an unfinished run = %v", got)
+	}
+	if got := currentRun(); !reflect.DeepEqual(got, []string{"current run-2"}) {
+		t.Errorf("state after an unfinished run = %v", got)
+	}
+	// A run that changes one verdict writes one entity: its four
+	// properties and its label, nothing on the unchanged four.
+	run4 := model.Run{ID: "run-4", Started: time.Date(2026, 3, 1, 4, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run4))
+	var results []model.Result
+	for _, e := range es {
+		res := model.Result{EntityID: e.ID, Verdict: model.VerdictClear}
+		if e.ID == "b" || e.ID == "c" || e.ID == "d" {
+			res = model.Result{EntityID: e.ID, Verdict: model.VerdictOwned50, Flagged: true,
+				ChineseShare: model.Interval{Min: 50, Max: 60}}
+		}
+		results = append(results, res)
+	}
+	must(t, s.WriteResults(ctx, run4.ID, results))
+	// CALL ... IN TRANSACTIONS needs an auto-commit transaction.
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, qPublishResults, map[string]any{"run_id": run4.ID, "batch": batchSize})
+	if err != nil {
+		t.Fatalf("publish run-4: %v", err)
+	}
+	summary, err := res.Consume(ctx)
+	if err != nil {
+		t.Fatalf("publish run-4: %v", err)
+	}
+	if c := summary.Counters(); c.PropertiesSet() != 4 || c.LabelsAdded() != 1 || c.LabelsRemoved() != 0 {
+		t.Errorf("publishing one changed verdict set %d properties, added %d labels, removed %d; want 4, 1, 0",
+			c.PropertiesSet(), c.LabelsAdded(), c.LabelsRemoved())
+	}
+	run4.Status = model.RunComplete
+	must(t, s.FinishRun(ctx, run4))
+	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"b", "c", "d"}) {
+		t.Errorf("flagged after run-4 = %v", got)
+	}
+	if got := currentRun(); !reflect.DeepEqual(got, []string{"current run-4"}) {
+		t.Errorf("state after run-4 = %v", got)
 	}
 }
 
@@ -204,7 +250,7 @@ func TestSchema(t *testing.T) {
 	s := openTestStore(t)
 	got := cypherStrings(t, s, "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name", nil)
 	want := []string{"entity_id", "alias_id", "alias_into", "identifier_value", "run_id", "result_key",
-		"entity_names", "run_started"}
+		"entity_names", "run_started", "state_id"}
 	for _, k := range model.RelKinds {
 		want = append(want, "rel_"+relType(k)+"_id")
 	}

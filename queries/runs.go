@@ -119,11 +119,12 @@ func (s *Store) writeResultsWith(ctx context.Context, runID string, rows []map[s
 }
 
 // FinishRun implements store.Store. For a complete run it first copies the
-// results onto the entities in batches (verdict, indeterminate,
-// chinese_share_min/max, run_id and the :Flagged label), removes stale
-// flags, and only then marks the run complete: an interruption leaves the
-// run "running", never the latest complete one. Results of all but the
-// newest 20 complete runs are then pruned.
+// results onto the entities whose published values differ, in batches
+// (verdict, indeterminate, chinese_share_min/max and the :Flagged label),
+// removes stale flags, and only then marks the run complete and records it
+// as (:UboState {id: 'current'}).run_id: an interruption leaves the run
+// "running", never the current one. Results of all but the newest 20
+// complete runs are then pruned.
 func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	what := "finish run " + run.ID
 	recs, err := s.query(ctx, what, qRunExists, map[string]any{"id": run.ID})
@@ -144,6 +145,12 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	}
 	if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
 		_, err := runInTx(ctx, tx, qFinishRun, map[string]any{"id": run.ID, "props": props})
+		if err != nil || run.Status != model.RunComplete {
+			return err
+		}
+		// The same transaction that marks the run complete names it the
+		// current run, so the two never disagree.
+		_, err = runInTx(ctx, tx, qSetCurrentRun, map[string]any{"id": run.ID})
 		return err
 	}); err != nil {
 		return err
@@ -154,8 +161,8 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	return nil
 }
 
-// publish copies a run's results onto the entities and removes stale
-// flags, each as one auto-commit query committing batchSize rows at a time
+// publish copies a run's results onto the entities whose values differ and
+// removes stale flags, each as one auto-commit query committing batchSize rows at a time
 // (CALL ... IN TRANSACTIONS): no round trip per batch, and the publishing
 // batches run concurrently on the server.
 func (s *Store) publish(ctx context.Context, runID string) error {

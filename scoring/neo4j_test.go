@@ -71,7 +71,8 @@ func TestNeo4jVerdictProperties(t *testing.T) {
 	scoringtest.Load(t, st)
 	out := scoringtest.Score(t, st, scoringtest.Clock())
 	res, err := neo4j.ExecuteQuery(context.Background(), driver,
-		`MATCH (e:Entity {id: $id}) RETURN e.verdict AS v, e.run_id AS run, e.chinese_share_min AS lo,
+		`MATCH (e:Entity {id: $id}) OPTIONAL MATCH (s:UboState {id: 'current'})
+		 RETURN e.verdict AS v, s.run_id AS run, e.chinese_share_min AS lo,
 		        e.indeterminate AS ind, e:Flagged AS flagged`,
 		map[string]any{"id": scoringtest.Target}, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
 	if err != nil || len(res.Records) != 1 {

@@ -7,15 +7,17 @@
 //
 // The engine's own evidence is stored with the result: (:Result {run_id,
 // entity_id, verdict, data}) where data is the whole result as JSON
-// (evidence paths with each hop's source record); it is returned here as
-// engine_result. For the graph view, this query also draws the paths from
+// (evidence paths with each hop's source record); the current run's is
+// returned here as engine_result ((:UboState {id: 'current'}).run_id names
+// the run whose verdicts the entities carry). For the graph view, this query also draws the paths from
 // entities whose verdict is CHINESE_ENTITY down to the entity along
 // ownership, voting and control-type links (a path stops at the first
 // root, as the engine's do), strongest first: share is the product of the
 // hops' minimum ownership/voting shares, control-type hops counting 100%.
 // The literal bound 1..6 cannot be a parameter in Cypher; edit it here.
 MATCH (t:Entity {id: $id})
-OPTIONAL MATCH (res:Result {run_id: t.run_id, entity_id: t.id})
+OPTIONAL MATCH (state:UboState {id: 'current'})
+OPTIONAL MATCH (res:Result {run_id: state.run_id, entity_id: t.id})
 MATCH p = (root:Entity {verdict: 'CHINESE_ENTITY'})-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(t)
 WHERE root <> t
   AND none(n IN nodes(p)[1..] WHERE n.verdict = 'CHINESE_ENTITY')

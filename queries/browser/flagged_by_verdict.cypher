@@ -7,9 +7,11 @@
 //   :param verdict => 'CONTROLLED'
 //
 // `ubo score` copies each entity's latest verdict onto the entity
-// (verdict, indeterminate, chinese_share_min/max, run_id) and labels the
-// flagged ones :Flagged, so this needs no join with the (:Result) nodes.
+// (verdict, indeterminate, chinese_share_min/max) and labels the flagged
+// ones :Flagged, so this needs no join with the (:Result) nodes. The run
+// they come from is kept once: (:UboState {id: 'current'}).run_id.
 // Strongest verdict first, then id.
+OPTIONAL MATCH (state:UboState {id: 'current'})
 MATCH (e:Entity:Flagged)
 WHERE $verdict IS NULL OR e.verdict = $verdict
 RETURN e.id AS id,
@@ -20,6 +22,6 @@ RETURN e.id AS id,
        e.indeterminate AS indeterminate,
        e.chinese_share_min AS chinese_share_min,
        e.chinese_share_max AS chinese_share_max,
-       e.run_id AS run_id
+       state.run_id AS run_id
 ORDER BY CASE e.verdict WHEN 'CHINESE_ENTITY' THEN 0 WHEN 'CONTROLLED' THEN 1 WHEN 'OWNED_50' THEN 2
                         WHEN 'JOINT_CONTROL' THEN 3 ELSE 4 END, id

@@ -1,7 +1,10 @@
-// Remove :Flagged from the entities the given run did not flag, $batch
-// entities per committed transaction. Needs an auto-commit transaction.
+// Remove :Flagged from the flagged entities that have no result in the
+// given run (a result with flagged false already unflagged its entity when
+// published), $batch entities per committed transaction: one (run_id,
+// entity_id) index seek per flagged entity. Needs an auto-commit
+// transaction.
 MATCH (e:Flagged)
-WHERE e.run_id IS NULL OR e.run_id <> $run_id
+WHERE NOT EXISTS { MATCH (:Result {run_id: $run_id, entity_id: e.id}) }
 CALL (e) {
   REMOVE e:Flagged
 } IN TRANSACTIONS OF $batch ROWS
