@@ -3,8 +3,11 @@
 // labels: an empty list sets or removes nothing). Only entities whose
 // published values differ from the result are written (the comparison is in
 // the reading query, outside the write transactions): a nightly run changes
-// few verdicts, and an unchanged entity costs a read, not a write. The run
-// id is not copied; (:UboState {id: 'current'}).run_id names the run.
+// few verdicts, and an unchanged entity costs a read, not a write. The
+// planner buffers the reading query's rows in an Eager (the writes touch
+// properties it reads), so comparing there also keeps that buffer to the
+// changed entities. The run id is not copied;
+// (:UboState {id: 'current'}).run_id names the run.
 // Batches of $batch rows commit separately and run concurrently on the
 // server's cores: each result names a different entity, so the batches take
 // no common locks. Needs an auto-commit transaction.
