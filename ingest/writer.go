@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ubo-project/ubo/model"
@@ -43,37 +42,18 @@ type WriterOptions struct {
 	Context context.Context
 }
 
-// Writer is the Sink that batches records into a store.Store. Full batches
-// go to one background goroutine that writes them in submission order, so
-// parsing the next batch overlaps the store write of the previous one (at
-// most one batch waits while one is written). Queued entities are always
-// submitted before a relationship batch, so a relationship never reaches
-// the store before its endpoints. A store error is kept: every later call
-// returns it, and batches still queued are dropped. Flush, CanonicalIDs and
-// Close wait for the queue to drain; Close must be called to stop the
-// goroutine. It is safe for concurrent use.
+// Writer is the Sink that batches records into a store.Store. Entities are
+// always flushed before relationships, so a relationship never reaches the
+// store before its endpoints. It is safe for concurrent use.
 type Writer struct {
 	st   store.Store
 	opts WriterOptions
 
-	mu       sync.Mutex // guards the fields below down to progressed, and submission order
+	mu       sync.Mutex
 	entities []model.Entity
 	rels     []model.Relationship
-	stats    Stats // Read and Rejected; the written counts are below
-
-	// The background writer: jobs is the FIFO (capacity 1), stopped is
-	// closed when the goroutine returns (after Close closes jobs).
-	jobs    chan writeJob
-	stopped chan struct{}
-	closed  bool
-	// Recycled batch buffers, so a steady ingest allocates no new batches.
-	freeEntities chan []model.Entity
-	freeRels     chan []model.Relationship
-
-	// Set by the background goroutine, read by anyone.
-	writtenEntities, writtenRels atomic.Int64
-	errMu                        sync.Mutex
-	err                          error // first store error; every later call returns it
+	stats    Stats
+	err      error // first store error; every later call returns it
 
 	rejectsTmp *os.File
 	rejectsCSV *csv.Writer
@@ -91,163 +71,7 @@ func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	if opts.Context == nil {
 		opts.Context = context.Background()
 	}
-	return &Writer{st: st, opts: opts, started: time.Now(),
-		freeEntities: make(chan []model.Entity, 2), freeRels: make(chan []model.Relationship, 2)}
-}
-
-// writeJob is one unit of the background writer's FIFO: a batch of
-// entities, a batch of relationships, or (both nil) a barrier whose done
-// channel is closed once everything submitted before it is written.
-type writeJob struct {
-	ctx      context.Context
-	entities []model.Entity
-	rels     []model.Relationship
-	done     chan struct{}
-}
-
-// stickyErr returns the first store error, if any.
-func (w *Writer) stickyErr() error {
-	w.errMu.Lock()
-	defer w.errMu.Unlock()
-	return w.err
-}
-
-// setErr keeps err unless an earlier error is already kept; it returns the
-// kept one.
-func (w *Writer) setErr(err error) error {
-	w.errMu.Lock()
-	defer w.errMu.Unlock()
-	if w.err == nil {
-		w.err = err
-	}
-	return w.err
-}
-
-// run is the background writer: it writes jobs one at a time, in order.
-// After the first error it drops the remaining batches but still releases
-// barriers.
-func (w *Writer) run() {
-	defer close(w.stopped)
-	for job := range w.jobs {
-		switch {
-		case job.done != nil:
-			close(job.done)
-		case w.stickyErr() != nil:
-		case job.entities != nil:
-			w.writeEntities(job.ctx, job.entities)
-		default:
-			w.writeRels(job.ctx, job.rels)
-		}
-	}
-}
-
-func (w *Writer) writeEntities(ctx context.Context, batch []model.Entity) {
-	err := ctx.Err()
-	if err == nil {
-		err = w.st.UpsertEntities(ctx, batch)
-	}
-	if err != nil {
-		w.setErr(fmt.Errorf("write %d entities: %w", len(batch), err))
-		return
-	}
-	w.writtenEntities.Add(int64(len(batch)))
-	clear(batch) // drop references to the strings before reuse
-	select {
-	case w.freeEntities <- batch[:0]:
-	default:
-	}
-}
-
-func (w *Writer) writeRels(ctx context.Context, batch []model.Relationship) {
-	err := ctx.Err()
-	if err == nil {
-		err = w.st.UpsertRelationships(ctx, batch)
-	}
-	if err != nil {
-		w.setErr(fmt.Errorf("write %d relationships: %w", len(batch), err))
-		return
-	}
-	w.writtenRels.Add(int64(len(batch)))
-	clear(batch)
-	select {
-	case w.freeRels <- batch[:0]:
-	default:
-	}
-}
-
-// submit hands job to the background writer, starting it on first use.
-// It blocks while the queue is full, until ctx is done or the writer has
-// failed. Callers hold w.mu, which keeps submissions in order.
-func (w *Writer) submit(ctx context.Context, job writeJob) error {
-	if err := w.stickyErr(); err != nil {
-		return err
-	}
-	if w.closed {
-		return errors.New("ingest writer: used after Close")
-	}
-	if w.jobs == nil {
-		w.jobs = make(chan writeJob, 1)
-		w.stopped = make(chan struct{})
-		go w.run()
-	}
-	job.ctx = ctx
-	select {
-	case w.jobs <- job:
-		return nil
-	case <-ctx.Done():
-		return w.setErr(fmt.Errorf("ingest writer: %w", ctx.Err()))
-	}
-}
-
-// submitEntities hands the queued entities to the writer and starts a new
-// batch.
-func (w *Writer) submitEntities(ctx context.Context) error {
-	if len(w.entities) == 0 {
-		return nil
-	}
-	batch := w.entities
-	select {
-	case w.entities = <-w.freeEntities:
-	default:
-		w.entities = make([]model.Entity, 0, w.opts.BatchSize)
-	}
-	return w.submit(ctx, writeJob{entities: batch})
-}
-
-// submitAll hands the queued entities, then the queued relationships, to
-// the writer.
-func (w *Writer) submitAll(ctx context.Context) error {
-	if err := w.submitEntities(ctx); err != nil {
-		return err
-	}
-	if len(w.rels) == 0 {
-		return nil
-	}
-	batch := w.rels
-	select {
-	case w.rels = <-w.freeRels:
-	default:
-		w.rels = make([]model.Relationship, 0, w.opts.BatchSize)
-	}
-	return w.submit(ctx, writeJob{rels: batch})
-}
-
-// wait blocks until everything submitted so far is written (or dropped
-// after an error) and returns the kept error.
-func (w *Writer) wait(ctx context.Context) error {
-	if w.jobs == nil {
-		return w.stickyErr()
-	}
-	done := make(chan struct{})
-	if err := w.submit(ctx, writeJob{done: done}); err != nil {
-		return err
-	}
-	select {
-	case <-done:
-		return w.stickyErr()
-	case <-ctx.Done():
-		return w.setErr(fmt.Errorf("ingest writer: %w", ctx.Err()))
-	}
+	return &Writer{st: st, opts: opts, started: time.Now()}
 }
 
 // RejectsPath is the rejects file the Writer writes (after Close, it exists
@@ -266,17 +90,15 @@ func (w *Writer) CountRead(n int) {
 func (w *Writer) Entity(e model.Entity) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.stickyErr(); err != nil {
-		return err
+	if w.err != nil {
+		return w.err
 	}
 	if e.Source == "" {
 		e.Source = w.opts.Source
 	}
 	w.entities = append(w.entities, e)
 	if len(w.entities) >= w.opts.BatchSize {
-		err := w.submitEntities(w.opts.Context)
-		w.progress(false)
-		return err
+		return w.flushEntities(w.opts.Context)
 	}
 	return nil
 }
@@ -285,17 +107,15 @@ func (w *Writer) Entity(e model.Entity) error {
 func (w *Writer) Relationship(r model.Relationship) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.stickyErr(); err != nil {
-		return err
+	if w.err != nil {
+		return w.err
 	}
 	if r.Source == "" {
 		r.Source = w.opts.Source
 	}
 	w.rels = append(w.rels, r)
 	if len(w.rels) >= w.opts.BatchSize {
-		err := w.submitAll(w.opts.Context)
-		w.progress(false)
-		return err
+		return w.flush(w.opts.Context)
 	}
 	return nil
 }
@@ -304,8 +124,8 @@ func (w *Writer) Relationship(r model.Relationship) error {
 func (w *Writer) Reject(r Reject) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.stickyErr(); err != nil {
-		return err
+	if w.err != nil {
+		return w.err
 	}
 	w.stats.Rejected++
 	if w.opts.RejectsPath == "" {
@@ -313,7 +133,8 @@ func (w *Writer) Reject(r Reject) error {
 	}
 	if w.rejectsCSV == nil {
 		if err := w.openRejects(); err != nil {
-			return w.setErr(err)
+			w.err = err
+			return err
 		}
 	}
 	line := ""
@@ -321,7 +142,8 @@ func (w *Writer) Reject(r Reject) error {
 		line = fmt.Sprint(r.Line)
 	}
 	if err := w.rejectsCSV.Write([]string{r.File, line, r.Field, r.Reason}); err != nil {
-		return w.setErr(fmt.Errorf("write rejects %s: %w", w.opts.RejectsPath, err))
+		w.err = fmt.Errorf("write rejects %s: %w", w.opts.RejectsPath, err)
+		return w.err
 	}
 	return nil
 }
@@ -343,52 +165,66 @@ func (w *Writer) openRejects() error {
 	return nil
 }
 
-// Flush writes everything queued so far (entities first) and waits until
-// the store has it.
+// Flush writes everything queued so far (entities first).
 func (w *Writer) Flush(ctx context.Context) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.submitAll(ctx); err != nil {
-		return err
+	if w.err != nil {
+		return w.err
 	}
-	return w.wait(ctx)
+	return w.flush(ctx)
 }
 
-// Close flushes what is queued, waits for the background writer to finish,
-// finishes the rejects file and returns the counts. After a store error it
-// still finishes the rejects file and returns the counts so far with the
-// error.
+func (w *Writer) flush(ctx context.Context) error {
+	if err := w.flushEntities(ctx); err != nil {
+		return err
+	}
+	if len(w.rels) == 0 {
+		return nil
+	}
+	if err := w.st.UpsertRelationships(ctx, w.rels); err != nil {
+		w.err = fmt.Errorf("write %d relationships: %w", len(w.rels), err)
+		return w.err
+	}
+	w.stats.Relationships += len(w.rels)
+	w.rels = w.rels[:0]
+	w.progress(false)
+	return nil
+}
+
+func (w *Writer) flushEntities(ctx context.Context) error {
+	if len(w.entities) == 0 {
+		return nil
+	}
+	if err := w.st.UpsertEntities(ctx, w.entities); err != nil {
+		w.err = fmt.Errorf("write %d entities: %w", len(w.entities), err)
+		return w.err
+	}
+	w.stats.Entities += len(w.entities)
+	w.entities = w.entities[:0]
+	w.progress(false)
+	return nil
+}
+
+// Close flushes what is queued, finishes the rejects file and returns the
+// counts. After a store error it still finishes the rejects file and
+// returns the counts so far with the error.
 func (w *Writer) Close(ctx context.Context) (Stats, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var errs []error
-	if !w.closed {
-		// A submit error is also the kept error, reported below.
-		_ = w.submitAll(ctx)
-		w.closed = true
-		if w.jobs != nil {
-			close(w.jobs)
-			// No store call may run after Close returns: wait for the
-			// batch in flight even if ctx is done (its write sees ctx).
-			<-w.stopped
+	if w.err == nil {
+		if err := w.flush(ctx); err != nil {
+			errs = append(errs, err)
 		}
-	}
-	if err := w.stickyErr(); err != nil {
-		errs = append(errs, err)
+	} else {
+		errs = append(errs, w.err)
 	}
 	if err := w.finishRejects(); err != nil {
 		errs = append(errs, err)
 	}
 	w.progress(true)
-	return w.statsNow(), errors.Join(errs...)
-}
-
-// statsNow is the counts so far; callers hold w.mu.
-func (w *Writer) statsNow() Stats {
-	s := w.stats
-	s.Entities = int(w.writtenEntities.Load())
-	s.Relationships = int(w.writtenRels.Load())
-	return s
+	return w.stats, errors.Join(errs...)
 }
 
 func (w *Writer) finishRejects() error {
@@ -447,24 +283,21 @@ func (w *Writer) progress(final bool) {
 	if secs := now.Sub(w.started).Seconds(); secs > 0 {
 		rate = float64(w.stats.Read) / secs
 	}
-	st := w.statsNow()
 	fmt.Fprintf(w.opts.Progress, "\r\033[Kingest %s: read %d records (%.0f/s), written %d entities, %d relationships, rejected %d",
-		w.opts.Source, st.Read, rate, st.Entities, st.Relationships, st.Rejected)
+		w.opts.Source, w.stats.Read, rate, w.stats.Entities, w.stats.Relationships, w.stats.Rejected)
 }
 
-// CanonicalIDs flushes queued entities, waits for the background writer,
-// and asks the store which of ids it knows, so parsers can check references to entities ingested before (the
+// CanonicalIDs flushes queued entities and asks the store which of ids it
+// knows, so parsers can check references to entities ingested before (the
 // Writer then satisfies csv.IDLookup and similar small interfaces).
 func (w *Writer) CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if err := w.submitEntities(ctx); err != nil {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if err := w.flushEntities(ctx); err != nil {
 		return nil, err
 	}
-	if err := w.wait(ctx); err != nil {
-		return nil, err
-	}
-	// The queue is empty and w.mu holds off new batches, so this read does
-	// not race a write.
 	return w.st.CanonicalIDs(ctx, ids)
 }
