@@ -182,7 +182,7 @@ func entitiesEqual(a, b *model.Entity) bool {
 func (st *upsertState) row() map[string]any {
 	e := &st.cur
 	props := map[string]any{
-		"id": e.ID, "name": nilIfEmpty(e.Name), "name_folded": nilIfEmpty(FoldName(e.Name)),
+		"id": e.ID, "name": nilIfEmpty(e.Name), "name_folded": nilIfEmpty(store.FoldName(e.Name)),
 		"kind": string(e.Kind), "jurisdiction": nilIfEmpty(e.Jurisdiction), "hq_country": nilIfEmpty(e.HQCountry),
 		"residence": nilIfEmpty(e.Residence), "source": nilIfEmpty(e.Source), "source_ref": nilIfEmpty(e.SourceRef),
 		"state_owned": e.StateOwned, "nationality": nilIfNone(e.Nationality), "lists": nilIfNone(e.Lists),

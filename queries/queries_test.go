@@ -7,22 +7,6 @@ import (
 	"github.com/ubo-project/ubo/model"
 )
 
-func TestFoldName(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"Huawei Technologies Co., Ltd.", "huawei technologies co ltd"},
-		{"  HUAWEÏ   technologies, co. ", "huawei technologies co"},
-		{"Société Générale S.A.", "societe generale s a"},
-		{"Øresund Đak Łódź", "oresund dak lodz"},
-		{"中国石油天然气集团", "中国石油天然气集团"},
-		{".,;", ""},
-		{"", ""},
-	} {
-		if got := FoldName(tc.in); got != tc.want {
-			t.Errorf("FoldName(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestEscapeLucene(t *testing.T) {
 	if got, want := escapeLucene(`a+b(c)~d*e?f:g\h/i"j`), `a\+b\(c\)\~d\*e\?f\:g\\h\/i\"j`; got != want {
 		t.Errorf("escapeLucene = %q, want %q", got, want)

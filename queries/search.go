@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // SearchNames implements store.Store with the entity_names full-text index.
@@ -23,7 +24,7 @@ func (s *Store) SearchNames(ctx context.Context, text string, limit int) ([]mode
 	if err != nil {
 		return nil, err
 	}
-	folded := FoldName(text)
+	folded := store.FoldName(text)
 	type hit struct {
 		e     model.Entity
 		exact bool

@@ -95,7 +95,7 @@ func (w *entityWriter) update(ctx context.Context, rid int64, old, e *model.Enti
 	if err := w.addIdentifiers(ctx, rid, added); err != nil {
 		return err
 	}
-	if oldFolded, folded := FoldName(old.Name), FoldName(e.Name); oldFolded != folded {
+	if oldFolded, folded := store.FoldName(old.Name), store.FoldName(e.Name); oldFolded != folded {
 		if oldFolded != "" {
 			if _, err := w.delName.ExecContext(ctx, rid); err != nil {
 				return err
@@ -346,7 +346,7 @@ func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 				return err
 			}
 		}
-		if folded := FoldName(p.cur.Name); folded != "" {
+		if folded := store.FoldName(p.cur.Name); folded != "" {
 			return u.names.add(ctx, p.rid, folded)
 		}
 		return nil
@@ -465,7 +465,7 @@ func (s *Store) SearchNames(ctx context.Context, text string, limit int) ([]mode
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	folded := FoldName(text)
+	folded := store.FoldName(text)
 	if folded == "" || limit <= 0 {
 		return nil, nil
 	}
