@@ -78,15 +78,15 @@ func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error 
 				order = append(order, eid)
 			}
 			if in.ID != eid {
-				st.cur = applyAliasUpsert(st.cur, in)
+				st.cur = store.ApplyAliasUpsert(st.cur, in)
 			} else {
-				st.cur = applyUpsert(st.cur, in)
+				st.cur = store.ApplyUpsert(st.cur, in)
 			}
 		}
 		rows := make([]map[string]any, 0, len(order))
 		for _, eid := range order {
 			st := states[eid]
-			if st.stored && entitiesEqual(&st.old, &st.cur) {
+			if st.stored && store.EntitiesEqual(&st.old, &st.cur) {
 				continue
 			}
 			rows = append(rows, st.row())
@@ -97,85 +97,6 @@ func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error 
 		_, err = runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
 		return err
 	})
-}
-
-// applyUpsert folds an incoming record into the entity.
-func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
-	out := old
-	overwrite := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	overwrite(&out.Name, in.Name)
-	if in.Kind != "" {
-		out.Kind = in.Kind
-	}
-	overwrite(&out.Jurisdiction, in.Jurisdiction)
-	overwrite(&out.HQCountry, in.HQCountry)
-	overwrite(&out.Residence, in.Residence)
-	overwrite(&out.Source, in.Source)
-	overwrite(&out.SourceRef, in.SourceRef)
-	out.StateOwned = old.StateOwned || in.StateOwned
-	out.Nationality = union(old.Nationality, in.Nationality)
-	out.Lists = union(old.Lists, in.Lists)
-	out.Identifiers = union(old.Identifiers, in.Identifiers)
-	prov := union(old.Provenance, in.Provenance)
-	if in.Source != "" || in.SourceRef != "" {
-		prov = union(prov, []string{in.Source + ":" + in.SourceRef})
-	}
-	out.Provenance = prov
-	return out
-}
-
-// applyAliasUpsert folds a record written through an alias id into the
-// entity the alias was merged into, by the MergeEntities rule (see
-// merge_entity.cypher): the entity keeps its non-empty scalars (an unknown
-// kind counts as empty), the record fills the empty ones, state_owned is
-// or-ed, lists union, and provenance gains Source:SourceRef. So
-// re-ingesting a source whose records were merged away renames nothing.
-func applyAliasUpsert(old model.Entity, in *model.Entity) model.Entity {
-	out := old
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(&out.Name, in.Name)
-	if (out.Kind == "" || out.Kind == model.Unknown) && in.Kind != "" {
-		out.Kind = in.Kind
-	}
-	fill(&out.Jurisdiction, in.Jurisdiction)
-	fill(&out.HQCountry, in.HQCountry)
-	fill(&out.Residence, in.Residence)
-	fill(&out.Source, in.Source)
-	fill(&out.SourceRef, in.SourceRef)
-	out.StateOwned = old.StateOwned || in.StateOwned
-	out.Nationality = union(old.Nationality, in.Nationality)
-	out.Lists = union(old.Lists, in.Lists)
-	out.Identifiers = union(old.Identifiers, in.Identifiers)
-	prov := union(old.Provenance, in.Provenance)
-	if in.Source != "" || in.SourceRef != "" {
-		prov = union(prov, []string{in.Source + ":" + in.SourceRef})
-	}
-	out.Provenance = prov
-	return out
-}
-
-// union returns the sorted distinct values of a and b.
-func union(a, b []string) []string {
-	if len(b) == 0 {
-		return model.SortedUnique(a)
-	}
-	return model.SortedUnique(append(append(make([]string, 0, len(a)+len(b)), a...), b...))
-}
-
-func entitiesEqual(a, b *model.Entity) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Jurisdiction == b.Jurisdiction &&
-		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
-		a.Source == b.Source && a.SourceRef == b.SourceRef &&
-		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
-		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
 }
 
 // row is the upsert_entities parameter for a new or changed entity.

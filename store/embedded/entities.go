@@ -119,71 +119,9 @@ func (w *entityWriter) addIdentifiers(ctx context.Context, rid int64, identifier
 	return nil
 }
 
-// provenanceOf is the provenance entry an upsert of e adds.
-func provenanceOf(e *model.Entity) string {
-	if e.Source == "" && e.SourceRef == "" {
-		return ""
-	}
-	return e.Source + ":" + e.SourceRef
-}
-
-// union returns the sorted distinct values of a and b (and extra).
-func union(a, b []string, extra ...string) []string {
-	if len(b) == 0 && len(extra) == 0 {
-		return model.SortedUnique(a)
-	}
-	all := make([]string, 0, len(a)+len(b)+len(extra))
-	all = append(append(append(all, a...), b...), extra...)
-	return model.SortedUnique(all)
-}
-
-// applyUpsert folds an incoming record into the stored entity: non-empty
-// scalars overwrite, lists union, provenance gains Source:SourceRef.
-func applyUpsert(old model.Entity, in *model.Entity) model.Entity {
-	out := old
-	overwrite := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	overwrite(&out.Name, in.Name)
-	if in.Kind != "" {
-		out.Kind = in.Kind
-	}
-	overwrite(&out.Jurisdiction, in.Jurisdiction)
-	overwrite(&out.HQCountry, in.HQCountry)
-	overwrite(&out.Residence, in.Residence)
-	overwrite(&out.Source, in.Source)
-	overwrite(&out.SourceRef, in.SourceRef)
-	out.StateOwned = old.StateOwned || in.StateOwned
-	out.Nationality = union(old.Nationality, in.Nationality)
-	out.Lists = union(old.Lists, in.Lists)
-	out.Identifiers = union(old.Identifiers, in.Identifiers)
-	if p := provenanceOf(in); p != "" {
-		out.Provenance = union(old.Provenance, in.Provenance, p)
-	} else {
-		out.Provenance = union(old.Provenance, in.Provenance)
-	}
-	return out
-}
-
-// applyAliasUpsert folds a record written through an alias id into the
-// entity the alias was merged into. It follows the MergeEntities rule —
-// the canonical entity keeps its non-empty scalars (an unknown kind counts
-// as empty), the record fills the empty ones, lists union — so re-ingesting
-// a source whose records were merged away cannot rename the survivor;
-// provenance still gains Source:SourceRef.
-func applyAliasUpsert(old model.Entity, in *model.Entity) model.Entity {
-	out := mergeEntity(old, *in)
-	if p := provenanceOf(in); p != "" {
-		out.Provenance = union(out.Provenance, nil, p)
-	}
-	return out
-}
-
 // newEntity is the stored form of an entity written for the first time.
 func newEntity(in *model.Entity, id string) model.Entity {
-	out := applyUpsert(model.Entity{}, in)
+	out := store.ApplyUpsert(model.Entity{}, in)
 	out.ID = id
 	if out.Kind == "" {
 		out.Kind = model.Unknown
@@ -193,8 +131,8 @@ func newEntity(in *model.Entity, id string) model.Entity {
 
 // UpsertEntities implements store.Store in one transaction per batch. The
 // batch is handled in chunks: one query fetches the chunk's stored
-// entities, merging happens in Go (applyUpsert for a canonical id,
-// applyAliasUpsert for an alias), and new rows go out in multi-row INSERTs.
+// entities, merging happens in Go (store.ApplyUpsert for a canonical id,
+// store.ApplyAliasUpsert for an alias), and new rows go out in multi-row INSERTs.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
 	if len(batch) == 0 {
 		return ctx.Err()
@@ -286,9 +224,9 @@ func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error 
 			order = append(order, p)
 		}
 		if in.ID != canon[i] {
-			p.cur = applyAliasUpsert(p.cur, in)
+			p.cur = store.ApplyAliasUpsert(p.cur, in)
 		} else {
-			p.cur = applyUpsert(p.cur, in)
+			p.cur = store.ApplyUpsert(p.cur, in)
 		}
 	}
 	for _, p := range order {
@@ -351,18 +289,10 @@ func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 		}
 		return nil
 	}
-	if entitiesEqual(p.old, &p.cur) {
+	if store.EntitiesEqual(p.old, &p.cur) {
 		return nil // re-ingest: nothing to write
 	}
 	return u.w.update(ctx, p.rid, p.old, &p.cur)
-}
-
-func entitiesEqual(a, b *model.Entity) bool {
-	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Jurisdiction == b.Jurisdiction &&
-		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
-		a.Source == b.Source && a.SourceRef == b.SourceRef &&
-		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
-		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
 }
 
 // EachEntity implements store.Store: one cursor over the id index.

@@ -284,7 +284,7 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, w *entityWriter, m store.
 		return nil
 	}
 
-	merged := mergeEntity(intoE, fromE)
+	merged := store.MergeInto(intoE, fromE)
 	if err := w.update(ctx, intoRID, &intoE, &merged); err != nil {
 		return err
 	}
@@ -305,34 +305,6 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, w *entityWriter, m store.
 	}
 	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO aliases (alias, canonical) VALUES (?, ?)`, from, into)
 	return err
-}
-
-// mergeEntity folds from into into: into's non-empty scalars win (an
-// unknown kind counts as empty), lists union.
-func mergeEntity(into, from model.Entity) model.Entity {
-	out := into
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(&out.Name, from.Name)
-	if out.Kind == "" || out.Kind == model.Unknown {
-		if from.Kind != "" {
-			out.Kind = from.Kind
-		}
-	}
-	fill(&out.Jurisdiction, from.Jurisdiction)
-	fill(&out.HQCountry, from.HQCountry)
-	fill(&out.Residence, from.Residence)
-	fill(&out.Source, from.Source)
-	fill(&out.SourceRef, from.SourceRef)
-	out.StateOwned = into.StateOwned || from.StateOwned
-	out.Nationality = union(into.Nationality, from.Nationality)
-	out.Lists = union(into.Lists, from.Lists)
-	out.Identifiers = union(into.Identifiers, from.Identifiers)
-	out.Provenance = union(into.Provenance, from.Provenance)
-	return out
 }
 
 // repoint moves every relationship end at from to into, keeping ids.

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"slices"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// The entity merge rules both stores apply in Go, so an ingest or a merge
+// gives the same entity in Neo4j and in the embedded file.
+
+// ApplyUpsert folds an incoming record into the stored entity cur:
+// non-empty scalars overwrite (Kind too), state_owned is or-ed, lists union,
+// and provenance gains in's Source:SourceRef. cur's ID is kept.
+func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
+	out := cur
+	overwrite := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	overwrite(&out.Name, in.Name)
+	if in.Kind != "" {
+		out.Kind = in.Kind
+	}
+	overwrite(&out.Jurisdiction, in.Jurisdiction)
+	overwrite(&out.HQCountry, in.HQCountry)
+	overwrite(&out.Residence, in.Residence)
+	overwrite(&out.Source, in.Source)
+	overwrite(&out.SourceRef, in.SourceRef)
+	out.StateOwned = cur.StateOwned || in.StateOwned
+	out.Nationality = union(cur.Nationality, in.Nationality)
+	out.Lists = union(cur.Lists, in.Lists)
+	out.Identifiers = union(cur.Identifiers, in.Identifiers)
+	out.Provenance = union(cur.Provenance, in.Provenance, provenanceOf(in)...)
+	return out
+}
+
+// ApplyAliasUpsert folds a record written through an alias id into the
+// entity cur the alias was merged into. It follows the MergeEntities rule
+// (MergeInto), so re-ingesting a source whose records were merged away
+// cannot rename the survivor; provenance still gains Source:SourceRef.
+func ApplyAliasUpsert(cur model.Entity, in *model.Entity) model.Entity {
+	out := MergeInto(cur, *in)
+	if p := provenanceOf(in); p != nil {
+		out.Provenance = union(out.Provenance, nil, p...)
+	}
+	return out
+}
+
+// MergeInto is the MergeEntities rule for the entity from merged into
+// into: into keeps its non-empty scalars (an unknown kind counts as empty),
+// from fills the empty ones, state_owned is or-ed, lists (provenance too)
+// union. into's ID is kept.
+func MergeInto(into, from model.Entity) model.Entity {
+	out := into
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&out.Name, from.Name)
+	if (out.Kind == "" || out.Kind == model.Unknown) && from.Kind != "" {
+		out.Kind = from.Kind
+	}
+	fill(&out.Jurisdiction, from.Jurisdiction)
+	fill(&out.HQCountry, from.HQCountry)
+	fill(&out.Residence, from.Residence)
+	fill(&out.Source, from.Source)
+	fill(&out.SourceRef, from.SourceRef)
+	out.StateOwned = into.StateOwned || from.StateOwned
+	out.Nationality = union(into.Nationality, from.Nationality)
+	out.Lists = union(into.Lists, from.Lists)
+	out.Identifiers = union(into.Identifiers, from.Identifiers)
+	out.Provenance = union(into.Provenance, from.Provenance)
+	return out
+}
+
+// EntitiesEqual reports whether a and b have the same stored fields, so an
+// upsert that changed nothing need not be written back.
+func EntitiesEqual(a, b *model.Entity) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.Kind == b.Kind && a.Jurisdiction == b.Jurisdiction &&
+		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
+		a.Source == b.Source && a.SourceRef == b.SourceRef &&
+		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
+		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
+}
+
+// provenanceOf is the provenance entry an upsert of e adds: none when e
+// names neither source nor record.
+func provenanceOf(e *model.Entity) []string {
+	if e.Source == "" && e.SourceRef == "" {
+		return nil
+	}
+	return []string{e.Source + ":" + e.SourceRef}
+}
+
+// union returns the sorted distinct values of a and b (and extra).
+func union(a, b []string, extra ...string) []string {
+	if len(b) == 0 && len(extra) == 0 {
+		return model.SortedUnique(a)
+	}
+	all := make([]string, 0, len(a)+len(b)+len(extra))
+	all = append(append(append(all, a...), b...), extra...)
+	return model.SortedUnique(all)
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/ubo-project/ubo/model"
+)
+
+// stored is an entity already in a store, as the merge rules see it.
+var stored = model.Entity{
+	ID: "gleif:A", Name: "Acme Ltd", Kind: model.Company, Jurisdiction: "GB",
+	Source: "gleif", SourceRef: "A", Nationality: []string{"GB"},
+	Lists: []string{"x"}, Identifiers: []string{"lei:A"}, Provenance: []string{"gleif:A"},
+}
+
+func TestApplyUpsert(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cur, in model.Entity
+		want    model.Entity
+	}{
+		{
+			name: "new entity",
+			in:   model.Entity{ID: "psc:1", Name: "Bob", Kind: model.Person, Source: "psc", SourceRef: "1", Nationality: []string{"FR", "FR"}},
+			want: model.Entity{Name: "Bob", Kind: model.Person, Source: "psc", SourceRef: "1", Nationality: []string{"FR"}, Provenance: []string{"psc:1"}},
+		},
+		{
+			name: "non-empty scalars overwrite, empty ones keep, lists union",
+			cur:  stored,
+			in: model.Entity{Name: "Acme Limited", Kind: model.StateBody, HQCountry: "CN", StateOwned: true,
+				Source: "bods", SourceRef: "s1", Lists: []string{"y", "x"}, Identifiers: []string{"gb-coh:1"}, Provenance: []string{"extra:1"}},
+			want: model.Entity{ID: "gleif:A", Name: "Acme Limited", Kind: model.StateBody, Jurisdiction: "GB", HQCountry: "CN",
+				StateOwned: true, Source: "bods", SourceRef: "s1", Nationality: []string{"GB"}, Lists: []string{"x", "y"},
+				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "extra:1", "gleif:A"}},
+		},
+		{
+			name: "no source: provenance gains nothing, state_owned stays",
+			cur:  model.Entity{ID: "a", StateOwned: true, Provenance: []string{"p:1"}},
+			in:   model.Entity{Name: "A"},
+			want: model.Entity{ID: "a", Name: "A", StateOwned: true, Provenance: []string{"p:1"}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ApplyUpsert(tc.cur, &tc.in); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ApplyUpsert =\n %+v\nwant\n %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestApplyAliasUpsert(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cur, in model.Entity
+		want    model.Entity
+	}{
+		{
+			name: "survivor keeps its scalars, fills empty ones, gains provenance",
+			cur:  stored,
+			in: model.Entity{ID: "bods:s1", Name: "Other Name", Kind: model.Person, HQCountry: "CN", StateOwned: true,
+				Source: "bods", SourceRef: "s1", Identifiers: []string{"gb-coh:1"}},
+			want: model.Entity{ID: "gleif:A", Name: "Acme Ltd", Kind: model.Company, Jurisdiction: "GB", HQCountry: "CN",
+				StateOwned: true, Source: "gleif", SourceRef: "A", Nationality: []string{"GB"}, Lists: []string{"x"},
+				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "gleif:A"}},
+		},
+		{
+			name: "unknown kind counts as empty",
+			cur:  model.Entity{ID: "a", Kind: model.Unknown},
+			in:   model.Entity{Kind: model.Company},
+			want: model.Entity{ID: "a", Kind: model.Company},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ApplyAliasUpsert(tc.cur, &tc.in); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ApplyAliasUpsert =\n %+v\nwant\n %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMergeInto(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		into, from model.Entity
+		want       model.Entity
+	}{
+		{
+			name: "into wins, from fills, provenance unions without a new entry",
+			into: model.Entity{ID: "a", Name: "A", Kind: model.Unknown, Provenance: []string{"s:a"}},
+			from: model.Entity{ID: "b", Name: "B", Kind: model.Company, Jurisdiction: "CN", Source: "s", SourceRef: "b",
+				Lists: []string{"l"}, Provenance: []string{"s:b"}},
+			want: model.Entity{ID: "a", Name: "A", Kind: model.Company, Jurisdiction: "CN", Source: "s", SourceRef: "b",
+				Lists: []string{"l"}, Provenance: []string{"s:a", "s:b"}},
+		},
+		{
+			name: "known kind kept",
+			into: model.Entity{ID: "a", Kind: model.Person},
+			from: model.Entity{ID: "b", Kind: model.Company, StateOwned: true},
+			want: model.Entity{ID: "a", Kind: model.Person, StateOwned: true},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := MergeInto(tc.into, tc.from); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("MergeInto =\n %+v\nwant\n %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEntitiesEqual(t *testing.T) {
+	a := stored
+	b := stored
+	b.Lists = []string{"x"}
+	if !EntitiesEqual(&a, &b) {
+		t.Error("equal entities reported different")
+	}
+	b.Lists = []string{"x", "y"}
+	if EntitiesEqual(&a, &b) {
+		t.Error("different lists reported equal")
+	}
+	b = stored
+	b.StateOwned = true
+	if EntitiesEqual(&a, &b) {
+		t.Error("different state_owned reported equal")
+	}
+}
