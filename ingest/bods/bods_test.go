@@ -9,14 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 	"github.com/ubo-project/ubo/model"
 )
 
 const fixtures = "../../testdata/bods/"
 
-func parseFiles(t *testing.T, files ...string) *memSink {
+func parseFiles(t *testing.T, files ...string) *ingesttest.Sink {
 	t.Helper()
-	sink := newMemSink()
+	sink := ingesttest.NewSink()
 	var paths []string
 	for _, f := range files {
 		paths = append(paths, fixtures+f)
@@ -24,8 +25,8 @@ func parseFiles(t *testing.T, files ...string) *memSink {
 	if err := Parse(context.Background(), paths, sink); err != nil {
 		t.Fatalf("Parse(%v): %v", files, err)
 	}
-	if len(sink.dangling) > 0 {
-		t.Errorf("relationships written before their endpoints: %v", sink.dangling)
+	if len(sink.Dangling) > 0 {
+		t.Errorf("relationships written before their endpoints: %v", sink.Dangling)
 	}
 	return sink
 }
@@ -164,58 +165,58 @@ func TestNormDate(t *testing.T) {
 
 func TestV04Chain(t *testing.T) {
 	s := parseFiles(t, "v04-chain.json")
-	if len(s.rejects) != 0 {
-		t.Fatalf("rejects: %v", s.rejects)
+	if len(s.Rejects) != 0 {
+		t.Fatalf("rejects: %v", s.Rejects)
 	}
-	uk := s.entities["bods:target-uk"]
+	uk := s.Entities["bods:target-uk"]
 	if uk.Kind != model.Company || uk.Jurisdiction != "GB" || uk.Name != "Example UK Subsidiary Limited" {
 		t.Errorf("target: %+v", uk)
 	}
 	if want := []string{"GB-COH:01234567", "XI-LEI:213800UKSUBSID000120"}; !reflect.DeepEqual(uk.Identifiers, want) {
 		t.Errorf("target identifiers %v, want %v", uk.Identifiers, want)
 	}
-	cn := s.entities["bods:cn-parent"]
+	cn := s.Entities["bods:cn-parent"]
 	if cn.Jurisdiction != "CN" || cn.HQCountry != "CN" ||
 		!reflect.DeepEqual(cn.Identifiers, []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:529900CNPARENT000194"}) {
 		t.Errorf("CN parent: %+v", cn)
 	}
-	hk := s.entities["bods:hk-holdco"]
+	hk := s.Entities["bods:hk-holdco"]
 	if hk.Name != "Example Holdings (Hong Kong) Limited" || hk.Jurisdiction != "HK" {
 		t.Errorf("HK holdco after update: %+v", hk)
 	}
 	if !slices.Contains(hk.Identifiers, "REG:HK:1234567") {
 		t.Errorf("HK schemeName identifier not kept as REG: %v", hk.Identifiers)
 	}
-	if k := s.entities["bods:sasac-sz"].Kind; k != model.StateBody {
+	if k := s.Entities["bods:sasac-sz"].Kind; k != model.StateBody {
 		t.Errorf("state agency kind %q", k)
 	}
-	li := s.entities["bods:person-li"]
+	li := s.Entities["bods:person-li"]
 	if li.Kind != model.Person || li.Name != "Li Example" || !reflect.DeepEqual(li.Nationality, []string{"CN"}) || li.Residence != "HK" {
 		t.Errorf("person: %+v", li)
 	}
 
 	// Updated: 75% (not the stale 10%, not the first 60%), voting dropped → ended.
-	hkUK := s.edges("bods:hk-holdco", "bods:target-uk")
+	hkUK := s.Edges("bods:hk-holdco", "bods:target-uk")
 	if own := hkUK[model.Ownership]; own.Share != model.Exact(75) || own.EndDate != "" || own.StartDate != "2020-05-01" || own.Direct != "direct" {
 		t.Errorf("HK→UK ownership after update: %+v", own)
 	}
 	if v := hkUK[model.Voting]; v.EndDate != "2024-02-15" || v.Share != model.Range(50, 75, false, true) {
 		t.Errorf("dropped voting interest not ended at the update: %+v", v)
 	}
-	if own := s.edges("bods:cn-parent", "bods:hk-holdco")[model.Ownership]; own.Share != model.Range(50, 100, true, false) {
+	if own := s.Edges("bods:cn-parent", "bods:hk-holdco")[model.Ownership]; own.Share != model.Range(50, 100, true, false) {
 		t.Errorf("CN→HK share %v", own.Share)
 	}
-	sasac := s.edges("bods:sasac-sz", "bods:cn-parent")
+	sasac := s.Edges("bods:sasac-sz", "bods:cn-parent")
 	if sasac[model.Ownership].Share != model.Exact(100) || sasac[model.Board].Kind != model.Board {
 		t.Errorf("SASAC edges: %+v", sasac)
 	}
 	// Closed: both of Li's roles end at the closing date.
-	li2uk := s.edges("bods:person-li", "bods:target-uk")
+	li2uk := s.Edges("bods:person-li", "bods:target-uk")
 	if len(li2uk) != 1 || li2uk[model.Officer].EndDate != "2024-02-20" {
 		t.Errorf("closed board roles: %+v", li2uk)
 	}
 	var officers int
-	for _, r := range s.rels {
+	for _, r := range s.Rels {
 		if r.HolderID == "bods:person-li" && r.Kind == model.Officer {
 			officers++
 			if r.EndDate != "2024-02-20" {
@@ -227,117 +228,117 @@ func TestV04Chain(t *testing.T) {
 		t.Errorf("%d officer edges for Li, want 2 (board member, senior managing official)", officers)
 	}
 	// Unspecified interested party: unknown holder with the given interest.
-	unk := s.entities["unknown:bods:rel-unspec-uk"]
+	unk := s.Entities["unknown:bods:rel-unspec-uk"]
 	if unk.Kind != model.Unknown {
 		t.Errorf("unknown holder: %+v", unk)
 	}
-	if own := s.edges("unknown:bods:rel-unspec-uk", "bods:target-uk")[model.Ownership]; own.Share != model.Range(25, 40, true, false) || own.Direct != "" {
+	if own := s.Edges("unknown:bods:rel-unspec-uk", "bods:target-uk")[model.Ownership]; own.Share != model.Range(25, 40, true, false) || own.Direct != "" {
 		t.Errorf("unknown holder's share: %+v", own)
 	}
 	// Exempt from disclosure: nothing created.
-	for id := range s.entities {
+	for id := range s.Entities {
 		if strings.Contains(id, "rel-exempt") {
 			t.Errorf("an exemption created %s", id)
 		}
 	}
-	if len(s.rels) != 8 {
-		t.Errorf("%d relationships, want 8: %v", len(s.rels), s.order)
+	if len(s.Rels) != 8 {
+		t.Errorf("%d relationships, want 8: %v", len(s.Rels), s.Order)
 	}
 }
 
 func TestV04ArrayAndLinesAgree(t *testing.T) {
 	a := parseFiles(t, "v04-chain.json")
 	l := parseFiles(t, "v04-chain.jsonl")
-	if !reflect.DeepEqual(a.entities, l.entities) || !reflect.DeepEqual(a.rels, l.rels) {
+	if !reflect.DeepEqual(a.Entities, l.Entities) || !reflect.DeepEqual(a.Rels, l.Rels) {
 		t.Error("the JSON array and the JSON lines file of the same statements disagree")
 	}
 }
 
 func TestV03JointOwnershipAndReplacement(t *testing.T) {
 	s := parseFiles(t, "v03.json")
-	if len(s.rejects) != 0 {
-		t.Fatalf("rejects: %v", s.rejects)
+	if len(s.Rejects) != 0 {
+		t.Fatalf("rejects: %v", s.Rejects)
 	}
 	const jv, arr = "bods:e03-0001-aaaa-bbbb-cccc-000000000000", "bods:e03-0003-aaaa-bbbb-cccc-000000000000"
 	const li, smith = "bods:p03-0001-aaaa-bbbb-cccc-000000000000", "bods:p03-0002-aaaa-bbbb-cccc-000000000000"
-	if _, ok := s.entities["bods:e03-0002-aaaa-bbbb-cccc-000000000000"]; ok {
+	if _, ok := s.Entities["bods:e03-0002-aaaa-bbbb-cccc-000000000000"]; ok {
 		t.Error("a replacing entity statement created a second entity")
 	}
-	e := s.entities[jv]
+	e := s.Entities[jv]
 	if e.Name != "Joint Venture Example (Scotland) Ltd" || !reflect.DeepEqual(e.Identifiers, []string{"GB-COH:SC000123"}) {
 		t.Errorf("JV: %+v", e)
 	}
-	if k := s.entities[arr].Kind; k != model.Arrangement {
+	if k := s.Entities[arr].Kind; k != model.Arrangement {
 		t.Errorf("arrangement kind %q", k)
 	}
-	if own := s.edges(arr, jv)[model.Ownership]; own.Share != model.Exact(100) {
+	if own := s.Edges(arr, jv)[model.Ownership]; own.Share != model.Exact(100) {
 		t.Errorf("arrangement → JV: %+v", own)
 	}
-	if own := s.edges(li, arr)[model.Ownership]; own.Share != model.Exact(50) {
+	if own := s.Edges(li, arr)[model.Ownership]; own.Share != model.Exact(50) {
 		t.Errorf("Li → arrangement: %+v", own)
 	}
-	sm := s.edges(smith, arr)
+	sm := s.Edges(smith, arr)
 	if sm[model.Ownership].EndDate != "2023-07-01" || sm[model.Ownership].Share != model.Range(25, 50, false, true) {
 		t.Errorf("Smith's replaced shareholding should end at the replacement: %+v", sm[model.Ownership])
 	}
 	if sm[model.TrustRole].EndDate != "" {
 		t.Errorf("Smith's trustee role re-asserted but ended: %+v", sm[model.TrustRole])
 	}
-	if got := s.entities[li]; got.Residence != "CN" || !reflect.DeepEqual(got.Nationality, []string{"CN"}) {
+	if got := s.Entities[li]; got.Residence != "CN" || !reflect.DeepEqual(got.Nationality, []string{"CN"}) {
 		t.Errorf("Li: %+v", got)
 	}
-	unknownPerson := s.entities["bods:p03-0003-aaaa-bbbb-cccc-000000000000"]
+	unknownPerson := s.Entities["bods:p03-0003-aaaa-bbbb-cccc-000000000000"]
 	if unknownPerson.Kind != model.Unknown {
 		t.Errorf("unknownPerson kind %q", unknownPerson.Kind)
 	}
-	if inf := s.edges(unknownPerson.ID, jv)[model.Influence]; inf.Direct != "indirect" {
+	if inf := s.Edges(unknownPerson.ID, jv)[model.Influence]; inf.Direct != "indirect" {
 		t.Errorf("indirect influence: %+v", inf)
 	}
 	const state, body = "bods:e03-0004-aaaa-bbbb-cccc-000000000000", "bods:e03-0005-aaaa-bbbb-cccc-000000000000"
-	if s.entities[state].Kind != model.StateBody || s.entities[body].Kind != model.StateBody {
+	if s.Entities[state].Kind != model.StateBody || s.Entities[body].Kind != model.StateBody {
 		t.Error("state / state body not state_body")
 	}
-	if c := s.edges(state, body)[model.Control]; c.Kind != model.Control {
+	if c := s.Edges(state, body)[model.Control]; c.Kind != model.Control {
 		t.Error("controlByLegalFramework not control")
 	}
 	// The statement referring to the replacing id resolves to the same JV.
-	if c := s.edges(body, jv)[model.Control]; c.Kind != model.Control {
-		t.Errorf("contract control on the renamed JV missing: %v", s.order)
+	if c := s.Edges(body, jv)[model.Control]; c.Kind != model.Control {
+		t.Errorf("contract control on the renamed JV missing: %v", s.Order)
 	}
 	unk := "unknown:bods:o03-0004-aaaa-bbbb-cccc-000000000000"
-	if s.entities[unk].Kind != model.Unknown {
+	if s.Entities[unk].Kind != model.Unknown {
 		t.Error("unspecified (reason unknown) holder missing")
 	}
-	if own := s.edges(unk, jv)[model.Ownership]; own.Share.Known {
+	if own := s.Edges(unk, jv)[model.Ownership]; own.Share.Known {
 		t.Errorf("unknown holder without interests should hold ownership of unknown share: %+v", own)
 	}
 }
 
 func TestV02(t *testing.T) {
 	s := parseFiles(t, "v02.jsonl")
-	if len(s.rejects) != 0 {
-		t.Fatalf("rejects: %v", s.rejects)
+	if len(s.Rejects) != 0 {
+		t.Fatalf("rejects: %v", s.Rejects)
 	}
 	const fund, parent = "bods:e02-0001-1111-2222-3333-444444444444", "bods:e02-0002-1111-2222-3333-444444444444"
-	e := s.entities[fund]
+	e := s.Entities[fund]
 	want := []string{"REG:US:S000012345", "XI-LEI:529900UBOBODSTARGT55"}
 	if e.Name != "Example Boston Fund II" || e.Jurisdiction != "US" || e.HQCountry != "HK" || !reflect.DeepEqual(e.Identifiers, want) {
 		t.Errorf("fund: %+v (identifiers want %v)", e, want)
 	}
-	if len(s.entities) != 3 {
-		t.Errorf("%d entities, want 3 (no-beneficial-owners creates nothing): %v", len(s.entities), s.entities)
+	if len(s.Entities) != 3 {
+		t.Errorf("%d entities, want 3 (no-beneficial-owners creates nothing): %v", len(s.Entities), s.Entities)
 	}
-	if p := s.entities["bods:p02-0001-1111-2222-3333-444444444444"]; p.Name != "Wang Example" || !reflect.DeepEqual(p.Nationality, []string{"CN"}) {
+	if p := s.Entities["bods:p02-0001-1111-2222-3333-444444444444"]; p.Name != "Wang Example" || !reflect.DeepEqual(p.Nationality, []string{"CN"}) {
 		t.Errorf("person: %+v", p)
 	}
-	ed := s.edges(parent, fund)
+	ed := s.Edges(parent, fund)
 	if own := ed[model.Ownership]; own.Share != model.Exact(40) || own.StartDate != "" || own.Direct != "direct" {
 		t.Errorf("replaced 0.2 ownership: %+v", own)
 	}
 	if inf := ed[model.Influence]; inf.EndDate != "2023-11-01" || inf.StartDate != "" {
 		t.Errorf("influence: %+v", inf)
 	}
-	pe := s.edges("bods:p02-0001-1111-2222-3333-444444444444", parent)
+	pe := s.Edges("bods:p02-0001-1111-2222-3333-444444444444", parent)
 	if pe[model.Voting].Share != model.Range(75, 100, false, true) || pe[model.TrustRole].Kind != model.TrustRole {
 		t.Errorf("0.2 person interests: %+v", pe)
 	}
@@ -350,7 +351,7 @@ func TestRejectsNameLineAndField(t *testing.T) {
 		field string
 	}
 	var got []rj
-	for _, r := range s.rejects {
+	for _, r := range s.Rejects {
 		if r.File != fixtures+"bad.jsonl" || r.Reason == "" {
 			t.Errorf("reject without file or reason: %+v", r)
 		}
@@ -369,9 +370,9 @@ func TestRejectsNameLineAndField(t *testing.T) {
 		{10, ""},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("rejects\n got %v\nwant %v\n%v", got, want, s.rejects)
+		t.Errorf("rejects\n got %v\nwant %v\n%v", got, want, s.Rejects)
 	}
-	if e := s.entities["bods:good-0009-aaaa-bbbb-cccc-000000000000"]; e.Name != "Still Read Ltd" {
+	if e := s.Entities["bods:good-0009-aaaa-bbbb-cccc-000000000000"]; e.Name != "Still Read Ltd" {
 		t.Error("parsing did not continue after the rejects")
 	}
 }
@@ -387,43 +388,43 @@ func TestArrayErrorsAndLines(t *testing.T) {
 	}
 	// A statement rejected inside an array names the line it starts on.
 	p := write("a.json", "[\n  {\"statementID\": \"a\",\n   \"statementType\": \"entityStatement\"},\n  {\"statementID\": \"b\", \"statementType\": \"x\"}\n]\n")
-	sink := newMemSink()
+	sink := ingesttest.NewSink()
 	if err := Parse(context.Background(), []string{p}, sink); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.rejects) != 2 || sink.rejects[0].Line != 2 || sink.rejects[1].Line != 4 {
-		t.Errorf("array reject lines: %+v", sink.rejects)
+	if len(sink.Rejects) != 2 || sink.Rejects[0].Line != 2 || sink.Rejects[1].Line != 4 {
+		t.Errorf("array reject lines: %+v", sink.Rejects)
 	}
 	// A truncated array is an error naming file and line.
 	p = write("t.json", "[\n {\"statementID\": \"a\", \"statementType\": \"entityStatement\", \"entityType\": \"registeredEntity\"},\n {\"statementID\": \"b\",")
-	err := Parse(context.Background(), []string{p}, newMemSink())
+	err := Parse(context.Background(), []string{p}, ingesttest.NewSink())
 	if err == nil || !strings.Contains(err.Error(), "t.json: line 3") {
 		t.Errorf("truncated array: %v", err)
 	}
 	// One pretty-printed object (a lone statement file) is read whole.
 	p = write("one.json", "{\n  \"statementID\": \"one\",\n  \"statementType\": \"entityStatement\",\n  \"entityType\": \"registeredEntity\",\n  \"name\": \"Alone Ltd\"\n}\n")
-	sink = newMemSink()
+	sink = ingesttest.NewSink()
 	if err := Parse(context.Background(), []string{p}, sink); err != nil {
 		t.Fatal(err)
 	}
-	if sink.entities["bods:one"].Name != "Alone Ltd" || len(sink.rejects) != 0 {
-		t.Errorf("pretty-printed object: %+v %+v", sink.entities, sink.rejects)
+	if sink.Entities["bods:one"].Name != "Alone Ltd" || len(sink.Rejects) != 0 {
+		t.Errorf("pretty-printed object: %+v %+v", sink.Entities, sink.Rejects)
 	}
 	// Empty file: nothing, no error.
 	p = write("empty.json", "\n")
-	if err := Parse(context.Background(), []string{p}, newMemSink()); err != nil {
+	if err := Parse(context.Background(), []string{p}, ingesttest.NewSink()); err != nil {
 		t.Errorf("empty file: %v", err)
 	}
 }
 
 func TestIdempotentReingest(t *testing.T) {
 	s := parseFiles(t, "v04-chain.json")
-	before := len(s.rels)
+	before := len(s.Rels)
 	if err := Parse(context.Background(), []string{fixtures + "v04-chain.json"}, s); err != nil {
 		t.Fatal(err)
 	}
-	if len(s.rels) != before {
-		t.Errorf("re-ingesting added relationships: %d → %d", before, len(s.rels))
+	if len(s.Rels) != before {
+		t.Errorf("re-ingesting added relationships: %d → %d", before, len(s.Rels))
 	}
 }
 
@@ -432,15 +433,15 @@ func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
 {"statementId":"s2","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
 {"statementId":"s3","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
 `
-	sink := newMemSink()
+	sink := ingesttest.NewSink()
 	if err := NewParser(sink).ParseReader(context.Background(), "in.jsonl", strings.NewReader(in)); err != nil {
 		t.Fatal(err)
 	}
-	e := sink.entities["bods:co"]
+	e := sink.Entities["bods:co"]
 	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag}) {
 		t.Errorf("closed anonymous entity: %+v", e)
 	}
-	if len(sink.rels) != 0 || len(sink.rejects) != 0 {
-		t.Errorf("a relationship with an unspecified subject wrote %v, rejected %v", sink.rels, sink.rejects)
+	if len(sink.Rels) != 0 || len(sink.Rejects) != 0 {
+		t.Errorf("a relationship with an unspecified subject wrote %v, rejected %v", sink.Rels, sink.Rejects)
 	}
 }

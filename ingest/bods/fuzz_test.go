@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 )
 
 // FuzzBODS feeds arbitrary bytes to the parser: it must never panic, and
@@ -20,12 +22,12 @@ func FuzzBODS(f *testing.F) {
 	}
 	f.Add([]byte(`[{"statementId":"s","recordId":"r","recordType":"relationship","recordDetails":{"subject":"a","interestedParty":{"reason":"unknown"},"interests":[{"share":{"exclusiveMinimum":true}}]}}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sink := newMemSink()
+		sink := ingesttest.NewSink()
 		_ = NewParser(sink).ParseReader(context.Background(), "fuzz.json", bytes.NewReader(data))
-		if len(sink.dangling) > 0 {
-			t.Fatalf("relationship before its endpoints: %v", sink.dangling)
+		if len(sink.Dangling) > 0 {
+			t.Fatalf("relationship before its endpoints: %v", sink.Dangling)
 		}
-		for _, r := range sink.rels {
+		for _, r := range sink.Rels {
 			if !r.Kind.Valid() {
 				t.Fatalf("invalid kind %q", r.Kind)
 			}
@@ -33,12 +35,12 @@ func FuzzBODS(f *testing.F) {
 				t.Fatalf("invalid share %+v: %v", r.Share, err)
 			}
 		}
-		for _, e := range sink.entities {
+		for _, e := range sink.Entities {
 			if e.Kind != "" && !e.Kind.Valid() {
 				t.Fatalf("invalid entity kind %q", e.Kind)
 			}
 		}
-		for _, r := range sink.rejects {
+		for _, r := range sink.Rejects {
 			if r.Line < 1 || r.Reason == "" {
 				t.Fatalf("reject without line or reason: %+v", r)
 			}

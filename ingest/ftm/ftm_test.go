@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 	"github.com/ubo-project/ubo/model"
 )
 
 const fixtures = "../../testdata/ftm/"
 
-func parse(t *testing.T, files ...string) (*memSink, []ingest.Reject) {
+func parse(t *testing.T, files ...string) (*ingesttest.Sink, []ingest.Reject) {
 	t.Helper()
-	sink := newMemSink()
+	sink := ingesttest.NewSink()
 	p := NewParser(sink)
 	p.Today = "2024-07-01"
 	var warnings []ingest.Reject
@@ -25,8 +26,8 @@ func parse(t *testing.T, files ...string) (*memSink, []ingest.Reject) {
 			t.Fatalf("ParseFile(%s): %v", f, err)
 		}
 	}
-	if len(sink.dangling) > 0 {
-		t.Errorf("relationships before their endpoints: %v", sink.dangling)
+	if len(sink.Dangling) > 0 {
+		t.Errorf("relationships before their endpoints: %v", sink.Dangling)
 	}
 	return sink, warnings
 }
@@ -75,10 +76,10 @@ func TestParsePercentage(t *testing.T) {
 
 func TestOwnershipChainToHKParent(t *testing.T) {
 	s, warnings := parse(t, "entities.ftm.json")
-	if len(s.rejects) != 0 {
-		t.Fatalf("rejects: %v", s.rejects)
+	if len(s.Rejects) != 0 {
+		t.Fatalf("rejects: %v", s.Rejects)
 	}
-	hk := s.entities["ftm:NK-hkparent"]
+	hk := s.Entities["ftm:NK-hkparent"]
 	if hk.Kind != model.Company || hk.Jurisdiction != "HK" || hk.Name != "Example Dragon Holdings Limited" {
 		t.Errorf("HK parent: %+v", hk)
 	}
@@ -91,83 +92,83 @@ func TestOwnershipChainToHKParent(t *testing.T) {
 		t.Errorf("HK parent lists %v, want %v", hk.Lists, want)
 	}
 	// The ownership names a referent: the edge uses the canonical entity.
-	if own := s.edges("ftm:NK-hkparent", "ftm:NK-bvi")[model.Ownership]; own.Share != model.Exact(100) || own.Direct != "direct" {
+	if own := s.Edges("ftm:NK-hkparent", "ftm:NK-bvi")[model.Ownership]; own.Share != model.Exact(100) || own.Direct != "direct" {
 		t.Errorf("HK → BVI via referent: %+v", own)
 	}
-	if _, ok := s.entities["ftm:ofac-9001"]; ok {
+	if _, ok := s.Entities["ftm:ofac-9001"]; ok {
 		t.Error("a stub was written for a referent already known")
 	}
-	if own := s.edges("ftm:NK-bvi", "ftm:NK-uscust")[model.Ownership]; own.Share != model.Range(25, 50, false, false) || own.StartDate != "2019-03-01" {
+	if own := s.Edges("ftm:NK-bvi", "ftm:NK-uscust")[model.Ownership]; own.Share != model.Range(25, 50, false, false) || own.StartDate != "2019-03-01" {
 		t.Errorf("BVI → US: %+v", own)
 	}
-	if bvi := s.entities["ftm:NK-bvi"]; bvi.Jurisdiction != "VG" || !slices.Contains(bvi.Identifiers, "ICIJ:10000001") {
+	if bvi := s.Entities["ftm:NK-bvi"]; bvi.Jurisdiction != "VG" || !slices.Contains(bvi.Identifiers, "ICIJ:10000001") {
 		t.Errorf("BVI: %+v", bvi)
 	}
-	if us := s.entities["ftm:NK-uscust"]; us.HQCountry != "US" || !slices.Contains(us.Identifiers, "REG:US:DE7654321") {
+	if us := s.Entities["ftm:NK-uscust"]; us.HQCountry != "US" || !slices.Contains(us.Identifiers, "REG:US:DE7654321") {
 		t.Errorf("US customer: %+v", us)
 	}
-	chen := s.entities["ftm:NK-chen"]
+	chen := s.Entities["ftm:NK-chen"]
 	if chen.Kind != model.Person || !reflect.DeepEqual(chen.Nationality, []string{"CN"}) || chen.Residence != "HK" {
 		t.Errorf("person: %+v", chen)
 	}
-	if own := s.edges("ftm:NK-chen", "ftm:NK-hkparent")[model.Ownership]; own.Share != model.Range(0, 25, false, true) {
+	if own := s.Edges("ftm:NK-chen", "ftm:NK-hkparent")[model.Ownership]; own.Share != model.Range(0, 25, false, true) {
 		t.Errorf("less than 25: %+v", own)
 	}
 	// Forward reference: a stub first, completed by the later record.
-	if fwd := s.entities["ftm:NK-fwdco"]; fwd.Kind != model.Company || fwd.Jurisdiction != "SG" {
+	if fwd := s.Entities["ftm:NK-fwdco"]; fwd.Kind != model.Company || fwd.Jurisdiction != "SG" {
 		t.Errorf("forward-referenced company: %+v", fwd)
 	}
-	if own := s.edges("ftm:NK-fwdco", "ftm:NK-uscust")[model.Ownership]; own.Share.Known {
+	if own := s.Edges("ftm:NK-fwdco", "ftm:NK-uscust")[model.Ownership]; own.Share.Known {
 		t.Errorf("unparsable percentage should leave the share unknown: %+v", own)
 	}
 	if len(warnings) != 1 || warnings[0].Field != "properties.percentage" || warnings[0].Line != 8 {
 		t.Errorf("warnings: %+v", warnings)
 	}
-	if d := s.edges("ftm:NK-smith", "ftm:NK-uscust")[model.Officer]; d.StartDate != "2020-01-15" {
+	if d := s.Edges("ftm:NK-smith", "ftm:NK-uscust")[model.Officer]; d.StartDate != "2020-01-15" {
 		t.Errorf("directorship: %+v", d)
 	}
-	if _, ok := s.edges("ftm:NK-smith", "ftm:NK-bvi")[model.Nominee]; !ok {
+	if _, ok := s.Edges("ftm:NK-smith", "ftm:NK-bvi")[model.Nominee]; !ok {
 		t.Error("nominee director not a nominee edge")
 	}
-	if k := s.entities["ftm:NK-sasac"].Kind; k != model.StateBody {
+	if k := s.Entities["ftm:NK-sasac"].Kind; k != model.StateBody {
 		t.Errorf("PublicBody kind %q", k)
 	}
-	soe := s.entities["ftm:NK-soe"]
+	soe := s.Entities["ftm:NK-soe"]
 	if !soe.StateOwned || !slices.Contains(soe.Identifiers, "CN-USCC:91310000MA1FGH2037") || soe.Jurisdiction != "CN" {
 		t.Errorf("SOE: %+v", soe)
 	}
-	if own := s.edges("ftm:NK-soe", "ftm:NK-hkparent")[model.Ownership]; own.Share != model.Range(50, 100, true, false) {
+	if own := s.Edges("ftm:NK-soe", "ftm:NK-hkparent")[model.Ownership]; own.Share != model.Range(50, 100, true, false) {
 		t.Errorf("SOE → HK (via referent): %+v", own)
 	}
-	if gb := s.entities["ftm:NK-gbco"]; !slices.Contains(gb.Identifiers, "GB-COH:SC098765") {
+	if gb := s.Entities["ftm:NK-gbco"]; !slices.Contains(gb.Identifiers, "GB-COH:SC098765") {
 		t.Errorf("GB registration number: %v", gb.Identifiers)
 	}
-	for id := range s.entities {
+	for id := range s.Entities {
 		if strings.Contains(id, "addr-") || strings.Contains(id, "vessel") {
 			t.Errorf("a schema outside the graph was written: %s", id)
 		}
 	}
-	if len(s.rels) != 8 { // the vessel's ownership is left out
-		t.Errorf("%d relationships, want 8: %v", len(s.rels), s.order)
+	if len(s.Rels) != 8 { // the vessel's ownership is left out
+		t.Errorf("%d relationships, want 8: %v", len(s.Rels), s.Order)
 	}
 }
 
 func TestDelta(t *testing.T) {
 	s, _ := parse(t, "entities.ftm.json", "entities.delta.json")
-	if len(s.rejects) != 0 {
-		t.Fatalf("rejects: %v", s.rejects)
+	if len(s.Rejects) != 0 {
+		t.Fatalf("rejects: %v", s.Rejects)
 	}
-	us := s.entities["ftm:NK-uscust"]
+	us := s.Entities["ftm:NK-uscust"]
 	if us.Name != "Example Cloud Customer Incorporated" || !slices.Contains(us.Lists, "sanction.linked") {
 		t.Errorf("MOD: %+v", us)
 	}
-	if own := s.edges("ftm:NK-bvi", "ftm:NK-uscust")[model.Ownership]; own.EndDate != "2024-06-01" || own.Share != model.Range(25, 50, false, false) {
+	if own := s.Edges("ftm:NK-bvi", "ftm:NK-uscust")[model.Ownership]; own.EndDate != "2024-06-01" || own.Share != model.Range(25, 50, false, false) {
 		t.Errorf("DEL ownership should end at last_seen: %+v", own)
 	}
-	if smith := s.entities["ftm:NK-smith"]; !slices.Contains(smith.Lists, DeletedTag) || smith.Name != "John Example Smith" {
+	if smith := s.Entities["ftm:NK-smith"]; !slices.Contains(smith.Lists, DeletedTag) || smith.Name != "John Example Smith" {
 		t.Errorf("DEL person: %+v", smith)
 	}
-	if own := s.edges("ftm:NK-hkparent", "ftm:NK-uscust")[model.Ownership]; own.Share != model.Exact(51) {
+	if own := s.Edges("ftm:NK-hkparent", "ftm:NK-uscust")[model.Ownership]; own.Share != model.Exact(51) {
 		t.Errorf("ADD via referent: %+v", own)
 	}
 }
@@ -179,7 +180,7 @@ func TestRejects(t *testing.T) {
 		field string
 	}
 	var got []rj
-	for _, r := range s.rejects {
+	for _, r := range s.Rejects {
 		got = append(got, rj{r.Line, r.Field})
 		if r.Reason == "" || r.File != fixtures+"bad.ftm.json" {
 			t.Errorf("reject %+v", r)
@@ -187,21 +188,21 @@ func TestRejects(t *testing.T) {
 	}
 	want := []rj{{1, "schema"}, {2, "properties.asset"}, {3, ""}, {4, "op"}, {5, "id"}, {6, "properties"}}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("rejects\n got %v\nwant %v\n%v", got, want, s.rejects)
+		t.Errorf("rejects\n got %v\nwant %v\n%v", got, want, s.Rejects)
 	}
-	if s.entities["ftm:ok7"].Name != "Fine Ltd" {
+	if s.Entities["ftm:ok7"].Name != "Fine Ltd" {
 		t.Error("parsing stopped at a bad line")
 	}
 }
 
 func TestDeletedEdgeWithoutEndsIsRejected(t *testing.T) {
-	sink := newMemSink()
+	sink := ingesttest.NewSink()
 	p := NewParser(sink)
 	in := `{"op":"DEL","entity":{"id":"own-x","schema":"Ownership","properties":{}}}` + "\n"
 	if err := p.ParseReader(context.Background(), "d.json", strings.NewReader(in)); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.rejects) != 1 || sink.rejects[0].Field != "properties" {
-		t.Errorf("rejects: %+v", sink.rejects)
+	if len(sink.Rejects) != 1 || sink.Rejects[0].Field != "properties" {
+		t.Errorf("rejects: %+v", sink.Rejects)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 )
 
 // FuzzFTM: arbitrary lines never panic and never produce inconsistent
@@ -18,14 +20,14 @@ func FuzzFTM(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sink := newMemSink()
+		sink := ingesttest.NewSink()
 		p := NewParser(sink)
 		p.Today = "2024-07-01"
 		_ = p.ParseReader(context.Background(), "fuzz.json", bytes.NewReader(data))
-		if len(sink.dangling) > 0 {
-			t.Fatalf("relationship before its endpoints: %v", sink.dangling)
+		if len(sink.Dangling) > 0 {
+			t.Fatalf("relationship before its endpoints: %v", sink.Dangling)
 		}
-		for _, r := range sink.rels {
+		for _, r := range sink.Rels {
 			if err := r.Share.Validate(); err != nil || !r.Kind.Valid() {
 				t.Fatalf("invalid relationship %+v: %v", r, err)
 			}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 )
 
 // FuzzICIJLink: any link text classifies into valid kinds and shares.
@@ -41,7 +43,7 @@ func FuzzICIJRelationships(f *testing.F) {
 	f.Add(b)
 	f.Add([]byte("node_id_start,node_id_end,rel_type,link\n1,2,officer_of,\"unterminated\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sink := newMemSink()
+		sink := ingesttest.NewSink()
 		p := &parser{sink: sink, nodes: map[string]nodeClass{}}
 		for _, id := range []string{"10000002", "10000003", "12000001", "12000004"} {
 			p.nodes[id] = classOfficer
@@ -52,10 +54,10 @@ func FuzzICIJRelationships(f *testing.F) {
 		p.nodes["14000001"] = classAddress
 		_ = p.readCSV(context.Background(), "relationships.csv", bytes.NewReader(data),
 			[]string{"node_id_start", "node_id_end", "rel_type"}, p.relationship)
-		if len(sink.dangling) > 0 {
-			t.Fatalf("relationship before its endpoints: %v", sink.dangling)
+		if len(sink.Dangling) > 0 {
+			t.Fatalf("relationship before its endpoints: %v", sink.Dangling)
 		}
-		for _, r := range sink.rels {
+		for _, r := range sink.Rels {
 			if err := r.Share.Validate(); err != nil || !r.Kind.Valid() {
 				t.Fatalf("invalid relationship %+v: %v", r, err)
 			}

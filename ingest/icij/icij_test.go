@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/ingest/ingesttest"
 	"github.com/ubo-project/ubo/model"
 )
 
@@ -124,21 +125,21 @@ func TestLooksCorporate(t *testing.T) {
 	}
 }
 
-func parseBundle(t *testing.T, path string) *memSink {
+func parseBundle(t *testing.T, path string) *ingesttest.Sink {
 	t.Helper()
-	s := newMemSink()
+	s := ingesttest.NewSink()
 	if err := Parse(context.Background(), path, s); err != nil {
 		t.Fatalf("Parse(%s): %v", path, err)
 	}
-	if len(s.dangling) > 0 {
-		t.Errorf("relationships before their endpoints: %v", s.dangling)
+	if len(s.Dangling) > 0 {
+		t.Errorf("relationships before their endpoints: %v", s.Dangling)
 	}
 	return s
 }
 
 func TestBundle(t *testing.T) {
 	s := parseBundle(t, bundleDir)
-	bvi := s.entities["icij:10000002"]
+	bvi := s.Entities["icij:10000002"]
 	if bvi.Kind != model.Company || bvi.Jurisdiction != "VG" || bvi.HQCountry != "HK" ||
 		!reflect.DeepEqual(bvi.Identifiers, []string{"ICIJ:10000002", "REG:VG:654321"}) {
 		t.Errorf("BVI entity: %+v", bvi)
@@ -146,46 +147,46 @@ func TestBundle(t *testing.T) {
 	if !slices.Contains(bvi.Lists, "icij.panama_papers") || !slices.Contains(bvi.Lists, CandidateTag+"icij:12000002") {
 		t.Errorf("BVI lists: %v", bvi.Lists)
 	}
-	if e := s.entities["icij:10000003"]; e.Jurisdiction != "WS" || e.HQCountry != "" {
+	if e := s.Entities["icij:10000003"]; e.Jurisdiction != "WS" || e.HQCountry != "" {
 		t.Errorf("Samoa entity (XXX countries): %+v", e)
 	}
-	if e := s.entities["icij:10000004"]; e.Name != `Example "Quoted" Holdings S.A.` || e.HQCountry != "" {
+	if e := s.Entities["icij:10000004"]; e.Name != `Example "Quoted" Holdings S.A.` || e.HQCountry != "" {
 		t.Errorf("entity with two countries: %+v", e)
 	}
-	if e := s.entities["icij:12000001"]; e.Kind != model.Company || e.HQCountry != "HK" {
+	if e := s.Entities["icij:12000001"]; e.Kind != model.Company || e.HQCountry != "HK" {
 		t.Errorf("corporate officer: %+v", e)
 	}
-	if e := s.entities["icij:12000003"]; e.Kind != model.Person || e.Residence != "CN" {
+	if e := s.Entities["icij:12000003"]; e.Kind != model.Person || e.Residence != "CN" {
 		t.Errorf("person officer: %+v", e)
 	}
-	if e := s.entities["icij:13000001"]; e.Kind != model.Arrangement || e.Jurisdiction != "CK" ||
+	if e := s.Entities["icij:13000001"]; e.Kind != model.Arrangement || e.Jurisdiction != "CK" ||
 		!reflect.DeepEqual(e.Lists, []string{"icij.paradise_papers_appleby"}) {
 		t.Errorf("trust (others): %+v", e)
 	}
-	if _, ok := s.entities["icij:14000001"]; ok {
+	if _, ok := s.Entities["icij:14000001"]; ok {
 		t.Error("an address node became an entity")
 	}
 	// The shareholder chain: HK company 60% → BVI → Samoa.
-	if own := s.edges("icij:12000001", "icij:10000002")[model.Ownership]; own.Share != model.Exact(60) || own.StartDate != "2006-03-23" {
+	if own := s.Edges("icij:12000001", "icij:10000002")[model.Ownership]; own.Share != model.Exact(60) || own.StartDate != "2006-03-23" {
 		t.Errorf("HK → BVI: %+v", own)
 	}
-	if own := s.edges("icij:10000002", "icij:10000003")[model.Ownership]; own.Share.Known || own.StartDate != "2009-01-05" {
+	if own := s.Edges("icij:10000002", "icij:10000003")[model.Ownership]; own.Share.Known || own.StartDate != "2009-01-05" {
 		t.Errorf("BVI → Samoa: %+v", own)
 	}
-	if own := s.edges("icij:12000003", "icij:10000002")[model.Ownership]; own.Kind != model.Ownership {
+	if own := s.Edges("icij:12000003", "icij:10000002")[model.Ownership]; own.Kind != model.Ownership {
 		t.Error("beneficiary not ownership")
 	}
-	maria := s.edges("icij:12000004", "icij:10000002")
+	maria := s.Edges("icij:12000004", "icij:10000002")
 	if maria[model.Ownership].EndDate != "2012-12-31" || maria[model.Officer].EndDate != "2012-12-31" {
 		t.Errorf("director and shareholder: %+v", maria)
 	}
-	if _, ok := s.edges("icij:12000005", "icij:10000003")[model.Nominee]; !ok {
+	if _, ok := s.Edges("icij:12000005", "icij:10000003")[model.Nominee]; !ok {
 		t.Error("nominee shareholder not nominee")
 	}
-	if own := s.edges("icij:13000001", "icij:10000004")[model.Ownership]; own.Share != model.Exact(50) {
+	if own := s.Edges("icij:13000001", "icij:10000004")[model.Ownership]; own.Share != model.Exact(50) {
 		t.Errorf("co-owner 50%%: %+v", own)
 	}
-	for _, r := range s.rels {
+	for _, r := range s.Rels {
 		if r.HolderID == "icij:11000001" {
 			t.Errorf("intermediary / registered agent edge written: %+v", r)
 		}
@@ -193,20 +194,20 @@ func TestBundle(t *testing.T) {
 			t.Errorf("similarity written as an edge: %+v", r)
 		}
 	}
-	if len(s.rels) != 10 {
-		t.Errorf("%d relationships, want 10: %v", len(s.rels), s.order)
+	if len(s.Rels) != 10 {
+		t.Errorf("%d relationships, want 10: %v", len(s.Rels), s.Order)
 	}
 	// Candidates on both sides, nothing merged.
-	if o := s.entities["icij:12000002"]; !slices.Contains(o.Lists, CandidateTag+"icij:10000002") || o.Kind != model.Company {
+	if o := s.Entities["icij:12000002"]; !slices.Contains(o.Lists, CandidateTag+"icij:10000002") || o.Kind != model.Company {
 		t.Errorf("officer twin: %+v", o)
 	}
-	if len(s.rejects) != 2 {
-		t.Fatalf("rejects: %+v", s.rejects)
+	if len(s.Rejects) != 2 {
+		t.Fatalf("rejects: %+v", s.Rejects)
 	}
-	if r := s.rejects[0]; r.Line != 15 || r.Field != "node_id_end" || !strings.HasSuffix(r.File, "relationships.csv") {
+	if r := s.Rejects[0]; r.Line != 15 || r.Field != "node_id_end" || !strings.HasSuffix(r.File, "relationships.csv") {
 		t.Errorf("unknown node reject: %+v", r)
 	}
-	if r := s.rejects[1]; r.Line != 16 || !strings.Contains(r.Reason, "fields") {
+	if r := s.Rejects[1]; r.Line != 16 || !strings.Contains(r.Reason, "fields") {
 		t.Errorf("short row reject: %+v", r)
 	}
 }
@@ -237,27 +238,27 @@ func TestZipBundleMatchesFolder(t *testing.T) {
 	}
 	f.Close()
 	d, z := parseBundle(t, bundleDir), parseBundle(t, zpath)
-	if !reflect.DeepEqual(d.entities, z.entities) || !reflect.DeepEqual(d.rels, z.rels) {
+	if !reflect.DeepEqual(d.Entities, z.Entities) || !reflect.DeepEqual(d.Rels, z.Rels) {
 		t.Error("zip and folder give different records")
 	}
-	if len(z.rejects) != 2 || !strings.Contains(z.rejects[0].File, "full-oldb.zip!full-oldb.LATEST/relationships.csv") {
-		t.Errorf("zip rejects: %+v", z.rejects)
+	if len(z.Rejects) != 2 || !strings.Contains(z.Rejects[0].File, "full-oldb.zip!full-oldb.LATEST/relationships.csv") {
+		t.Errorf("zip rejects: %+v", z.Rejects)
 	}
 }
 
 func TestBundleErrors(t *testing.T) {
 	dir := t.TempDir()
-	if err := Parse(context.Background(), dir, newMemSink()); err == nil || !strings.Contains(err.Error(), "no nodes") {
+	if err := Parse(context.Background(), dir, ingesttest.NewSink()); err == nil || !strings.Contains(err.Error(), "no nodes") {
 		t.Errorf("empty folder: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "relationships.csv"), []byte("start,end\n1,2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := Parse(context.Background(), dir, newMemSink())
+	err := Parse(context.Background(), dir, ingesttest.NewSink())
 	if err == nil || !strings.Contains(err.Error(), `missing column "node_id_start"`) {
 		t.Errorf("missing column: %v", err)
 	}
-	if err := Parse(context.Background(), filepath.Join(dir, "nope.zip"), newMemSink()); err == nil {
+	if err := Parse(context.Background(), filepath.Join(dir, "nope.zip"), ingesttest.NewSink()); err == nil {
 		t.Error("missing path accepted")
 	}
 }

@@ -1,0 +1,86 @@
+// Package ingesttest holds test helpers shared by the ingest parsers' tests.
+package ingesttest
+
+import (
+	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/model"
+)
+
+// Sink is an in-memory ingest.Sink with the store's merge semantics:
+// non-empty entity scalars overwrite, lists union; relationships are keyed
+// by id and must find both endpoints already written (Dangling lists those
+// that did not).
+type Sink struct {
+	Entities map[string]model.Entity
+	Rels     map[string]model.Relationship
+	Rejects  []ingest.Reject
+	Order    []string // relationship ids in write order
+	Dangling []string // relationships written before an endpoint, once per missing end
+	Written  int      // entity writes
+}
+
+var _ ingest.Sink = (*Sink)(nil)
+
+// NewSink returns an empty Sink.
+func NewSink() *Sink {
+	return &Sink{Entities: map[string]model.Entity{}, Rels: map[string]model.Relationship{}}
+}
+
+// Entity implements ingest.Sink.
+func (m *Sink) Entity(e model.Entity) error {
+	m.Written++
+	old, ok := m.Entities[e.ID]
+	if !ok {
+		e.Normalize()
+		m.Entities[e.ID] = e
+		return nil
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&old.Name, e.Name)
+	set((*string)(&old.Kind), string(e.Kind))
+	set(&old.Jurisdiction, e.Jurisdiction)
+	set(&old.HQCountry, e.HQCountry)
+	set(&old.Residence, e.Residence)
+	set(&old.SourceRef, e.SourceRef)
+	old.StateOwned = old.StateOwned || e.StateOwned
+	old.Nationality = append(old.Nationality, e.Nationality...)
+	old.Lists = append(old.Lists, e.Lists...)
+	old.Identifiers = append(old.Identifiers, e.Identifiers...)
+	old.Normalize()
+	m.Entities[e.ID] = old
+	return nil
+}
+
+// Relationship implements ingest.Sink.
+func (m *Sink) Relationship(r model.Relationship) error {
+	if _, ok := m.Entities[r.HolderID]; !ok {
+		m.Dangling = append(m.Dangling, r.ID)
+	}
+	if _, ok := m.Entities[r.HeldID]; !ok {
+		m.Dangling = append(m.Dangling, r.ID)
+	}
+	m.Rels[r.ID] = r
+	m.Order = append(m.Order, r.ID)
+	return nil
+}
+
+// Reject implements ingest.Sink.
+func (m *Sink) Reject(r ingest.Reject) error {
+	m.Rejects = append(m.Rejects, r)
+	return nil
+}
+
+// Edges returns the relationships between holder and held, by kind.
+func (m *Sink) Edges(holder, held string) map[model.RelKind]model.Relationship {
+	out := map[model.RelKind]model.Relationship{}
+	for _, r := range m.Rels {
+		if r.HolderID == holder && r.HeldID == held {
+			out[r.Kind] = r
+		}
+	}
+	return out
+}
