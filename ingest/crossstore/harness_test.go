@@ -3,6 +3,7 @@ package crossstore
 import (
 	"context"
 	"encoding/json"
+	"github.com/ubo-project/ubo/internal/storetesting"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -17,11 +18,8 @@ import (
 	"github.com/ubo-project/ubo/ingest/icij"
 	"github.com/ubo-project/ubo/ingest/psc"
 	"github.com/ubo-project/ubo/ingest/resolve"
-	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/model"
-	"github.com/ubo-project/ubo/queries"
 	"github.com/ubo-project/ubo/store"
-	"github.com/ubo-project/ubo/store/embedded"
 )
 
 // shared names a fixture in the repository's testdata folder.
@@ -110,47 +108,11 @@ func ingestInput(t *testing.T, st store.Store, in input) ingestRun {
 	return ingestRun{stats: stats, report: rep}
 }
 
-// opener gives a test an empty, initialised store.
-type opener func(t *testing.T) store.Store
-
-func openEmbedded(t *testing.T) store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "ubo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(ctx) })
-	if err := st.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
-// neo4jOpener returns an opener that empties the Neo4j database before each
-// use. Without a server neo4jtest skips the test, or fails it when CI=true.
-func neo4jOpener(t *testing.T) opener {
-	t.Helper()
-	driver, cfg := neo4jtest.Driver(t)
-	return func(t *testing.T) store.Store {
-		t.Helper()
-		neo4jtest.Reset(t, driver)
-		ctx := context.Background()
-		qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
-		if cfg.Password != "" {
-			qc.Username, qc.Password = cfg.Username, cfg.Password
-		}
-		st, err := queries.Open(ctx, qc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(ctx) })
-		if err := st.Init(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-}
+// Fresh stores for each case (shared with ingest/ingestbench).
+var (
+	openEmbedded = storetesting.Embedded
+	neo4jOpener  = storetesting.Neo4j
+)
 
 // dump renders everything a store holds, every field, in id order: two
 // dumps are equal exactly when the stores hold the same data.

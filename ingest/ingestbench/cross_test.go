@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ubo-project/ubo/internal/storetesting"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -16,13 +17,10 @@ import (
 	"github.com/ubo-project/ubo/ingest/gleif"
 	"github.com/ubo-project/ubo/ingest/psc"
 	"github.com/ubo-project/ubo/ingest/resolve"
-	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
-	"github.com/ubo-project/ubo/queries"
 	"github.com/ubo-project/ubo/scoring"
 	"github.com/ubo-project/ubo/store"
-	"github.com/ubo-project/ubo/store/embedded"
 )
 
 // crossDir holds the chain that only connects across sources: PSC company
@@ -41,45 +39,12 @@ var asOf = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // opener gives a test an empty, initialised store.
-type opener func(t *testing.T) store.Store
+type opener = storetesting.Opener
 
-func openEmbedded(t *testing.T) store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "ubo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(ctx) })
-	if err := st.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
-// neo4jOpener returns an opener that empties the Neo4j database neo4jtest
-// picks (skips without one; fails with CI=true) before each use.
-func neo4jOpener(t *testing.T) opener {
-	driver, cfg := neo4jtest.Driver(t)
-	return func(t *testing.T) store.Store {
-		t.Helper()
-		neo4jtest.Reset(t, driver)
-		ctx := context.Background()
-		qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
-		if cfg.Password != "" {
-			qc.Username, qc.Password = cfg.Username, cfg.Password
-		}
-		st, err := queries.Open(ctx, qc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(ctx) })
-		if err := st.Init(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-}
+var (
+	openEmbedded = storetesting.Embedded
+	neo4jOpener  = storetesting.Neo4j
+)
 
 // ingestCross ingests one fixture the way `ubo ingest` does: the real
 // parser through an ingest.Writer, then resolution over the whole store.
