@@ -11,6 +11,7 @@ import (
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
 )
 
 // entityWriter holds the prepared statements of one write transaction.
@@ -74,7 +75,7 @@ func (w *entityWriter) load(ctx context.Context, id string) (rid int64, e model.
 	case err != nil:
 		return 0, e, false, err
 	}
-	if err := decodeEntity(data, &e); err != nil {
+	if err := codec.DecodeEntity(data, &e); err != nil {
 		return 0, e, false, fmt.Errorf("entity %q: stored data: %w", id, err)
 	}
 	return rid, e, true, nil
@@ -82,7 +83,7 @@ func (w *entityWriter) load(ctx context.Context, id string) (rid int64, e model.
 
 // update rewrites an existing entity whose old state was old.
 func (w *entityWriter) update(ctx context.Context, rid int64, old, e *model.Entity) error {
-	data := encodeEntity(e)
+	data := codec.EncodeEntity(e)
 	if _, err := w.updEntity.ExecContext(ctx, string(e.Kind), data, rid); err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 			return nil, err
 		}
 		old := new(model.Entity)
-		if err := decodeEntity(data, old); err != nil {
+		if err := codec.DecodeEntity(data, old); err != nil {
 			return nil, fmt.Errorf("entity %q: stored data: %w", id, err)
 		}
 		out[id] = &pendingEntity{rid: rid, old: old}
@@ -275,7 +276,7 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 
 func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 	if p.old == nil {
-		data := encodeEntity(&p.cur)
+		data := codec.EncodeEntity(&p.cur)
 		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data); err != nil {
 			return err
 		}
@@ -299,7 +300,7 @@ func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
 	return s.stream(ctx, "stream entities", `SELECT data FROM entities ORDER BY id`, nil, func(data []byte) error {
 		var e model.Entity
-		if err := decodeEntity(data, &e); err != nil {
+		if err := codec.DecodeEntity(data, &e); err != nil {
 			return fmt.Errorf("stored entity: %w", err)
 		}
 		return fn(&e)
@@ -360,7 +361,7 @@ func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
 		return model.Entity{}, s.wrap("entity "+id, err)
 	}
 	var e model.Entity
-	if err := decodeEntity(data, &e); err != nil {
+	if err := codec.DecodeEntity(data, &e); err != nil {
 		return e, s.wrap("entity "+id, err)
 	}
 	return e, nil
@@ -371,7 +372,7 @@ func (s *Store) entitiesQuery(ctx context.Context, what, query string, args ...a
 	var out []model.Entity
 	err := s.stream(ctx, what, query, args, func(data []byte) error {
 		var e model.Entity
-		if err := decodeEntity(data, &e); err != nil {
+		if err := codec.DecodeEntity(data, &e); err != nil {
 			return s.wrap(what, err)
 		}
 		out = append(out, e)

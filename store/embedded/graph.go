@@ -11,6 +11,7 @@ import (
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
 )
 
 // UpsertRelationships implements store.Store in one transaction per batch:
@@ -65,7 +66,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 						return fmt.Errorf("relationship %q: %s %q: %w (write entities first)", r.ID, end[0], end[1], store.ErrNotFound)
 					}
 				}
-				data := encodeRelationship(r)
+				data := codec.EncodeRelationship(r)
 				if err := rows.add(ctx, r.ID, r.HolderID, r.HeldID, string(r.Kind), data); err != nil {
 					return err
 				}
@@ -106,7 +107,7 @@ func markExisting(ctx context.Context, exists *sql.Stmt, ids []string, known map
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
 	return s.stream(ctx, "stream relationships", `SELECT data FROM relationships ORDER BY id`, nil, func(data []byte) error {
 		var r model.Relationship
-		if err := decodeRelationship(data, &r); err != nil {
+		if err := codec.DecodeRelationship(data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}
 		return fn(&r)
@@ -180,7 +181,7 @@ func (s *Store) walk(ctx context.Context, start string, dir store.Direction, dep
 			kept := 0
 			err := s.stream(ctx, "links", query, []any{n, limit}, func(data []byte) error {
 				var r model.Relationship
-				if err := decodeRelationship(data, &r); err != nil {
+				if err := codec.DecodeRelationship(data, &r); err != nil {
 					return err
 				}
 				kept++
@@ -334,7 +335,7 @@ func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
 	}
 	for _, m := range moved {
 		var r model.Relationship
-		if err := decodeRelationship(m.data, &r); err != nil {
+		if err := codec.DecodeRelationship(m.data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}
 		if r.HolderID == from {
@@ -343,7 +344,7 @@ func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
 		if r.HeldID == from {
 			r.HeldID = into
 		}
-		data := encodeRelationship(&r)
+		data := codec.EncodeRelationship(&r)
 		if _, err := tx.ExecContext(ctx, `UPDATE relationships SET holder = ?, held = ?, data = ? WHERE rid = ?`,
 			r.HolderID, r.HeldID, data, m.rid); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
 )
 
 // BeginRun implements store.Store: records the run as running.
@@ -60,7 +61,7 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 				return fmt.Errorf("result %d of the batch has no entity id", i)
 			}
 			start := len(buf)
-			buf = encodeResult(buf, r)
+			buf = codec.EncodeResult(buf, r)
 			data := buf[start:len(buf):len(buf)]
 			if len(data) == 0 {
 				data = emptyBlob
@@ -141,7 +142,7 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 		if err := rows.Scan(&id, &verdict, &flagged, &data); err != nil {
 			return s.wrap(what, err)
 		}
-		if err := decodeResult(string(id), internVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
+		if err := codec.DecodeResult(string(id), codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
 			return s.wrap(what, err)
 		}
 		if err := fn(&r); err != nil {
@@ -172,7 +173,7 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID,
 		if err := rows.Scan(&id, &verdict, &flagged); err != nil {
 			return s.wrap(what, err)
 		}
-		if err := fn(string(id), internVerdictBytes(verdict), flagged != 0); err != nil {
+		if err := fn(string(id), codec.InternVerdictBytes(verdict), flagged != 0); err != nil {
 			return err
 		}
 	}
@@ -198,7 +199,7 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	case err != nil:
 		return r, s.wrap("result", err)
 	}
-	if err := decodeResult(entityID, verdict, flagged, data, &r); err != nil {
+	if err := codec.DecodeResult(entityID, verdict, flagged, data, &r); err != nil {
 		return r, s.wrap("result", err)
 	}
 	return r, nil

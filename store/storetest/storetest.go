@@ -69,6 +69,7 @@ func Run(t *testing.T, open Opener) {
 		{"FailedRun", testFailedRun},
 		{"ResultRoundTrip", testResultRoundTrip},
 		{"ResultNotFound", testResultNotFound},
+		{"ResultsExact", testResultsExact},
 		{"CancelledContext", testCancelledContext},
 	}
 	for _, tc := range tests {
@@ -1249,31 +1250,6 @@ func resultIDs(rs []model.Result) []string {
 	return ids(rs, func(r model.Result) string { return r.EntityID })
 }
 
-func fullResult() model.Result {
-	return model.Result{
-		EntityID: "gb-coh:00000001", Verdict: model.VerdictOwned50, Indeterminate: true,
-		PossibleVerdict: model.VerdictControlled,
-		ChineseShare:    model.Interval{Min: 50, Max: 70.27}, ChineseVotes: model.Interval{Min: 25.5, Max: 100},
-		AggregateCertain: true, AggregatePossible: true,
-		Controllers: []string{"sasac"}, JointControllers: []string{"cn-holdco", "us-inc"},
-		Evidence: []model.Evidence{
-			{
-				Path: []string{"sasac", "cn-holdco", "gb-coh:00000001"}, Share: 30,
-				Hops: []model.Hop{
-					{HolderID: "sasac", HeldID: "cn-holdco", Kind: model.Ownership, Share: model.Exact(60),
-						Source: "gleif", SourceRef: "rr-1"},
-					{HolderID: "cn-holdco", HeldID: "gb-coh:00000001", Kind: model.Voting,
-						Share: model.Range(50, 75, true, false), Source: "psc", SourceRef: "line 3"},
-				},
-				Explanation: "Owned by SASAC (CN) via CN-Holdco 60% → Target (50%, 75%]",
-			},
-			{Path: []string{"u", "gb-coh:00000001"}, Share: 0, Explanation: "an undisclosed holder"},
-		},
-		Explanation: "Owned 50% or more by Chinese parents.",
-		Flagged:     true,
-	}
-}
-
 func testRunLifecycle(t *testing.T, s store.Store) {
 	run := testRun("run-1", 1)
 	if err := s.BeginRun(ctx(t), run); err != nil {
@@ -1379,7 +1355,7 @@ func testFailedRun(t *testing.T, s store.Store) {
 }
 
 func testResultRoundTrip(t *testing.T, s store.Store) {
-	full := fullResult()
+	full := FullResult()
 	minimal := model.Result{EntityID: "zz", Verdict: model.VerdictClear}
 	beginFinish(t, s, testRun("run-1", 1), []model.Result{minimal, full})
 	equal(t, "EachResult", results(t, s, "run-1"), []model.Result{canonResult(full), canonResult(minimal)})

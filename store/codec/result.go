@@ -1,4 +1,4 @@
-package embedded
+package codec
 
 import (
 	"encoding/binary"
@@ -49,7 +49,7 @@ const (
 
 // minimal reports whether r is exactly what clearResult rebuilds from its
 // id, verdict and flag: nothing but the columns needs storing.
-func minimal(r *model.Result) bool {
+func Minimal(r *model.Result) bool {
 	return !r.Indeterminate && r.PossibleVerdict == "" &&
 		r.ChineseShare == (model.Interval{}) && r.ChineseVotes == (model.Interval{}) &&
 		!r.AggregateCertain && !r.AggregatePossible &&
@@ -60,7 +60,7 @@ func minimal(r *model.Result) bool {
 }
 
 // clearResult rebuilds a minimal result (see minimal) from its columns.
-func clearResult(entityID, verdict string, flagged bool) model.Result {
+func ClearResult(entityID, verdict string, flagged bool) model.Result {
 	return model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
 		Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{},
 		Explanation: clearSentence}
@@ -68,8 +68,8 @@ func clearResult(entityID, verdict string, flagged bool) model.Result {
 
 // encodeResult appends r's stored data to buf: empty for a minimal result,
 // else the binary form (without id, verdict and flag, which are columns).
-func encodeResult(buf []byte, r *model.Result) []byte {
-	if minimal(r) {
+func EncodeResult(buf []byte, r *model.Result) []byte {
+	if Minimal(r) {
 		return buf
 	}
 	enc := encoder(buf)
@@ -198,10 +198,10 @@ func (e *encoder) share(s model.Share) {
 }
 
 // decodeResult fills r from a stored row.
-func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
 	switch {
 	case len(data) == 0:
-		*r = clearResult(entityID, verdict, flagged)
+		*r = ClearResult(entityID, verdict, flagged)
 		return nil
 	case data[0] == '{':
 		*r = model.Result{}
@@ -210,7 +210,7 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 		}
 		return nil
 	case data[0] != resultCodecV1:
-		return fmt.Errorf("result of %q: %w (unknown codec)", entityID, errCodec)
+		return fmt.Errorf("result of %q: %w (unknown codec)", entityID, ErrCorrupt)
 	}
 	// One allocation for all of the result's strings (they live as long as
 	// the result does anyway) instead of one per string.
@@ -229,7 +229,7 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 		r.ChineseVotes = model.Interval{Min: d.float(), Max: d.float()}
 	}
 	if flags&rfPossible != 0 {
-		r.PossibleVerdict = internVerdict(d.str())
+		r.PossibleVerdict = InternVerdict(d.str())
 	}
 	var prefix, suffix string
 	switch {
@@ -332,7 +332,7 @@ func (d *decoder) share() model.Share {
 
 // internVerdict returns the package constant equal to v, sparing an
 // allocation per row for the handful of verdict strings.
-func internVerdict(v string) string {
+func InternVerdict(v string) string {
 	if i := slices.Index(model.Verdicts, v); i >= 0 {
 		return model.Verdicts[i]
 	}
@@ -340,7 +340,7 @@ func internVerdict(v string) string {
 }
 
 // internVerdictBytes is internVerdict for a raw column value.
-func internVerdictBytes(b []byte) string {
+func InternVerdictBytes(b []byte) string {
 	for _, v := range model.Verdicts {
 		if string(b) == v {
 			return v

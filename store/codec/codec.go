@@ -1,4 +1,4 @@
-package embedded
+package codec
 
 import (
 	"encoding/binary"
@@ -16,7 +16,7 @@ import (
 // '{' is JSON (files written before the binary codec).
 const codecV1 = 1
 
-var errCodec = errors.New("corrupt stored record")
+var ErrCorrupt = errors.New("corrupt stored record")
 
 type encoder []byte
 
@@ -64,7 +64,7 @@ func (d *decoder) uvarint() uint64 {
 
 func (d *decoder) fail() {
 	if d.err == nil {
-		d.err = errCodec
+		d.err = ErrCorrupt
 	}
 	d.b = nil
 }
@@ -121,7 +121,7 @@ func (d *decoder) float() float64 {
 	return v
 }
 
-func encodeEntity(e *model.Entity) []byte {
+func EncodeEntity(e *model.Entity) []byte {
 	enc := make(encoder, 0, 128)
 	enc = append(enc, codecV1)
 	enc.str(e.ID)
@@ -140,12 +140,12 @@ func encodeEntity(e *model.Entity) []byte {
 	return enc
 }
 
-func decodeEntity(data []byte, e *model.Entity) error {
+func DecodeEntity(data []byte, e *model.Entity) error {
 	if len(data) > 0 && data[0] == '{' {
 		return json.Unmarshal(data, e)
 	}
 	if len(data) == 0 || data[0] != codecV1 {
-		return fmt.Errorf("entity: %w (unknown codec)", errCodec)
+		return fmt.Errorf("entity: %w (unknown codec)", ErrCorrupt)
 	}
 	d := decoder{b: data[1:]}
 	*e = model.Entity{
@@ -159,7 +159,7 @@ func decodeEntity(data []byte, e *model.Entity) error {
 	return nil
 }
 
-func encodeRelationship(r *model.Relationship) []byte {
+func EncodeRelationship(r *model.Relationship) []byte {
 	enc := make(encoder, 0, 128)
 	enc = append(enc, codecV1)
 	enc.str(r.ID)
@@ -179,12 +179,12 @@ func encodeRelationship(r *model.Relationship) []byte {
 	return enc
 }
 
-func decodeRelationship(data []byte, r *model.Relationship) error {
+func DecodeRelationship(data []byte, r *model.Relationship) error {
 	if len(data) > 0 && data[0] == '{' {
 		return json.Unmarshal(data, r)
 	}
 	if len(data) == 0 || data[0] != codecV1 {
-		return fmt.Errorf("relationship: %w (unknown codec)", errCodec)
+		return fmt.Errorf("relationship: %w (unknown codec)", ErrCorrupt)
 	}
 	d := decoder{b: data[1:]}
 	*r = model.Relationship{

@@ -1,4 +1,4 @@
-package embedded
+package codec
 
 import (
 	"encoding/json"
@@ -32,25 +32,25 @@ func TestCodecRoundTrip(t *testing.T) {
 		Lists: []string{"a", "b"}, Identifiers: []string{"XI-LEI:X"}, Source: "gleif", SourceRef: "X",
 		Provenance: []string{"gleif:X", "psc:1"}}
 	var gotE model.Entity
-	if err := decodeEntity(encodeEntity(&e), &gotE); err != nil || !reflect.DeepEqual(gotE, e) {
+	if err := DecodeEntity(EncodeEntity(&e), &gotE); err != nil || !reflect.DeepEqual(gotE, e) {
 		t.Errorf("entity round trip: %+v, %v", gotE, err)
 	}
 	r := model.Relationship{ID: "r", HolderID: "a", HeldID: "b", Kind: model.Voting,
 		Share: model.Range(25, 50, true, false), Direct: "direct", StartDate: "2020-01-01",
 		EndDate: "2021-01-01", Source: "psc", SourceRef: "7"}
 	var gotR model.Relationship
-	if err := decodeRelationship(encodeRelationship(&r), &gotR); err != nil || !reflect.DeepEqual(gotR, r) {
+	if err := DecodeRelationship(EncodeRelationship(&r), &gotR); err != nil || !reflect.DeepEqual(gotR, r) {
 		t.Errorf("relationship round trip: %+v, %v", gotR, err)
 	}
 	// Records written as JSON still decode.
 	js, _ := json.Marshal(&r)
-	if err := decodeRelationship(js, &gotR); err != nil || !reflect.DeepEqual(gotR, r) {
+	if err := DecodeRelationship(js, &gotR); err != nil || !reflect.DeepEqual(gotR, r) {
 		t.Errorf("JSON relationship: %+v, %v", gotR, err)
 	}
 	// Truncated data is an error, never a panic.
-	data := encodeEntity(&e)
+	data := EncodeEntity(&e)
 	for n := range len(data) - 1 {
-		if err := decodeEntity(data[:n], &gotE); !errors.Is(err, errCodec) {
+		if err := DecodeEntity(data[:n], &gotE); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("entity truncated to %d bytes: error %v", n, err)
 		}
 	}

@@ -1,0 +1,81 @@
+package codec_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store/codec"
+	"github.com/ubo-project/ubo/store/storetest"
+)
+
+// The result codec lists every field by hand, like the entity codec.
+func TestResultCodecCoversEveryModelField(t *testing.T) {
+	for _, tc := range []struct {
+		typ    reflect.Type
+		fields int
+	}{
+		{reflect.TypeFor[model.Result](), 13},
+		{reflect.TypeFor[model.Evidence](), 4},
+		{reflect.TypeFor[model.Hop](), 6},
+		{reflect.TypeFor[model.Interval](), 2},
+	} {
+		if got := tc.typ.NumField(); got != tc.fields {
+			t.Errorf("%s has %d fields, the result codec knows %d: update resultcodec.go", tc.typ, got, tc.fields)
+		}
+	}
+}
+
+func TestResultCodecRoundTrip(t *testing.T) {
+	for name, r := range storetest.SampleResults() {
+		t.Run(name, func(t *testing.T) {
+			data := codec.EncodeResult(nil, &r)
+			if name == "minimal clear" || name == "minimal, flagged" {
+				if len(data) != 0 {
+					t.Errorf("a minimal result takes %d bytes of data, want 0", len(data))
+				}
+			} else if len(data) == 0 {
+				t.Fatalf("stored as minimal, but clearResult cannot rebuild %+v", r)
+			}
+			var got model.Result
+			if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil {
+				t.Fatal(err)
+			}
+			if want := storetest.JSONRoundTrip(t, r); !reflect.DeepEqual(got, want) {
+				t.Errorf("round trip:\n got %#v\nwant %#v", got, want)
+			}
+			// Data written as JSON (older files) decodes the same.
+			js, _ := json.Marshal(&r)
+			if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, js, &got); err != nil || !reflect.DeepEqual(got, storetest.JSONRoundTrip(t, r)) {
+				t.Errorf("JSON data: %#v, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestResultCodecCorruptData(t *testing.T) {
+	r := storetest.FullResult()
+	data := codec.EncodeResult(nil, &r)
+	var got model.Result
+	// Every truncation is an error, never a panic.
+	for n := 1; n < len(data); n++ {
+		if err := codec.DecodeResult("x", "y", false, data[:n], &got); !errors.Is(err, codec.ErrCorrupt) {
+			t.Fatalf("truncated to %d bytes: error %v", n, err)
+		}
+	}
+	const v1 = 1 // the binary form's first byte
+	for name, bad := range map[string][]byte{
+		"unknown codec":   {9, 0},
+		"trailing bytes":  append(append([]byte{}, data...), 0),
+		"huge count":      {v1, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"bad path ref":    {v1, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 7},
+		"ref beyond path": {v1, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
+		"quote, no path":  {v1, 0x80, 0x02, 1, 'a', 1, 'b', 0, 0, 1}, // flags: rfQuotesEvidence,
+	} {
+		if err := codec.DecodeResult("x", "y", false, bad, &got); !errors.Is(err, codec.ErrCorrupt) {
+			t.Errorf("%s: error %v, want errCodec", name, err)
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package storetest
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
+)
+
+// FullResult is a result with every field set, two evidence paths and a
+// hop that leaves its path.
+func FullResult() model.Result {
+	return model.Result{
+		EntityID: "gb-coh:00000001", Verdict: model.VerdictOwned50, Indeterminate: true,
+		PossibleVerdict: model.VerdictControlled,
+		ChineseShare:    model.Interval{Min: 50, Max: 70.27}, ChineseVotes: model.Interval{Min: 25.5, Max: 100},
+		AggregateCertain: true, AggregatePossible: true,
+		Controllers: []string{"sasac"}, JointControllers: []string{"cn-holdco", "us-inc"},
+		Evidence: []model.Evidence{
+			{
+				Path: []string{"sasac", "cn-holdco", "gb-coh:00000001"}, Share: 30,
+				Hops: []model.Hop{
+					{HolderID: "sasac", HeldID: "cn-holdco", Kind: model.Ownership, Share: model.Exact(60),
+						Source: "gleif", SourceRef: "rr-1"},
+					{HolderID: "cn-holdco", HeldID: "elsewhere", Kind: model.Voting,
+						Share: model.Range(50, 75, true, false), Source: "psc", SourceRef: "line 3"},
+					{HolderID: "beyond-the-path", HeldID: "x", Kind: model.Control},
+				},
+				Explanation: "Owned by SASAC (CN) via CN-Holdco 60% → Target (50%, 75%]",
+			},
+			{Path: []string{"u", "gb-coh:00000001"}, Share: 0, Explanation: "an undisclosed holder"},
+		},
+		Explanation: "Owned 50% or more by Chinese parents.",
+		Flagged:     true,
+	}
+}
+
+// SampleResults covers every optional part of the stores' compact result
+// form (store/codec), the minimal form, and results that look minimal but
+// are not; keyed by a description (not the entity id: some share one).
+func SampleResults() map[string]model.Result {
+	clear := codec.ClearResult("gb-coh:1", model.VerdictClear, false)
+	indeterminateClear := clear
+	indeterminateClear.Indeterminate, indeterminateClear.PossibleVerdict = true, model.VerdictOwned50
+	indeterminateClear.ChineseShare = model.Interval{Max: 50}
+	otherSentence := clear
+	otherSentence.Explanation = "Not covered: incorporated in HK, which policy \"x\" excludes."
+	nilSlices := clear
+	nilSlices.Controllers, nilSlices.JointControllers, nilSlices.Evidence = nil, nil, nil
+	flaggedClear := clear // a policy may flag any verdict
+	flaggedClear.Flagged = true
+	quotes := FullResult()
+	quotes.Explanation = "Owned 50%: " + quotes.Evidence[0].Explanation + " (and more)."
+	quotesWhole := FullResult()
+	quotesWhole.Explanation = quotesWhole.Evidence[0].Explanation
+	return map[string]model.Result{
+		"minimal clear":        clear,
+		"minimal, flagged":     flaggedClear,
+		"indeterminate clear":  indeterminateClear,
+		"other sentence":       otherSentence,
+		"nil slices":           nilSlices,
+		"zero value but id":    {EntityID: "zz"},
+		"empty explanation":    {EntityID: "zz", Verdict: model.VerdictMinority, ChineseVotes: model.Interval{Min: 1, Max: 2}},
+		"full, hops off path":  FullResult(),
+		"quotes evidence":      quotes,
+		"is the evidence":      quotesWhole,
+		"evidence, empty path": {EntityID: "e", Verdict: model.VerdictSignificant, Evidence: []model.Evidence{{Path: []string{}, Explanation: "x"}}},
+	}
+}
+
+// JSONRoundTrip is r after encoding/json and back: what a store gives back
+// for r (empty and nil slices are not told apart by JSON's omitempty).
+func JSONRoundTrip(t testing.TB, r model.Result) model.Result {
+	t.Helper()
+	data, err := json.Marshal(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out model.Result
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// testResultsExact: every sample result comes back exactly (as a JSON
+// round trip gives it) from EachResult and Result, in entity id order,
+// although the batches arrive out of order and interleaved; a result
+// written again in a later batch replaces the earlier one everywhere,
+// EachVerdict included when the store has it.
+func testResultsExact(t *testing.T, s store.Store) {
+	run := testRun("run-1", 1)
+	if err := s.BeginRun(ctx(t), run); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]model.Result{}
+	var names []string
+	for name := range SampleResults() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var odd, even []model.Result
+	for i, name := range names {
+		r := SampleResults()[name]
+		r.EntityID = name // distinct ids
+		want[name] = JSONRoundTrip(t, r)
+		if i%2 == 0 {
+			even = append(even, r)
+		} else {
+			odd = append(odd, r)
+		}
+	}
+	slices.Reverse(odd)
+	// Written before its replacement below: must not survive.
+	stale := model.Result{EntityID: names[0], Verdict: model.VerdictControlled, Flagged: true,
+		Explanation: "stale"}
+	for _, b := range [][]model.Result{{stale}, odd, even} {
+		if err := s.WriteResults(ctx(t), run.ID, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.FinishRun(ctx(t), finished(run, nil)); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	if err := s.EachResult(ctx(t), run.ID, func(r *model.Result) error {
+		order = append(order, r.EntityID)
+		if !reflect.DeepEqual(*r, want[r.EntityID]) {
+			t.Errorf("EachResult %q:\n got %#v\nwant %#v", r.EntityID, *r, want[r.EntityID])
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "EachResult order", order, names)
+	for _, name := range names {
+		got, err := s.Result(ctx(t), run.ID, name)
+		if err != nil || !reflect.DeepEqual(got, want[name]) {
+			t.Errorf("Result %q:\n got %#v, %v\nwant %#v", name, got, err, want[name])
+		}
+	}
+	vs, ok := s.(store.VerdictStreamer)
+	if !ok {
+		return
+	}
+	i := 0
+	if err := vs.EachVerdict(ctx(t), run.ID, func(id, verdict string, flagged bool) error {
+		if i >= len(names) || id != names[i] {
+			t.Errorf("EachVerdict #%d = %q, want %q", i, id, names[min(i, len(names)-1)])
+		}
+		if w := want[id]; verdict != w.Verdict || flagged != w.Flagged {
+			t.Errorf("EachVerdict %q = %s %v, want %s %v", id, verdict, flagged, w.Verdict, w.Flagged)
+		}
+		i++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if i != len(names) {
+		t.Errorf("EachVerdict gave %d rows, want %d", i, len(names))
+	}
+	stop := errors.New("stop")
+	if err := vs.EachVerdict(ctx(t), run.ID, func(string, string, bool) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachVerdict stop: %v", err)
+	}
+	n := 0
+	if err := vs.EachVerdict(ctx(t), "no-such-run", func(string, string, bool) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("EachVerdict of an unknown run: %d rows, %v", n, err)
+	}
+}
