@@ -87,7 +87,7 @@ func (s *Store) Status(ctx context.Context) (store.Status, error) {
 
 // resetLabels are every label ubo creates nodes with; the kind labels and
 // :Flagged sit on :Entity nodes.
-var resetLabels = []string{"Result", "Run", "UboState", "Alias", "Identifier", "Entity"}
+var resetLabels = []string{"ResultChunk", "Run", "UboState", "Alias", "Identifier", "Entity"}
 
 // Reset implements store.Store: deletes every ubo node in batches of
 // committed transactions (CALL ... IN TRANSACTIONS), so it works on stores

@@ -15,8 +15,11 @@
 //	(:Run {id, status, started, finished, policy, policy_hash, as_of, data})
 //	(:UboState {id: 'current', run_id})              the current run: the
 //	    complete run last published onto the entities
-//	(:Result {run_id, entity_id, verdict, flagged, indeterminate,
-//	    chinese_share_min, chinese_share_max, data})  data = model.Result JSON
+//	(:ResultChunk {run_id, seq, first, last, size, ids[], verdicts[],
+//	    flagged[], indeterminate[], share_min[], share_max[],
+//	    explanations[], data})  up to 5,000 results of a run in entity id
+//	    order, the lists parallel; data = every result in store/codec's
+//	    binary form (see results.go)
 //
 // Relationships run holder → held and are typed by kind in upper case
 // (:OWNERSHIP, :VOTING, :BOARD, :CONTROL, :INFLUENCE, :CONSOLIDATION, :BRANCH,
@@ -33,15 +36,16 @@
 // Writes are UNWIND $rows batches inside one ExecuteWrite transaction per
 // caller batch, with labels set dynamically (SET e:$(...)) rather than by
 // FOREACH over CASE, and nothing written for unchanged entities or
-// relationships. FinishRun publishes verdicts with CALL ... IN CONCURRENT
-// TRANSACTIONS, writing only the entities whose verdict properties or
-// :Flagged label change; the run they come from is kept once, on the
+// relationships. FinishRun publishes verdicts from a stream of the run's
+// results in concurrent UNWIND batches, writing only the entities whose
+// verdict properties or :Flagged label change; the run they come from is kept once, on the
 // :UboState node, not on every entity, so a nightly run writes as many
 // entities as changed verdicts. An entity the current run did not score
-// loses :Flagged but keeps the properties of the run that last scored it. Whole-graph reads (EachEntity, EachRelationship, EachResult)
-// read keyset pages: each page is one Bolt record holding up to 10,000 rows,
+// loses :Flagged but keeps the properties of the run that last scored it.
+// Whole-graph reads (EachEntity, EachRelationship) read keyset pages: each page is one Bolt record holding up to 10,000 rows,
 // read in index order, because per-record driver overhead dominated when
-// rows came one record each. Neighbourhood walks breadth-first, one
+// rows came one record each; result streams read a run's chunks a few ahead
+// and merge them by entity id. Neighbourhood walks breadth-first, one
 // query per level, never with a variable-length pattern. The named queries
 // for Neo4j Browser users live in the subpackage queries/browser.
 package queries

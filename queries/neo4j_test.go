@@ -44,11 +44,12 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTestStore(t) })
 }
 
-// TestContractSplitResults runs the contract with every result batch of
-// two or more written as two concurrent transactions.
-func TestContractSplitResults(t *testing.T) {
-	defer func(n int) { parallelResults = n }(parallelResults)
-	parallelResults = 2
+// TestContractSmallChunks runs the contract with result chunks of two
+// results and publishing batches of two rows, so that every stream merges
+// several chunks and every publish runs concurrent batches.
+func TestContractSmallChunks(t *testing.T) {
+	defer func(n int, b int64) { chunkRows, batchSize = n, b }(chunkRows, batchSize)
+	chunkRows, batchSize = 2, 2
 	storetest.Run(t, func(t *testing.T) store.Store { return openTestStore(t) })
 }
 
@@ -193,20 +194,13 @@ func TestFinishRunPublishes(t *testing.T) {
 		results = append(results, res)
 	}
 	must(t, s.WriteResults(ctx, run4.ID, results))
-	// CALL ... IN TRANSACTIONS needs an auto-commit transaction.
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	res, err := sess.Run(ctx, qPublishResults, map[string]any{"run_id": run4.ID, "batch": batchSize})
+	st, err := s.publish(ctx, run4.ID)
 	if err != nil {
 		t.Fatalf("publish run-4: %v", err)
 	}
-	summary, err := res.Consume(ctx)
-	if err != nil {
-		t.Fatalf("publish run-4: %v", err)
-	}
-	if c := summary.Counters(); c.PropertiesSet() != 4 || c.LabelsAdded() != 1 || c.LabelsRemoved() != 0 {
+	if st.propertiesSet != 4 || st.labelsAdded != 1 || st.labelsRemoved != 0 {
 		t.Errorf("publishing one changed verdict set %d properties, added %d labels, removed %d; want 4, 1, 0",
-			c.PropertiesSet(), c.LabelsAdded(), c.LabelsRemoved())
+			st.propertiesSet, st.labelsAdded, st.labelsRemoved)
 	}
 	run4.Status = model.RunComplete
 	must(t, s.FinishRun(ctx, run4))
@@ -249,7 +243,7 @@ func TestPruneKeepsLastRuns(t *testing.T) {
 func TestSchema(t *testing.T) {
 	s := openTestStore(t)
 	got := cypherStrings(t, s, "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name", nil)
-	want := []string{"entity_id", "alias_id", "alias_into", "identifier_value", "run_id", "result_key",
+	want := []string{"entity_id", "alias_id", "alias_into", "identifier_value", "run_id", "result_chunk_key",
 		"entity_names", "run_started", "state_id"}
 	for _, k := range model.RelKinds {
 		want = append(want, "rel_"+relType(k)+"_id")
@@ -320,13 +314,13 @@ func TestStreamsPage(t *testing.T) {
 	}
 }
 
-// TestWriteResultsLargeBatch checks a batch written as two concurrent
-// halves: every result stored once, an entity given twice keeping its last
-// result, and a missing run still ErrNotFound.
+// TestWriteResultsLargeBatch checks a batch written as several chunks:
+// every result stored once, an entity given twice keeping its last result,
+// and a missing run still ErrNotFound.
 func TestWriteResultsLargeBatch(t *testing.T) {
 	s := openTestStore(t)
 	ctx := t.Context()
-	n := parallelResults + 1
+	n := 2*chunkRows + 1
 	var results []model.Result
 	for i := range n {
 		results = append(results, model.Result{EntityID: fmt.Sprintf("e%05d", i), Verdict: model.VerdictClear})
@@ -354,8 +348,7 @@ func TestWriteResultsLargeBatch(t *testing.T) {
 	if err != nil || r.Verdict != model.VerdictOwned50 || !r.Flagged {
 		t.Errorf("repeated entity: %+v, %v; want the last result (OWNED_50, flagged)", r, err)
 	}
-	// A later batch rewriting a stored result (create fails on the
-	// constraint, the merge replaces) next to a new one.
+	// A later batch rewriting a stored result next to a new one.
 	must(t, s.WriteResults(ctx, run.ID, []model.Result{
 		{EntityID: "e00001", Verdict: model.VerdictSignificant}, {EntityID: "e99999", Verdict: model.VerdictClear}}))
 	if r, err := s.Result(ctx, run.ID, "e00001"); err != nil || r.Verdict != model.VerdictSignificant {

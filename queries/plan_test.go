@@ -27,10 +27,12 @@ func TestStreamsNeedNoSort(t *testing.T) {
 	for name, q := range map[string]string{
 		"each_entity":       qEachEntity,
 		"each_relationship": qEachRelationship[model.Ownership],
-		"each_result":       qEachResult,
+		"flagged_entities":  qFlaggedEntities,
 		"publish_results":   qPublishResults,
+		"result_chunk_of":   qResultChunkOf,
 	} {
-		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10, "batch": 10},
+		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10,
+			"rows": []any{}, "entity_id": "x"},
 			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

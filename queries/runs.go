@@ -3,7 +3,6 @@ package queries
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -44,80 +43,6 @@ func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
 	})
 }
 
-// parallelResults is the smallest batch WriteResults splits across two
-// concurrent transactions: one transaction keeps one server core busy, and
-// results of distinct entities take no common locks.
-var parallelResults = 2000 // a variable so tests can shrink it
-
-// WriteResults implements store.Store; the run must have been begun. A batch
-// holds each entity once (the last result of an entity given twice wins);
-// large batches are written as two halves in concurrent transactions.
-func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
-	if err := ctx.Err(); err != nil {
-		return fail(ctx, "write results", err)
-	}
-	at := make(map[string]int, len(batch))
-	rows := make([]map[string]any, 0, len(batch))
-	for i := range batch {
-		r := &batch[i]
-		data, err := json.Marshal(r)
-		if err != nil {
-			return fmt.Errorf("neo4j: write results: entity %q: %w", r.EntityID, err)
-		}
-		row := map[string]any{
-			"entity_id": r.EntityID, "verdict": r.Verdict, "flagged": r.Flagged,
-			"indeterminate": r.Indeterminate, "chinese_share_min": r.ChineseShare.Min,
-			"chinese_share_max": r.ChineseShare.Max, "data": string(data),
-		}
-		if j, ok := at[r.EntityID]; ok {
-			rows[j] = row
-			continue
-		}
-		at[r.EntityID] = len(rows)
-		rows = append(rows, row)
-	}
-	if len(rows) < parallelResults {
-		return s.writeResults(ctx, runID, rows)
-	}
-	half := len(rows) / 2
-	errs := make(chan error, 1)
-	go func() { errs <- s.writeResults(ctx, runID, rows[half:]) }()
-	err := s.writeResults(ctx, runID, rows[:half])
-	if err2 := <-errs; err == nil {
-		err = err2
-	}
-	return err
-}
-
-// writeResults stores result rows in one transaction, checking the run:
-// created, or, when some entity of the rows already has a result in the
-// run, merged so that the new result replaces the old.
-func (s *Store) writeResults(ctx context.Context, runID string, rows []map[string]any) error {
-	err := s.writeResultsWith(ctx, runID, rows, qCreateResults)
-	var n4e *neo4j.Neo4jError
-	if errors.As(err, &n4e) && n4e.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
-		err = s.writeResultsWith(ctx, runID, rows, qWriteResults)
-	}
-	return err
-}
-
-func (s *Store) writeResultsWith(ctx context.Context, runID string, rows []map[string]any, cypher string) error {
-	return s.write(ctx, "write results of run "+runID, func(tx neo4j.ManagedTransaction) error {
-		recs, err := runInTx(ctx, tx, qRunExists, map[string]any{"id": runID})
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return fmt.Errorf("run %q: %w", runID, store.ErrNotFound)
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		_, err = runInTx(ctx, tx, cypher, map[string]any{"run_id": runID, "rows": rows})
-		return err
-	})
-}
-
 // FinishRun implements store.Store. For a complete run it first copies the
 // results onto the entities whose published values differ, in batches
 // (verdict, indeterminate, chinese_share_min/max and the :Flagged label),
@@ -135,7 +60,7 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 		return fmt.Errorf("neo4j: %s: %w", what, store.ErrNotFound)
 	}
 	if run.Status == model.RunComplete {
-		if err := s.publish(ctx, run.ID); err != nil {
+		if _, err := s.publish(ctx, run.ID); err != nil {
 			return err
 		}
 	}
@@ -161,18 +86,6 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	return nil
 }
 
-// publish copies a run's results onto the entities whose values differ and
-// removes stale flags, each as one auto-commit query committing batchSize rows at a time
-// (CALL ... IN TRANSACTIONS): no round trip per batch, and the publishing
-// batches run concurrently on the server.
-func (s *Store) publish(ctx context.Context, runID string) error {
-	params := map[string]any{"run_id": runID, "batch": batchSize}
-	if err := s.autoCommit(ctx, "publish results of run "+runID, qPublishResults, params); err != nil {
-		return err
-	}
-	return s.autoCommit(ctx, "remove stale flags", qUnflagStale, params)
-}
-
 // prune deletes the results of runs beyond the newest keepRuns complete ones.
 func (s *Store) prune(ctx context.Context) error {
 	recs, err := s.query(ctx, "prune runs", qPrunableRuns, map[string]any{"keep": keepRuns})
@@ -181,7 +94,7 @@ func (s *Store) prune(ctx context.Context) error {
 	}
 	for _, r := range recs {
 		runID := str(r.Values[0])
-		if err := s.deleteBatched(ctx, "prune results of run "+runID, qDeleteResults, map[string]any{"run_id": runID}); err != nil {
+		if err := s.deleteBatched(ctx, "prune results of run "+runID, qDeleteResultChunks, map[string]any{"run_id": runID}); err != nil {
 			return err
 		}
 	}
@@ -226,31 +139,4 @@ func (s *Store) Runs(ctx context.Context) ([]model.Run, error) {
 		out = append(out, run)
 	}
 	return out, nil
-}
-
-// EachResult implements store.Store with a paged read.
-func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
-	return s.stream(ctx, "results of run "+runID, qEachResult, map[string]any{"run_id": runID}, func(row []any) error {
-		var r model.Result
-		if err := json.Unmarshal([]byte(str(row[1])), &r); err != nil {
-			return fmt.Errorf("neo4j: results of run %s: %w", runID, err)
-		}
-		return fn(&r)
-	})
-}
-
-// Result implements store.Store.
-func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
-	recs, err := s.query(ctx, "result", qResult, map[string]any{"run_id": runID, "entity_id": entityID})
-	if err != nil {
-		return model.Result{}, err
-	}
-	if len(recs) == 0 {
-		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
-	}
-	var r model.Result
-	if err := json.Unmarshal([]byte(str(recs[0].Values[0])), &r); err != nil {
-		return model.Result{}, fmt.Errorf("neo4j: result of %q in run %q: %w", entityID, runID, err)
-	}
-	return r, nil
 }

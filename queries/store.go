@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/store"
@@ -40,7 +41,8 @@ var streamPage int64 = 10000
 type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
-	location string // the URI without credentials, for status output
+	location string       // the URI without credentials, for status output
+	seq      atomic.Int64 // the last result chunk sequence number (nextSeq)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -233,21 +235,6 @@ func (s *Store) stream(ctx context.Context, what, cypher string, params map[stri
 			}
 		}
 	})
-}
-
-// autoCommit runs one write query in an auto-commit transaction, as
-// CALL ... IN TRANSACTIONS needs, and waits for it to finish.
-func (s *Store) autoCommit(ctx context.Context, what, cypher string, params map[string]any) error {
-	if err := ctx.Err(); err != nil {
-		return fail(ctx, what, err)
-	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(context.WithoutCancel(ctx))
-	res, err := sess.Run(ctx, cypher, params)
-	if err == nil {
-		_, err = res.Consume(ctx)
-	}
-	return fail(ctx, what, err)
 }
 
 // runInTx runs one query inside tx and returns its records.

@@ -134,8 +134,8 @@ func TestQueriesOnDemo(t *testing.T) {
 	if len(ev) != 2 || fmt.Sprint(ev[0]["share"]) != "20" || fmt.Sprint(ev[1]["share"]) != "15.3" {
 		t.Errorf("evidence_paths Brecon: %v, want shares 20 then 15.3", col("evidence_paths", "share"))
 	}
-	if len(ev) > 0 && !strings.Contains(fmt.Sprint(ev[0]["engine_result"]), `"verdict":"OWNED_50"`) {
-		t.Errorf("evidence_paths: engine_result %v lacks the stored verdict", ev[0]["engine_result"])
+	if len(ev) > 0 && !strings.Contains(fmt.Sprint(ev[0]["engine_explanation"]), "≥ 50%") {
+		t.Errorf("evidence_paths: engine_explanation %q is not the engine's OWNED_50 sentence", ev[0]["engine_explanation"])
 	}
 	top := rows["chinese_roots_most_flagged"]
 	if len(top) == 0 || top[0]["id"] != "lei:3003005QNV6HK7RT2M97" || fmt.Sprint(top[0]["flagged_descendants"]) != "3" {

@@ -5,11 +5,11 @@
 // Example (Neo4j Browser):
 //   :param id => 'bods:brecon-wafer'
 //
-// The engine's own evidence is stored with the result: (:Result {run_id,
-// entity_id, verdict, data}) where data is the whole result as JSON
-// (evidence paths with each hop's source record); the current run's is
-// returned here as engine_result ((:UboState {id: 'current'}).run_id names
-// the run whose verdicts the entities carry). For the graph view, this query also draws the paths from
+// The engine's own verdict sentence for the entity in the current run
+// ((:UboState {id: 'current'}).run_id) is returned as engine_explanation:
+// results are stored in chunks, (:ResultChunk {run_id, ids[], verdicts[],
+// explanations[], ...}), the entity's position in ids indexing the other
+// lists. `ubo explain ID` prints the engine's evidence paths in full. For the graph view, this query also draws the paths from
 // entities whose verdict is CHINESE_ENTITY down to the entity along
 // ownership, voting and control-type links (a path stops at the first
 // root, as the engine's do), strongest first: share is the product of the
@@ -17,13 +17,16 @@
 // The literal bound 1..6 cannot be a parameter in Cypher; edit it here.
 MATCH (t:Entity {id: $id})
 OPTIONAL MATCH (state:UboState {id: 'current'})
-OPTIONAL MATCH (res:Result {run_id: state.run_id, entity_id: t.id})
+OPTIONAL MATCH (chunk:ResultChunk {run_id: state.run_id})
+  WHERE chunk.first <= t.id AND t.id <= chunk.last AND t.id IN chunk.ids
+WITH t, chunk ORDER BY chunk.seq DESC LIMIT 1
+WITH t, [i IN range(0, size(coalesce(chunk.ids, [])) - 1) WHERE chunk.ids[i] = t.id | chunk.explanations[i]][0] AS engine_explanation
 MATCH p = (root:Entity {verdict: 'CHINESE_ENTITY'})-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(t)
 WHERE root <> t
   AND none(n IN nodes(p)[1..] WHERE n.verdict = 'CHINESE_ENTITY')
   AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
   AND none(r IN relationships(p) WHERE r.end_date IS NOT NULL AND r.end_date <= toString(date()))
-WITH t, res, p, root,
+WITH t, engine_explanation, p, root,
      reduce(s = 100.0, r IN relationships(p) |
        CASE WHEN r.kind IN ['ownership', 'voting'] THEN s * coalesce(r.share_min, 0.0) / 100.0 ELSE s END) AS share
 RETURN p,
@@ -32,6 +35,6 @@ RETURN p,
        root.name AS root,
        share,
        [r IN relationships(p) | r.kind + ' ' + coalesce(r.source, '') + ' ' + coalesce(r.source_ref, '')] AS hop_sources,
-       res.data AS engine_result
+       engine_explanation
 ORDER BY share DESC, length(p), root_id
 LIMIT 25

@@ -1,1 +1,0 @@
-CREATE CONSTRAINT result_key IF NOT EXISTS FOR (n:Result) REQUIRE (n.run_id, n.entity_id) IS UNIQUE

@@ -1,0 +1,534 @@
+package queries
+
+import (
+	"container/heap"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
+)
+
+// A run's results are stored in chunks: one (:ResultChunk {run_id, seq})
+// node per chunk of up to chunkRows results of one WriteResults call,
+// sorted by entity id, holding the values Cypher needs as parallel lists
+// (ids, verdicts, flagged, indeterminate, share_min, share_max,
+// explanations) and every result in store/codec's compact binary form
+// (data: per result, its length as a uvarint, then its bytes; a CLEAR
+// result without evidence takes one byte). first and last are the chunk's
+// smallest and largest entity id; seq orders the chunks of a run by write
+// time, so a result written again in a later chunk replaces the earlier.
+//
+// One node per result cost the server about 20 CPU-seconds per million
+// results (a node, seven properties and a composite index entry each) and
+// every read decoded a JSON blob; chunks make result writes and reads a
+// matter of a few hundred nodes per million entities.
+var chunkRows = 5000 // a variable so tests can shrink it
+
+// chunkPrefetch is how many chunks a result stream reads ahead of the
+// merge, and chunksPerQuery how many one query loads.
+const (
+	chunkPrefetch  = 2
+	chunksPerQuery = 2
+)
+
+// publishWriters is how many publish transactions run concurrently: the
+// rows of concurrent batches name different entities, so they take no
+// common locks.
+const publishWriters = 2
+
+// nextSeq returns a chunk sequence number larger than every one this Store
+// gave before, close to the current time in nanoseconds.
+func (s *Store) nextSeq() int64 {
+	for {
+		last := s.seq.Load()
+		next := max(time.Now().UnixNano(), last+1)
+		if s.seq.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// WriteResults implements store.Store; the run must have been begun. A batch
+// holds each entity once (the last result of an entity given twice wins).
+func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, "write results", err)
+	}
+	at := make(map[string]int, len(batch))
+	order := make([]int, 0, len(batch))
+	for i := range batch {
+		if j, ok := at[batch[i].EntityID]; ok {
+			order[j] = i
+			continue
+		}
+		at[batch[i].EntityID] = len(order)
+		order = append(order, i)
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(batch[a].EntityID, batch[b].EntityID) })
+	var chunks []map[string]any
+	for start := 0; start < len(order); start += chunkRows {
+		chunks = append(chunks, encodeChunk(batch, order[start:min(start+chunkRows, len(order))], s.nextSeq()))
+	}
+	return s.write(ctx, "write results of run "+runID, func(tx neo4j.ManagedTransaction) error {
+		recs, err := runInTx(ctx, tx, qRunExists, map[string]any{"id": runID})
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("run %q: %w", runID, store.ErrNotFound)
+		}
+		if len(chunks) == 0 {
+			return nil
+		}
+		_, err = runInTx(ctx, tx, qCreateResultChunks, map[string]any{"run_id": runID, "chunks": chunks})
+		return err
+	})
+}
+
+// encodeChunk builds the properties of one chunk from batch[i] for i in
+// order (ascending entity ids, each once).
+func encodeChunk(batch []model.Result, order []int, seq int64) map[string]any {
+	n := len(order)
+	ids := make([]string, n)
+	verdicts := make([]string, n)
+	flagged := make([]bool, n)
+	indeterminate := make([]bool, n)
+	shareMin := make([]float64, n)
+	shareMax := make([]float64, n)
+	explanations := make([]string, n)
+	var data, enc []byte
+	for k, i := range order {
+		r := &batch[i]
+		ids[k], verdicts[k], flagged[k], indeterminate[k] = r.EntityID, r.Verdict, r.Flagged, r.Indeterminate
+		shareMin[k], shareMax[k] = r.ChineseShare.Min, r.ChineseShare.Max
+		enc = codec.EncodeResult(enc[:0], r)
+		if len(enc) > 0 {
+			// Browser users read the sentence without decoding data; a
+			// minimal result's is the standard CLEAR one.
+			explanations[k] = r.Explanation
+		}
+		data = binary.AppendUvarint(data, uint64(len(enc)))
+		data = append(data, enc...)
+	}
+	return map[string]any{
+		"seq": seq, "first": ids[0], "last": ids[n-1], "size": int64(n),
+		"ids": ids, "verdicts": verdicts, "flagged": flagged, "indeterminate": indeterminate,
+		"share_min": shareMin, "share_max": shareMax, "explanations": explanations, "data": data,
+	}
+}
+
+// resultChunk is one loaded chunk: the lists a stream asked for.
+type resultChunk struct {
+	seq           int64
+	ids           []string
+	verdicts      []string
+	flagged       []bool
+	data          []byte // the encoded results; nil unless loaded
+	offs          []int  // result i is data[offs[2i]:offs[2i+1]]
+	indeterminate []bool // with shareMin and shareMax, only for publishing
+	shareMin      []float64
+	shareMax      []float64
+}
+
+// result decodes result i of the chunk.
+func (c *resultChunk) result(i int, r *model.Result) error {
+	return codec.DecodeResult(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i], c.data[c.offs[2*i]:c.offs[2*i+1]], r)
+}
+
+// chunkParts says which optional lists a stream loads.
+type chunkParts struct{ data, published bool }
+
+// chunkFromRecord converts a load_result_chunks or result_chunk_of record.
+func chunkFromRecord(rec *neo4j.Record, parts chunkParts) (*resultChunk, error) {
+	get := func(key string) any { v, _ := rec.Get(key); return v }
+	c := &resultChunk{}
+	c.seq, _ = get("seq").(int64)
+	var err error
+	if c.ids, err = list[string](get("ids")); err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	if c.verdicts, err = list[string](get("verdicts")); err != nil {
+		return nil, fmt.Errorf("verdicts: %w", err)
+	}
+	if c.flagged, err = list[bool](get("flagged")); err != nil {
+		return nil, fmt.Errorf("flagged: %w", err)
+	}
+	n := len(c.ids)
+	if len(c.verdicts) != n || len(c.flagged) != n {
+		return nil, fmt.Errorf("chunk %d: lists of different lengths", c.seq)
+	}
+	if parts.data {
+		c.data, _ = get("data").([]byte)
+		c.offs = make([]int, 0, 2*n)
+		pos := 0
+		for range n {
+			size, k := binary.Uvarint(c.data[pos:])
+			if k <= 0 || size > uint64(len(c.data)-pos-k) {
+				return nil, fmt.Errorf("chunk %d: %w", c.seq, codec.ErrCorrupt)
+			}
+			pos += k
+			c.offs = append(c.offs, pos, pos+int(size))
+			pos += int(size)
+		}
+	}
+	if parts.published {
+		p, _ := get("published").([]any)
+		if len(p) != 3 {
+			return nil, fmt.Errorf("chunk %d: published values missing", c.seq)
+		}
+		if c.indeterminate, err = list[bool](p[0]); err != nil {
+			return nil, fmt.Errorf("indeterminate: %w", err)
+		}
+		if c.shareMin, err = list[float64](p[1]); err != nil {
+			return nil, fmt.Errorf("share_min: %w", err)
+		}
+		if c.shareMax, err = list[float64](p[2]); err != nil {
+			return nil, fmt.Errorf("share_max: %w", err)
+		}
+		if len(c.indeterminate) != n || len(c.shareMin) != n || len(c.shareMax) != n {
+			return nil, fmt.Errorf("chunk %d: lists of different lengths", c.seq)
+		}
+	}
+	return c, nil
+}
+
+// list converts a Bolt list of T.
+func list[T any](v any) ([]T, error) {
+	xs, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("unexpected %T", v)
+	}
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		if out[i], ok = x.(T); !ok {
+			return nil, fmt.Errorf("element %d: unexpected %T", i, x)
+		}
+	}
+	return out, nil
+}
+
+// chunkEntry is one chunk of the directory of a run.
+type chunkEntry struct {
+	seq         int64
+	first, last string
+}
+
+// cursor walks one loaded chunk during the merge.
+type cursor struct {
+	c *resultChunk
+	i int
+}
+
+func (k cursor) id() string { return k.c.ids[k.i] }
+
+// cursorHeap orders cursors by entity id, the newest chunk first among
+// equal ids.
+type cursorHeap []cursor
+
+func (h cursorHeap) Len() int { return len(h) }
+func (h cursorHeap) Less(a, b int) bool {
+	if c := strings.Compare(h[a].id(), h[b].id()); c != 0 {
+		return c < 0
+	}
+	return h[a].c.seq > h[b].c.seq
+}
+func (h cursorHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
+func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(cursor)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// eachResultRow hands fn every entity of a run's results once, in entity id
+// order, as (chunk, index) of the newest chunk holding it. Chunks are read
+// in order of their first id, a few ahead, and merged: memory is the chunks
+// whose id ranges overlap, one or two for what scoring.Run writes (its
+// batches come in id order).
+func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chunkParts, fn func(c *resultChunk, i int) error) error {
+	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
+		res, err := tx.Run(ctx, qResultChunks, map[string]any{"run_id": runID})
+		if err != nil {
+			return fail(ctx, what, err)
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return fail(ctx, what, err)
+		}
+		dir := make([]chunkEntry, 0, len(recs))
+		for _, r := range recs {
+			seq, _ := r.Values[0].(int64)
+			dir = append(dir, chunkEntry{seq: seq, first: str(r.Values[1]), last: str(r.Values[2])})
+		}
+		slices.SortFunc(dir, func(a, b chunkEntry) int {
+			if c := strings.Compare(a.first, b.first); c != 0 {
+				return c
+			}
+			return int(b.seq - a.seq)
+		})
+
+		// The loader owns tx until it has closed loaded; the merge drains
+		// loaded before returning so the transaction is never shared.
+		loadCtx, cancel := context.WithCancel(ctx)
+		type loadedChunk struct {
+			c   *resultChunk
+			err error
+		}
+		loaded := make(chan loadedChunk, chunkPrefetch)
+		go func() {
+			defer close(loaded)
+			for start := 0; start < len(dir); start += chunksPerQuery {
+				part := dir[start:min(start+chunksPerQuery, len(dir))]
+				seqs := make([]int64, len(part))
+				for i, e := range part {
+					seqs[i] = e.seq
+				}
+				res, err := tx.Run(loadCtx, qLoadResultChunks, map[string]any{"run_id": runID, "seqs": seqs,
+					"data": parts.data, "published": parts.published})
+				var recs []*neo4j.Record
+				if err == nil {
+					recs, err = res.Collect(loadCtx)
+				}
+				bySeq := make(map[int64]*resultChunk, len(recs))
+				for _, rec := range recs {
+					if err != nil {
+						break
+					}
+					var c *resultChunk
+					if c, err = chunkFromRecord(rec, parts); err == nil {
+						bySeq[c.seq] = c
+					}
+				}
+				for _, e := range part {
+					c := bySeq[e.seq]
+					if err == nil && c == nil {
+						err = fmt.Errorf("result chunk %d vanished while reading", e.seq)
+					}
+					select {
+					case loaded <- loadedChunk{c, err}:
+					case <-loadCtx.Done():
+						return
+					}
+					if err != nil {
+						return
+					}
+				}
+			}
+		}()
+		defer func() {
+			cancel()
+			for range loaded {
+			}
+		}()
+
+		h := &cursorHeap{}
+		next := 0
+		for {
+			if err := ctx.Err(); err != nil {
+				return fail(ctx, what, err)
+			}
+			// Every chunk that may hold the smallest id must be open.
+			for next < len(dir) && (h.Len() == 0 || dir[next].first <= (*h)[0].id()) {
+				lc, ok := <-loaded
+				if !ok {
+					return fail(ctx, what, errors.New("result chunks: the reader stopped early"))
+				}
+				if lc.err != nil {
+					return fail(ctx, what, lc.err)
+				}
+				next++
+				if len(lc.c.ids) > 0 {
+					heap.Push(h, cursor{c: lc.c})
+				}
+			}
+			if h.Len() == 0 {
+				return nil
+			}
+			top := (*h)[0]
+			id := top.id()
+			if err := fn(top.c, top.i); err != nil {
+				return err
+			}
+			// Advance every cursor at this id: older results of the entity
+			// are replaced ones.
+			for h.Len() > 0 && (*h)[0].id() == id {
+				k := &(*h)[0]
+				if k.i++; k.i < len(k.c.ids) {
+					heap.Fix(h, 0)
+				} else {
+					heap.Pop(h)
+				}
+			}
+		}
+	})
+}
+
+// EachResult implements store.Store.
+func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	what := "results of run " + runID
+	return s.eachResultRow(ctx, what, runID, chunkParts{data: true}, func(c *resultChunk, i int) error {
+		var r model.Result
+		if err := c.result(i, &r); err != nil {
+			return fmt.Errorf("neo4j: %s: %w", what, err)
+		}
+		return fn(&r)
+	})
+}
+
+// EachVerdict implements store.VerdictStreamer: the verdict and flag of
+// each result of a run, in entity id order, without reading the evidence.
+func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error {
+	return s.eachResultRow(ctx, "verdicts of run "+runID, runID, chunkParts{}, func(c *resultChunk, i int) error {
+		return fn(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i])
+	})
+}
+
+var _ store.VerdictStreamer = (*Store)(nil)
+
+// Result implements store.Store.
+func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
+	what := fmt.Sprintf("result of %q in run %q", entityID, runID)
+	recs, err := s.query(ctx, what, qResultChunkOf, map[string]any{"run_id": runID, "entity_id": entityID})
+	if err != nil {
+		return model.Result{}, err
+	}
+	if len(recs) == 0 {
+		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+	}
+	c, err := chunkFromRecord(recs[0], chunkParts{data: true})
+	if err != nil {
+		return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
+	}
+	i, ok := slices.BinarySearch(c.ids, entityID)
+	if !ok {
+		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+	}
+	var r model.Result
+	if err := c.result(i, &r); err != nil {
+		return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
+	}
+	return r, nil
+}
+
+// publishStats counts what publishing wrote (tests check that unchanged
+// entities are not written).
+type publishStats struct {
+	propertiesSet, labelsAdded, labelsRemoved int
+}
+
+// publish copies a run's results onto the entities whose published values
+// differ (verdict, indeterminate, chinese_share_min/max and :Flagged) and
+// removes :Flagged from flagged entities without a result in the run. Go
+// streams the run's results once (each entity's newest) into batches of
+// batchSize rows written by publishWriters concurrent transactions.
+func (s *Store) publish(ctx context.Context, runID string) (publishStats, error) {
+	var st publishStats
+	what := "publish results of run " + runID
+	stale := map[string]bool{}
+	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, func(row []any) error {
+		stale[str(row[0])] = true
+		return nil
+	}); err != nil {
+		return st, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []any, publishWriters)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	setErr := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	write := func(cypher string, params map[string]any) error {
+		return s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+			res, err := tx.Run(ctx, cypher, params)
+			if err != nil {
+				return err
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				return err
+			}
+			c := sum.Counters()
+			mu.Lock()
+			st.propertiesSet += c.PropertiesSet()
+			st.labelsAdded += c.LabelsAdded()
+			st.labelsRemoved += c.LabelsRemoved()
+			mu.Unlock()
+			return nil
+		})
+	}
+	for range publishWriters {
+		wg.Go(func() {
+			for rows := range batches {
+				if err := write(qPublishResults, map[string]any{"rows": rows}); err != nil {
+					setErr(err)
+					for range batches {
+					}
+					return
+				}
+			}
+		})
+	}
+	rows := make([]any, 0, batchSize)
+	err := s.eachResultRow(ctx, what, runID, chunkParts{published: true}, func(c *resultChunk, i int) error {
+		id := c.ids[i]
+		delete(stale, id)
+		rows = append(rows, []any{id, c.verdicts[i], c.flagged[i], c.indeterminate[i], c.shareMin[i], c.shareMax[i]})
+		if int64(len(rows)) == batchSize {
+			select {
+			case batches <- rows:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			rows = make([]any, 0, batchSize)
+		}
+		return nil
+	})
+	if err == nil && len(rows) > 0 {
+		select {
+		case batches <- rows:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	close(batches)
+	wg.Wait()
+	if firstErr != nil {
+		return st, firstErr
+	}
+	if err != nil {
+		return st, err
+	}
+	ids := make([]string, 0, len(stale))
+	for id := range stale {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for start := 0; start < len(ids); start += int(batchSize) {
+		part := ids[start:min(start+int(batchSize), len(ids))]
+		if err := write(qUnflag, map[string]any{"ids": part}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
