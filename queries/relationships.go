@@ -168,6 +168,8 @@ func count(recs []*neo4j.Record) int64 {
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
 	const what = "each relationship"
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
+		f := newFetcher(ctx, tx)
+		defer f.close()
 		type kindStream struct {
 			pages *pager
 			head  model.Relationship
@@ -186,7 +188,7 @@ func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationshi
 		}
 		streams := make([]*kindStream, 0, len(model.RelKinds))
 		for _, k := range model.RelKinds {
-			st := &kindStream{pages: newPager(tx, qEachRelationship[k], nil)}
+			st := &kindStream{pages: newPager(f, qEachRelationship[k], nil)}
 			if err := advance(st); err != nil {
 				return err
 			}

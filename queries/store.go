@@ -165,28 +165,100 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx neo4j.Explic
 	return fail(ctx, what, tx.Commit(ctx))
 }
 
+// fetcher runs the page queries of one read transaction on a goroutine of
+// its own, so that the next page is read (server work, Bolt decoding) while
+// the caller is still busy with the current one. It is the transaction's
+// only user until close returns.
+type fetcher struct {
+	tx     neo4j.ExplicitTransaction
+	ctx    context.Context
+	cancel context.CancelFunc
+	reqs   chan fetchReq
+	done   chan struct{}
+}
+
+type fetchReq struct {
+	cypher string
+	params map[string]any
+	out    chan<- fetchedPage // capacity 1: the fetcher never blocks on it
+}
+
+type fetchedPage struct {
+	rows []any
+	err  error
+}
+
+// maxPagers bounds the pagers sharing one fetcher (one outstanding request
+// each, so a request never waits for queue space the fetcher must free).
+const maxPagers = 16
+
+func newFetcher(ctx context.Context, tx neo4j.ExplicitTransaction) *fetcher {
+	ctx, cancel := context.WithCancel(ctx)
+	f := &fetcher{tx: tx, ctx: ctx, cancel: cancel, reqs: make(chan fetchReq, maxPagers), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		for req := range f.reqs {
+			if err := f.ctx.Err(); err != nil {
+				req.out <- fetchedPage{err: err}
+				continue
+			}
+			var page fetchedPage
+			res, err := f.tx.Run(f.ctx, req.cypher, req.params)
+			if err == nil {
+				var rec *neo4j.Record
+				if rec, err = res.Single(f.ctx); err == nil {
+					page.rows, _ = rec.Values[0].([]any)
+				}
+			}
+			page.err = err
+			req.out <- page
+		}
+	}()
+	return f
+}
+
+// close stops the fetcher (pending requests fail) and waits for it.
+func (f *fetcher) close() {
+	f.cancel()
+	close(f.reqs)
+	<-f.done
+}
+
 // pager walks a keyset-paginated query: each page is one record whose
 // single column is a list of rows (each row a list of values, its first
 // value the key the page is ordered by), and the next page starts after the
 // last key. One record per page instead of one per row is what makes the
 // whole-graph streams fast: the driver's per-record cost (a read racing the
 // context per Bolt message) dominated the client's CPU when rows came one
-// by one. Memory stays at one page however large the result.
+// by one. The page after the current one is requested as soon as the
+// current one arrives. Memory stays at two pages however large the result.
 type pager struct {
-	tx     neo4j.ExplicitTransaction
-	cypher string
-	params map[string]any
-	rows   []any // the current page
-	pos    int
-	last   bool // the current page is the final one
+	f       *fetcher
+	cypher  string
+	params  map[string]any
+	rows    []any // the current page
+	pos     int
+	last    bool             // the current page is the final one
+	pending chan fetchedPage // the requested next page, or nil
 }
 
-func newPager(tx neo4j.ExplicitTransaction, cypher string, params map[string]any) *pager {
+func newPager(f *fetcher, cypher string, params map[string]any) *pager {
 	p := map[string]any{"after": "", "limit": streamPage}
 	for k, v := range params {
 		p[k] = v
 	}
-	return &pager{tx: tx, cypher: cypher, params: p}
+	return &pager{f: f, cypher: cypher, params: p}
+}
+
+// request asks the fetcher for the page after key.
+func (p *pager) request(after any) {
+	params := make(map[string]any, len(p.params))
+	for k, v := range p.params {
+		params[k] = v
+	}
+	params["after"] = after
+	p.pending = make(chan fetchedPage, 1)
+	p.f.reqs <- fetchReq{cypher: p.cypher, params: params, out: p.pending}
 }
 
 // next returns the next row, or nil at the end.
@@ -195,20 +267,28 @@ func (p *pager) next(ctx context.Context) ([]any, error) {
 		if p.last {
 			return nil, nil
 		}
-		if len(p.rows) > 0 {
-			p.params["after"] = p.rows[len(p.rows)-1].([]any)[0]
+		if p.pending == nil {
+			p.request(p.params["after"])
 		}
-		res, err := p.tx.Run(ctx, p.cypher, p.params)
-		if err != nil {
-			return nil, err
+		var page fetchedPage
+		select {
+		case page = <-p.pending:
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
+		p.pending = nil
+		if page.err != nil {
+			return nil, page.err
 		}
-		p.rows, _ = rec.Values[0].([]any)
-		p.pos = 0
+		p.rows, p.pos = page.rows, 0
 		p.last = int64(len(p.rows)) < streamPage
+		if !p.last {
+			key, ok := p.rows[len(p.rows)-1].([]any)
+			if !ok || len(key) == 0 {
+				return nil, fmt.Errorf("unexpected row %T", p.rows[len(p.rows)-1])
+			}
+			p.request(key[0])
+		}
 	}
 	row, ok := p.rows[p.pos].([]any)
 	if !ok {
@@ -221,7 +301,9 @@ func (p *pager) next(ctx context.Context) ([]any, error) {
 // stream hands every row of a paginated query to fn, in page order.
 func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(row []any) error) error {
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
-		p := newPager(tx, cypher, params)
+		f := newFetcher(ctx, tx)
+		defer f.close()
+		p := newPager(f, cypher, params)
 		for {
 			row, err := p.next(ctx)
 			if err != nil {
