@@ -99,6 +99,8 @@ var (
 	qResultChunkOf        = mustQuery("result_chunk_of")
 	qPublishResults       = mustQuery("publish_results")
 	qFlaggedEntities      = mustQuery("flagged_entities")
+	qPublishState         = mustQuery("publish_state")
+	qBeginPublish         = mustQuery("begin_publish")
 	qUnflag               = mustQuery("unflag")
 	qPrunableRuns         = mustQuery("prunable_runs")
 	qDeleteResultChunks   = mustQuery("delete_result_chunks")

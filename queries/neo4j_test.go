@@ -202,6 +202,9 @@ func TestFinishRunPublishes(t *testing.T) {
 		t.Errorf("publishing one changed verdict set %d properties, added %d labels, removed %d; want 4, 1, 0",
 			st.propertiesSet, st.labelsAdded, st.labelsRemoved)
 	}
+	if !st.diff || st.rowsSent != 1 {
+		t.Errorf("publishing one changed verdict: diff %v, %d rows sent; want the one row that differs from run-2", st.diff, st.rowsSent)
+	}
 	run4.Status = model.RunComplete
 	must(t, s.FinishRun(ctx, run4))
 	if got := flaggedIDs(); !reflect.DeepEqual(got, []string{"b", "c", "d"}) {
@@ -209,6 +212,42 @@ func TestFinishRunPublishes(t *testing.T) {
 	}
 	if got := currentRun(); !reflect.DeepEqual(got, []string{"current run-4"}) {
 		t.Errorf("state after run-4 = %v", got)
+	}
+}
+
+// TestPublishAfterInterruptedPublish: when a publish was interrupted the
+// entities may carry another run's verdicts, so the next publish compares
+// every entity instead of trusting the current run's values.
+func TestPublishAfterInterruptedPublish(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	es := []model.Entity{company("a"), company("b"), company("c")}
+	must(t, s.UpsertEntities(ctx, es))
+	run := func(id string, hour int) {
+		t.Helper()
+		r := model.Run{ID: id, Started: time.Date(2026, 3, 1, hour, 0, 0, 0, time.UTC), Status: model.RunRunning}
+		must(t, s.BeginRun(ctx, r))
+		must(t, s.WriteResults(ctx, id, []model.Result{
+			{EntityID: "a", Verdict: model.VerdictChineseEntity, Flagged: true},
+			{EntityID: "b", Verdict: model.VerdictClear}, {EntityID: "c", Verdict: model.VerdictClear}}))
+		r.Status, r.Finished = model.RunComplete, r.Started.Add(time.Minute)
+		must(t, s.FinishRun(ctx, r))
+	}
+	run("run-1", 1)
+	// run-2 began publishing, wrote b and died.
+	must(t, s.BeginRun(ctx, model.Run{ID: "run-2", Started: time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC), Status: model.RunRunning}))
+	cypherStrings(t, s, "MATCH (st:UboState {id: 'current'}) SET st.publishing = 'run-2' "+
+		"WITH st MATCH (b:Entity {id: 'b'}) SET b.verdict = 'CONTROLLED', b:Flagged RETURN b.id", nil)
+	// run-3 has run-1's verdicts: only a full comparison restores b.
+	run("run-3", 3)
+	got := cypherStrings(t, s, "MATCH (e:Entity) WITH e ORDER BY e.id "+
+		"RETURN e.id + ' ' + e.verdict + ' ' + toString(e:Flagged)", nil)
+	want := []string{"a CHINESE_ENTITY true", "b CLEAR false", "c CLEAR false"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after an interrupted publish: %v, want %v", got, want)
+	}
+	if got := cypherStrings(t, s, "MATCH (st:UboState) RETURN st.run_id + ' ' + coalesce(st.publishing, '-')", nil); !reflect.DeepEqual(got, []string{"run-3 -"}) {
+		t.Errorf("state = %v, want run-3 current and no publish pending", got)
 	}
 }
 

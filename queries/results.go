@@ -421,30 +421,126 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 }
 
 // publishStats counts what publishing wrote (tests check that unchanged
-// entities are not written).
+// entities are not written) and how: diff is set when only the rows that
+// differ from the current run were sent.
 type publishStats struct {
 	propertiesSet, labelsAdded, labelsRemoved int
+	rowsSent, unflagged                       int
+	diff                                      bool
+}
+
+// pubRow is what publishing copies onto an entity.
+type pubRow struct {
+	id, verdict        string
+	flagged, indet     bool
+	shareMin, shareMax float64
+}
+
+func (r *pubRow) samePublished(o *pubRow) bool {
+	return r.verdict == o.verdict && r.flagged == o.flagged && r.indet == o.indet &&
+		r.shareMin == o.shareMin && r.shareMax == o.shareMax
+}
+
+// pubRows streams a run's published values in entity id order from a
+// goroutine of its own; next returns nil at the end. stop must be called.
+func (s *Store) pubRows(ctx context.Context, runID string) (next func() (*pubRow, error), stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	type batch struct {
+		rows []pubRow
+		err  error
+	}
+	ch := make(chan batch, 2)
+	go func() {
+		defer close(ch)
+		buf := make([]pubRow, 0, 1024)
+		send := func(b batch) bool {
+			select {
+			case ch <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		err := s.eachResultRow(ctx, "published values of run "+runID, runID, chunkParts{published: true},
+			func(c *resultChunk, i int) error {
+				buf = append(buf, pubRow{id: c.ids[i], verdict: c.verdicts[i], flagged: c.flagged[i],
+					indet: c.indeterminate[i], shareMin: c.shareMin[i], shareMax: c.shareMax[i]})
+				if len(buf) == cap(buf) {
+					if !send(batch{rows: buf}) {
+						return ctx.Err()
+					}
+					buf = make([]pubRow, 0, 1024)
+				}
+				return nil
+			})
+		if err == nil && len(buf) > 0 {
+			send(batch{rows: buf})
+		}
+		if err != nil {
+			send(batch{err: err})
+		}
+	}()
+	var cur []pubRow
+	pos := 0
+	next = func() (*pubRow, error) {
+		for pos == len(cur) {
+			b, ok := <-ch
+			if !ok {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				return nil, nil
+			}
+			if b.err != nil {
+				return nil, b.err
+			}
+			cur, pos = b.rows, 0
+		}
+		pos++
+		return &cur[pos-1], nil
+	}
+	stop = func() {
+		cancel()
+		for range ch {
+		}
+	}
+	return next, stop
 }
 
 // publish copies a run's results onto the entities whose published values
 // differ (verdict, indeterminate, chinese_share_min/max and :Flagged) and
-// removes :Flagged from flagged entities without a result in the run. Go
-// streams the run's results once (each entity's newest) into batches of
-// batchSize rows written by publishWriters concurrent transactions.
+// removes :Flagged from flagged entities without a result in the run.
+//
+// The entities carry the current run's values, unless a publish was
+// interrupted (UboState.publishing names another run). Normally the run is
+// therefore merged with the current run here, and only the rows that differ
+// (and those of entities the current run did not score) are sent; the
+// entities the current run flagged and this run did not score are
+// unflagged. After an interrupted publish, or on the first run, every row
+// is sent and compared on the server, and the flagged set is read to find
+// stale flags. Rows go in batches of batchSize to publishWriters
+// concurrent transactions.
 func (s *Store) publish(ctx context.Context, runID string) (publishStats, error) {
 	var st publishStats
 	what := "publish results of run " + runID
-	stale := map[string]bool{}
-	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, func(row []any) error {
-		stale[str(row[0])] = true
-		return nil
+	recs, err := s.query(ctx, what, qPublishState, nil)
+	if err != nil {
+		return st, err
+	}
+	var current, publishing string
+	if len(recs) > 0 {
+		current, publishing = str(recs[0].Values[0]), str(recs[0].Values[1])
+	}
+	st.diff = current != "" && current != runID && (publishing == "" || publishing == runID)
+	if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+		_, err := runInTx(ctx, tx, qBeginPublish, map[string]any{"id": runID})
+		return err
 	}); err != nil {
 		return st, err
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []any, publishWriters)
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -477,6 +573,7 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 			return nil
 		})
 	}
+	batches := make(chan []any, publishWriters)
 	for range publishWriters {
 		wg.Go(func() {
 			for rows := range batches {
@@ -490,26 +587,34 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 		})
 	}
 	rows := make([]any, 0, batchSize)
-	err := s.eachResultRow(ctx, what, runID, chunkParts{published: true}, func(c *resultChunk, i int) error {
-		id := c.ids[i]
-		delete(stale, id)
-		rows = append(rows, []any{id, c.verdicts[i], c.flagged[i], c.indeterminate[i], c.shareMin[i], c.shareMax[i]})
-		if int64(len(rows)) == batchSize {
-			select {
-			case batches <- rows:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			rows = make([]any, 0, batchSize)
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
 		}
-		return nil
-	})
-	if err == nil && len(rows) > 0 {
 		select {
 		case batches <- rows:
 		case <-ctx.Done():
-			err = ctx.Err()
+			return ctx.Err()
 		}
+		rows = make([]any, 0, batchSize)
+		return nil
+	}
+	add := func(r *pubRow) error {
+		st.rowsSent++
+		rows = append(rows, []any{r.id, r.verdict, r.flagged, r.indet, r.shareMin, r.shareMax})
+		if int64(len(rows)) == batchSize {
+			return flush()
+		}
+		return nil
+	}
+	var stale []string
+	if st.diff {
+		stale, err = s.sendChanges(ctx, current, runID, add)
+	} else {
+		stale, err = s.sendAll(ctx, runID, add)
+	}
+	if err == nil {
+		err = flush()
 	}
 	close(batches)
 	wg.Wait()
@@ -517,18 +622,91 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 		return st, firstErr
 	}
 	if err != nil {
-		return st, err
+		return st, fail(ctx, what, err)
+	}
+	st.unflagged = len(stale)
+	for start := 0; start < len(stale); start += int(batchSize) {
+		part := stale[start:min(start+int(batchSize), len(stale))]
+		if err := write(qUnflag, map[string]any{"ids": part}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// sendChanges merges the current run's and the new run's published values
+// by entity id, adds the rows of the new run that differ, and returns the
+// entities the current run flagged that the new run did not score.
+func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, add func(*pubRow) error) ([]string, error) {
+	prevNext, prevStop := s.pubRows(ctx, currentRun)
+	defer prevStop()
+	curNext, curStop := s.pubRows(ctx, runID)
+	defer curStop()
+	var stale []string
+	prev, err := prevNext()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		cur, err := curNext()
+		if err != nil {
+			return nil, err
+		}
+		for prev != nil && (cur == nil || prev.id < cur.id) {
+			if prev.flagged {
+				stale = append(stale, prev.id)
+			}
+			if prev, err = prevNext(); err != nil {
+				return nil, err
+			}
+		}
+		if cur == nil {
+			return stale, nil
+		}
+		if prev != nil && prev.id == cur.id {
+			same := prev.samePublished(cur)
+			if prev, err = prevNext(); err != nil {
+				return nil, err
+			}
+			if same {
+				continue
+			}
+		}
+		if err := add(cur); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// sendAll adds every row of the run and returns the flagged entities
+// without a result in it.
+func (s *Store) sendAll(ctx context.Context, runID string, add func(*pubRow) error) ([]string, error) {
+	stale := map[string]bool{}
+	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, func(row []any) error {
+		stale[str(row[0])] = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	next, stop := s.pubRows(ctx, runID)
+	defer stop()
+	for {
+		r, err := next()
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			break
+		}
+		delete(stale, r.id)
+		if err := add(r); err != nil {
+			return nil, err
+		}
 	}
 	ids := make([]string, 0, len(stale))
 	for id := range stale {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	for start := 0; start < len(ids); start += int(batchSize) {
-		part := ids[start:min(start+int(batchSize), len(ids))]
-		if err := write(qUnflag, map[string]any{"ids": part}); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
+	return ids, nil
 }
