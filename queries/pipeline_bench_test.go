@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/model"
 )
 
@@ -25,32 +25,14 @@ func benchN(b *testing.B) int {
 	return n
 }
 
-// cpuSeconds is the user+system CPU time of a process from /proc (0 when
-// unreadable), so a phase can report rows per server CPU second: steadier
-// than wall time on a loaded machine.
-func cpuSeconds(pid string) float64 {
-	raw, err := os.ReadFile("/proc/" + pid + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(raw)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(fields) < 13 {
-		return 0
-	}
-	utime, _ := strconv.ParseFloat(fields[11], 64)
-	stime, _ := strconv.ParseFloat(fields[12], 64)
-	return (utime + stime) / 100 // USER_HZ
-}
-
 // phase times one step of the pipeline: wall rate, and rates per CPU
 // second of this process and of the server (NEO4J_PID, when set).
 func phase(b *testing.B, name string, rows int, fn func()) {
 	server := os.Getenv("NEO4J_PID")
-	c0, s0, t0 := cpuSeconds("self"), cpuSeconds(server), time.Now()
+	c0, s0, t0 := neo4jtest.CPUSeconds("self"), neo4jtest.CPUSeconds(server), time.Now()
 	fn()
 	wall := time.Since(t0).Seconds()
-	c1, s1 := cpuSeconds("self"), cpuSeconds(server)
+	c1, s1 := neo4jtest.CPUSeconds("self"), neo4jtest.CPUSeconds(server)
 	b.ReportMetric(float64(rows)/wall, name+"/s")
 	line := fmt.Sprintf("%-22s %9d rows %8.1f s %9.0f rows/s  client %5.1f cpu-s", name, rows, wall, float64(rows)/wall, c1-c0)
 	if server != "" && s1 > s0 {

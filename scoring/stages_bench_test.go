@@ -142,12 +142,25 @@ func benchStages(b *testing.B, st store.Store, n int) {
 	if !holds(b, st, n) {
 		ingestGenerated(b, st, n)
 	}
+	// CPU seconds of this process and of the Neo4j server (NEO4J_PID) at
+	// the end of each stage: wall times on a shared machine vary, CPU much
+	// less.
+	server := os.Getenv("NEO4J_PID")
+	type cpuMark struct{ client, server float64 }
+	mark := func() cpuMark { return cpuMark{neo4jtest.CPUSeconds("self"), neo4jtest.CPUSeconds(server)} }
 	for b.Loop() {
+		marks := map[string]cpuMark{"start": mark()}
 		out, err := scoring.Run(ctx, st, scoring.Options{Policy: policy.Default(),
-			AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+			AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			Progress: func(stage string, _ int, done bool) {
+				if done {
+					marks[stage] = mark()
+				}
+			}})
 		if err != nil {
 			b.Fatal(err)
 		}
+		marks["finish"] = mark()
 		t0 := time.Now()
 		w := bufio.NewWriterSize(io.Discard, 1<<16)
 		rows, err := export.Write(ctx, st, w, export.Options{Format: export.JSONL, Run: out.Run,
@@ -156,6 +169,19 @@ func benchStages(b *testing.B, st store.Store, n int) {
 			b.Fatal(err)
 		}
 		exportTime := time.Since(t0)
+		marks["export"] = mark()
+		cpu := func(from, to string) string {
+			a, z := marks[from], marks[to]
+			out := fmt.Sprintf("client %.1f cpu-s", z.client-a.client)
+			if server != "" {
+				out += fmt.Sprintf(", server %.1f cpu-s", z.server-a.server)
+			}
+			return out
+		}
+		b.Logf("CPU: load entities %s; load relationships %s; score %s; write back %s; export %s",
+			cpu("start", scoring.StageLoadEntities), cpu(scoring.StageLoadEntities, scoring.StageLoadRelationships),
+			cpu(scoring.StageLoadRelationships, scoring.StageScore), cpu(scoring.StageScore, "finish"),
+			cpu("finish", "export"))
 
 		tm, run := out.Timings, out.Run
 		rate := func(k int, d time.Duration) float64 { return float64(k) / d.Seconds() }
