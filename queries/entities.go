@@ -19,16 +19,19 @@ type upsertState struct {
 	cur     model.Entity
 }
 
-// UpsertEntities implements store.Store: one transaction per batch. The
-// touched entities are read, merged in Go (non-empty scalars overwrite,
-// lists union, provenance gains Source:SourceRef) and only new or changed
-// ones are written, so re-ingesting the same data writes nothing.
+// UpsertEntities implements store.Store. The entities of the batch that are
+// new (no entity or alias has their id) are created in one query from the
+// state Go folds from their records; the query returns the stored state of
+// the others, which are merged in Go (non-empty scalars overwrite, lists
+// union, provenance gains Source:SourceRef; see store.ApplyUpsert) and
+// written back only when changed, so re-ingesting the same data writes
+// nothing. One transaction per batch.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
 	if len(batch) == 0 {
 		return ctx.Err()
 	}
 	ids := make([]string, 0, len(batch))
-	seen := make(map[string]bool, len(batch))
+	fresh := make(map[string]*model.Entity, len(batch)) // each id's state if it is new
 	for i := range batch {
 		e := &batch[i]
 		if e.ID == "" {
@@ -37,66 +40,113 @@ func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error 
 		if e.Kind != "" && !e.Kind.Valid() {
 			return fmt.Errorf("neo4j: upsert entities: entity %q: unknown kind %q", e.ID, e.Kind)
 		}
-		if !seen[e.ID] {
-			seen[e.ID] = true
+		cur := fresh[e.ID]
+		if cur == nil {
+			cur = &model.Entity{ID: e.ID, Kind: model.Unknown}
+			fresh[e.ID] = cur
 			ids = append(ids, e.ID)
 		}
+		*cur = store.ApplyUpsert(*cur, e)
+	}
+	rows := make([][]any, len(ids))
+	for i, id := range ids {
+		rows[i] = newEntityRow(fresh[id])
 	}
 	return s.write(ctx, "upsert entities", func(tx neo4j.ManagedTransaction) error {
-		recs, err := runInTx(ctx, tx, qEntitiesForUpsert, map[string]any{"ids": ids})
+		recs, err := runInTx(ctx, tx, qEntitiesForUpsert, map[string]any{"rows": rows})
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		return mergeStored(ctx, tx, batch, recs)
+	})
+}
+
+// mergeStored is the second step of UpsertEntities for the records whose id
+// was already stored (recs are entities_for_upsert.cypher's rows: id,
+// canonical id, stored entity): it
+// merges those records of batch, in batch order, into the stored entities
+// and writes the new or changed ones.
+func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model.Entity, recs []*neo4j.Record) error {
+	canonical := make(map[string]string, len(recs))
+	states := make(map[string]*upsertState, len(recs))
+	var order []string // canonical ids in first-touch order
+	for _, r := range recs {
+		id, eid := str(r.Values[0]), str(r.Values[1])
+		canonical[id] = eid
+		if r.Values[2] == nil || states[eid] != nil {
+			continue
+		}
+		e, err := decodeEntity(r.Values[2])
 		if err != nil {
 			return err
 		}
-		canonical := make(map[string]string, len(recs))
-		states := make(map[string]*upsertState, len(recs))
-		var order []string // canonical ids in first-touch order
-		for _, r := range recs {
-			id, eid := str(r.Values[0]), str(r.Values[1])
-			canonical[id] = eid
-			if r.Values[2] == nil || states[eid] != nil {
-				continue
-			}
-			e, err := decodeEntity(r.Values[2])
-			if err != nil {
-				return err
-			}
-			states[eid] = &upsertState{stored: true, old: e, cur: e}
+		states[eid] = &upsertState{stored: true, old: e, cur: e}
+	}
+	for i := range batch {
+		in := &batch[i]
+		eid := canonical[in.ID]
+		if eid == "" {
+			continue // created by entities_for_upsert.cypher
 		}
-		for i := range batch {
-			in := &batch[i]
-			eid := canonical[in.ID]
-			if eid == "" {
-				eid = in.ID
-			}
-			st := states[eid]
-			if st == nil {
-				st = &upsertState{cur: model.Entity{ID: eid, Kind: model.Unknown}}
-				states[eid] = st
-			}
-			if !st.inOrder {
-				st.inOrder = true
-				order = append(order, eid)
-			}
-			if in.ID != eid {
-				st.cur = store.ApplyAliasUpsert(st.cur, in)
-			} else {
-				st.cur = store.ApplyUpsert(st.cur, in)
-			}
+		st := states[eid]
+		if st == nil {
+			st = &upsertState{cur: model.Entity{ID: eid, Kind: model.Unknown}}
+			states[eid] = st
 		}
-		rows := make([]map[string]any, 0, len(order))
-		for _, eid := range order {
-			st := states[eid]
-			if st.stored && store.EntitiesEqual(&st.old, &st.cur) {
-				continue
-			}
-			rows = append(rows, st.row())
+		if !st.inOrder {
+			st.inOrder = true
+			order = append(order, eid)
 		}
-		if len(rows) == 0 {
-			return nil
+		if in.ID != eid {
+			st.cur = store.ApplyAliasUpsert(st.cur, in)
+		} else {
+			st.cur = store.ApplyUpsert(st.cur, in)
 		}
-		_, err = runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
-		return err
-	})
+	}
+	rows := make([]map[string]any, 0, len(order))
+	for _, eid := range order {
+		st := states[eid]
+		if st.stored && store.EntitiesEqual(&st.old, &st.cur) {
+			continue
+		}
+		rows = append(rows, st.row())
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
+	return err
+}
+
+// newEntityRow is the entities_for_upsert.cypher row of e if it is new:
+// [id, non-null properties, kind label, identifiers].
+func newEntityRow(e *model.Entity) []any {
+	props := make(map[string]any, 14)
+	props["id"] = e.ID
+	props["kind"] = string(e.Kind)
+	props["state_owned"] = e.StateOwned
+	set := func(k, v string) {
+		if v != "" {
+			props[k] = v
+		}
+	}
+	set("name", e.Name)
+	set("name_folded", store.FoldName(e.Name))
+	set("jurisdiction", e.Jurisdiction)
+	set("hq_country", e.HQCountry)
+	set("residence", e.Residence)
+	set("source", e.Source)
+	set("source_ref", e.SourceRef)
+	setList := func(k string, v []string) {
+		if len(v) > 0 {
+			props[k] = v
+		}
+	}
+	setList("nationality", e.Nationality)
+	setList("lists", e.Lists)
+	setList("identifiers", e.Identifiers)
+	setList("provenance", e.Provenance)
+	return []any{e.ID, props, []string{kindLabel(e.Kind)}, strList(e.Identifiers)}
 }
 
 // row is the upsert_entities parameter for a new or changed entity.
