@@ -107,7 +107,13 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := resultCursor(ctx, st, opts.Run.ID)
-	entities := entityCursor(ctx, st)
+	// JSON Lines and CSV records name the entity by id, name and kind; BODS
+	// states it in full.
+	fields := store.ProjectSummary
+	if opts.Format == BODS {
+		fields = store.ProjectAll
+	}
+	entities := entityCursor(ctx, st, fields)
 	var before *cursor[model.Result]
 	if opts.Filter.ChangedSince != "" {
 		before = resultCursor(ctx, st, opts.Filter.ChangedSince)

@@ -71,8 +71,12 @@ func (c *cursor[T]) next() {
 // cancelling.
 func (c *cursor[T]) err() error { return <-c.errc }
 
-func entityCursor(ctx context.Context, st store.Store) *cursor[model.Entity] {
-	return newCursor(ctx, st.EachEntity)
+// entityCursor streams the entities with the fields of p (see
+// store.EachEntityProjected).
+func entityCursor(ctx context.Context, st store.Store, p store.Projection) *cursor[model.Entity] {
+	return newCursor(ctx, func(ctx context.Context, fn func(*model.Entity) error) error {
+		return store.EachEntityProjected(ctx, st, p, fn)
+	})
 }
 
 func resultCursor(ctx context.Context, st store.Store, runID string) *cursor[model.Result] {

@@ -79,6 +79,8 @@ var (
 	qEntitiesForUpsert    = mustQuery("entities_for_upsert")
 	qUpsertRelationships  = perKind("upsert_relationships")
 	qEachEntity           = mustQuery("each_entity")
+	qEachEntityScoring    = mustQuery("each_entity_scoring")
+	qEachEntitySummary    = mustQuery("each_entity_summary")
 	qEachRelationship     = perKind("each_relationship")
 	qEntityByID           = mustQuery("entity_by_id")
 	qEntitiesByIdentifier = mustQuery("entities_by_identifier")

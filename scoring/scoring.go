@@ -130,7 +130,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	t0 := time.Now()
 	b := graph.NewBuilder()
 	n := 0
-	if err := st.EachEntity(ctx, func(e *model.Entity) error {
+	if err := store.EachEntityProjected(ctx, st, store.ProjectScoring, func(e *model.Entity) error {
 		b.AddEntity(*e)
 		n++
 		if n%50000 == 0 {

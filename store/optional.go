@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"github.com/ubo-project/ubo/model"
+)
 
 // Optional fast paths. A store may implement any of these interfaces next to
 // Store; callers type-assert and fall back to the Store methods when it does
@@ -12,4 +16,49 @@ import "context"
 // An unknown run streams nothing, like EachResult.
 type VerdictStreamer interface {
 	EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error
+}
+
+// Projection names the entity fields a stream must fill; a store may leave
+// the other fields empty.
+type Projection int
+
+const (
+	// ProjectAll fills every field, as EachEntity does.
+	ProjectAll Projection = iota
+	// ProjectScoring fills what scoring reads: ID, Name, Kind,
+	// Jurisdiction, HQCountry, Nationality, Residence, StateOwned, Lists.
+	ProjectScoring
+	// ProjectSummary fills ID, Name and Kind (the JSON Lines and CSV
+	// exports).
+	ProjectSummary
+)
+
+// EntityProjector streams entities in id order with only the fields of a
+// projection: cheaper where a store reads each field separately (Neo4j
+// reads every property of every node on its own).
+type EntityProjector interface {
+	EachEntityProjected(ctx context.Context, p Projection, fn func(*model.Entity) error) error
+}
+
+// EachEntityProjected streams st's entities with at least the fields of p:
+// through EntityProjector when st has it, else with EachEntity.
+func EachEntityProjected(ctx context.Context, st Store, p Projection, fn func(*model.Entity) error) error {
+	if ep, ok := st.(EntityProjector); ok && p != ProjectAll {
+		return ep.EachEntityProjected(ctx, p, fn)
+	}
+	return st.EachEntity(ctx, fn)
+}
+
+// Project returns e with only the fields of p (what EachEntityProjected may
+// give for e).
+func Project(e model.Entity, p Projection) model.Entity {
+	switch p {
+	case ProjectScoring:
+		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind, Jurisdiction: e.Jurisdiction,
+			HQCountry: e.HQCountry, Nationality: e.Nationality, Residence: e.Residence,
+			StateOwned: e.StateOwned, Lists: e.Lists}
+	case ProjectSummary:
+		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind}
+	}
+	return e
 }

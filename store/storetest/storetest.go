@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"RelationshipsKeyedByID", testRelationshipsKeyedByID},
 		{"RelationshipMissingEndpoint", testRelationshipMissingEndpoint},
 		{"StreamOrderAndStop", testStreamOrderAndStop},
+		{"EntityProjections", testEntityProjections},
 		{"EntityNotFound", testEntityNotFound},
 		{"EntitiesByIdentifier", testEntitiesByIdentifier},
 		{"SearchNames", testSearchNames},
