@@ -86,8 +86,9 @@ func (s *Store) Status(ctx context.Context) (store.Status, error) {
 }
 
 // resetLabels are every label ubo creates nodes with; the kind labels and
-// :Flagged sit on :Entity nodes.
-var resetLabels = []string{"ResultChunk", "Run", "UboState", "Alias", "Identifier", "Entity"}
+// :Flagged sit on :Entity nodes. :Result (one node per result) is what
+// versions before result chunks wrote; reset still removes it.
+var resetLabels = []string{"ResultChunk", "Result", "Run", "UboState", "Alias", "Identifier", "Entity"}
 
 // Reset implements store.Store: deletes every ubo node in batches of
 // committed transactions (CALL ... IN TRANSACTIONS), so it works on stores

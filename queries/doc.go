@@ -13,8 +13,9 @@
 //	(:Identifier {value})-[:IDENTIFIES]->(:Entity)   exact identifier lookup
 //	(:Alias {id, into})                              merged-away ids
 //	(:Run {id, status, started, finished, policy, policy_hash, as_of, data})
-//	(:UboState {id: 'current', run_id})              the current run: the
-//	    complete run last published onto the entities
+//	(:UboState {id: 'current', run_id, publishing})  the current run: the
+//	    complete run last published onto the entities; publishing names a
+//	    run whose publish began and has not finished
 //	(:ResultChunk {run_id, seq, first, last, size, ids[], verdicts[],
 //	    flagged[], indeterminate[], share_min[], share_max[],
 //	    explanations[], data})  up to 5,000 results of a run in entity id
