@@ -37,14 +37,19 @@
 // Writes are UNWIND $rows batches inside one ExecuteWrite transaction per
 // caller batch, with labels set dynamically (SET e:$(...)) rather than by
 // FOREACH over CASE, and nothing written for unchanged entities or
-// relationships. FinishRun publishes verdicts from a stream of the run's
-// results in concurrent UNWIND batches, writing only the entities whose
-// verdict properties or :Flagged label change; the run they come from is kept once, on the
-// :UboState node, not on every entity, so a nightly run writes as many
-// entities as changed verdicts. An entity the current run did not score
-// loses :Flagged but keeps the properties of the run that last scored it.
-// Whole-graph reads (EachEntity, EachRelationship) read keyset pages: each page is one Bolt record holding up to 10,000 rows,
-// read in index order, because per-record driver overhead dominated when
+// relationships. FinishRun publishes verdicts in concurrent UNWIND batches:
+// normally only the rows whose values differ from the current run's (Go
+// merges the two runs' result chunks), after an interrupted publish or on a
+// first run every row, compared on the server; either way only entities
+// whose verdict properties or :Flagged label change are written. The run
+// they come from is kept once, on the :UboState node, not on every entity,
+// so a nightly run writes as many entities as changed verdicts. An entity
+// the current run did not score loses :Flagged but keeps the properties of
+// the run that last scored it. Whole-graph reads (EachEntity,
+// EachRelationship, EachEntityProjected) read keyset pages, the next page
+// requested while the caller works on the current one: each page is one
+// Bolt record holding up to 10,000 rows, read in index order, because
+// per-record driver overhead dominated when
 // rows came one record each; result streams read a run's chunks a few ahead
 // and merge them by entity id. Neighbourhood walks breadth-first, one
 // query per level, never with a variable-length pattern. The named queries
