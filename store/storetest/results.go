@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -168,6 +169,11 @@ func testResultsExact(t *testing.T, s store.Store) {
 	stop := errors.New("stop")
 	if err := vs.EachVerdict(ctx(t), run.ID, func(string, string, bool) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("EachVerdict stop: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx(t))
+	cancel()
+	if err := vs.EachVerdict(cancelled, run.ID, func(string, string, bool) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("EachVerdict with a cancelled context: %v", err)
 	}
 	n := 0
 	if err := vs.EachVerdict(ctx(t), "no-such-run", func(string, string, bool) error { n++; return nil }); err != nil || n != 0 {
