@@ -8,7 +8,7 @@
 //
 // `ubo score` copies each entity's latest verdict onto the entity
 // (verdict, indeterminate, chinese_share_min/max) and labels the flagged
-// ones :Flagged, so this needs no join with the (:Result) nodes. The run
+// ones :Flagged, so this needs no look-up in the (:ResultChunk) nodes. The run
 // they come from is kept once: (:UboState {id: 'current'}).run_id.
 // Strongest verdict first, then id.
 OPTIONAL MATCH (state:UboState {id: 'current'})
