@@ -99,6 +99,7 @@ var (
 	qResultChunks         = mustQuery("result_chunks")
 	qLoadResultChunks     = mustQuery("load_result_chunks")
 	qResultChunkOf        = mustQuery("result_chunk_of")
+	qResultChunkOfAny     = mustQuery("result_chunk_of_any")
 	qPublishResults       = mustQuery("publish_results")
 	qFlaggedEntities      = mustQuery("flagged_entities")
 	qPublishState         = mustQuery("publish_state")

@@ -251,6 +251,27 @@ func TestPublishAfterInterruptedPublish(t *testing.T) {
 	}
 }
 
+// TestResultOfIDsOrderedDifferently: Go sorts a chunk's ids by UTF-8
+// bytes, Cypher compares by UTF-16 code units; both orders disagree on
+// these two ids, and Result must still find each.
+func TestResultOfIDsOrderedDifferently(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	run := model.Run{ID: "run", Started: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run))
+	ids := []string{"a\uFFFD", "a\U0001F600"}
+	must(t, s.WriteResults(ctx, run.ID, []model.Result{
+		{EntityID: ids[0], Verdict: model.VerdictClear}, {EntityID: ids[1], Verdict: model.VerdictControlled, Flagged: true}}))
+	for _, id := range ids {
+		if r, err := s.Result(ctx, run.ID, id); err != nil || r.EntityID != id {
+			t.Errorf("Result(%q) = %+v, %v", id, r, err)
+		}
+	}
+	if _, err := s.Result(ctx, run.ID, "b"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Result of an unscored id: %v, want ErrNotFound", err)
+	}
+}
+
 // TestPruneKeepsLastRuns checks that only the newest keepRuns complete runs
 // keep their results.
 func TestPruneKeepsLastRuns(t *testing.T) {

@@ -398,7 +398,11 @@ var _ store.VerdictStreamer = (*Store)(nil)
 // Result implements store.Store.
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
 	what := fmt.Sprintf("result of %q in run %q", entityID, runID)
-	recs, err := s.query(ctx, what, qResultChunkOf, map[string]any{"run_id": runID, "entity_id": entityID})
+	params := map[string]any{"run_id": runID, "entity_id": entityID}
+	recs, err := s.query(ctx, what, qResultChunkOf, params)
+	if err == nil && len(recs) == 0 {
+		recs, err = s.query(ctx, what, qResultChunkOfAny, params)
+	}
 	if err != nil {
 		return model.Result{}, err
 	}
