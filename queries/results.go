@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -33,8 +34,9 @@ import (
 // matter of a few hundred nodes per million entities.
 var chunkRows = 5000 // a variable so tests can shrink it
 
-// chunkPrefetch is how many chunks a result stream reads ahead of the
-// merge, and chunksPerQuery how many one query loads.
+// chunkPrefetch is how many queries of chunksPerQuery chunks each a result
+// stream has requested ahead of the merge (within maxPagers, the fetcher's
+// queue).
 const (
 	chunkPrefetch  = 2
 	chunksPerQuery = 2
@@ -147,19 +149,23 @@ func (c *resultChunk) result(i int, r *model.Result) error {
 // chunkParts says which optional lists a stream loads.
 type chunkParts struct{ data, published bool }
 
-// chunkFromRecord converts a load_result_chunks or result_chunk_of record.
-func chunkFromRecord(rec *neo4j.Record, parts chunkParts) (*resultChunk, error) {
-	get := func(key string) any { v, _ := rec.Get(key); return v }
+// chunkFromList converts one chunk of a load_result_chunks record or the
+// list a result_chunk_of record holds: [seq, ids, verdicts, flagged, data, published].
+func chunkFromList(v any, parts chunkParts) (*resultChunk, error) {
+	fields, _ := v.([]any)
+	if len(fields) != 6 {
+		return nil, fmt.Errorf("result chunk: unexpected value %T", v)
+	}
 	c := &resultChunk{}
-	c.seq, _ = get("seq").(int64)
+	c.seq, _ = fields[0].(int64)
 	var err error
-	if c.ids, err = list[string](get("ids")); err != nil {
+	if c.ids, err = list[string](fields[1]); err != nil {
 		return nil, fmt.Errorf("ids: %w", err)
 	}
-	if c.verdicts, err = list[string](get("verdicts")); err != nil {
+	if c.verdicts, err = list[string](fields[2]); err != nil {
 		return nil, fmt.Errorf("verdicts: %w", err)
 	}
-	if c.flagged, err = list[bool](get("flagged")); err != nil {
+	if c.flagged, err = list[bool](fields[3]); err != nil {
 		return nil, fmt.Errorf("flagged: %w", err)
 	}
 	n := len(c.ids)
@@ -167,7 +173,7 @@ func chunkFromRecord(rec *neo4j.Record, parts chunkParts) (*resultChunk, error) 
 		return nil, fmt.Errorf("chunk %d: lists of different lengths", c.seq)
 	}
 	if parts.data {
-		c.data, _ = get("data").([]byte)
+		c.data, _ = fields[4].([]byte)
 		c.offs = make([]int, 0, 2*n)
 		pos := 0
 		for range n {
@@ -181,7 +187,7 @@ func chunkFromRecord(rec *neo4j.Record, parts chunkParts) (*resultChunk, error) 
 		}
 	}
 	if parts.published {
-		p, _ := get("published").([]any)
+		p, _ := fields[5].([]any)
 		if len(p) != 3 {
 			return nil, fmt.Errorf("chunk %d: published values missing", c.seq)
 		}
@@ -277,59 +283,48 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 			return int(b.seq - a.seq)
 		})
 
-		// The loader owns tx until it has closed loaded; the merge drains
-		// loaded before returning so the transaction is never shared.
-		loadCtx, cancel := context.WithCancel(ctx)
-		type loadedChunk struct {
-			c   *resultChunk
-			err error
+		// Chunks are loaded through the stream fetcher (store.go), which
+		// owns tx from here on, up to chunkPrefetch+1 queries requested ahead.
+		f := newFetcher(ctx, tx)
+		defer f.close()
+		type request struct {
+			out    chan fetchedPage
+			chunks int
 		}
-		loaded := make(chan loadedChunk, chunkPrefetch)
-		go func() {
-			defer close(loaded)
-			for start := 0; start < len(dir); start += chunksPerQuery {
-				part := dir[start:min(start+chunksPerQuery, len(dir))]
-				seqs := make([]int64, len(part))
-				for i, e := range part {
-					seqs[i] = e.seq
+		var pending []request // requested pages, in dir order
+		var page []any        // chunks of the current page
+		requested := 0
+		load := func() (*resultChunk, error) {
+			for requested < len(dir) && len(pending) <= chunkPrefetch {
+				seqs := make([]int64, 0, chunksPerQuery)
+				for ; requested < len(dir) && len(seqs) < chunksPerQuery; requested++ {
+					seqs = append(seqs, dir[requested].seq)
 				}
-				res, err := tx.Run(loadCtx, qLoadResultChunks, map[string]any{"run_id": runID, "seqs": seqs,
-					"data": parts.data, "published": parts.published})
-				var recs []*neo4j.Record
-				if err == nil {
-					recs, err = res.Collect(loadCtx)
+				out := make(chan fetchedPage, 1)
+				f.reqs <- fetchReq{cypher: qLoadResultChunks, out: out, params: map[string]any{"run_id": runID,
+					"seqs": seqs, "data": parts.data, "published": parts.published}}
+				pending = append(pending, request{out, len(seqs)})
+			}
+			if len(page) == 0 {
+				var fetched fetchedPage
+				select {
+				case fetched = <-pending[0].out:
+				case <-ctx.Done():
+					return nil, ctx.Err()
 				}
-				bySeq := make(map[int64]*resultChunk, len(recs))
-				for _, rec := range recs {
-					if err != nil {
-						break
-					}
-					var c *resultChunk
-					if c, err = chunkFromRecord(rec, parts); err == nil {
-						bySeq[c.seq] = c
-					}
+				want := pending[0].chunks
+				pending = pending[1:]
+				if fetched.err != nil {
+					return nil, fetched.err
 				}
-				for _, e := range part {
-					c := bySeq[e.seq]
-					if err == nil && c == nil {
-						err = fmt.Errorf("result chunk %d vanished while reading", e.seq)
-					}
-					select {
-					case loaded <- loadedChunk{c, err}:
-					case <-loadCtx.Done():
-						return
-					}
-					if err != nil {
-						return
-					}
+				if page = fetched.rows; len(page) != want {
+					return nil, fmt.Errorf("%d of %d chunks vanished while reading", want-len(page), want)
 				}
 			}
-		}()
-		defer func() {
-			cancel()
-			for range loaded {
-			}
-		}()
+			c, err := chunkFromList(page[0], parts)
+			page = page[1:]
+			return c, err
+		}
 
 		h := &cursorHeap{}
 		next := 0
@@ -339,16 +334,13 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 			}
 			// Every chunk that may hold the smallest id must be open.
 			for next < len(dir) && (h.Len() == 0 || dir[next].first <= (*h)[0].id()) {
-				lc, ok := <-loaded
-				if !ok {
-					return fail(ctx, what, errors.New("result chunks: the reader stopped early"))
-				}
-				if lc.err != nil {
-					return fail(ctx, what, lc.err)
+				c, err := load()
+				if err != nil {
+					return fail(ctx, what, fmt.Errorf("result chunk %d: %w", dir[next].seq, err))
 				}
 				next++
-				if len(lc.c.ids) > 0 {
-					heap.Push(h, cursor{c: lc.c})
+				if len(c.ids) > 0 {
+					heap.Push(h, cursor{c: c})
 				}
 			}
 			if h.Len() == 0 {
@@ -409,7 +401,7 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	if len(recs) == 0 {
 		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
 	}
-	c, err := chunkFromRecord(recs[0], chunkParts{data: true})
+	c, err := chunkFromList(recs[0].Values[0], chunkParts{data: true})
 	if err != nil {
 		return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
 	}
@@ -445,71 +437,51 @@ func (r *pubRow) samePublished(o *pubRow) bool {
 		r.shareMin == o.shareMin && r.shareMax == o.shareMax
 }
 
-// pubRows streams a run's published values in entity id order from a
-// goroutine of its own; next returns nil at the end. stop must be called.
+// pubRows streams a run's published values in entity id order as a pull
+// iterator (iter.Pull: the stream runs as a coroutine, switched to once per
+// 1,024 rows); next returns nil at the end. stop must be called.
 func (s *Store) pubRows(ctx context.Context, runID string) (next func() (*pubRow, error), stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	type batch struct {
-		rows []pubRow
-		err  error
-	}
-	ch := make(chan batch, 2)
-	go func() {
-		defer close(ch)
+	var streamErr error
+	pull, stop := iter.Pull(func(yield func([]pubRow) bool) {
 		buf := make([]pubRow, 0, 1024)
-		send := func(b batch) bool {
-			select {
-			case ch <- b:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		err := s.eachResultRow(ctx, "published values of run "+runID, runID, chunkParts{published: true},
+		streamErr = s.eachResultRow(ctx, "published values of run "+runID, runID, chunkParts{published: true},
 			func(c *resultChunk, i int) error {
 				buf = append(buf, pubRow{id: c.ids[i], verdict: c.verdicts[i], flagged: c.flagged[i],
 					indet: c.indeterminate[i], shareMin: c.shareMin[i], shareMax: c.shareMax[i]})
-				if len(buf) == cap(buf) {
-					if !send(batch{rows: buf}) {
-						return ctx.Err()
-					}
-					buf = make([]pubRow, 0, 1024)
+				if len(buf) < cap(buf) {
+					return nil
 				}
+				if !yield(buf) {
+					return errStopped
+				}
+				buf = make([]pubRow, 0, 1024)
 				return nil
 			})
-		if err == nil && len(buf) > 0 {
-			send(batch{rows: buf})
+		if streamErr == nil && len(buf) > 0 {
+			yield(buf)
 		}
-		if err != nil {
-			send(batch{err: err})
-		}
-	}()
+	})
 	var cur []pubRow
-	pos := 0
 	next = func() (*pubRow, error) {
-		for pos == len(cur) {
-			b, ok := <-ch
+		for len(cur) == 0 {
+			rows, ok := pull()
 			if !ok {
-				if err := ctx.Err(); err != nil {
-					return nil, err
+				if streamErr != nil && !errors.Is(streamErr, errStopped) {
+					return nil, streamErr
 				}
 				return nil, nil
 			}
-			if b.err != nil {
-				return nil, b.err
-			}
-			cur, pos = b.rows, 0
+			cur = rows
 		}
-		pos++
-		return &cur[pos-1], nil
-	}
-	stop = func() {
-		cancel()
-		for range ch {
-		}
+		r := &cur[0]
+		cur = cur[1:]
+		return r, nil
 	}
 	return next, stop
 }
+
+// errStopped ends a stream whose consumer stopped pulling.
+var errStopped = errors.New("stream stopped by its consumer")
 
 // publish copies a run's results onto the entities whose published values
 // differ (verdict, indeterminate, chinese_share_min/max and :Flagged) and

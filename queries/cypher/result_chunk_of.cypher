@@ -2,6 +2,5 @@
 // first/last ids narrow the search to the chunk whose range covers the id.
 MATCH (c:ResultChunk {run_id: $run_id})
 WHERE c.first <= $entity_id AND $entity_id <= c.last AND $entity_id IN c.ids
-RETURN c.seq AS seq, c.ids AS ids, c.verdicts AS verdicts, c.flagged AS flagged, c.data AS data
-ORDER BY seq DESC
-LIMIT 1
+WITH c ORDER BY c.seq DESC LIMIT 1
+RETURN [c.seq, c.ids, c.verdicts, c.flagged, c.data, null] AS chunk

@@ -5,6 +5,5 @@
 // (every chunk of the run; only for ids it did not find).
 MATCH (c:ResultChunk {run_id: $run_id})
 WHERE $entity_id IN c.ids
-RETURN c.seq AS seq, c.ids AS ids, c.verdicts AS verdicts, c.flagged AS flagged, c.data AS data
-ORDER BY seq DESC
-LIMIT 1
+WITH c ORDER BY c.seq DESC LIMIT 1
+RETURN [c.seq, c.ids, c.verdicts, c.flagged, c.data, null] AS chunk
