@@ -273,10 +273,7 @@ func (s *Store) CanonicalIDs(ctx context.Context, ids []string) (map[string]stri
 
 // EachEntity implements store.Store with a paged read ordered by id.
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
-	return s.stream(ctx, "each entity", qEachEntity, nil, func(row []any) error {
-		e := decodeEntityColumns(row)
-		return fn(&e)
-	})
+	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
 }
 
 // Entity implements store.Store.
