@@ -125,6 +125,7 @@ func newEntityRow(e *model.Entity) []any {
 	props["id"] = e.ID
 	props["kind"] = string(e.Kind)
 	props["state_owned"] = e.StateOwned
+	props[packedProperty] = packEntity(e)
 	set := func(k, v string) {
 		if v != "" {
 			props[k] = v
@@ -158,6 +159,7 @@ func (st *upsertState) row() map[string]any {
 		"residence": nilIfEmpty(e.Residence), "source": nilIfEmpty(e.Source), "source_ref": nilIfEmpty(e.SourceRef),
 		"state_owned": e.StateOwned, "nationality": nilIfNone(e.Nationality), "lists": nilIfNone(e.Lists),
 		"identifiers": nilIfNone(e.Identifiers), "provenance": nilIfNone(e.Provenance),
+		packedProperty: packEntity(e),
 	}
 	var newIdentifiers []string
 	for _, v := range e.Identifiers {
@@ -227,6 +229,8 @@ func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
 		return ctx.Err()
 	}
 	return s.write(ctx, "merge entities", func(tx neo4j.ManagedTransaction) error {
+		var merged []string // entities whose properties a merge changed, to re-pack
+		seen := map[string]bool{}
 		for _, m := range merges {
 			recs, err := runInTx(ctx, tx, qMergeResolve, map[string]any{"from": m.From, "into": m.Into})
 			if err != nil {
@@ -248,8 +252,18 @@ func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
 			if _, err := runInTx(ctx, tx, qMergeEntity, map[string]any{"from": from, "into": into}); err != nil {
 				return fmt.Errorf("merge %q into %q: %w", from, into, err)
 			}
+			if !seen[into] {
+				seen[into] = true
+				merged = append(merged, into)
+			}
 		}
-		return nil
+		if len(merged) == 0 {
+			return nil
+		}
+		// A later merge may have folded an earlier target away: only
+		// entities still present are re-packed (entities_by_ids skips
+		// the others).
+		return repackEntities(ctx, tx, merged)
 	})
 }
 

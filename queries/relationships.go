@@ -12,12 +12,14 @@ import (
 )
 
 // relProps is the property map stored on a relationship; absent values are
-// left out so Browser users see only what a source said.
+// left out so Browser users see only what a source said. _packed is the
+// packed copy the streams read (packed.go).
 func relProps(r *model.Relationship) map[string]any {
 	p := map[string]any{
-		"id":          r.ID,
-		"kind":        string(r.Kind),
-		"share_known": r.Share.Known,
+		"id":           r.ID,
+		"kind":         string(r.Kind),
+		"share_known":  r.Share.Known,
+		packedProperty: packRel(r),
 	}
 	if r.Share.Known {
 		p["share_min"] = r.Share.Min
@@ -182,7 +184,9 @@ func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationshi
 			}
 			st.ok = row != nil
 			if st.ok {
-				st.head = decodeRelColumns(row)
+				if st.head, err = decodeRelRow(row); err != nil {
+					return fail(ctx, what, err)
+				}
 			}
 			return nil
 		}

@@ -62,3 +62,20 @@ func Project(e model.Entity, p Projection) model.Entity {
 	}
 	return e
 }
+
+// Repacker is a store that keeps derived copies of what it holds (Neo4j's
+// packed copies of each entity's and relationship's fields, which the
+// whole-graph streams read) and can rebuild them from the data, for data
+// edited outside ubo.
+type Repacker interface {
+	Repack(ctx context.Context, progress func(read int)) (RepackStats, error)
+}
+
+// RepackStats counts what a Repack read and how many copies it rewrote
+// (missing or stale).
+type RepackStats struct {
+	Entities             int `json:"entities"`
+	EntitiesWritten      int `json:"entities_written"`
+	Relationships        int `json:"relationships"`
+	RelationshipsWritten int `json:"relationships_written"`
+}

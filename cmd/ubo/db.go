@@ -17,7 +17,7 @@ func newDBCmd(g *globalOptions) *cobra.Command {
 		Use:   "db",
 		Short: "Create, inspect or empty the store",
 	}
-	cmd.AddCommand(newDBInitCmd(g), newDBStatusCmd(g), newDBResetCmd(g))
+	cmd.AddCommand(newDBInitCmd(g), newDBStatusCmd(g), newDBResetCmd(g), newDBRepackCmd(g))
 	return cmd
 }
 

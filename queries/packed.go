@@ -1,0 +1,170 @@
+package queries
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/codec"
+)
+
+// Every entity and relationship ubo writes also carries a packed copy of
+// its fields, the byte-array property _packed in store/codec's binary form
+// (a relationship's without its ends, which merges move). The whole-graph
+// streams read that one property instead of thirteen: Neo4j reads each
+// property of each row on its own, about a microsecond of server CPU
+// apiece, and that was most of the cost of loading a registry for scoring.
+// The separate properties stay the ones Browser users query.
+//
+// An entity or relationship without _packed (created by hand, or by an
+// older ubo) is streamed from its properties. One whose properties were
+// edited by hand keeps a stale copy until `ubo db repack` (Repack)
+// rebuilds the copies from the properties.
+const packedProperty = "_packed"
+
+// packEntity is the _packed value of e.
+func packEntity(e *model.Entity) []byte { return codec.EncodeEntity(e) }
+
+// packRel is the _packed value of r: its fields without the ends.
+func packRel(r *model.Relationship) []byte {
+	c := *r
+	c.HolderID, c.HeldID = "", ""
+	return codec.EncodeRelationship(&c)
+}
+
+// decodeEntityRow reads a row of each_entity.cypher: [id, packed] or the
+// property columns.
+func decodeEntityRow(row []any) (model.Entity, error) {
+	if len(row) == 2 {
+		b, ok := row[1].([]byte)
+		if !ok {
+			return model.Entity{}, fmt.Errorf("entity %q: %s is %T, want bytes", str(row[0]), packedProperty, row[1])
+		}
+		var e model.Entity
+		if err := codec.DecodeEntity(b, &e); err != nil {
+			return model.Entity{}, fmt.Errorf("entity %q: %s: %w", str(row[0]), packedProperty, err)
+		}
+		if e.ID != str(row[0]) {
+			return model.Entity{}, fmt.Errorf("entity %q: %s holds entity %q", str(row[0]), packedProperty, e.ID)
+		}
+		return e, nil
+	}
+	if len(row) != 13 {
+		return model.Entity{}, fmt.Errorf("entity row of %d columns", len(row))
+	}
+	return decodeEntityColumns(row), nil
+}
+
+// decodeRelRow reads a row of each_relationship.cypher: [id, holder id,
+// held id, packed] or the property columns.
+func decodeRelRow(row []any) (model.Relationship, error) {
+	if len(row) == 4 {
+		b, ok := row[3].([]byte)
+		if !ok {
+			return model.Relationship{}, fmt.Errorf("relationship %q: %s is %T, want bytes", str(row[0]), packedProperty, row[3])
+		}
+		var r model.Relationship
+		if err := codec.DecodeRelationship(b, &r); err != nil {
+			return model.Relationship{}, fmt.Errorf("relationship %q: %s: %w", str(row[0]), packedProperty, err)
+		}
+		if r.ID != str(row[0]) {
+			return model.Relationship{}, fmt.Errorf("relationship %q: %s holds relationship %q", str(row[0]), packedProperty, r.ID)
+		}
+		r.HolderID, r.HeldID = str(row[1]), str(row[2])
+		return r, nil
+	}
+	if len(row) != 14 {
+		return model.Relationship{}, fmt.Errorf("relationship row of %d columns", len(row))
+	}
+	return decodeRelColumns(row), nil
+}
+
+// repackEntities rewrites the packed copies of the entities with these
+// canonical ids from their properties, inside tx (after merges, which
+// Cypher performs on the properties).
+func repackEntities(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) error {
+	recs, err := runInTx(ctx, tx, qEntitiesByIDs, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, 0, len(recs))
+	for _, rec := range recs {
+		e, err := decodeEntity(rec.Values[0])
+		if err != nil {
+			return err
+		}
+		rows = append(rows, []any{e.ID, packEntity(&e)})
+	}
+	_, err = runInTx(ctx, tx, qSetEntityPacked, map[string]any{"rows": rows})
+	return err
+}
+
+// repackBatch is how many packed copies one Repack transaction writes.
+const repackBatch = 5000
+
+var _ store.Repacker = (*Store)(nil)
+
+// Repack implements store.Repacker: it streams every entity and
+// relationship from its properties and writes the packed copies that are
+// missing or differ, a batch per transaction. progress, when not nil, is
+// called after each batch with the rows read so far.
+func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.RepackStats, error) {
+	var stats store.RepackStats
+	var rows [][]any
+	read := 0
+	flush := func(q string, written *int) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		err := s.write(ctx, "repack", func(tx neo4j.ManagedTransaction) error {
+			recs, err := runInTx(ctx, tx, q, map[string]any{"rows": rows})
+			if err != nil {
+				return err
+			}
+			*written += int(count(recs))
+			return nil
+		})
+		rows = rows[:0]
+		if progress != nil {
+			progress(read)
+		}
+		return err
+	}
+	err := s.stream(ctx, "repack entities", qEachEntityProperties, nil, func(row []any) error {
+		e := decodeEntityColumns(row)
+		rows = append(rows, []any{e.ID, packEntity(&e)})
+		read++
+		stats.Entities++
+		if len(rows) == repackBatch {
+			return flush(qSetEntityPacked, &stats.EntitiesWritten)
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush(qSetEntityPacked, &stats.EntitiesWritten)
+	}
+	if err != nil {
+		return stats, fmt.Errorf("neo4j: repack entities: %w", err)
+	}
+	for _, k := range model.RelKinds {
+		err := s.stream(ctx, "repack relationships", qEachRelProperties[k], nil, func(row []any) error {
+			r := decodeRelColumns(row)
+			rows = append(rows, []any{r.ID, packRel(&r)})
+			read++
+			stats.Relationships++
+			if len(rows) == repackBatch {
+				return flush(qSetRelPacked[k], &stats.RelationshipsWritten)
+			}
+			return nil
+		})
+		if err == nil {
+			err = flush(qSetRelPacked[k], &stats.RelationshipsWritten)
+		}
+		if err != nil {
+			return stats, fmt.Errorf("neo4j: repack %s relationships: %w", k, err)
+		}
+	}
+	return stats, nil
+}
