@@ -8,7 +8,8 @@
 //	(:Entity:Company|Person|StateBody|Arrangement|UnknownHolder {id, name,
 //	    name_folded, kind, jurisdiction, hq_country, nationality[], residence,
 //	    state_owned, lists[], identifiers[], source, source_ref, provenance[],
-//	    verdict, indeterminate, chinese_share_min, chinese_share_max})
+//	    verdict, indeterminate, chinese_share_min, chinese_share_max,
+//	    _packed})
 //	  plus :Flagged on entities the current run flagged
 //	(:Identifier {value})-[:IDENTIFIES]->(:Entity)   exact identifier lookup
 //	(:Alias {id, into})                              merged-away ids
@@ -26,7 +27,11 @@
 // (:OWNERSHIP, :VOTING, :BOARD, :CONTROL, :INFLUENCE, :CONSOLIDATION, :BRANCH,
 // :FUND_MANAGEMENT, :TRUST_ROLE, :NOMINEE, :OFFICER, :UNKNOWN_INTEREST) with
 // {id, kind, share_known, share_min, share_max, share_min_exclusive,
-// share_max_exclusive, direct, start_date, end_date, source, source_ref}.
+// share_max_exclusive, direct, start_date, end_date, source, source_ref,
+// _packed}. _packed is a byte-array copy of the fields in store/codec's
+// form (a relationship's without its ends), written with the properties by
+// every ubo write and read by the whole-graph streams instead of them (see
+// packed.go; `ubo db repack` rebuilds it after hand edits).
 // Typed relationships rather than one generic type: Browser users write
 // (a)-[:OWNERSHIP]->(b), counts by kind come from the count store, and each
 // type has its own id index whose order the whole-graph stream reads without
