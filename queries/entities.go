@@ -285,11 +285,6 @@ func (s *Store) CanonicalIDs(ctx context.Context, ids []string) (map[string]stri
 	return out, nil
 }
 
-// EachEntity implements store.Store with a paged read ordered by id.
-func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
-	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
-}
-
 // Entity implements store.Store.
 func (s *Store) Entity(ctx context.Context, id string) (model.Entity, error) {
 	recs, err := s.query(ctx, "entity", qEntityByID, map[string]any{"id": id})

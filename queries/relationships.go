@@ -13,7 +13,8 @@ import (
 
 // relProps is the property map stored on a relationship; absent values are
 // left out so Browser users see only what a source said. _packed is the
-// packed copy the streams read (packed.go).
+// packed copy the streams read (packed.go), with the ends as given
+// (UpsertRelationships re-packs those written through an alias).
 func relProps(r *model.Relationship) map[string]any {
 	p := map[string]any{
 		"id":           r.ID,
@@ -83,6 +84,7 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 	// One row per kind and id, the last one winning as if the batch were
 	// written in order: upsert_relationships.cypher reads before it writes.
 	byKind := map[model.RelKind][]map[string]any{}
+	relsOf := map[model.RelKind][]*model.Relationship{} // parallel to byKind
 	at := map[model.RelKind]map[string]int{}
 	for i := range batch {
 		r := &batch[i]
@@ -97,11 +99,12 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 			at[r.Kind] = map[string]int{}
 		}
 		if j, ok := at[r.Kind][r.ID]; ok {
-			byKind[r.Kind][j] = row
+			byKind[r.Kind][j], relsOf[r.Kind][j] = row, r
 			continue
 		}
 		at[r.Kind][r.ID] = len(byKind[r.Kind])
 		byKind[r.Kind] = append(byKind[r.Kind], row)
+		relsOf[r.Kind] = append(relsOf[r.Kind], r)
 	}
 	return s.write(ctx, "upsert relationships", func(tx neo4j.ManagedTransaction) error {
 		for _, k := range model.RelKinds {
@@ -117,9 +120,40 @@ func (s *Store) UpsertRelationships(ctx context.Context, batch []model.Relations
 				return fmt.Errorf("%d of %d %s relationships have a holder or held entity that does not exist%s",
 					int64(len(rows))-n, len(rows), k, missingEnds(ctx, tx, rows))
 			}
+			if err := repackAliased(ctx, tx, k, recs[0].Values[1], relsOf[k], at[k]); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// repackAliased rewrites the packed copies of the relationships an upsert
+// wrote through an alias end (aliased: upsert_relationships' [id, holder,
+// held] rows with the canonical ends), since Go packed them with the ends
+// as given.
+func repackAliased(ctx context.Context, tx neo4j.ManagedTransaction, k model.RelKind, aliased any,
+	rels []*model.Relationship, at map[string]int) error {
+	list, _ := aliased.([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	rows := make([][]any, 0, len(list))
+	for _, v := range list {
+		a, ok := v.([]any)
+		if !ok || len(a) != 3 {
+			return fmt.Errorf("upsert relationships: unexpected aliased row %v", v)
+		}
+		j, ok := at[str(a[0])]
+		if !ok {
+			return fmt.Errorf("upsert relationships: aliased row for unknown id %q", str(a[0]))
+		}
+		r := *rels[j]
+		r.HolderID, r.HeldID = str(a[1]), str(a[2])
+		rows = append(rows, []any{r.ID, packRel(&r)})
+	}
+	_, err := runInTx(ctx, tx, qSetRelPacked[k], map[string]any{"rows": rows})
+	return err
 }
 
 // missingEnds names up to a few missing end ids for the error message.
@@ -193,6 +227,7 @@ func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationshi
 		streams := make([]*kindStream, 0, len(model.RelKinds))
 		for _, k := range model.RelKinds {
 			st := &kindStream{pages: newPager(f, qEachRelationship[k], nil)}
+			st.pages.fill = fillFromProperties(qRelsPropsByIDs[k])(f)
 			if err := advance(st); err != nil {
 				return err
 			}

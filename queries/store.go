@@ -188,8 +188,9 @@ type fetchedPage struct {
 	err  error
 }
 
-// maxPagers bounds the pagers sharing one fetcher (one outstanding request
-// each, so a request never waits for queue space the fetcher must free).
+// maxPagers is the fetcher's request queue: a bound on the pagers sharing
+// one fetcher before a request waits for queue space (never for long: the
+// fetcher drains the queue on its own, its replies never block).
 const maxPagers = 16
 
 func newFetcher(ctx context.Context, tx neo4j.ExplicitTransaction) *fetcher {
@@ -240,6 +241,11 @@ type pager struct {
 	pos     int
 	last    bool             // the current page is the final one
 	pending chan fetchedPage // the requested next page, or nil
+	// fill, when set, may rewrite a page's rows before they are handed
+	// out (after the next page was requested), with further queries of
+	// the same transaction through fetch; the rows it returns are handed
+	// out in order.
+	fill func(ctx context.Context, rows []any) ([]any, error)
 }
 
 func newPager(f *fetcher, cypher string, params map[string]any) *pager {
@@ -289,6 +295,13 @@ func (p *pager) next(ctx context.Context) ([]any, error) {
 			}
 			p.request(key[0])
 		}
+		if p.fill != nil {
+			rows, err := p.fill(ctx, p.rows)
+			if err != nil {
+				return nil, err
+			}
+			p.rows = rows
+		}
 	}
 	row, ok := p.rows[p.pos].([]any)
 	if !ok {
@@ -298,12 +311,30 @@ func (p *pager) next(ctx context.Context) ([]any, error) {
 	return row, nil
 }
 
-// stream hands every row of a paginated query to fn, in page order.
-func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(row []any) error) error {
+// fetch runs one query returning a list of rows through the fetcher, after
+// the requests already queued, and waits for it.
+func (f *fetcher) fetch(ctx context.Context, cypher string, params map[string]any) ([]any, error) {
+	out := make(chan fetchedPage, 1)
+	f.reqs <- fetchReq{cypher: cypher, params: params, out: out}
+	select {
+	case page := <-out:
+		return page.rows, page.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// stream hands every row of a paginated query to fn, in page order; fill,
+// when not nil, is the pager's (see pager.fill).
+func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any,
+	fill func(f *fetcher) func(ctx context.Context, rows []any) ([]any, error), fn func(row []any) error) error {
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
 		f := newFetcher(ctx, tx)
 		defer f.close()
 		p := newPager(f, cypher, params)
+		if fill != nil {
+			p.fill = fill(f)
+		}
 		for {
 			row, err := p.next(ctx)
 			if err != nil {

@@ -30,12 +30,14 @@ CALL (f, i) {
   WITH r, CASE WHEN x = f THEN i ELSE x END AS y
   CREATE (i)-[c:$(type(r))]->(y)
   SET c = properties(r)
+  REMOVE c._packed
   DELETE r
 }
 CALL (f, i) {
   MATCH (x:Entity)-[r:__REL_TYPES__]->(f)
   CREATE (x)-[c:$(type(r))]->(i)
   SET c = properties(r)
+  REMOVE c._packed
   DELETE r
 }
 CALL (f, i) {
