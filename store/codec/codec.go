@@ -47,9 +47,51 @@ func (e *encoder) float(f float64) {
 type decoder struct {
 	b   []byte
 	err error
-	// backing, when set, holds the same bytes as b did at the start:
-	// strings are sliced from it instead of allocated one by one.
-	backing string
+	// backing, when set, holds bytes of b that strings are sliced from
+	// instead of allocated one by one: those that were the first
+	// len(backing) bytes of b when b was backingEnd bytes long.
+	backing    string
+	backingEnd int
+}
+
+// shareTo makes the strings read from here up to where m (a copy of d
+// moved on with the skip methods) stopped substrings of one allocation.
+// When m failed the reads will too: nothing is shared.
+func (d *decoder) shareTo(m *decoder) {
+	if m.err != nil || len(m.b) == len(d.b) {
+		return
+	}
+	d.backing, d.backingEnd = string(d.b[:len(d.b)-len(m.b)]), len(d.b)
+}
+
+// skipStr, skipStrs and skipBool move past a field as str, strs and
+// boolean read it, with the same checks, without allocating.
+func (d *decoder) skipStr() {
+	n := d.uvarint()
+	if uint64(len(d.b)) < n {
+		d.fail()
+		return
+	}
+	d.b = d.b[n:]
+}
+
+func (d *decoder) skipStrs() {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return
+	}
+	for range n {
+		d.skipStr()
+	}
+}
+
+func (d *decoder) skipBool() {
+	if len(d.b) < 1 {
+		d.fail()
+		return
+	}
+	d.b = d.b[1:]
 }
 
 func (d *decoder) uvarint() uint64 {
@@ -76,8 +118,7 @@ func (d *decoder) str() string {
 		return ""
 	}
 	var s string
-	if d.backing != "" {
-		off := len(d.backing) - len(d.b)
+	if off := d.backingEnd - len(d.b); d.backing != "" && off >= 0 && off+int(n) <= len(d.backing) {
 		s = d.backing[off : off+int(n)]
 	} else {
 		s = string(d.b[:n])
@@ -140,23 +181,103 @@ func EncodeEntity(e *model.Entity) []byte {
 	return enc
 }
 
+// DecodeEntity fills e with every field of a stored entity.
 func DecodeEntity(data []byte, e *model.Entity) error {
+	return DecodeEntityFields(data, e, AllEntityFields)
+}
+
+// EntityFields names the fields DecodeEntityFields fills: each set is a
+// prefix of the stored order (id, name, kind, jurisdiction, hq_country,
+// nationality, residence, state_owned, lists, identifiers, source,
+// source_ref, provenance), and the rest of the record is only checked.
+type EntityFields int
+
+const (
+	// AllEntityFields is every field (DecodeEntity).
+	AllEntityFields EntityFields = iota
+	// ScoringEntityFields is ID, Name, Kind, Jurisdiction, HQCountry,
+	// Nationality, Residence, StateOwned and Lists (store.ProjectScoring).
+	ScoringEntityFields
+	// SummaryEntityFields is ID, Name and Kind (store.ProjectSummary).
+	SummaryEntityFields
+)
+
+// DecodeEntityFields is DecodeEntity filling only fields and leaving the
+// other fields empty; it rejects what DecodeEntity rejects. Entities
+// stored as JSON are decoded in full.
+//
+// The strings it fills share one allocation, except the id when every
+// field is decoded (a caller keeping only ids keeps no whole records), and
+// Kind is the model constant when it is one.
+func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error {
 	if len(data) > 0 && data[0] == '{' {
+		*e = model.Entity{}
 		return json.Unmarshal(data, e)
 	}
 	if len(data) == 0 || data[0] != codecV1 {
 		return fmt.Errorf("entity: %w (unknown codec)", ErrCorrupt)
 	}
 	d := decoder{b: data[1:]}
-	*e = model.Entity{
-		ID: d.str(), Name: d.str(), Kind: model.EntityKind(d.str()), Jurisdiction: d.str(),
-		HQCountry: d.str(), Nationality: d.strs(), Residence: d.str(), StateOwned: d.boolean(),
-		Lists: d.strs(), Identifiers: d.strs(), Source: d.str(), SourceRef: d.str(), Provenance: d.strs(),
+	*e = model.Entity{}
+	if fields == AllEntityFields {
+		e.ID = d.str()
+	}
+	// m finds the end of the strings to fill: Kind or Lists, or the record.
+	m := d
+	switch fields {
+	case SummaryEntityFields:
+		m.skipStr() // id
+		m.skipStr() // name
+		m.skipStr() // kind
+	case ScoringEntityFields:
+		for range 5 { // id, name, kind, jurisdiction, hq_country
+			m.skipStr()
+		}
+		m.skipStrs() // nationality
+		m.skipStr()  // residence
+		m.skipBool() // state_owned
+		m.skipStrs() // lists
+	default:
+		m.b = m.b[len(m.b):]
+	}
+	d.shareTo(&m)
+	if fields != AllEntityFields {
+		e.ID = d.str()
+	}
+	e.Name, e.Kind = d.str(), entityKind(d.str())
+	if fields == SummaryEntityFields {
+		d.skipStr() // jurisdiction
+		d.skipStr() // hq_country
+		d.skipStrs()
+		d.skipStr()
+		d.skipBool()
+		d.skipStrs()
+	} else {
+		e.Jurisdiction, e.HQCountry, e.Nationality, e.Residence = d.str(), d.str(), d.strs(), d.str()
+		e.StateOwned, e.Lists = d.boolean(), d.strs()
+	}
+	if fields == AllEntityFields {
+		e.Identifiers, e.Source, e.SourceRef, e.Provenance = d.strs(), d.str(), d.str(), d.strs()
+	} else {
+		d.skipStrs() // identifiers
+		d.skipStr()  // source
+		d.skipStr()  // source_ref
+		d.skipStrs() // provenance
 	}
 	if d.err != nil {
 		return fmt.Errorf("entity %q: %w", e.ID, d.err)
 	}
 	return nil
+}
+
+// entityKind is the model constant equal to k, or k.
+func entityKind(k string) model.EntityKind {
+	for _, v := range model.EntityKinds {
+		if string(v) == k {
+			return v
+		}
+	}
+	return model.EntityKind(k)
 }
 
 func EncodeRelationship(r *model.Relationship) []byte {
@@ -179,16 +300,20 @@ func EncodeRelationship(r *model.Relationship) []byte {
 	return enc
 }
 
+// DecodeRelationship fills r with a stored relationship. Its strings share
+// one allocation, and Kind is the model constant when it is one.
 func DecodeRelationship(data []byte, r *model.Relationship) error {
 	if len(data) > 0 && data[0] == '{' {
+		*r = model.Relationship{}
 		return json.Unmarshal(data, r)
 	}
 	if len(data) == 0 || data[0] != codecV1 {
 		return fmt.Errorf("relationship: %w (unknown codec)", ErrCorrupt)
 	}
 	d := decoder{b: data[1:]}
+	d.backing, d.backingEnd = string(d.b), len(d.b)
 	*r = model.Relationship{
-		ID: d.str(), HolderID: d.str(), HeldID: d.str(), Kind: model.RelKind(d.str()),
+		ID: d.str(), HolderID: d.str(), HeldID: d.str(), Kind: relKind(d.str()),
 		Share: model.Share{Known: d.boolean(), Min: d.float(), Max: d.float(),
 			MinExclusive: d.boolean(), MaxExclusive: d.boolean()},
 		Direct: d.str(), StartDate: d.str(), EndDate: d.str(), Source: d.str(), SourceRef: d.str(),
@@ -197,4 +322,14 @@ func DecodeRelationship(data []byte, r *model.Relationship) error {
 		return fmt.Errorf("relationship %q: %w", r.ID, d.err)
 	}
 	return nil
+}
+
+// relKind is the model constant equal to k, or k.
+func relKind(k string) model.RelKind {
+	for _, v := range model.RelKinds {
+		if string(v) == k {
+			return v
+		}
+	}
+	return model.RelKind(k)
 }

@@ -55,3 +55,42 @@ func TestCodecRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// DecodeEntityFields fills exactly its fields, equal to DecodeEntity's,
+// and rejects whatever DecodeEntity rejects.
+func TestDecodeEntityFields(t *testing.T) {
+	e := model.Entity{ID: "lei:X", Name: "Zhōngguó Ltd", Kind: model.Company, Jurisdiction: "HK",
+		HQCountry: "CN", Nationality: []string{"CN", "HK"}, Residence: "CN", StateOwned: true,
+		Lists: []string{"a", "b"}, Identifiers: []string{"XI-LEI:X"}, Source: "gleif", SourceRef: "X",
+		Provenance: []string{"gleif:X", "psc:1"}}
+	odd := model.Entity{ID: "x", Kind: "odd kind", Lists: []string{"l"}}
+	scoring := func(e model.Entity) model.Entity {
+		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind, Jurisdiction: e.Jurisdiction,
+			HQCountry: e.HQCountry, Nationality: e.Nationality, Residence: e.Residence,
+			StateOwned: e.StateOwned, Lists: e.Lists}
+	}
+	summary := func(e model.Entity) model.Entity { return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind} }
+	for _, in := range []model.Entity{e, odd, {ID: "empty"}} {
+		data := EncodeEntity(&in)
+		for _, tc := range []struct {
+			fields EntityFields
+			want   model.Entity
+		}{{AllEntityFields, in}, {ScoringEntityFields, scoring(in)}, {SummaryEntityFields, summary(in)}} {
+			got := model.Entity{Name: "stale", Provenance: []string{"stale"}}
+			if err := DecodeEntityFields(data, &got, tc.fields); err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("fields %d of %s: %+v, %v", tc.fields, in.ID, got, err)
+			}
+			for n := range len(data) - 1 {
+				if err := DecodeEntityFields(data[:n], &got, tc.fields); !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("fields %d of %s truncated to %d bytes: error %v", tc.fields, in.ID, n, err)
+				}
+			}
+		}
+	}
+	// Records written as JSON decode in full whatever the fields.
+	js, _ := json.Marshal(&e)
+	got := model.Entity{Residence: "stale"}
+	if err := DecodeEntityFields(js, &got, SummaryEntityFields); err != nil || !reflect.DeepEqual(got, e) {
+		t.Errorf("JSON entity: %+v, %v", got, err)
+	}
+}

@@ -215,7 +215,7 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	// One allocation for all of the result's strings (they live as long as
 	// the result does anyway) instead of one per string.
 	backing := string(data[1:])
-	d := decoder{b: data[1:], backing: backing}
+	d := decoder{b: data[1:], backing: backing, backingEnd: len(backing)}
 	flags := d.uvarint()
 	*r = model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
 		Indeterminate:     flags&rfIndeterminate != 0,

@@ -298,9 +298,27 @@ func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 
 // EachEntity implements store.Store: one cursor over the id index.
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
+	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
+}
+
+var _ store.EntityProjector = (*Store)(nil)
+
+// EachEntityProjected implements store.EntityProjector: the same cursor as
+// EachEntity, decoding only the projection's fields (each string decoded
+// costs an allocation, and a projection's strings share one).
+func (s *Store) EachEntityProjected(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error {
+	fields := codec.AllEntityFields
+	switch p {
+	case store.ProjectScoring:
+		fields = codec.ScoringEntityFields
+	case store.ProjectSummary:
+		fields = codec.SummaryEntityFields
+	}
+	// One entity for the whole stream: fn copies what it keeps (as with
+	// the row's bytes), and an entity per row was an allocation per row.
+	var e model.Entity
 	return s.stream(ctx, "stream entities", `SELECT data FROM entities ORDER BY id`, nil, func(data []byte) error {
-		var e model.Entity
-		if err := codec.DecodeEntity(data, &e); err != nil {
+		if err := codec.DecodeEntityFields(data, &e, fields); err != nil {
 			return fmt.Errorf("stored entity: %w", err)
 		}
 		return fn(&e)

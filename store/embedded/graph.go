@@ -105,8 +105,8 @@ func markExisting(ctx context.Context, exists *sql.Stmt, ids []string, known map
 
 // EachRelationship implements store.Store.
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
+	var r model.Relationship // one for the stream, as in EachEntityProjected
 	return s.stream(ctx, "stream relationships", `SELECT data FROM relationships ORDER BY id`, nil, func(data []byte) error {
-		var r model.Relationship
 		if err := codec.DecodeRelationship(data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}

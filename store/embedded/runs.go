@@ -133,16 +133,19 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 		return s.wrap(what, err)
 	}
 	defer rows.Close()
+	// The id scans into a string: the driver's own (a RawBytes would be
+	// a copy of it, and then another to make the id a string).
 	var (
-		id, verdict, data sql.RawBytes
-		flagged           int64
-		r                 model.Result
+		id            string
+		verdict, data sql.RawBytes
+		flagged       int64
+		r             model.Result
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &verdict, &flagged, &data); err != nil {
 			return s.wrap(what, err)
 		}
-		if err := codec.DecodeResult(string(id), codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
+		if err := codec.DecodeResult(id, codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
 			return s.wrap(what, err)
 		}
 		if err := fn(&r); err != nil {
@@ -166,14 +169,15 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID,
 	}
 	defer rows.Close()
 	var (
-		id, verdict sql.RawBytes
-		flagged     int64
+		id      string // see EachResult
+		verdict sql.RawBytes
+		flagged int64
 	)
 	for rows.Next() {
 		if err := rows.Scan(&id, &verdict, &flagged); err != nil {
 			return s.wrap(what, err)
 		}
-		if err := fn(string(id), codec.InternVerdictBytes(verdict), flagged != 0); err != nil {
+		if err := fn(id, codec.InternVerdictBytes(verdict), flagged != 0); err != nil {
 			return err
 		}
 	}
