@@ -44,40 +44,53 @@ func (e *encoder) float(f float64) {
 	*e = binary.LittleEndian.AppendUint64(*e, math.Float64bits(f))
 }
 
+// decoder reads b from position i. It moves i instead of re-slicing b: a
+// slice written to a decoder is a pointer write, which costs a write
+// barrier whenever the garbage collector is marking.
 type decoder struct {
 	b   []byte
+	i   int
 	err error
-	// backing, when set, holds bytes of b that strings are sliced from
-	// instead of allocated one by one: those that were the first
-	// len(backing) bytes of b when b was backingEnd bytes long.
-	backing    string
-	backingEnd int
+	// backing, when set, holds b[bi:bi+len(backing)]: strings within it
+	// are sliced from it instead of allocated one by one.
+	backing string
+	bi      int
 }
+
+// left is the number of bytes not read yet.
+func (d *decoder) left() int { return len(d.b) - d.i }
 
 // shareTo makes the strings read from here up to where m (a copy of d
 // moved on with the skip methods) stopped substrings of one allocation.
 // When m failed the reads will too: nothing is shared.
 func (d *decoder) shareTo(m *decoder) {
-	if m.err != nil || len(m.b) == len(d.b) {
+	if m.err != nil || m.i == d.i {
 		return
 	}
-	d.backing, d.backingEnd = string(d.b[:len(d.b)-len(m.b)]), len(d.b)
+	d.backing, d.bi = string(d.b[d.i:m.i]), d.i
+}
+
+// shareRest makes the strings of the rest of b substrings of one allocation.
+func (d *decoder) shareRest() {
+	if d.left() > 0 {
+		d.backing, d.bi = string(d.b[d.i:]), d.i
+	}
 }
 
 // skipStr, skipStrs and skipBool move past a field as str, strs and
 // boolean read it, with the same checks, without allocating.
 func (d *decoder) skipStr() {
 	n := d.uvarint()
-	if uint64(len(d.b)) < n {
+	if uint64(d.left()) < n {
 		d.fail()
 		return
 	}
-	d.b = d.b[n:]
+	d.i += int(n)
 }
 
 func (d *decoder) skipStrs() {
 	n := d.uvarint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(d.left()) {
 		d.fail()
 		return
 	}
@@ -87,49 +100,56 @@ func (d *decoder) skipStrs() {
 }
 
 func (d *decoder) skipBool() {
-	if len(d.b) < 1 {
+	if d.left() < 1 {
 		d.fail()
 		return
 	}
-	d.b = d.b[1:]
+	d.i++
 }
 
 func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
+	// One byte (values below 128) is by far the most common case.
+	if d.i < len(d.b) && d.b[d.i] < 0x80 {
+		v := uint64(d.b[d.i])
+		d.i++
+		return v
+	}
+	v, n := binary.Uvarint(d.b[d.i:])
 	if n <= 0 {
 		d.fail()
 		return 0
 	}
-	d.b = d.b[n:]
+	d.i += n
 	return v
 }
 
+// fail records corruption; every later read fails too.
 func (d *decoder) fail() {
 	if d.err == nil {
 		d.err = ErrCorrupt
 	}
-	d.b = nil
+	d.i = len(d.b)
 }
 
 func (d *decoder) str() string {
 	n := d.uvarint()
-	if uint64(len(d.b)) < n {
+	if uint64(d.left()) < n {
 		d.fail()
 		return ""
 	}
 	var s string
-	if off := d.backingEnd - len(d.b); d.backing != "" && off >= 0 && off+int(n) <= len(d.backing) {
+	if off := d.i - d.bi; d.backing != "" && off >= 0 && off+int(n) <= len(d.backing) {
 		s = d.backing[off : off+int(n)]
 	} else {
-		s = string(d.b[:n])
+		s = string(d.b[d.i : d.i+int(n)])
 	}
-	d.b = d.b[n:]
+	d.i += int(n)
 	return s
 }
 
 func (d *decoder) strs() []string {
 	n := d.uvarint()
-	if n == 0 || n > uint64(len(d.b)) { // every string takes at least one byte
+	if n == 0 || n > uint64(d.left()) { // every string takes at least one byte
 		if n != 0 {
 			d.fail()
 		}
@@ -143,22 +163,22 @@ func (d *decoder) strs() []string {
 }
 
 func (d *decoder) boolean() bool {
-	if len(d.b) < 1 {
+	if d.left() < 1 {
 		d.fail()
 		return false
 	}
-	v := d.b[0] == 1
-	d.b = d.b[1:]
+	v := d.b[d.i] == 1
+	d.i++
 	return v
 }
 
 func (d *decoder) float() float64 {
-	if len(d.b) < 8 {
+	if d.left() < 8 {
 		d.fail()
 		return 0
 	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
+	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.i:]))
+	d.i += 8
 	return v
 }
 
@@ -238,7 +258,7 @@ func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error
 		m.skipBool() // state_owned
 		m.skipStrs() // lists
 	default:
-		m.b = m.b[len(m.b):]
+		m.i = len(m.b)
 	}
 	d.shareTo(&m)
 	if fields != AllEntityFields {
@@ -311,7 +331,7 @@ func DecodeRelationship(data []byte, r *model.Relationship) error {
 		return fmt.Errorf("relationship: %w (unknown codec)", ErrCorrupt)
 	}
 	d := decoder{b: data[1:]}
-	d.backing, d.backingEnd = string(d.b), len(d.b)
+	d.shareRest()
 	*r = model.Relationship{
 		ID: d.str(), HolderID: d.str(), HeldID: d.str(), Kind: relKind(d.str()),
 		Share: model.Share{Known: d.boolean(), Min: d.float(), Max: d.float(),

@@ -214,8 +214,8 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	}
 	// One allocation for all of the result's strings (they live as long as
 	// the result does anyway) instead of one per string.
-	backing := string(data[1:])
-	d := decoder{b: data[1:], backing: backing, backingEnd: len(backing)}
+	d := decoder{b: data[1:]}
+	d.shareRest()
 	flags := d.uvarint()
 	*r = model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
 		Indeterminate:     flags&rfIndeterminate != 0,
@@ -270,7 +270,7 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 			r.Explanation = prefix + r.Evidence[0].Explanation + suffix
 		}
 	}
-	if d.err == nil && len(d.b) != 0 {
+	if d.err == nil && d.left() != 0 {
 		d.fail()
 	}
 	if d.err != nil {
@@ -283,7 +283,7 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 // takes at least one byte), so corrupt data cannot ask for a huge slice.
 func (d *decoder) count() int {
 	n := d.uvarint()
-	if n > uint64(len(d.b))+1 {
+	if n > uint64(d.left())+1 {
 		d.fail()
 		return 0
 	}
@@ -303,12 +303,12 @@ func (d *decoder) optStrs() []string {
 }
 
 func (d *decoder) pathRef(path []string, i int) string {
-	if len(d.b) < 1 {
+	if d.left() < 1 {
 		d.fail()
 		return ""
 	}
-	ref := d.b[0]
-	d.b = d.b[1:]
+	ref := d.b[d.i]
+	d.i++
 	switch {
 	case ref == 0 && i < len(path):
 		return path[i]
@@ -320,12 +320,12 @@ func (d *decoder) pathRef(path []string, i int) string {
 }
 
 func (d *decoder) share() model.Share {
-	if len(d.b) < 1 {
+	if d.left() < 1 {
 		d.fail()
 		return model.Share{}
 	}
-	b := d.b[0]
-	d.b = d.b[1:]
+	b := d.b[d.i]
+	d.i++
 	return model.Share{Known: b&shareKnown != 0, Min: d.float(), Max: d.float(),
 		MinExclusive: b&shareMinExclusive != 0, MaxExclusive: b&shareMaxExclusive != 0}
 }
