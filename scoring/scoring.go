@@ -130,6 +130,14 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 
 	// Entities and relationships are read concurrently (the builder takes
 	// them in any order): on Neo4j each stream keeps one server core busy.
+	eachEntity := func(fn func(*model.Entity) error) error {
+		return store.EachEntityProjected(ctx, st, store.ProjectScoring, fn)
+	}
+	eachRelationship := func(fn func(*model.Relationship) error) error { return st.EachRelationship(ctx, fn) }
+	if so, ok := st.(storedOrderStreamer); ok {
+		eachEntity = func(fn func(*model.Entity) error) error { return so.EachEntityStored(ctx, store.ProjectScoring, fn) }
+		eachRelationship = func(fn func(*model.Relationship) error) error { return so.EachRelationshipStored(ctx, fn) }
+	}
 	t0 := time.Now()
 	b := graph.NewBuilder()
 	var (
@@ -140,7 +148,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		entsTaken time.Duration
 	)
 	go func() {
-		err := st.EachRelationship(ctx, func(r *model.Relationship) error {
+		err := eachRelationship(func(r *model.Relationship) error {
 			mu.Lock()
 			defer mu.Unlock()
 			b.AddRelationship(*r)
@@ -155,7 +163,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		}
 		loadErr <- err
 	}()
-	err = store.EachEntityProjected(ctx, st, store.ProjectScoring, func(e *model.Entity) error {
+	err = eachEntity(func(e *model.Entity) error {
 		mu.Lock()
 		defer mu.Unlock()
 		b.AddEntity(*e)
@@ -285,15 +293,40 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	return out, nil
 }
 
+// Optional fast paths of a store for a run (the embedded store has them);
+// without them the Store methods give the same outcome.
+type (
+	// storedOrderStreamer streams the whole graph in the order the store
+	// keeps it, where that is cheaper than id order (the builder takes
+	// entities and relationships in any order).
+	storedOrderStreamer interface {
+		EachEntityStored(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error
+		EachRelationshipStored(ctx context.Context, fn func(*model.Relationship) error) error
+	}
+	// flaggedStreamer streams only the ids a run flagged: the previous
+	// run's flags without a row per entity it did not flag.
+	flaggedStreamer interface {
+		EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error
+	}
+)
+
 type prevFlags struct {
 	ids map[string]bool
 	err error
 }
 
-// readFlagged collects the ids a run flagged, reading only verdict columns
-// where the store can (store.VerdictStreamer).
+// readFlagged collects the ids a run flagged, reading only those
+// (flaggedStreamer) or only verdict columns (store.VerdictStreamer) where
+// the store can.
 func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
 	ids := map[string]bool{}
+	if fs, ok := st.(flaggedStreamer); ok {
+		err := fs.EachFlagged(ctx, runID, func(id string) error {
+			ids[id] = true
+			return nil
+		})
+		return prevFlags{ids: ids, err: err}
+	}
 	err := eachVerdict(ctx, st, runID, func(id, _ string, flagged bool) error {
 		if flagged {
 			ids[id] = true

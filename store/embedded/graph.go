@@ -105,8 +105,18 @@ func markExisting(ctx context.Context, exists *sql.Stmt, ids []string, known map
 
 // EachRelationship implements store.Store.
 func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationship) error) error {
+	return s.eachRelationship(ctx, `SELECT data FROM relationships ORDER BY id`, fn)
+}
+
+// EachRelationshipStored is EachRelationship in the order the table keeps
+// the relationships instead of by id (see EachEntityStored).
+func (s *Store) EachRelationshipStored(ctx context.Context, fn func(*model.Relationship) error) error {
+	return s.eachRelationship(ctx, `SELECT data FROM relationships`, fn)
+}
+
+func (s *Store) eachRelationship(ctx context.Context, query string, fn func(*model.Relationship) error) error {
 	var r model.Relationship // one for the stream, as in EachEntityProjected
-	return s.stream(ctx, "stream relationships", `SELECT data FROM relationships ORDER BY id`, nil, func(data []byte) error {
+	return s.stream(ctx, "stream relationships", query, nil, func(data []byte) error {
 		if err := codec.DecodeRelationship(data, &r); err != nil {
 			return fmt.Errorf("stored relationship: %w", err)
 		}

@@ -184,6 +184,32 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID,
 	return s.wrap(what, rows.Err())
 }
 
+// EachFlagged streams the ids of the entities a run flagged, ordered by id:
+// what a new run compares its flags with, without a row for each entity
+// the run did not flag (most of them). An unknown run streams nothing.
+func (s *Store) EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error {
+	what := "flagged entities of run " + runID
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT entity_id FROM results WHERE run_id = ? AND flagged != 0 ORDER BY entity_id`, runID)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer rows.Close()
+	var id string // see EachResult
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return s.wrap(what, err)
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	return s.wrap(what, rows.Err())
+}
+
 // Result implements store.Store.
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
 	var r model.Result
