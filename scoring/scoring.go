@@ -147,32 +147,58 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		loadErr   = make(chan error, 1)
 		entsTaken time.Duration
 	)
+	// Each stream hands rows to the builder in batches, taking the lock
+	// once per batch: a lock per row was contended (both streams spun on it).
+	const loadBatch = 256
 	go func() {
-		err := eachRelationship(func(r *model.Relationship) error {
+		batch := make([]model.Relationship, 0, loadBatch)
+		flush := func() {
 			mu.Lock()
 			defer mu.Unlock()
-			b.AddRelationship(*r)
-			m++
-			if m%50000 == 0 && entsDone {
-				progress(StageLoadRelationships, m, false)
+			for i := range batch {
+				b.AddRelationship(batch[i])
+				m++
+				if m%50000 == 0 && entsDone {
+					progress(StageLoadRelationships, m, false)
+				}
+			}
+			batch = batch[:0]
+		}
+		err := eachRelationship(func(r *model.Relationship) error {
+			if batch = append(batch, *r); len(batch) == loadBatch {
+				flush()
 			}
 			return nil
 		})
-		if err != nil {
+		if err == nil {
+			flush()
+		} else {
 			err = fmt.Errorf("score: load relationships: %w", err)
 		}
 		loadErr <- err
 	}()
-	err = eachEntity(func(e *model.Entity) error {
+	ents := make([]model.Entity, 0, loadBatch)
+	flush := func() {
 		mu.Lock()
 		defer mu.Unlock()
-		b.AddEntity(*e)
-		n++
-		if n%50000 == 0 {
-			progress(StageLoadEntities, n, false)
+		for i := range ents {
+			b.AddEntity(ents[i])
+			n++
+			if n%50000 == 0 {
+				progress(StageLoadEntities, n, false)
+			}
+		}
+		ents = ents[:0]
+	}
+	err = eachEntity(func(e *model.Entity) error {
+		if ents = append(ents, *e); len(ents) == loadBatch {
+			flush()
 		}
 		return nil
 	})
+	if err == nil {
+		flush()
+	}
 	mu.Lock()
 	entsDone, entsTaken = true, time.Since(t0)
 	mu.Unlock()
