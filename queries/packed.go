@@ -32,10 +32,10 @@ func packEntity(e *model.Entity) []byte { return codec.EncodeEntity(e) }
 // packRel is the _packed value of r, whose ends must be canonical ids.
 func packRel(r *model.Relationship) []byte { return codec.EncodeRelationship(r) }
 
-// decodeEntityRow reads a row of each_entity.cypher, [id, packed], or
-// (for an entity without a copy, after fillFromProperties) one of
-// each_entity_properties.cypher.
-func decodeEntityRow(row []any) (model.Entity, error) {
+// decodeEntityRow reads a row of each_entity.cypher, [id, packed], with at
+// least the fields of p, or (for an entity without a copy, after
+// fillFromProperties) one of each_entity_properties.cypher.
+func decodeEntityRow(row []any, p store.Projection) (model.Entity, error) {
 	if len(row) == 13 {
 		return decodeEntityColumns(row), nil
 	}
@@ -46,8 +46,15 @@ func decodeEntityRow(row []any) (model.Entity, error) {
 	if !ok {
 		return model.Entity{}, fmt.Errorf("entity %q: %s is %T, want bytes", str(row[0]), packedProperty, row[1])
 	}
+	fields := codec.AllEntityFields
+	switch p {
+	case store.ProjectScoring:
+		fields = codec.ScoringEntityFields
+	case store.ProjectSummary:
+		fields = codec.SummaryEntityFields
+	}
 	var e model.Entity
-	if err := codec.DecodeEntity(b, &e); err != nil {
+	if err := codec.DecodeEntityFields(b, &e, fields); err != nil {
 		return model.Entity{}, fmt.Errorf("entity %q: %s: %w", str(row[0]), packedProperty, err)
 	}
 	if e.ID != str(row[0]) {
@@ -122,10 +129,19 @@ func fillFromProperties(byIDs string) func(f *fetcher) func(ctx context.Context,
 }
 
 // EachEntity implements store.Store with a paged read ordered by id, of
-// the packed copies (every field; see each_entity.cypher).
+// the packed copies (see each_entity.cypher).
 func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) error {
+	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
+}
+
+var _ store.EntityProjector = (*Store)(nil)
+
+// EachEntityProjected implements store.EntityProjector: the server reads
+// the same packed copies whatever the projection, and only the projection's
+// fields are decoded from them.
+func (s *Store) EachEntityProjected(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error {
 	return s.stream(ctx, "each entity", qEachEntity, nil, fillFromProperties(qEntitiesPropsByIDs), func(row []any) error {
-		e, err := decodeEntityRow(row)
+		e, err := decodeEntityRow(row, p)
 		if err != nil {
 			return err
 		}

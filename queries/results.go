@@ -283,10 +283,22 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 			return int(b.seq - a.seq)
 		})
 
-		// Chunks are loaded through the stream fetcher (store.go), which
-		// owns tx from here on, up to chunkPrefetch+1 queries requested ahead.
+		// Chunks are loaded through two stream fetchers (store.go), one
+		// owning tx from here on and one a second read transaction, the
+		// queries alternating between them, up to chunkPrefetch+1 requested
+		// ahead: a chunk's reading on the server and its Bolt decoding
+		// then overlap the next one's instead of waiting for it (chunks
+		// are written once, so the two transactions see the same ones).
 		f := newFetcher(ctx, tx)
 		defer f.close()
+		tx2, done, err := s.beginRead(ctx)
+		if err != nil {
+			return fail(ctx, what, err)
+		}
+		defer done()
+		f2 := newFetcher(ctx, tx2)
+		defer f2.close()
+		fetchers := [2]*fetcher{f, f2}
 		type request struct {
 			out    chan fetchedPage
 			chunks int
@@ -301,7 +313,7 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 					seqs = append(seqs, dir[requested].seq)
 				}
 				out := make(chan fetchedPage, 1)
-				f.reqs <- fetchReq{cypher: qLoadResultChunks, out: out, params: map[string]any{"run_id": runID,
+				fetchers[requested/chunksPerQuery%2].reqs <- fetchReq{cypher: qLoadResultChunks, out: out, params: map[string]any{"run_id": runID,
 					"seqs": seqs, "data": parts.data, "published": parts.published}}
 				pending = append(pending, request{out, len(seqs)})
 			}

@@ -165,6 +165,22 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx neo4j.Explic
 	return fail(ctx, what, tx.Commit(ctx))
 }
 
+// beginRead opens a second read transaction beside readTx's, for streams
+// that read independent pages concurrently; done closes it (a read has
+// nothing to commit).
+func (s *Store) beginRead(ctx context.Context) (neo4j.ExplicitTransaction, func(), error) {
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
+	tx, err := sess.BeginTransaction(ctx)
+	if err != nil {
+		sess.Close(context.WithoutCancel(ctx))
+		return nil, nil, err
+	}
+	return tx, func() {
+		tx.Close(context.WithoutCancel(ctx))
+		sess.Close(context.WithoutCancel(ctx))
+	}, nil
+}
+
 // fetcher runs the page queries of one read transaction on a goroutine of
 // its own, so that the next page is read (server work, Bolt decoding) while
 // the caller is still busy with the current one. It is the transaction's
