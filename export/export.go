@@ -106,17 +106,19 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := resultCursor(ctx, st, opts.Run.ID)
-	// JSON Lines and CSV records name the entity by id, name and kind; BODS
-	// states it in full.
+	// JSON Lines and CSV records name the entity by id, name and kind and
+	// hold neither a result's explanation nor its evidence's hops; BODS
+	// states them in full.
+	bods := opts.Format == BODS
+	results := resultCursor(ctx, st, opts.Run.ID, !bods)
 	fields := store.ProjectSummary
-	if opts.Format == BODS {
+	if bods {
 		fields = store.ProjectAll
 	}
 	entities := entityCursor(ctx, st, fields)
 	var before *cursor[model.Result]
 	if opts.Filter.ChangedSince != "" {
-		before = resultCursor(ctx, st, opts.Filter.ChangedSince)
+		before = resultCursor(ctx, st, opts.Filter.ChangedSince, true) // verdicts and flags only
 	}
 	if err := enc.begin(); err != nil {
 		return 0, err

@@ -100,8 +100,21 @@ func entityCursor(ctx context.Context, st store.Store, p store.Projection) *curs
 	})
 }
 
-func resultCursor(ctx context.Context, st store.Store, runID string) *cursor[model.Result] {
+// resultSummaryStreamer is an optional fast path of a store (the embedded
+// one has it): EachResult leaving out each result's Explanation and its
+// evidence's Hops, which JSON Lines and CSV records do not hold and which
+// were most of the cost of decoding a result.
+type resultSummaryStreamer interface {
+	EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error
+}
+
+// resultCursor streams a run's results; summary allows leaving out the
+// explanation and the hops (see resultSummaryStreamer).
+func resultCursor(ctx context.Context, st store.Store, runID string, summary bool) *cursor[model.Result] {
 	return newCursor(ctx, func(ctx context.Context, fn func(*model.Result) error) error {
+		if rs, ok := st.(resultSummaryStreamer); ok && summary {
+			return rs.EachResultSummary(ctx, runID, fn)
+		}
 		return st.EachResult(ctx, runID, fn)
 	})
 }

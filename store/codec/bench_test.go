@@ -50,11 +50,16 @@ func BenchmarkDecodeRelationship(b *testing.B) {
 func BenchmarkDecodeResult(b *testing.B) {
 	r := storetest.FullResult()
 	data := codec.EncodeResult(nil, &r)
-	b.ReportAllocs()
-	var got model.Result
-	for b.Loop() {
-		if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil {
-			b.Fatal(err)
-		}
+	for name, decode := range map[string]func(string, string, bool, []byte, *model.Result) error{
+		"full": codec.DecodeResult, "summary": codec.DecodeResultSummary} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var got model.Result
+			for b.Loop() {
+				if err := decode(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -197,16 +197,37 @@ func (e *encoder) share(s model.Share) {
 	e.float(s.Max)
 }
 
-// decodeResult fills r from a stored row.
+// DecodeResult fills r from a stored row.
 func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+	return decodeResult(entityID, verdict, flagged, data, r, true)
+}
+
+// DecodeResultSummary is DecodeResult leaving out the result's Explanation
+// and the Hops of its evidence (both empty): what JSON Lines and CSV
+// exports do not read, and most of a result's decoding. It rejects what
+// DecodeResult rejects.
+func DecodeResultSummary(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+	return decodeResult(entityID, verdict, flagged, data, r, false)
+}
+
+func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result, full bool) error {
 	switch {
 	case len(data) == 0:
 		*r = ClearResult(entityID, verdict, flagged)
+		if !full {
+			r.Explanation = ""
+		}
 		return nil
 	case data[0] == '{':
 		*r = model.Result{}
 		if err := json.Unmarshal(data, r); err != nil {
 			return fmt.Errorf("result of %q: %w", entityID, err)
+		}
+		if !full {
+			r.Explanation = ""
+			for i := range r.Evidence {
+				r.Evidence[i].Hops = nil
+			}
 		}
 		return nil
 	case data[0] != resultCodecV1:
@@ -240,6 +261,9 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	case flags&rfQuotesEvidence != 0:
 		prefix, suffix = d.str(), d.str()
 	}
+	if !full {
+		r.Explanation = ""
+	}
 	r.Controllers = d.optStrs()
 	r.JointControllers = d.optStrs()
 	if n := d.count(); n > 0 {
@@ -249,7 +273,16 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 			ev.Path = d.optStrs()
 			ev.Share = d.float()
 			ev.Explanation = d.str()
-			if hops := d.count(); hops > 0 {
+			if hops := d.count(); hops > 0 && !full {
+				for j := range hops {
+					d.skipPathRef(ev.Path, j)
+					d.skipPathRef(ev.Path, j+1)
+					d.skipStr()   // kind
+					d.skipShare() // share
+					d.skipStr()   // source
+					d.skipStr()   // source_ref
+				}
+			} else if hops > 0 {
 				ev.Hops = make([]model.Hop, hops)
 				for j := range ev.Hops {
 					h := &ev.Hops[j]
@@ -266,7 +299,7 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	if flags&rfQuotesEvidence != 0 {
 		if len(r.Evidence) == 0 {
 			d.fail()
-		} else {
+		} else if full {
 			r.Explanation = prefix + r.Evidence[0].Explanation + suffix
 		}
 	}
@@ -317,6 +350,32 @@ func (d *decoder) pathRef(path []string, i int) string {
 	}
 	d.fail()
 	return ""
+}
+
+// skipPathRef moves past what pathRef reads, with its checks.
+func (d *decoder) skipPathRef(path []string, i int) {
+	if d.left() < 1 {
+		d.fail()
+		return
+	}
+	ref := d.b[d.i]
+	d.i++
+	switch {
+	case ref == 0 && i < len(path):
+	case ref == 1:
+		d.skipStr()
+	default:
+		d.fail()
+	}
+}
+
+// skipShare moves past what share reads.
+func (d *decoder) skipShare() {
+	if d.left() < 17 {
+		d.fail()
+		return
+	}
+	d.i += 17
 }
 
 func (d *decoder) share() model.Share {

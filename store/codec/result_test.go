@@ -51,18 +51,45 @@ func TestResultCodecRoundTrip(t *testing.T) {
 			if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, js, &got); err != nil || !reflect.DeepEqual(got, storetest.JSONRoundTrip(t, r)) {
 				t.Errorf("JSON data: %#v, %v", got, err)
 			}
+			// DecodeResultSummary gives the same without the explanation
+			// and the hops.
+			want := summary(storetest.JSONRoundTrip(t, r))
+			for form, data := range map[string][]byte{"binary": data, "JSON": js} {
+				got := model.Result{Explanation: "stale"}
+				if err := codec.DecodeResultSummary(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("summary of %s data:\n got %#v, %v\nwant %#v", form, got, err, want)
+				}
+			}
 		})
 	}
 }
+
+// summary is r without what DecodeResultSummary leaves out.
+func summary(r model.Result) model.Result {
+	r.Explanation = ""
+	if r.Evidence != nil {
+		r.Evidence = append([]model.Evidence{}, r.Evidence...)
+		for i := range r.Evidence {
+			r.Evidence[i].Hops = nil
+		}
+	}
+	return r
+}
+
+// decoders are the two ways of decoding a result: both reject the same data.
+var decoders = map[string]func(entityID, verdict string, flagged bool, data []byte, r *model.Result) error{
+	"DecodeResult": codec.DecodeResult, "DecodeResultSummary": codec.DecodeResultSummary}
 
 func TestResultCodecCorruptData(t *testing.T) {
 	r := storetest.FullResult()
 	data := codec.EncodeResult(nil, &r)
 	var got model.Result
 	// Every truncation is an error, never a panic.
-	for n := 1; n < len(data); n++ {
-		if err := codec.DecodeResult("x", "y", false, data[:n], &got); !errors.Is(err, codec.ErrCorrupt) {
-			t.Fatalf("truncated to %d bytes: error %v", n, err)
+	for name, decode := range decoders {
+		for n := 1; n < len(data); n++ {
+			if err := decode("x", "y", false, data[:n], &got); !errors.Is(err, codec.ErrCorrupt) {
+				t.Fatalf("%s: truncated to %d bytes: error %v", name, n, err)
+			}
 		}
 	}
 	const v1 = 1 // the binary form's first byte
@@ -74,8 +101,10 @@ func TestResultCodecCorruptData(t *testing.T) {
 		"ref beyond path": {v1, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0},
 		"quote, no path":  {v1, 0x80, 0x02, 1, 'a', 1, 'b', 0, 0, 1}, // flags: rfQuotesEvidence,
 	} {
-		if err := codec.DecodeResult("x", "y", false, bad, &got); !errors.Is(err, codec.ErrCorrupt) {
-			t.Errorf("%s: error %v, want errCodec", name, err)
+		for dname, decode := range decoders {
+			if err := decode("x", "y", false, bad, &got); !errors.Is(err, codec.ErrCorrupt) {
+				t.Errorf("%s, %s: error %v, want errCodec", dname, name, err)
+			}
 		}
 	}
 }

@@ -123,6 +123,19 @@ func (s *Store) Runs(ctx context.Context) ([]model.Run, error) {
 
 // EachResult implements store.Store.
 func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	return s.eachResult(ctx, runID, codec.DecodeResult, fn)
+}
+
+// EachResultSummary is EachResult without each result's Explanation and
+// the Hops of its evidence (codec.DecodeResultSummary): what JSON Lines
+// and CSV exports read.
+func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	return s.eachResult(ctx, runID, codec.DecodeResultSummary, fn)
+}
+
+func (s *Store) eachResult(ctx context.Context, runID string,
+	decode func(entityID, verdict string, flagged bool, data []byte, r *model.Result) error,
+	fn func(*model.Result) error) error {
 	what := "results of run " + runID
 	if err := ctx.Err(); err != nil {
 		return err
@@ -145,7 +158,7 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 		if err := rows.Scan(&id, &verdict, &flagged, &data); err != nil {
 			return s.wrap(what, err)
 		}
-		if err := codec.DecodeResult(id, codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
+		if err := decode(id, codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
 			return s.wrap(what, err)
 		}
 		if err := fn(&r); err != nil {
