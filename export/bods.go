@@ -59,7 +59,7 @@ func (e *bodsEncoder) end() error {
 
 func (e *bodsEncoder) write(rec *Record) error {
 	subject := bodsRecordID(rec.entity.ID)
-	if err := e.entityStatement(rec.entity, subject, rec); err != nil {
+	if err := e.entityStatement(*rec.entity, subject, rec); err != nil {
 		return err
 	}
 	for _, ev := range rec.result.Evidence {

@@ -59,8 +59,10 @@ type Record struct {
 	RunID            string         `json:"run_id"`
 	Policy           string         `json:"policy"`
 
-	entity model.Entity
-	result model.Result
+	// The entity and result the record is made of, for BODS; valid until
+	// the encoder's write returns.
+	entity *model.Entity
+	result *model.Result
 }
 
 // AggregateRule is the aggregate 50% rule outcome, certain and possible.
@@ -128,7 +130,7 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	for ; results.ok; results.next() {
 		r := results.cur
 		if before == nil {
-			if !selected(&r, opts.Filter) {
+			if !selected(r, opts.Filter) {
 				continue
 			}
 		} else {
@@ -136,14 +138,14 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 			if had && old.Verdict == r.Verdict {
 				continue
 			}
-			if !selected(&r, opts.Filter) && !(had && selectedDefault(&old, opts.Filter)) {
+			if !selected(r, opts.Filter) && !(had && selectedDefault(old, opts.Filter)) {
 				continue
 			}
 		}
 		e, ok := seekEntity(entities, r.EntityID)
 		if !ok {
 			// Scored, then deleted by a reset or merge: export what we know.
-			e = model.Entity{ID: r.EntityID}
+			e = &model.Entity{ID: r.EntityID}
 		}
 		fillRecord(&rec, e, r, opts.Run)
 		if err := enc.write(&rec); err != nil {
@@ -213,7 +215,7 @@ func checkCompleteRun(ctx context.Context, st store.Store, runID string) error {
 
 // fillRecord makes rec the record of entity e with result r, reusing rec's
 // evidence slice.
-func fillRecord(rec *Record, e model.Entity, r model.Result, run model.Run) {
+func fillRecord(rec *Record, e *model.Entity, r *model.Result, run model.Run) {
 	evidence := rec.Evidence[:0]
 	if evidence == nil {
 		evidence = make([]Evidence, 0, 8)

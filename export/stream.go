@@ -20,9 +20,12 @@ type cursor[T any] struct {
 	free   chan []T
 	errc   chan error
 	taken  []T // the chunk chunk is the rest of
-	chunk  []T // rows received, not yet taken; cur is the first taken
-	cur    T
-	ok     bool
+	chunk  []T // rows received, not yet taken
+	// cur is the current row, in taken: valid until the next call to next
+	// (rows are not copied out: a row holds pointers, and copying those
+	// costs write barriers while the collector marks).
+	cur *T
+	ok  bool
 }
 
 const (
@@ -69,7 +72,7 @@ func newCursor[T any](ctx context.Context, each func(ctx context.Context, fn fun
 func (c *cursor[T]) next() {
 	for len(c.chunk) == 0 {
 		if c.taken != nil {
-			// cur is a copy: nothing refers to the chunk any more.
+			// Nothing refers to the chunk any more (see cur).
 			select {
 			case c.free <- c.taken:
 			default:
@@ -78,13 +81,12 @@ func (c *cursor[T]) next() {
 		}
 		var ok bool
 		if c.chunk, ok = <-c.chunks; !ok {
-			var zero T
-			c.cur, c.ok = zero, false
+			c.cur, c.ok = nil, false
 			return
 		}
 		c.taken = c.chunk
 	}
-	c.cur, c.ok = c.chunk[0], true
+	c.cur, c.ok = &c.chunk[0], true
 	c.chunk = c.chunk[1:]
 }
 
@@ -119,23 +121,24 @@ func resultCursor(ctx context.Context, st store.Store, runID string, summary boo
 	})
 }
 
-// seekEntity advances c to id and returns the entity when present.
-func seekEntity(c *cursor[model.Entity], id string) (model.Entity, bool) {
+// seekEntity advances c to id and returns the entity when present, valid
+// until c moves on.
+func seekEntity(c *cursor[model.Entity], id string) (*model.Entity, bool) {
 	for c.ok && c.cur.ID < id {
 		c.next()
 	}
 	if c.ok && c.cur.ID == id {
 		return c.cur, true
 	}
-	return model.Entity{}, false
+	return nil, false
 }
 
-func seekResult(c *cursor[model.Result], id string) (model.Result, bool) {
+func seekResult(c *cursor[model.Result], id string) (*model.Result, bool) {
 	for c.ok && c.cur.EntityID < id {
 		c.next()
 	}
 	if c.ok && c.cur.EntityID == id {
 		return c.cur, true
 	}
-	return model.Result{}, false
+	return nil, false
 }
