@@ -146,6 +146,12 @@ func (c *resultChunk) result(i int, r *model.Result) error {
 	return codec.DecodeResult(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i], c.data[c.offs[2*i]:c.offs[2*i+1]], r)
 }
 
+// summary is result without the explanation and the evidence hops
+// (codec.DecodeResultSummary).
+func (c *resultChunk) summary(i int, r *model.Result) error {
+	return codec.DecodeResultSummary(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i], c.data[c.offs[2*i]:c.offs[2*i+1]], r)
+}
+
 // chunkParts says which optional lists a stream loads.
 type chunkParts struct{ data, published bool }
 
@@ -383,6 +389,20 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 	return s.eachResultRow(ctx, what, runID, chunkParts{data: true}, func(c *resultChunk, i int) error {
 		var r model.Result
 		if err := c.result(i, &r); err != nil {
+			return fmt.Errorf("neo4j: %s: %w", what, err)
+		}
+		return fn(&r)
+	})
+}
+
+// EachResultSummary is EachResult without each result's Explanation and
+// the Hops of its evidence: what JSON Lines and CSV exports read (see
+// export's resultSummaryStreamer).
+func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	what := "results of run " + runID
+	return s.eachResultRow(ctx, what, runID, chunkParts{data: true}, func(c *resultChunk, i int) error {
+		var r model.Result
+		if err := c.summary(i, &r); err != nil {
 			return fmt.Errorf("neo4j: %s: %w", what, err)
 		}
 		return fn(&r)
