@@ -15,7 +15,7 @@ func init() { register(newDBCmd) }
 func newDBCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
-		Short: "Create, inspect or empty the store",
+		Short: "Create, inspect, repack or empty the store",
 	}
 	cmd.AddCommand(newDBInitCmd(g), newDBStatusCmd(g), newDBResetCmd(g), newDBRepackCmd(g))
 	return cmd
