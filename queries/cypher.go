@@ -104,6 +104,7 @@ var (
 	qCreateResultChunks   = mustQuery("create_result_chunks")
 	qResultChunks         = mustQuery("result_chunks")
 	qLoadResultChunks     = mustQuery("load_result_chunks")
+	qLoadResultChunkFlags = mustQuery("load_result_chunk_flags")
 	qResultChunkOf        = mustQuery("result_chunk_of")
 	qResultChunkOfAny     = mustQuery("result_chunk_of_any")
 	qPublishResults       = mustQuery("publish_results")

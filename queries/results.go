@@ -306,8 +306,8 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 		defer f2.close()
 		fetchers := [2]*fetcher{f, f2}
 		type request struct {
-			out    chan fetchedPage
-			chunks int
+			out, flags chan fetchedPage // flags: with data, the chunks' flags
+			chunks     int
 		}
 		var pending []request // requested pages, in dir order
 		var page []any        // chunks of the current page
@@ -318,25 +318,51 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 				for ; requested < len(dir) && len(seqs) < chunksPerQuery; requested++ {
 					seqs = append(seqs, dir[requested].seq)
 				}
-				out := make(chan fetchedPage, 1)
-				fetchers[requested/chunksPerQuery%2].reqs <- fetchReq{cypher: qLoadResultChunks, out: out, params: map[string]any{"run_id": runID,
+				f := fetchers[requested/chunksPerQuery%2]
+				req := request{out: make(chan fetchedPage, 1), chunks: len(seqs)}
+				f.reqs <- fetchReq{cypher: qLoadResultChunks, out: req.out, params: map[string]any{"run_id": runID,
 					"seqs": seqs, "data": parts.data, "published": parts.published}}
-				pending = append(pending, request{out, len(seqs)})
+				if parts.data {
+					req.flags = make(chan fetchedPage, 1)
+					f.reqs <- fetchReq{cypher: qLoadResultChunkFlags, out: req.flags,
+						params: map[string]any{"run_id": runID, "seqs": seqs}}
+				}
+				pending = append(pending, req)
 			}
 			if len(page) == 0 {
-				var fetched fetchedPage
+				req := pending[0]
+				pending = pending[1:]
+				var fetched, flags fetchedPage
 				select {
-				case fetched = <-pending[0].out:
+				case fetched = <-req.out:
 				case <-ctx.Done():
 					return nil, ctx.Err()
 				}
-				want := pending[0].chunks
-				pending = pending[1:]
+				if req.flags != nil {
+					select {
+					case flags = <-req.flags:
+					case <-ctx.Done():
+						return nil, ctx.Err()
+					}
+				}
 				if fetched.err != nil {
 					return nil, fetched.err
 				}
-				if page = fetched.rows; len(page) != want {
-					return nil, fmt.Errorf("%d of %d chunks vanished while reading", want-len(page), want)
+				if flags.err != nil {
+					return nil, flags.err
+				}
+				page = fetched.rows
+				found := len(page)
+				if req.flags != nil {
+					found = min(found, len(flags.rows))
+				}
+				if found != req.chunks {
+					return nil, fmt.Errorf("%d of %d chunks vanished while reading", req.chunks-found, req.chunks)
+				}
+				for i, flagList := range flags.rows {
+					if fields, ok := page[i].([]any); ok && len(fields) == 6 {
+						fields[3] = flagList
+					}
 				}
 			}
 			c, err := chunkFromList(page[0], parts)
