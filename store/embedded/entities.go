@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -338,27 +339,16 @@ func (s *Store) eachEntity(ctx context.Context, query string, p store.Projection
 	})
 }
 
-// stream runs query and calls fn with each row's single BLOB column.
+// stream runs query and calls fn with each row's single BLOB column, valid
+// until fn returns (fn decodes, that is copies, what it keeps).
 func (s *Store) stream(ctx context.Context, what, query string, args []any, fn func([]byte) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return s.wrap(what, err)
-	}
-	defer rows.Close()
-	// fn decodes (copies) what it keeps, so the driver's buffer will do.
-	var data sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&data); err != nil {
+	return s.eachRow(ctx, what, query, args, func(row []driver.Value) error {
+		data, err := blobColumn(row[0])
+		if err != nil {
 			return s.wrap(what, err)
 		}
-		if err := fn(data); err != nil {
-			return err
-		}
-	}
-	return s.wrap(what, rows.Err())
+		return fn(data)
+	})
 }
 
 // resolve returns the canonical id of id (itself when it is no alias).

@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -137,64 +138,51 @@ func (s *Store) eachResult(ctx context.Context, runID string,
 	decode func(entityID, verdict string, flagged bool, data []byte, r *model.Result) error,
 	fn func(*model.Result) error) error {
 	what := "results of run " + runID
-	if err := ctx.Err(); err != nil {
-		return err
+	var r model.Result
+	return s.eachRow(ctx, what,
+		`SELECT entity_id, verdict, flagged, data FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID},
+		func(row []driver.Value) error {
+			id, verdict, flagged, err := verdictColumns(row)
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			data, err := blobColumn(row[3])
+			if err == nil {
+				err = decode(id, verdict, flagged, data, &r)
+			}
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			return fn(&r)
+		})
+}
+
+// verdictColumns reads a results row's entity_id, verdict and flagged.
+func verdictColumns(row []driver.Value) (id, verdict string, flagged bool, err error) {
+	if id, err = textColumn(row[0]); err != nil {
+		return
 	}
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT entity_id, verdict, flagged, data FROM results WHERE run_id = ? ORDER BY entity_id`, runID)
-	if err != nil {
-		return s.wrap(what, err)
+	if verdict, err = textColumn(row[1]); err != nil {
+		return
 	}
-	defer rows.Close()
-	// The id scans into a string: the driver's own (a RawBytes would be
-	// a copy of it, and then another to make the id a string).
-	var (
-		id            string
-		verdict, data sql.RawBytes
-		flagged       int64
-		r             model.Result
-	)
-	for rows.Next() {
-		if err := rows.Scan(&id, &verdict, &flagged, &data); err != nil {
-			return s.wrap(what, err)
-		}
-		if err := decode(id, codec.InternVerdictBytes(verdict), flagged != 0, data, &r); err != nil {
-			return s.wrap(what, err)
-		}
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return s.wrap(what, rows.Err())
+	verdict = codec.InternVerdict(verdict)
+	f, err := intColumn(row[2])
+	return id, verdict, f != 0, err
 }
 
 // EachVerdict implements store.VerdictStreamer: the id, verdict and flag
 // columns only, without decoding any result data.
 func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error {
 	what := "verdicts of run " + runID
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT entity_id, verdict, flagged FROM results WHERE run_id = ? ORDER BY entity_id`, runID)
-	if err != nil {
-		return s.wrap(what, err)
-	}
-	defer rows.Close()
-	var (
-		id      string // see EachResult
-		verdict sql.RawBytes
-		flagged int64
-	)
-	for rows.Next() {
-		if err := rows.Scan(&id, &verdict, &flagged); err != nil {
-			return s.wrap(what, err)
-		}
-		if err := fn(id, codec.InternVerdictBytes(verdict), flagged != 0); err != nil {
-			return err
-		}
-	}
-	return s.wrap(what, rows.Err())
+	return s.eachRow(ctx, what,
+		`SELECT entity_id, verdict, flagged FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID},
+		func(row []driver.Value) error {
+			id, verdict, flagged, err := verdictColumns(row)
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			return fn(id, verdict, flagged)
+		})
 }
 
 // EachFlagged streams the ids of the entities a run flagged, ordered by id:
@@ -202,25 +190,15 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID,
 // the run did not flag (most of them). An unknown run streams nothing.
 func (s *Store) EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error {
 	what := "flagged entities of run " + runID
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT entity_id FROM results WHERE run_id = ? AND flagged != 0 ORDER BY entity_id`, runID)
-	if err != nil {
-		return s.wrap(what, err)
-	}
-	defer rows.Close()
-	var id string // see EachResult
-	for rows.Next() {
-		if err := rows.Scan(&id); err != nil {
-			return s.wrap(what, err)
-		}
-		if err := fn(id); err != nil {
-			return err
-		}
-	}
-	return s.wrap(what, rows.Err())
+	return s.eachRow(ctx, what,
+		`SELECT entity_id FROM results WHERE run_id = ? AND flagged != 0 ORDER BY entity_id`, []any{runID},
+		func(row []driver.Value) error {
+			id, err := textColumn(row[0])
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			return fn(id)
+		})
 }
 
 // Result implements store.Store.
