@@ -32,100 +32,99 @@ func packEntity(e *model.Entity) []byte { return codec.EncodeEntity(e) }
 // packRel is the _packed value of r, whose ends must be canonical ids.
 func packRel(r *model.Relationship) []byte { return codec.EncodeRelationship(r) }
 
-// decodeEntityRow reads a row of each_entity.cypher, [id, packed], with at
-// least the fields of p, or (for an entity without a copy, after
-// fillFromProperties) one of each_entity_properties.cypher.
-func decodeEntityRow(row []any, p store.Projection) (model.Entity, error) {
-	if len(row) == 13 {
-		return decodeEntityColumns(row), nil
-	}
-	if len(row) != 2 {
-		return model.Entity{}, fmt.Errorf("entity row of %d columns", len(row))
-	}
-	b, ok := row[1].([]byte)
-	if !ok {
-		return model.Entity{}, fmt.Errorf("entity %q: %s is %T, want bytes", str(row[0]), packedProperty, row[1])
-	}
-	fields := codec.AllEntityFields
-	switch p {
-	case store.ProjectScoring:
-		fields = codec.ScoringEntityFields
-	case store.ProjectSummary:
-		fields = codec.SummaryEntityFields
-	}
-	var e model.Entity
-	if err := codec.DecodeEntityFields(b, &e, fields); err != nil {
-		return model.Entity{}, fmt.Errorf("entity %q: %s: %w", str(row[0]), packedProperty, err)
-	}
-	if e.ID != str(row[0]) {
-		return model.Entity{}, fmt.Errorf("entity %q: %s holds entity %q", str(row[0]), packedProperty, e.ID)
-	}
-	return e, nil
-}
-
-// decodeRelRow reads a row of each_relationship.cypher, [id, packed], or
-// (for a relationship without a copy, after fillFromProperties) one of
-// each_relationship_properties.cypher.
-func decodeRelRow(row []any) (model.Relationship, error) {
-	if len(row) == 14 {
-		return decodeRelColumns(row), nil
-	}
-	if len(row) != 2 {
-		return model.Relationship{}, fmt.Errorf("relationship row of %d columns", len(row))
-	}
-	b, ok := row[1].([]byte)
-	if !ok {
-		return model.Relationship{}, fmt.Errorf("relationship %q: %s is %T, want bytes", str(row[0]), packedProperty, row[1])
-	}
-	var r model.Relationship
-	if err := codec.DecodeRelationship(b, &r); err != nil {
-		return model.Relationship{}, fmt.Errorf("relationship %q: %s: %w", str(row[0]), packedProperty, err)
-	}
-	if r.ID != str(row[0]) {
-		return model.Relationship{}, fmt.Errorf("relationship %q: %s holds relationship %q", str(row[0]), packedProperty, r.ID)
-	}
-	return r, nil
-}
-
-// fillFromProperties is a pager fill (see pager.fill) for the packed
-// streams: the rows [id, null] of a page, whose entity or relationship has
-// no packed copy, are replaced by their properties read with byIDs (a
-// query taking $ids and returning rows with the id first). A row byIDs
-// does not return (deleted since the page was read) is left out.
-func fillFromProperties(byIDs string) func(f *fetcher) func(ctx context.Context, rows []any) ([]any, error) {
-	return func(f *fetcher) func(ctx context.Context, rows []any) ([]any, error) {
-		return func(ctx context.Context, rows []any) ([]any, error) {
-			var ids []string
-			for _, r := range rows {
-				if row, ok := r.([]any); ok && len(row) == 2 && row[1] == nil {
-					ids = append(ids, str(row[0]))
-				}
-			}
-			if len(ids) == 0 {
-				return rows, nil
-			}
-			found, err := f.fetch(ctx, byIDs, map[string]any{"ids": ids})
-			if err != nil {
-				return nil, err
-			}
-			byID := make(map[string]any, len(found))
-			for _, r := range found {
-				if row, ok := r.([]any); ok && len(row) > 0 {
-					byID[str(row[0])] = row
-				}
-			}
-			out := rows[:0]
-			for _, r := range rows {
-				if row, ok := r.([]any); ok && len(row) == 2 && row[1] == nil {
-					if r = byID[str(row[0])]; r == nil {
-						continue
-					}
-				}
-				out = append(out, r)
-			}
-			return out, nil
+// decodeEntityRow reads an entry of each_entity.cypher's stream (see
+// pager.next) with at least the fields of p: a packed copy, or the
+// property row (each_entity_properties.cypher's columns) of an entity
+// without one.
+func decodeEntityRow(v any, p store.Projection) (model.Entity, error) {
+	switch v := v.(type) {
+	case []any:
+		if len(v) != 13 {
+			return model.Entity{}, fmt.Errorf("entity row of %d columns", len(v))
 		}
+		return decodeEntityColumns(v), nil
+	case []byte:
+		fields := codec.AllEntityFields
+		switch p {
+		case store.ProjectScoring:
+			fields = codec.ScoringEntityFields
+		case store.ProjectSummary:
+			fields = codec.SummaryEntityFields
+		}
+		var e model.Entity
+		if err := codec.DecodeEntityFields(v, &e, fields); err != nil {
+			return model.Entity{}, fmt.Errorf("entity %s: %w", packedProperty, err)
+		}
+		return e, nil
 	}
+	return model.Entity{}, fmt.Errorf("entity: unexpected row %T", v)
+}
+
+// decodeRelRow reads an entry of each_relationship.cypher's stream: a
+// packed copy, or the property row (each_relationship_properties.cypher's
+// columns) of a relationship without one.
+func decodeRelRow(v any) (model.Relationship, error) {
+	switch v := v.(type) {
+	case []any:
+		if len(v) != 14 {
+			return model.Relationship{}, fmt.Errorf("relationship row of %d columns", len(v))
+		}
+		return decodeRelColumns(v), nil
+	case []byte:
+		var r model.Relationship
+		if err := codec.DecodeRelationship(v, &r); err != nil {
+			return model.Relationship{}, fmt.Errorf("relationship %s: %w", packedProperty, err)
+		}
+		return r, nil
+	}
+	return model.Relationship{}, fmt.Errorf("relationship: unexpected row %T", v)
+}
+
+// fillUnpacked is the fill of a packed pager (see pager.fill): it reads the
+// property rows of the page's entries without a copy with unpackedIn (a
+// query for those in ($after, $last], in id order, as rows with the id
+// first) and merges them into the packed rows by id (idOf reads a copy's).
+func fillUnpacked(f *fetcher, unpackedIn string, idOf func([]byte) (string, error)) func(ctx context.Context, rows []any, after, last any) ([]any, error) {
+	return func(ctx context.Context, rows []any, after, last any) ([]any, error) {
+		missing, err := f.fetch(ctx, unpackedIn, map[string]any{"after": after, "last": last})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, 0, len(rows)+len(missing))
+		i := 0
+		for _, m := range missing {
+			row, ok := m.([]any)
+			if !ok || len(row) == 0 {
+				return nil, fmt.Errorf("unexpected row %T", m)
+			}
+			id := str(row[0])
+			for ; i < len(rows); i++ {
+				b, _ := rows[i].([]byte)
+				rid, err := idOf(b)
+				if err != nil {
+					return nil, err
+				}
+				if rid > id {
+					break
+				}
+				out = append(out, rows[i])
+			}
+			out = append(out, row)
+		}
+		return append(out, rows[i:]...), nil
+	}
+}
+
+func packedEntityID(b []byte) (string, error) {
+	var e model.Entity
+	err := codec.DecodeEntityFields(b, &e, codec.SummaryEntityFields)
+	return e.ID, err
+}
+
+func packedRelID(b []byte) (string, error) {
+	var r model.Relationship
+	err := codec.DecodeRelationship(b, &r)
+	return r.ID, err
 }
 
 // EachEntity implements store.Store with a paged read ordered by id, of
@@ -140,12 +139,28 @@ var _ store.EntityProjector = (*Store)(nil)
 // the same packed copies whatever the projection, and only the projection's
 // fields are decoded from them.
 func (s *Store) EachEntityProjected(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error {
-	return s.stream(ctx, "each entity", qEachEntity, nil, fillFromProperties(qEntitiesPropsByIDs), func(row []any) error {
-		e, err := decodeEntityRow(row, p)
-		if err != nil {
-			return err
+	const what = "each entity"
+	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
+		f := newFetcher(ctx, tx)
+		defer f.close()
+		pages := newPager(f, qEachEntity, nil)
+		pages.packed, pages.fill = true, fillUnpacked(f, qEntitiesUnpackedIn, packedEntityID)
+		for {
+			v, err := pages.next(ctx)
+			if err != nil {
+				return fail(ctx, what, err)
+			}
+			if v == nil {
+				return nil
+			}
+			e, err := decodeEntityRow(v, p)
+			if err != nil {
+				return fail(ctx, what, err)
+			}
+			if err := fn(&e); err != nil {
+				return err
+			}
 		}
-		return fn(&e)
 	})
 }
 
@@ -224,7 +239,7 @@ func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.Repa
 		}
 		return err
 	}
-	err := s.stream(ctx, "repack entities", qEachEntityProperties, nil, nil, func(row []any) error {
+	err := s.stream(ctx, "repack entities", qEachEntityProperties, nil, func(row []any) error {
 		e := decodeEntityColumns(row)
 		rows = append(rows, []any{e.ID, packEntity(&e)})
 		read++
@@ -241,7 +256,7 @@ func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.Repa
 		return stats, fmt.Errorf("neo4j: repack entities: %w", err)
 	}
 	for _, k := range model.RelKinds {
-		err := s.stream(ctx, "repack relationships", qEachRelProperties[k], nil, nil, func(row []any) error {
+		err := s.stream(ctx, "repack relationships", qEachRelProperties[k], nil, func(row []any) error {
 			r := decodeRelColumns(row)
 			rows = append(rows, []any{r.ID, packRel(&r)})
 			read++

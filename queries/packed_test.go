@@ -51,13 +51,13 @@ func checkPackedMatchesProperties(t *testing.T, s *Store) {
 	ctx := t.Context()
 	es, rs := streamAll(t, s)
 	var pes []model.Entity
-	must(t, s.stream(ctx, "test", qEachEntityProperties, nil, nil, func(row []any) error {
+	must(t, s.stream(ctx, "test", qEachEntityProperties, nil, func(row []any) error {
 		pes = append(pes, decodeEntityColumns(row))
 		return nil
 	}))
 	var prs []model.Relationship
 	for _, k := range model.RelKinds {
-		must(t, s.stream(ctx, "test", qEachRelProperties[k], nil, nil, func(row []any) error {
+		must(t, s.stream(ctx, "test", qEachRelProperties[k], nil, func(row []any) error {
 			prs = append(prs, decodeRelColumns(row))
 			return nil
 		}))
@@ -250,4 +250,31 @@ func TestEachResultSummary(t *testing.T) {
 			t.Errorf("summary of %s:\n got %#v\nwant %#v", want.EntityID, summary[i], want)
 		}
 	}
+}
+
+// TestStreamsMixPackedAndUnpacked: with pages of three rows, entities and
+// relationships without a copy (in the middle of a page, a whole page) are
+// read from their properties and merged in id order.
+func TestStreamsMixPackedAndUnpacked(t *testing.T) {
+	defer func(n int64) { streamPage = n }(streamPage)
+	streamPage = 3
+	s := openTestStore(t)
+	packedFixture(t, s)
+	must(t, s.UpsertRelationships(t.Context(), []model.Relationship{
+		{ID: "r0", HolderID: "sasac", HeldID: "stub", Kind: model.Ownership, Share: model.Exact(1)},
+		{ID: "r9", HolderID: "stub", HeldID: "p:li", Kind: model.Ownership, Share: model.Exact(2)},
+	}))
+	want, wantRels := streamAll(t, s)
+	// Entities in id order: gb-coh:1, p:li, sasac | stub; ownership: r0,
+	// r1, r5 | r9.
+	cypherWrite(t, s, "MATCH (e:Entity) WHERE e.id IN ['p:li', 'stub'] REMOVE e._packed", nil)
+	cypherWrite(t, s, "MATCH ()-[r]->() WHERE r.id IN ['r1', 'r5', 'r2'] REMOVE r._packed", nil)
+	got, gotRels := streamAll(t, s)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entities with some copies removed:\n%+v\nwant\n%+v", got, want)
+	}
+	if !reflect.DeepEqual(gotRels, wantRels) {
+		t.Errorf("relationships with some copies removed:\n%+v\nwant\n%+v", gotRels, wantRels)
+	}
+	checkPackedMatchesProperties(t, s)
 }

@@ -227,7 +227,7 @@ func (s *Store) EachRelationship(ctx context.Context, fn func(*model.Relationshi
 		streams := make([]*kindStream, 0, len(model.RelKinds))
 		for _, k := range model.RelKinds {
 			st := &kindStream{pages: newPager(f, qEachRelationship[k], nil)}
-			st.pages.fill = fillFromProperties(qRelsPropsByIDs[k])(f)
+			st.pages.packed, st.pages.fill = true, fillUnpacked(f, qRelsUnpackedIn[k], packedRelID)
 			if err := advance(st); err != nil {
 				return err
 			}

@@ -716,7 +716,7 @@ func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, add f
 // without a result in it.
 func (s *Store) sendAll(ctx context.Context, runID string, add func(*pubRow) error) ([]string, error) {
 	stale := map[string]bool{}
-	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, nil, func(row []any) error {
+	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, func(row []any) error {
 		stale[str(row[0])] = true
 		return nil
 	}); err != nil {

@@ -200,8 +200,9 @@ type fetchReq struct {
 }
 
 type fetchedPage struct {
-	rows []any
-	err  error
+	rows  []any // the record's first column
+	extra []any // its other columns
+	err   error
 }
 
 // maxPagers is the fetcher's request queue: a bound on the pagers sharing
@@ -225,6 +226,7 @@ func newFetcher(ctx context.Context, tx neo4j.ExplicitTransaction) *fetcher {
 				var rec *neo4j.Record
 				if rec, err = res.Single(f.ctx); err == nil {
 					page.rows, _ = rec.Values[0].([]any)
+					page.extra = rec.Values[1:]
 				}
 			}
 			page.err = err
@@ -257,11 +259,15 @@ type pager struct {
 	pos     int
 	last    bool             // the current page is the final one
 	pending chan fetchedPage // the requested next page, or nil
-	// fill, when set, may rewrite a page's rows before they are handed
-	// out (after the next page was requested), with further queries of
-	// the same transaction through fetch; the rows it returns are handed
-	// out in order.
-	fill func(ctx context.Context, rows []any) ([]any, error)
+	// packed pages (each_entity.cypher, each_relationship.cypher) are a
+	// record [rows, n, last key] whose rows are the packed copies of the
+	// n entries up to the last key that have one; fill, called when
+	// some have none, returns the page's rows with those entries' property
+	// rows merged in, reading them with further queries of the same
+	// transaction through fetch. Other pages are a record [rows] of rows
+	// that are lists with the key first.
+	packed bool
+	fill   func(ctx context.Context, rows []any, after, last any) ([]any, error)
 }
 
 func newPager(f *fetcher, cypher string, params map[string]any) *pager {
@@ -279,12 +285,15 @@ func (p *pager) request(after any) {
 		params[k] = v
 	}
 	params["after"] = after
+	p.params = params
 	p.pending = make(chan fetchedPage, 1)
 	p.f.reqs <- fetchReq{cypher: p.cypher, params: params, out: p.pending}
 }
 
-// next returns the next row, or nil at the end.
-func (p *pager) next(ctx context.Context) ([]any, error) {
+// next returns the next row, or nil at the end: a list of values with the
+// key first, or in a packed stream a packed copy ([]byte) or, for an entry
+// without one, its property row.
+func (p *pager) next(ctx context.Context) (any, error) {
 	for p.pos == len(p.rows) {
 		if p.last {
 			return nil, nil
@@ -298,31 +307,40 @@ func (p *pager) next(ctx context.Context) ([]any, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+		after := p.params["after"]
 		p.pending = nil
 		if page.err != nil {
 			return nil, page.err
 		}
 		p.rows, p.pos = page.rows, 0
-		p.last = int64(len(p.rows)) < streamPage
-		if !p.last {
-			key, ok := p.rows[len(p.rows)-1].([]any)
-			if !ok || len(key) == 0 {
-				return nil, fmt.Errorf("unexpected row %T", p.rows[len(p.rows)-1])
+		var n int64
+		var key any
+		if p.packed {
+			if len(page.extra) != 2 {
+				return nil, fmt.Errorf("unexpected packed page of %d columns", len(page.extra)+1)
 			}
-			p.request(key[0])
+			n, _ = page.extra[0].(int64)
+			key = page.extra[1]
+		} else if n = int64(len(p.rows)); n > 0 {
+			row, ok := p.rows[n-1].([]any)
+			if !ok || len(row) == 0 {
+				return nil, fmt.Errorf("unexpected row %T", p.rows[n-1])
+			}
+			key = row[0]
 		}
-		if p.fill != nil {
-			rows, err := p.fill(ctx, p.rows)
+		p.last = n < streamPage
+		if !p.last {
+			p.request(key)
+		}
+		if p.packed && int64(len(p.rows)) != n {
+			rows, err := p.fill(ctx, p.rows, after, key)
 			if err != nil {
 				return nil, err
 			}
 			p.rows = rows
 		}
 	}
-	row, ok := p.rows[p.pos].([]any)
-	if !ok {
-		return nil, fmt.Errorf("unexpected row %T", p.rows[p.pos])
-	}
+	row := p.rows[p.pos]
 	p.pos++
 	return row, nil
 }
@@ -340,24 +358,23 @@ func (f *fetcher) fetch(ctx context.Context, cypher string, params map[string]an
 	}
 }
 
-// stream hands every row of a paginated query to fn, in page order; fill,
-// when not nil, is the pager's (see pager.fill).
-func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any,
-	fill func(f *fetcher) func(ctx context.Context, rows []any) ([]any, error), fn func(row []any) error) error {
+// stream hands every row of a paginated query to fn, in page order.
+func (s *Store) stream(ctx context.Context, what, cypher string, params map[string]any, fn func(row []any) error) error {
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
 		f := newFetcher(ctx, tx)
 		defer f.close()
 		p := newPager(f, cypher, params)
-		if fill != nil {
-			p.fill = fill(f)
-		}
 		for {
-			row, err := p.next(ctx)
+			v, err := p.next(ctx)
 			if err != nil {
 				return fail(ctx, what, err)
 			}
-			if row == nil {
+			if v == nil {
 				return nil
+			}
+			row, ok := v.([]any)
+			if !ok {
+				return fail(ctx, what, fmt.Errorf("unexpected row %T", v))
 			}
 			if err := fn(row); err != nil {
 				return err
