@@ -51,11 +51,14 @@
 // so a nightly run writes as many entities as changed verdicts. An entity
 // the current run did not score loses :Flagged but keeps the properties of
 // the run that last scored it. Whole-graph reads (EachEntity,
-// EachRelationship, EachEntityProjected) read keyset pages, the next page
-// requested while the caller works on the current one: each page is one
-// Bolt record holding up to 10,000 rows, read in index order, because
-// per-record driver overhead dominated when
-// rows came one record each; result streams read a run's chunks a few ahead
+// EachRelationship, EachEntityProjected) read keyset pages in index order,
+// the next page requested while the caller works on the current one: each
+// page is one Bolt record holding the packed copies of up to 10,000
+// entities or relationships (with the count and last id it covers, so that
+// entries without a copy are read from their properties), because
+// per-record driver overhead dominated when rows came one record each, and
+// reading thirteen properties per row dominated the server's work. Result
+// streams read a run's chunks a few ahead through two read transactions
 // and merge them by entity id. Neighbourhood walks breadth-first, one
 // query per level, never with a variable-length pattern. The named queries
 // for Neo4j Browser users live in the subpackage queries/browser.
