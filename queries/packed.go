@@ -44,15 +44,8 @@ func decodeEntityRow(v any, p store.Projection) (model.Entity, error) {
 		}
 		return decodeEntityColumns(v), nil
 	case []byte:
-		fields := codec.AllEntityFields
-		switch p {
-		case store.ProjectScoring:
-			fields = codec.ScoringEntityFields
-		case store.ProjectSummary:
-			fields = codec.SummaryEntityFields
-		}
 		var e model.Entity
-		if err := codec.DecodeEntityFields(v, &e, fields); err != nil {
+		if err := codec.DecodeEntityFields(v, &e, codec.FieldsFor(p)); err != nil {
 			return model.Entity{}, fmt.Errorf("entity %s: %w", packedProperty, err)
 		}
 		return e, nil

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // Entities and relationships are stored in a compact binary form: streaming
@@ -221,6 +222,17 @@ const (
 	// SummaryEntityFields is ID, Name and Kind (store.ProjectSummary).
 	SummaryEntityFields
 )
+
+// FieldsFor is the EntityFields that fill projection p.
+func FieldsFor(p store.Projection) EntityFields {
+	switch p {
+	case store.ProjectScoring:
+		return ScoringEntityFields
+	case store.ProjectSummary:
+		return SummaryEntityFields
+	}
+	return AllEntityFields
+}
 
 // DecodeEntityFields is DecodeEntity filling only fields and leaving the
 // other fields empty; it rejects what DecodeEntity rejects. Entities

@@ -321,13 +321,7 @@ func (s *Store) EachEntityStored(ctx context.Context, p store.Projection, fn fun
 }
 
 func (s *Store) eachEntity(ctx context.Context, query string, p store.Projection, fn func(*model.Entity) error) error {
-	fields := codec.AllEntityFields
-	switch p {
-	case store.ProjectScoring:
-		fields = codec.ScoringEntityFields
-	case store.ProjectSummary:
-		fields = codec.SummaryEntityFields
-	}
+	fields := codec.FieldsFor(p)
 	// One entity for the whole stream: fn copies what it keeps (as with
 	// the row's bytes), and an entity per row was an allocation per row.
 	var e model.Entity
