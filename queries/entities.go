@@ -352,7 +352,7 @@ func decodeEntity(v any) (model.Entity, error) {
 	return e, nil
 }
 
-// decodeEntityColumns reads the columns of each_entity.cypher.
+// decodeEntityColumns reads a row of each_entity_properties.cypher.
 func decodeEntityColumns(v []any) model.Entity {
 	e := model.Entity{
 		ID: str(v[0]), Name: str(v[1]), Kind: model.EntityKind(str(v[2])), Jurisdiction: str(v[3]),

@@ -58,7 +58,7 @@ func decodeRel(props any, holder, held any) (model.Relationship, error) {
 	return r, nil
 }
 
-// decodeRelColumns reads the columns of each_relationship.cypher.
+// decodeRelColumns reads a row of each_relationship_properties.cypher.
 func decodeRelColumns(v []any) model.Relationship {
 	r := model.Relationship{
 		ID: str(v[0]), HolderID: str(v[1]), HeldID: str(v[2]), Kind: model.RelKind(str(v[3])),
