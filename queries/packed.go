@@ -45,7 +45,7 @@ func decodeEntityRow(v any, p store.Projection) (model.Entity, error) {
 		return decodeEntityColumns(v), nil
 	case []byte:
 		var e model.Entity
-		if err := codec.DecodeEntityFields(v, &e, codec.FieldsFor(p)); err != nil {
+		if err := codec.DecodeEntityFields(v, &e, p); err != nil {
 			return model.Entity{}, fmt.Errorf("entity %s: %w", packedProperty, err)
 		}
 		return e, nil
@@ -110,7 +110,7 @@ func fillUnpacked(f *fetcher, unpackedIn string, idOf func([]byte) (string, erro
 
 func packedEntityID(b []byte) (string, error) {
 	var e model.Entity
-	err := codec.DecodeEntityFields(b, &e, codec.SummaryEntityFields)
+	err := codec.DecodeEntityFields(b, &e, store.ProjectSummary)
 	return e.ID, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
 	"github.com/ubo-project/ubo/store/storetest"
 )
@@ -19,8 +20,8 @@ func BenchmarkDecodeEntity(b *testing.B) {
 	data := codec.EncodeEntity(&e)
 	for _, f := range []struct {
 		name   string
-		fields codec.EntityFields
-	}{{"all", codec.AllEntityFields}, {"scoring", codec.ScoringEntityFields}, {"summary", codec.SummaryEntityFields}} {
+		fields store.Projection
+	}{{"all", store.ProjectAll}, {"scoring", store.ProjectScoring}, {"summary", store.ProjectSummary}} {
 		b.Run(f.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var got model.Entity

@@ -204,44 +204,20 @@ func EncodeEntity(e *model.Entity) []byte {
 
 // DecodeEntity fills e with every field of a stored entity.
 func DecodeEntity(data []byte, e *model.Entity) error {
-	return DecodeEntityFields(data, e, AllEntityFields)
+	return DecodeEntityFields(data, e, store.ProjectAll)
 }
 
-// EntityFields names the fields DecodeEntityFields fills: each set is a
-// prefix of the stored order (id, name, kind, jurisdiction, hq_country,
-// nationality, residence, state_owned, lists, identifiers, source,
-// source_ref, provenance), and the rest of the record is only checked.
-type EntityFields int
-
-const (
-	// AllEntityFields is every field (DecodeEntity).
-	AllEntityFields EntityFields = iota
-	// ScoringEntityFields is ID, Name, Kind, Jurisdiction, HQCountry,
-	// Nationality, Residence, StateOwned and Lists (store.ProjectScoring).
-	ScoringEntityFields
-	// SummaryEntityFields is ID, Name and Kind (store.ProjectSummary).
-	SummaryEntityFields
-)
-
-// FieldsFor is the EntityFields that fill projection p.
-func FieldsFor(p store.Projection) EntityFields {
-	switch p {
-	case store.ProjectScoring:
-		return ScoringEntityFields
-	case store.ProjectSummary:
-		return SummaryEntityFields
-	}
-	return AllEntityFields
-}
-
-// DecodeEntityFields is DecodeEntity filling only fields and leaving the
-// other fields empty; it rejects what DecodeEntity rejects. Entities
+// DecodeEntityFields is DecodeEntity filling only the fields of projection
+// p (each a prefix of the stored order: id, name, kind, jurisdiction,
+// hq_country, nationality, residence, state_owned, lists, identifiers,
+// source, source_ref, provenance) and leaving the others empty; the rest
+// of the record is only checked, and it rejects what DecodeEntity rejects. Entities
 // stored as JSON are decoded in full.
 //
 // The strings it fills share one allocation, except the id when every
 // field is decoded (a caller keeping only ids keeps no whole records), and
 // Kind is the model constant when it is one.
-func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error {
+func DecodeEntityFields(data []byte, e *model.Entity, p store.Projection) error {
 	if len(data) > 0 && data[0] == '{' {
 		*e = model.Entity{}
 		return json.Unmarshal(data, e)
@@ -251,17 +227,17 @@ func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error
 	}
 	d := decoder{b: data[1:]}
 	*e = model.Entity{}
-	if fields == AllEntityFields {
+	if p == store.ProjectAll {
 		e.ID = d.str()
 	}
 	// m finds the end of the strings to fill: Kind or Lists, or the record.
 	m := d
-	switch fields {
-	case SummaryEntityFields:
+	switch p {
+	case store.ProjectSummary:
 		m.skipStr() // id
 		m.skipStr() // name
 		m.skipStr() // kind
-	case ScoringEntityFields:
+	case store.ProjectScoring:
 		for range 5 { // id, name, kind, jurisdiction, hq_country
 			m.skipStr()
 		}
@@ -273,11 +249,11 @@ func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error
 		m.i = len(m.b)
 	}
 	d.shareTo(&m)
-	if fields != AllEntityFields {
+	if p != store.ProjectAll {
 		e.ID = d.str()
 	}
 	e.Name, e.Kind = d.str(), entityKind(d.str())
-	if fields == SummaryEntityFields {
+	if p == store.ProjectSummary {
 		d.skipStr() // jurisdiction
 		d.skipStr() // hq_country
 		d.skipStrs()
@@ -288,7 +264,7 @@ func DecodeEntityFields(data []byte, e *model.Entity, fields EntityFields) error
 		e.Jurisdiction, e.HQCountry, e.Nationality, e.Residence = d.str(), d.str(), d.strs(), d.str()
 		e.StateOwned, e.Lists = d.boolean(), d.strs()
 	}
-	if fields == AllEntityFields {
+	if p == store.ProjectAll {
 		e.Identifiers, e.Source, e.SourceRef, e.Provenance = d.strs(), d.str(), d.str(), d.strs()
 	} else {
 		d.skipStrs() // identifiers

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // The codec lists every field by hand: a field added to the model must be
@@ -73,9 +74,9 @@ func TestDecodeEntityFields(t *testing.T) {
 	for _, in := range []model.Entity{e, odd, {ID: "empty"}} {
 		data := EncodeEntity(&in)
 		for _, tc := range []struct {
-			fields EntityFields
+			fields store.Projection
 			want   model.Entity
-		}{{AllEntityFields, in}, {ScoringEntityFields, scoring(in)}, {SummaryEntityFields, summary(in)}} {
+		}{{store.ProjectAll, in}, {store.ProjectScoring, scoring(in)}, {store.ProjectSummary, summary(in)}} {
 			got := model.Entity{Name: "stale", Provenance: []string{"stale"}}
 			if err := DecodeEntityFields(data, &got, tc.fields); err != nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("fields %d of %s: %+v, %v", tc.fields, in.ID, got, err)
@@ -90,7 +91,7 @@ func TestDecodeEntityFields(t *testing.T) {
 	// Records written as JSON decode in full whatever the fields.
 	js, _ := json.Marshal(&e)
 	got := model.Entity{Residence: "stale"}
-	if err := DecodeEntityFields(js, &got, SummaryEntityFields); err != nil || !reflect.DeepEqual(got, e) {
+	if err := DecodeEntityFields(js, &got, store.ProjectSummary); err != nil || !reflect.DeepEqual(got, e) {
 		t.Errorf("JSON entity: %+v, %v", got, err)
 	}
 }

@@ -389,21 +389,11 @@ func (d *decoder) share() model.Share {
 		MinExclusive: b&shareMinExclusive != 0, MaxExclusive: b&shareMaxExclusive != 0}
 }
 
-// internVerdict returns the package constant equal to v, sparing an
+// InternVerdict returns the package constant equal to v, sparing an
 // allocation per row for the handful of verdict strings.
 func InternVerdict(v string) string {
 	if i := slices.Index(model.Verdicts, v); i >= 0 {
 		return model.Verdicts[i]
 	}
 	return v
-}
-
-// internVerdictBytes is internVerdict for a raw column value.
-func InternVerdictBytes(b []byte) string {
-	for _, v := range model.Verdicts {
-		if string(b) == v {
-			return v
-		}
-	}
-	return string(b)
 }

@@ -321,12 +321,11 @@ func (s *Store) EachEntityStored(ctx context.Context, p store.Projection, fn fun
 }
 
 func (s *Store) eachEntity(ctx context.Context, query string, p store.Projection, fn func(*model.Entity) error) error {
-	fields := codec.FieldsFor(p)
 	// One entity for the whole stream: fn copies what it keeps (as with
 	// the row's bytes), and an entity per row was an allocation per row.
 	var e model.Entity
 	return s.stream(ctx, "stream entities", query, nil, func(data []byte) error {
-		if err := codec.DecodeEntityFields(data, &e, fields); err != nil {
+		if err := codec.DecodeEntityFields(data, &e, p); err != nil {
 			return fmt.Errorf("stored entity: %w", err)
 		}
 		return fn(&e)
