@@ -102,19 +102,11 @@ func entityCursor(ctx context.Context, st store.Store, p store.Projection) *curs
 	})
 }
 
-// resultSummaryStreamer is an optional fast path of a store (the embedded
-// one has it): EachResult leaving out each result's Explanation and its
-// evidence's Hops, which JSON Lines and CSV records do not hold and which
-// were most of the cost of decoding a result.
-type resultSummaryStreamer interface {
-	EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error
-}
-
 // resultCursor streams a run's results; summary allows leaving out the
-// explanation and the hops (see resultSummaryStreamer).
+// explanation and the hops (see store.ResultSummaryStreamer).
 func resultCursor(ctx context.Context, st store.Store, runID string, summary bool) *cursor[model.Result] {
 	return newCursor(ctx, func(ctx context.Context, fn func(*model.Result) error) error {
-		if rs, ok := st.(resultSummaryStreamer); ok && summary {
+		if rs, ok := st.(store.ResultSummaryStreamer); ok && summary {
 			return rs.EachResultSummary(ctx, runID, fn)
 		}
 		return st.EachResult(ctx, runID, fn)

@@ -10,7 +10,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
-	"github.com/ubo-project/ubo/store/storetest"
 )
 
 // packedFixture writes entities with every field, relationships of several
@@ -212,44 +211,6 @@ func TestReingestThroughAliasWritesNothing(t *testing.T) {
 	r.Share = model.Exact(20)
 	must(t, s.UpsertRelationships(t.Context(), []model.Relationship{r}))
 	checkPackedMatchesProperties(t, s)
-}
-
-// TestEachResultSummary: EachResultSummary gives EachResult's results
-// without the explanation and the evidence hops, from several chunks.
-func TestEachResultSummary(t *testing.T) {
-	defer func(n int) { chunkRows = n }(chunkRows)
-	chunkRows = 2
-	s := openTestStore(t)
-	ctx := t.Context()
-	var results []model.Result
-	var ents []model.Entity
-	for name, r := range storetest.SampleResults() {
-		r.EntityID = name
-		results = append(results, r)
-		ents = append(ents, model.Entity{ID: name, Kind: model.Company})
-	}
-	must(t, s.UpsertEntities(ctx, ents))
-	must(t, s.BeginRun(ctx, model.Run{ID: "r1", Status: model.RunRunning}))
-	must(t, s.WriteResults(ctx, "r1", results))
-	var full, summary []model.Result
-	must(t, s.EachResult(ctx, "r1", func(r *model.Result) error { full = append(full, *r); return nil }))
-	must(t, s.EachResultSummary(ctx, "r1", func(r *model.Result) error { summary = append(summary, *r); return nil }))
-	if len(full) != len(results) || len(summary) != len(full) {
-		t.Fatalf("%d results, %d summaries; wrote %d", len(full), len(summary), len(results))
-	}
-	for i := range full {
-		want := full[i]
-		want.Explanation = ""
-		if want.Evidence != nil {
-			want.Evidence = slices.Clone(want.Evidence)
-			for j := range want.Evidence {
-				want.Evidence[j].Hops = nil
-			}
-		}
-		if !reflect.DeepEqual(summary[i], want) {
-			t.Errorf("summary of %s:\n got %#v\nwant %#v", want.EntityID, summary[i], want)
-		}
-	}
 }
 
 // TestStreamsMixPackedAndUnpacked: with pages of three rows, entities and

@@ -421,9 +421,9 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 	})
 }
 
-// EachResultSummary is EachResult without each result's Explanation and
-// the Hops of its evidence: what JSON Lines and CSV exports read (see
-// export's resultSummaryStreamer).
+var _ store.ResultSummaryStreamer = (*Store)(nil)
+
+// EachResultSummary implements store.ResultSummaryStreamer.
 func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error {
 	what := "results of run " + runID
 	return s.eachResultRow(ctx, what, runID, chunkParts{data: true}, func(c *resultChunk, i int) error {

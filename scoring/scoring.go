@@ -134,7 +134,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		return store.EachEntityProjected(ctx, st, store.ProjectScoring, fn)
 	}
 	eachRelationship := func(fn func(*model.Relationship) error) error { return st.EachRelationship(ctx, fn) }
-	if so, ok := st.(storedOrderStreamer); ok {
+	if so, ok := st.(store.StoredOrderStreamer); ok {
 		eachEntity = func(fn func(*model.Entity) error) error { return so.EachEntityStored(ctx, store.ProjectScoring, fn) }
 		eachRelationship = func(fn func(*model.Relationship) error) error { return so.EachRelationshipStored(ctx, fn) }
 	}
@@ -319,34 +319,17 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	return out, nil
 }
 
-// Optional fast paths of a store for a run (the embedded store has them);
-// without them the Store methods give the same outcome.
-type (
-	// storedOrderStreamer streams the whole graph in the order the store
-	// keeps it, where that is cheaper than id order (the builder takes
-	// entities and relationships in any order).
-	storedOrderStreamer interface {
-		EachEntityStored(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error
-		EachRelationshipStored(ctx context.Context, fn func(*model.Relationship) error) error
-	}
-	// flaggedStreamer streams only the ids a run flagged: the previous
-	// run's flags without a row per entity it did not flag.
-	flaggedStreamer interface {
-		EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error
-	}
-)
-
 type prevFlags struct {
 	ids map[string]bool
 	err error
 }
 
 // readFlagged collects the ids a run flagged, reading only those
-// (flaggedStreamer) or only verdict columns (store.VerdictStreamer) where
+// (store.FlaggedStreamer) or only verdict columns (store.VerdictStreamer) where
 // the store can.
 func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
 	ids := map[string]bool{}
-	if fs, ok := st.(flaggedStreamer); ok {
+	if fs, ok := st.(store.FlaggedStreamer); ok {
 		err := fs.EachFlagged(ctx, runID, func(id string) error {
 			ids[id] = true
 			return nil

@@ -79,3 +79,25 @@ type RepackStats struct {
 	Relationships        int `json:"relationships"`
 	RelationshipsWritten int `json:"relationships_written"`
 }
+
+// StoredOrderStreamer streams the whole graph in the order the store keeps
+// it, where that is cheaper than id order (scoring's builder takes entities
+// and relationships in any order).
+type StoredOrderStreamer interface {
+	EachEntityStored(ctx context.Context, p Projection, fn func(*model.Entity) error) error
+	EachRelationshipStored(ctx context.Context, fn func(*model.Relationship) error) error
+}
+
+// FlaggedStreamer streams, ordered by id, only the ids a run flagged: the
+// previous run's flags without a row per entity it did not flag.
+type FlaggedStreamer interface {
+	EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error
+}
+
+// ResultSummaryStreamer is EachResult leaving out each result's
+// Explanation and its evidence's Hops (both empty), which JSON Lines and
+// CSV exports do not hold and which are most of the cost of decoding a
+// result.
+type ResultSummaryStreamer interface {
+	EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error
+}

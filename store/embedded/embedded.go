@@ -110,7 +110,13 @@ type Store struct {
 	writeMu sync.Mutex
 }
 
-var _ store.Store = (*Store)(nil)
+// The store and the optional fast paths it has (store/optional.go).
+var (
+	_ store.Store                 = (*Store)(nil)
+	_ store.StoredOrderStreamer   = (*Store)(nil)
+	_ store.FlaggedStreamer       = (*Store)(nil)
+	_ store.ResultSummaryStreamer = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the store file at path and makes sure its
 // schema exists. Any failure to open, read or lock the file wraps

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
-	"github.com/ubo-project/ubo/store/storetest"
 )
 
 // The storage-order streams give what the id-ordered ones give, in
@@ -106,51 +105,5 @@ func TestEachFlagged(t *testing.T) {
 	}
 	if err := s.EachFlagged(ctx, "no such run", func(id string) error { t.Errorf("unknown run streamed %q", id); return nil }); err != nil {
 		t.Error(err)
-	}
-}
-
-// EachResultSummary gives EachResult's results without the explanation
-// and the evidence hops.
-func TestEachResultSummary(t *testing.T) {
-	s := openTemp(t)
-	ctx := context.Background()
-	var results []model.Result
-	var ents []model.Entity
-	for name, r := range storetest.SampleResults() {
-		r.EntityID = name // one result per entity
-		results = append(results, r)
-		ents = append(ents, model.Entity{ID: name, Kind: model.Company})
-	}
-	if err := s.UpsertEntities(ctx, ents); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.BeginRun(ctx, model.Run{ID: "r1"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.WriteResults(ctx, "r1", results); err != nil {
-		t.Fatal(err)
-	}
-	var full, summary []model.Result
-	if err := s.EachResult(ctx, "r1", func(r *model.Result) error { full = append(full, *r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EachResultSummary(ctx, "r1", func(r *model.Result) error { summary = append(summary, *r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(full) != len(results) || len(summary) != len(full) {
-		t.Fatalf("%d results, %d summaries; wrote %d", len(full), len(summary), len(results))
-	}
-	for i := range full {
-		want := full[i]
-		want.Explanation = ""
-		if want.Evidence != nil {
-			want.Evidence = slices.Clone(want.Evidence)
-			for j := range want.Evidence {
-				want.Evidence[j].Hops = nil
-			}
-		}
-		if !reflect.DeepEqual(summary[i], want) {
-			t.Errorf("summary of %s:\n got %#v\nwant %#v", want.EntityID, summary[i], want)
-		}
 	}
 }

@@ -180,3 +180,49 @@ func testResultsExact(t *testing.T, s store.Store) {
 		t.Errorf("EachVerdict of an unknown run: %d rows, %v", n, err)
 	}
 }
+
+// testResultSummaries: a store with store.ResultSummaryStreamer gives
+// EachResult's results, in the same order, without the explanation and the
+// evidence hops.
+func testResultSummaries(t *testing.T, s store.Store) {
+	rs, ok := s.(store.ResultSummaryStreamer)
+	if !ok {
+		t.Log("the store has no result summary stream; export falls back to EachResult")
+		return
+	}
+	run := testRun("run-1", 1)
+	if err := s.BeginRun(ctx(t), run); err != nil {
+		t.Fatal(err)
+	}
+	var results []model.Result
+	for name, r := range SampleResults() {
+		r.EntityID = name // distinct ids
+		results = append(results, r)
+	}
+	if err := s.WriteResults(ctx(t), run.ID, results); err != nil {
+		t.Fatal(err)
+	}
+	var full, summary []model.Result
+	if err := s.EachResult(ctx(t), run.ID, func(r *model.Result) error { full = append(full, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.EachResultSummary(ctx(t), run.ID, func(r *model.Result) error { summary = append(summary, *r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(full) != len(results) || len(summary) != len(full) {
+		t.Fatalf("%d results, %d summaries; wrote %d", len(full), len(summary), len(results))
+	}
+	for i := range full {
+		want := full[i]
+		want.Explanation = ""
+		if want.Evidence != nil {
+			want.Evidence = slices.Clone(want.Evidence)
+			for j := range want.Evidence {
+				want.Evidence[j].Hops = nil
+			}
+		}
+		if !reflect.DeepEqual(summary[i], want) {
+			t.Errorf("summary of %s:\n got %#v\nwant %#v", want.EntityID, summary[i], want)
+		}
+	}
+}

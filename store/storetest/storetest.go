@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"ResultRoundTrip", testResultRoundTrip},
 		{"ResultNotFound", testResultNotFound},
 		{"ResultsExact", testResultsExact},
+		{"ResultSummaries", testResultSummaries},
 		{"CancelledContext", testCancelledContext},
 	}
 	for _, tc := range tests {
