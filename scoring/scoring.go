@@ -147,58 +147,26 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		loadErr   = make(chan error, 1)
 		entsTaken time.Duration
 	)
-	// Each stream hands rows to the builder in batches, taking the lock
-	// once per batch: a lock per row was contended (both streams spun on it).
-	const loadBatch = 256
 	go func() {
-		batch := make([]model.Relationship, 0, loadBatch)
-		flush := func() {
-			mu.Lock()
-			defer mu.Unlock()
-			for i := range batch {
-				b.AddRelationship(batch[i])
-				m++
-				if m%50000 == 0 && entsDone {
-					progress(StageLoadRelationships, m, false)
-				}
+		err := loadBatched(&mu, eachRelationship, func(r *model.Relationship) {
+			b.AddRelationship(*r)
+			m++
+			if m%50000 == 0 && entsDone {
+				progress(StageLoadRelationships, m, false)
 			}
-			batch = batch[:0]
-		}
-		err := eachRelationship(func(r *model.Relationship) error {
-			if batch = append(batch, *r); len(batch) == loadBatch {
-				flush()
-			}
-			return nil
 		})
-		if err == nil {
-			flush()
-		} else {
+		if err != nil {
 			err = fmt.Errorf("score: load relationships: %w", err)
 		}
 		loadErr <- err
 	}()
-	ents := make([]model.Entity, 0, loadBatch)
-	flush := func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for i := range ents {
-			b.AddEntity(ents[i])
-			n++
-			if n%50000 == 0 {
-				progress(StageLoadEntities, n, false)
-			}
+	err = loadBatched(&mu, eachEntity, func(e *model.Entity) {
+		b.AddEntity(*e)
+		n++
+		if n%50000 == 0 {
+			progress(StageLoadEntities, n, false)
 		}
-		ents = ents[:0]
-	}
-	err = eachEntity(func(e *model.Entity) error {
-		if ents = append(ents, *e); len(ents) == loadBatch {
-			flush()
-		}
-		return nil
 	})
-	if err == nil {
-		flush()
-	}
 	mu.Lock()
 	entsDone, entsTaken = true, time.Since(t0)
 	mu.Unlock()
@@ -317,6 +285,34 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	out.Timings.Write = time.Since(t3)
 	out.Run = run
 	return out, nil
+}
+
+// loadBatch is how many rows a load stream hands over per lock.
+const loadBatch = 256
+
+// loadBatched streams rows with each and calls add for every row with mu
+// held, taking mu once per loadBatch rows: a lock per row was contended
+// (the two load streams spun on it).
+func loadBatched[T any](mu *sync.Mutex, each func(fn func(*T) error) error, add func(*T)) error {
+	batch := make([]T, 0, loadBatch)
+	flush := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range batch {
+			add(&batch[i])
+		}
+		batch = batch[:0]
+	}
+	err := each(func(v *T) error {
+		if batch = append(batch, *v); len(batch) == loadBatch {
+			flush()
+		}
+		return nil
+	})
+	if err == nil {
+		flush()
+	}
+	return err
 }
 
 type prevFlags struct {
