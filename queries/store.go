@@ -152,22 +152,21 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx neo4j.Explic
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, what, err)
 	}
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
-	defer sess.Close(context.WithoutCancel(ctx))
-	tx, err := sess.BeginTransaction(ctx)
+	tx, done, err := s.beginRead(ctx)
 	if err != nil {
 		return fail(ctx, what, err)
 	}
-	defer tx.Close(context.WithoutCancel(ctx))
+	defer done()
 	if err := fn(tx); err != nil {
 		return err
 	}
 	return fail(ctx, what, tx.Commit(ctx))
 }
 
-// beginRead opens a second read transaction beside readTx's, for streams
-// that read independent pages concurrently; done closes it (a read has
-// nothing to commit).
+// beginRead opens a read transaction in a session of its own (readTx's,
+// or a second one beside it for streams that read independent pages
+// concurrently); done closes both, rolling back what was not committed
+// (for a read, nothing).
 func (s *Store) beginRead(ctx context.Context) (neo4j.ExplicitTransaction, func(), error) {
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
 	tx, err := sess.BeginTransaction(ctx)
