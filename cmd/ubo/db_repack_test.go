@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -30,13 +29,7 @@ func TestDBRepackEmbedded(t *testing.T) {
 // TestDBRepackNeo4j: after an ingest every copy is current; after the
 // copies are removed by hand, repack rewrites every one and says so.
 func TestDBRepackNeo4j(t *testing.T) {
-	driver, cfg := neo4jtest.Driver(t)
-	neo4jtest.Reset(t, driver)
-	t.Setenv("NEO4J_DATABASE", cfg.Database)
-	if cfg.Password != "" {
-		t.Setenv("NEO4J_USERNAME", cfg.Username)
-		t.Setenv("NEO4J_PASSWORD", cfg.Password)
-	}
+	driver, cfg := emptyNeo4j(t)
 	if code, _, stderr := runUbo(t, "--db", cfg.URI, "ingest", "csv", "--entities", filepath.Join(csvDir, "entities.csv"),
 		"--relationships", filepath.Join(csvDir, "relationships.csv")); code != 0 {
 		t.Fatalf("ingest: exit %d, %s", code, stderr)

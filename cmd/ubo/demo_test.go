@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/internal/neo4jtest"
 )
 
@@ -282,10 +283,10 @@ func TestInvestigatorGoldenEmbedded(t *testing.T) {
 	}
 }
 
-// TestInvestigatorGoldenNeo4j checks that Neo4j gives byte-for-byte the
-// output the embedded store gives (the golden files are shared; -update
-// rewrites them from the embedded store only).
-func TestInvestigatorGoldenNeo4j(t *testing.T) {
+// emptyNeo4j resets the test Neo4j (skipping, or failing on CI, when there
+// is none) and points the CLI's database and credential variables at it.
+func emptyNeo4j(t *testing.T) (neo4j.DriverWithContext, neo4jtest.Config) {
+	t.Helper()
 	driver, cfg := neo4jtest.Driver(t)
 	neo4jtest.Reset(t, driver)
 	t.Setenv("NEO4J_DATABASE", cfg.Database)
@@ -293,6 +294,14 @@ func TestInvestigatorGoldenNeo4j(t *testing.T) {
 		t.Setenv("NEO4J_USERNAME", cfg.Username)
 		t.Setenv("NEO4J_PASSWORD", cfg.Password)
 	}
+	return driver, cfg
+}
+
+// TestInvestigatorGoldenNeo4j checks that Neo4j gives byte-for-byte the
+// output the embedded store gives (the golden files are shared; -update
+// rewrites them from the embedded store only).
+func TestInvestigatorGoldenNeo4j(t *testing.T) {
+	_, cfg := emptyNeo4j(t)
 	asOf := loadDemo(t, cfg.URI)
 	checkGolden(t, cfg.URI, asOf, false)
 }
