@@ -148,6 +148,13 @@ type Entity struct {
 	// Provenance lists every "source:ref" that asserted this entity; stores
 	// add Source+":"+SourceRef on upsert and union it on merge.
 	Provenance []string `json:"provenance,omitempty"`
+	// Aliases are the entity's other names in any script: transliterations,
+	// trade and former names, and the names of entities merged into it. Name
+	// itself is never repeated here.
+	Aliases []string `json:"aliases,omitempty"`
+	// AddressCountries are the ISO 3166-1 alpha-2 countries of the
+	// addresses the sources give (legal, headquarters, registered, other).
+	AddressCountries []string `json:"address_countries,omitempty"`
 }
 
 // Normalize sorts and deduplicates the list fields so that equal entities
@@ -157,6 +164,17 @@ func (e *Entity) Normalize() {
 	e.Lists = SortedUnique(e.Lists)
 	e.Identifiers = SortedUnique(e.Identifiers)
 	e.Provenance = SortedUnique(e.Provenance)
+	e.AddressCountries = SortedUnique(e.AddressCountries)
+	e.Aliases = SortedUnique(e.Aliases)
+	for i, a := range e.Aliases {
+		if a == strings.TrimSpace(e.Name) {
+			e.Aliases = append(e.Aliases[:i:i], e.Aliases[i+1:]...)
+			break
+		}
+	}
+	if len(e.Aliases) == 0 {
+		e.Aliases = nil
+	}
 }
 
 // Relationship is a holder → held edge asserted by one source record.
