@@ -8,10 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 
+	"github.com/ubo-project/ubo/internal/atomicfile"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -246,25 +245,17 @@ func nonNil(s []string) []string {
 }
 
 // WriteFile exports atomically: a temporary file in the same directory is
-// renamed over path only when the whole export succeeded.
+// renamed over path only when the whole export succeeded. The file is
+// readable as the umask allows (KYC pickups often run as other users).
 func WriteFile(ctx context.Context, st store.Store, path string, opts Options) (int, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return 0, fmt.Errorf("export: %w", err)
+	var n int
+	var writeErr error
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		n, writeErr = Write(ctx, st, w, opts)
+		return writeErr
+	})
+	if err != nil && writeErr == nil { // the file itself failed: name it
+		err = fmt.Errorf("export: %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	n, err := Write(ctx, st, tmp, opts)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return n, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return n, fmt.Errorf("export: %w", err)
-	}
-	return n, nil
+	return n, err
 }

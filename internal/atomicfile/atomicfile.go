@@ -1,0 +1,41 @@
+// Package atomicfile writes a file so that readers see either the old file
+// or the whole new one: a temporary file in the same directory is renamed
+// over the path only when writing succeeded.
+package atomicfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write calls write with a temporary file beside path and renames it over
+// path when write, Sync and Close all succeeded. On failure path is
+// untouched and the temporary file removed. The file gets the permissions
+// a new file gets under the process umask (0666 &^ umask), as os.Create
+// would, so that pickups running as other users can read it.
+func Write(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	err = write(tmp)
+	if err == nil {
+		err = tmp.Chmod(0o666 &^ umask())
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}
