@@ -47,4 +47,3 @@ holders and share ranges that could change it, and to what.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the explanation as JSON")
 	return cmd
 }
-

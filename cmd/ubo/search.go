@@ -76,4 +76,3 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the hits as JSON")
 	return cmd
 }
-
