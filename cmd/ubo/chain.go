@@ -64,7 +64,7 @@ with "+N more".`,
 			if err != nil {
 				return err
 			}
-			_, result, err := latestResults(ctx, st)
+			_, result, err := investigate.LatestResults(ctx, st)
 			if err != nil {
 				return err
 			}

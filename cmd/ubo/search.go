@@ -1,18 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/spf13/cobra"
-	"github.com/ubo-project/ubo/ingest/norm"
 	"github.com/ubo-project/ubo/investigate"
-	"github.com/ubo-project/ubo/model"
-	"github.com/ubo-project/ubo/store"
-	"github.com/ubo-project/ubo/store/embedded"
 )
 
 func init() { register(newSearchCmd) }
@@ -20,20 +14,6 @@ func init() { register(newSearchCmd) }
 type searchOptions struct {
 	Limit int
 	JSON  bool
-}
-
-type searchHit struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
-	Jurisdiction string `json:"jurisdiction"`
-	Verdict      string `json:"verdict"`
-	Flagged      bool   `json:"flagged"`
-	// Indeterminate: the data leaves the verdict open; it could be PossibleVerdict.
-	Indeterminate   bool     `json:"indeterminate"`
-	PossibleVerdict string   `json:"possible_verdict,omitempty"`
-	MatchedBy       string   `json:"matched_by"` // id, identifier or name
-	Identifiers     []string `json:"identifiers,omitempty"`
 }
 
 func newSearchCmd(g *globalOptions) *cobra.Command {
@@ -64,54 +44,11 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 				return err
 			}
 			defer st.Close(ctx)
-			_, result, err := latestResults(ctx, st)
-			if err != nil {
-				return err
-			}
-			var hits []searchHit
-			seen := map[string]bool{}
-			add := func(e model.Entity, by string) {
-				if seen[e.ID] || len(hits) >= opts.Limit {
-					return
-				}
-				seen[e.ID] = true
-				h := searchHit{ID: e.ID, Name: e.Name, Kind: string(e.Kind), Jurisdiction: e.Jurisdiction,
-					MatchedBy: by, Identifiers: e.Identifiers}
-				if r, ok := result(e.ID); ok {
-					h.Verdict, h.Flagged = r.Verdict, r.Flagged
-					h.Indeterminate, h.PossibleVerdict = r.Indeterminate, r.PossibleVerdict
-				}
-				hits = append(hits, h)
-			}
-			for _, id := range idCandidates(text) {
-				if e, err := st.Entity(ctx, id); err == nil {
-					add(e, "id")
-				} else if !errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("search: %w", err)
-				}
-			}
-			for _, ident := range identifierCandidates(text) {
-				es, err := st.EntitiesByIdentifier(ctx, ident)
-				if err != nil {
-					return fmt.Errorf("search: %w", err)
-				}
-				for _, e := range es {
-					add(e, "identifier")
-				}
-			}
-			// Ask for more candidates than shown and rank them here, so both
-			// stores give the same order.
-			es, err := st.SearchNames(ctx, text, max(4*opts.Limit, 50))
+			hits, err := investigate.Search(ctx, st, text, opts.Limit)
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
-			for _, e := range investigate.RankNames(text, es, embedded.FoldName) {
-				add(e, "name")
-			}
 			if opts.JSON {
-				if hits == nil {
-					hits = []searchHit{}
-				}
 				return writeJSON(g.Out, hits)
 			}
 			if len(hits) == 0 {
@@ -138,60 +75,4 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 	cmd.Flags().IntVar(&opts.Limit, "limit", 20, "show at most this many hits")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the hits as JSON")
 	return cmd
-}
-
-// idCandidates is text as an entity id, and with a lower-case prefix and
-// an upper-case value ("LEI:5493…" → "lei:5493…"), as ubo's own ids of
-// LEIs and company numbers are written.
-func idCandidates(text string) []string {
-	out := []string{text}
-	if prefix, value, ok := strings.Cut(text, ":"); ok && prefix != "" && value != "" {
-		if alt := strings.ToLower(prefix) + ":" + strings.ToUpper(value); alt != text {
-			out = append(out, alt)
-		}
-	}
-	return out
-}
-
-// identifierCandidates guesses which identifier schemes text could be:
-// SCHEME:value normalised (aliases such as LEI → XI-LEI, company numbers
-// padded), else a bare LEI, USCC or Companies House number.
-func identifierCandidates(text string) []string {
-	t := strings.ToUpper(strings.ReplaceAll(text, " ", ""))
-	if scheme, value, ok := strings.Cut(t, ":"); ok && scheme != "" && value != "" {
-		if id, err := norm.ParseIdentifier(t); err == nil {
-			return []string{id}
-		}
-		return []string{scheme + ":" + value}
-	}
-	var out []string
-	alnum := true
-	digits := true
-	for _, r := range t {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			alnum = false
-		}
-		if !unicode.IsDigit(r) {
-			digits = false
-		}
-	}
-	if !alnum {
-		return nil
-	}
-	switch {
-	case len(t) == 20:
-		out = append(out, "XI-LEI:"+t)
-	case len(t) == 18:
-		out = append(out, "CN-USCC:"+t)
-	}
-	if len(t) <= 8 {
-		num := t
-		if digits {
-			num = strings.Repeat("0", 8-len(t)) + t
-		} else if len(t) > 2 && strings.Trim(t[2:], "0123456789") == "" {
-			num = t[:2] + strings.Repeat("0", 8-len(t)) + t[2:]
-		}
-		out = append(out, "GB-COH:"+num)
-	}
-	return out
 }
