@@ -3,6 +3,10 @@
 // "MOD" | "DEL", "entity": {...}}) — and sends entities, relationships and
 // rejects to an ingest.Sink.
 //
+// Names and countries. The caption (else the first name) is the name; the
+// other name values, alias, previousName and weakAlias are aliases;
+// country and mainCountry are the address countries.
+//
 // Mapping. Company, Organization and LegalEntity → company; PublicBody →
 // state_body; Person → person; Ownership (owner → asset) → ownership with
 // the free-text percentage parsed (unparsable text: unknown share and a
@@ -294,6 +298,12 @@ func (p *Parser) legalEntity(e *entity, kind model.EntityKind) error {
 			ent.HQCountry = m[0]
 		}
 	}
+	// Every other name is an alias: further name values, aliases, former
+	// names and weak aliases (short or ambiguous names sanctions lists give).
+	for _, prop := range []string{"name", "alias", "previousName", "weakAlias"} {
+		ent.Aliases = append(ent.Aliases, e.strs(prop)...)
+	}
+	ent.AddressCountries = countries(append(e.strs("country"), e.strs("mainCountry")...))
 	for _, t := range e.strs("topics") {
 		ent.Lists = append(ent.Lists, t)
 		if t == "gov.soe" {

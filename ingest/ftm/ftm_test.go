@@ -206,3 +206,28 @@ func TestDeletedEdgeWithoutEndsIsRejected(t *testing.T) {
 		t.Errorf("rejects: %+v", sink.Rejects)
 	}
 }
+
+// The other names, alias, previousName and weakAlias are aliases (the name
+// itself is not repeated); country and mainCountry are address countries,
+// normalised, an unknown country left out.
+func TestAliasesAndAddressCountries(t *testing.T) {
+	s, _ := parse(t, "names.ftm.json", "names.ftm.json") // twice: idempotent
+	tests := []struct {
+		id                 string
+		aliases, countries []string
+	}{
+		{"ftm:NK-names-co", []string{"HANGZHOU HUAXIN YUN KEJI YOUXIAN GONGSI", "HXC", "Hangzhou Huaxin Network Co., Ltd.",
+			"Huaxin Cloud", "杭州华信云科技有限公司"}, []string{"CN", "HK"}},
+		{"ftm:NK-names-person", []string{"Wei Li", "李伟"}, []string{"SG"}},
+		{"ftm:NK-names-bad-country", nil, []string{"GB"}},
+	}
+	for _, tt := range tests {
+		e := s.Entities[tt.id]
+		if !reflect.DeepEqual(e.Aliases, tt.aliases) || !reflect.DeepEqual(e.AddressCountries, tt.countries) {
+			t.Errorf("%s: aliases %q, address countries %q; want %q, %q", tt.id, e.Aliases, e.AddressCountries, tt.aliases, tt.countries)
+		}
+	}
+	if len(s.Rejects) != 0 {
+		t.Errorf("rejects: %v", s.Rejects)
+	}
+}

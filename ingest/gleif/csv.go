@@ -47,6 +47,31 @@ func (c csvColumns) numbered(prefix, suffix string) []int {
 	return ns
 }
 
+// numberedColumns returns the names of the columns numbered returns
+// (prefix.1.suffix, prefix.2.suffix... or prefix.1, prefix.2...), in order.
+func (c csvColumns) numberedColumns(prefix, suffix string) []string {
+	var out []string
+	for _, n := range c.numbered(prefix, suffix) {
+		name := prefix + "." + strconv.Itoa(n)
+		if suffix != "" {
+			name += "." + suffix
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// values returns the non-empty cells of the named columns.
+func (c csvColumns) values(row []string, names []string) []string {
+	var out []string
+	for _, name := range names {
+		if v := clean(c.get(row, name)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func csvKind(c csvColumns) Kind {
 	switch {
 	case c.has("relationship.startnode.nodeid"):
@@ -86,6 +111,10 @@ func parseCSV(ctx context.Context, name string, r io.Reader, em *emitter, _ Opti
 		periods     = cols.numbered("relationship.period", "startdate")
 		quantifiers = cols.numbered("relationship.quantifiers", "quantifieramount")
 		reasons     = cols.numbered("exception.reason", "")
+		names       = cols.numberedColumns("entity.otherentitynames.otherentityname", "")
+		translit    = cols.numberedColumns("entity.transliteratedotherentitynames.transliteratedotherentityname", "")
+		otherAddr   = cols.numberedColumns("entity.otheraddresses.otheraddress", "country")
+		translAddr  = cols.numberedColumns("entity.transliteratedotheraddresses.transliteratedotheraddress", "country")
 	)
 	for n := 1; ; n++ {
 		if n%checkEvery == 0 {
@@ -119,6 +148,14 @@ func parseCSV(ctx context.Context, name string, r io.Reader, em *emitter, _ Opti
 			rec.Entity.LegalName = cols.get(row, "entity.legalname")
 			rec.Entity.LegalAddress.Country = cols.get(row, "entity.legaladdress.country")
 			rec.Entity.HeadquartersAddress.Country = cols.get(row, "entity.headquartersaddress.country")
+			rec.Entity.OtherNames = cols.values(row, names)
+			rec.Entity.TransliteratedNames = cols.values(row, translit)
+			for _, c := range cols.values(row, otherAddr) {
+				rec.Entity.OtherAddresses = append(rec.Entity.OtherAddresses, address{Country: c})
+			}
+			for _, c := range cols.values(row, translAddr) {
+				rec.Entity.TransliteratedAddresses = append(rec.Entity.TransliteratedAddresses, address{Country: c})
+			}
 			rec.Entity.RegistrationAuthority.ID = cols.get(row, "entity.registrationauthority.registrationauthorityid")
 			rec.Entity.RegistrationAuthority.OtherID = cols.get(row, "entity.registrationauthority.otherregistrationauthorityid")
 			rec.Entity.RegistrationAuthority.EntityID = cols.get(row, "entity.registrationauthority.registrationauthorityentityid")

@@ -112,10 +112,18 @@ type address struct {
 type leiRecord struct {
 	LEI    string `xml:"LEI"`
 	Entity struct {
-		LegalName             string  `xml:"LegalName"`
-		LegalAddress          address `xml:"LegalAddress"`
-		HeadquartersAddress   address `xml:"HeadquartersAddress"`
-		RegistrationAuthority struct {
+		LegalName string `xml:"LegalName"`
+		// Every other name, whatever its type (PREVIOUS_LEGAL_NAME,
+		// TRADING_OR_OPERATING_NAME, AUTO_ASCII_TRANSLITERATED_LEGAL_NAME...).
+		OtherNames          []string  `xml:"OtherEntityNames>OtherEntityName"`
+		TransliteratedNames []string  `xml:"TransliteratedOtherEntityNames>TransliteratedOtherEntityName"`
+		LegalAddress        address   `xml:"LegalAddress"`
+		HeadquartersAddress address   `xml:"HeadquartersAddress"`
+		OtherAddresses      []address `xml:"OtherAddresses>OtherAddress"`
+		// Transliterated addresses repeat the countries above; they are
+		// read so that a record with only those still gives its countries.
+		TransliteratedAddresses []address `xml:"TransliteratedOtherAddresses>TransliteratedOtherAddress"`
+		RegistrationAuthority   struct {
 			ID       string `xml:"RegistrationAuthorityID"`
 			OtherID  string `xml:"OtherRegistrationAuthorityID"`
 			EntityID string `xml:"RegistrationAuthorityEntityID"`
@@ -245,6 +253,19 @@ func (em *emitter) lei(rec *leiRecord) error {
 		e.Jurisdiction, _ = norm.Country(clean(rec.Entity.LegalAddress.Country))
 	}
 	e.HQCountry, _ = norm.Country(clean(rec.Entity.HeadquartersAddress.Country))
+	for _, names := range [][]string{rec.Entity.OtherNames, rec.Entity.TransliteratedNames} {
+		for _, n := range names {
+			if n = clean(n); n != "" {
+				e.Aliases = append(e.Aliases, n)
+			}
+		}
+	}
+	addresses := append([]address{rec.Entity.LegalAddress, rec.Entity.HeadquartersAddress}, rec.Entity.OtherAddresses...)
+	for _, a := range append(addresses, rec.Entity.TransliteratedAddresses...) {
+		if c, ok := norm.Country(clean(a.Country)); ok {
+			e.AddressCountries = append(e.AddressCountries, c)
+		}
+	}
 	if strings.EqualFold(clean(rec.Entity.EntityCategory), "RESIDENT_GOVERNMENT_ENTITY") {
 		e.StateOwned = true
 	}
@@ -252,6 +273,7 @@ func (em *emitter) lei(rec *leiRecord) error {
 	if id := registrationIdentifier(clean(ra.ID), clean(ra.EntityID), e.Jurisdiction); id != "" {
 		e.Identifiers = append(e.Identifiers, id)
 	}
+	e.Normalize()
 	return em.sink.Entity(e)
 }
 

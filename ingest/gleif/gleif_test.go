@@ -49,6 +49,8 @@ func (s *memSink) Entity(e model.Entity) error {
 		}
 		e.StateOwned = e.StateOwned || old.StateOwned
 		e.Identifiers = append(e.Identifiers, old.Identifiers...)
+		e.Aliases = append(e.Aliases, old.Aliases...)
+		e.AddressCountries = append(e.AddressCountries, old.AddressCountries...)
 	}
 	e.Normalize()
 	s.entities[e.ID] = e
@@ -111,20 +113,21 @@ func TestLevel1XML(t *testing.T) {
 	s := parseFile(t, "../../testdata/gleif/lei-data.xml")
 	want := map[string]model.Entity{
 		"lei:" + leiCNParent: {Name: "深圳示例控股有限公司", Kind: model.Company, Jurisdiction: "CN", HQCountry: "CN",
-			Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:" + leiCNParent}},
+			Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "XI-LEI:" + leiCNParent},
+			Aliases:     []string{"Shenzhen Example Holdings Co., Ltd."}, AddressCountries: []string{"CN"}},
 		"lei:" + leiUKSub: {Name: "EXAMPLE UK SUBSIDIARY LIMITED", Kind: model.Company, Jurisdiction: "GB", HQCountry: "GB",
-			Identifiers: []string{"GB-COH:01234567", "XI-LEI:" + leiUKSub}},
+			Identifiers: []string{"GB-COH:01234567", "XI-LEI:" + leiUKSub}, AddressCountries: []string{"GB"}},
 		"lei:" + leiCNUlt: {Name: "Example Provincial State-owned Assets Supervision Commission", Kind: model.Company,
-			Jurisdiction: "CN", HQCountry: "CN", StateOwned: true, Identifiers: []string{"XI-LEI:" + leiCNUlt}},
+			Jurisdiction: "CN", HQCountry: "CN", StateOwned: true, Identifiers: []string{"XI-LEI:" + leiCNUlt}, AddressCountries: []string{"CN"}},
 		"lei:" + leiNonPub: {Name: "Undisclosed Parent Example Ltd", Kind: model.Company, Jurisdiction: "GB", HQCountry: "GB",
-			Identifiers: []string{"GB-COH:SC123456", "XI-LEI:" + leiNonPub}},
+			Identifiers: []string{"GB-COH:SC123456", "XI-LEI:" + leiNonPub}, AddressCountries: []string{"GB"}},
 		"lei:" + leiNatPer: {Name: "Beispiel Familien GmbH", Kind: model.Company, Jurisdiction: "DE", HQCountry: "DE",
-			Identifiers: []string{"REG:DE:HRB12345", "XI-LEI:" + leiNatPer}},
+			Identifiers: []string{"REG:DE:HRB12345", "XI-LEI:" + leiNatPer}, AddressCountries: []string{"DE"}},
 		// no LegalJurisdiction: the legal address country stands in
 		"lei:" + leiBranch: {Name: "EXAMPLE UK SUBSIDIARY LIMITED, HONG KONG BRANCH", Kind: model.Company, Jurisdiction: "HK", HQCountry: "GB",
-			Identifiers: []string{"REG:HK:F0012345", "XI-LEI:" + leiBranch}},
+			Identifiers: []string{"REG:HK:F0012345", "XI-LEI:" + leiBranch}, AddressCountries: []string{"GB", "HK"}},
 		"lei:" + leiSubFund: {Name: "Example Umbrella Fund - China Equity Sub-Fund", Kind: model.Company, Jurisdiction: "LU", HQCountry: "LU",
-			Identifiers: []string{"REG:LU:K1234", "XI-LEI:" + leiSubFund}},
+			Identifiers: []string{"REG:LU:K1234", "XI-LEI:" + leiSubFund}, AddressCountries: []string{"LU"}},
 	}
 	if len(s.entities) != len(want) {
 		t.Errorf("got %d entities, want %d: %v", len(s.entities), len(want), keys(s.entities))
@@ -238,8 +241,58 @@ func TestGoldenCopyCSV(t *testing.T) {
 	if !reflect.DeepEqual(s.rejects, want) {
 		t.Errorf("rejects:\n got %+v\nwant %+v", s.rejects, want)
 	}
-	if s.read != 5 {
-		t.Errorf("read %d, want 5", s.read)
+	if s.read != 6 {
+		t.Errorf("read %d, want 6", s.read)
+	}
+}
+
+// Every other name (all OtherEntityName and TransliteratedOtherEntityName
+// types) is an alias, the literal NULL and a repeat of the legal name are
+// not; the legal, headquarters, other and transliterated addresses give the
+// address countries. XML and CSV say the same about the Chinese parent.
+func TestAliasesAndAddressCountries(t *testing.T) {
+	type names struct{ aliases, countries []string }
+	tests := []struct {
+		file string
+		want map[string]names
+	}{
+		{"lei-names.xml", map[string]names{
+			"549300HKNAMES0000076": {[]string{"Sample Import Export Limited", "Sample Trading", "Sample Trading Limited",
+				"YANG BEN MAO YI YOU XIAN GONG SI"}, []string{"CN", "HK"}},
+			"213800GBNAMES0000038": {[]string{"Brightwater Freight", "Brightwater Haulage Limited"}, []string{"GB", "IE"}},
+			"529900CNNAMES0000047": {[]string{"HANGZHOU HUAXIN YUN KEJI YOUXIAN GONGSI", "Hangzhou Huaxin Cloud Technology Co., Ltd."},
+				[]string{"CN"}},
+		}},
+		{"lei-data.xml", map[string]names{
+			leiCNParent: {[]string{"Shenzhen Example Holdings Co., Ltd."}, []string{"CN"}},
+			leiBranch:   {nil, []string{"GB", "HK"}},
+		}},
+		{"lei-data.csv", map[string]names{
+			leiCNParent: {[]string{"Shenzhen Example", "Shenzhen Example Holdings Co., Ltd.", "深圳示例投资有限公司"},
+				[]string{"CN", "HK"}},
+			leiCSVCo: {nil, []string{"GB", "HK"}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			s := parseFile(t, "../../testdata/gleif/"+tt.file)
+			for lei, w := range tt.want {
+				e := s.entities["lei:"+lei]
+				if !reflect.DeepEqual(e.Aliases, w.aliases) || !reflect.DeepEqual(e.AddressCountries, w.countries) {
+					t.Errorf("%s: aliases %q, address countries %q; want %q, %q", lei, e.Aliases, e.AddressCountries, w.aliases, w.countries)
+				}
+			}
+		})
+	}
+	// Re-reading the file changes nothing.
+	once, twice := parseFile(t, "../../testdata/gleif/lei-names.xml"), newMemSink()
+	for i := 0; i < 2; i++ {
+		if err := Parse(context.Background(), "../../testdata/gleif/lei-names.xml", twice, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(once.entities, twice.entities) {
+		t.Errorf("re-ingesting changed the entities")
 	}
 }
 

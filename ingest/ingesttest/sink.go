@@ -50,6 +50,8 @@ func (m *Sink) Entity(e model.Entity) error {
 	old.Nationality = append(old.Nationality, e.Nationality...)
 	old.Lists = append(old.Lists, e.Lists...)
 	old.Identifiers = append(old.Identifiers, e.Identifiers...)
+	old.Aliases = append(old.Aliases, e.Aliases...)
+	old.AddressCountries = append(old.AddressCountries, e.AddressCountries...)
 	old.Normalize()
 	m.Entities[e.ID] = old
 	return nil
