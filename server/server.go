@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/screen"
@@ -93,7 +94,7 @@ func New(opts Options) *Server {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"route", "method"})
 	s.registry.MustRegister(s.requests, s.latency,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	api := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
 		s.mux.Handle(pattern, s.auth(s.apiHandler(h)))
@@ -117,7 +118,7 @@ func New(opts Options) *Server {
 	if err != nil {
 		panic(err) // the embedded directory is part of the binary
 	}
-	s.mux.Handle("GET /", staticHeaders(http.FileServerFS(assets)))
+	s.mux.Handle("/", staticHeaders(http.FileServerFS(assets)))
 	return s
 }
 
