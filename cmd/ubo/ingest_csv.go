@@ -24,10 +24,14 @@ func newIngestCSVCmd(g *globalOptions) *cobra.Command {
 Both files need a header row; columns may come in any order; ids are kept exactly as given.
 
 entities:      id,name,kind required; optional jurisdiction,hq_country,nationality,residence,
-               state_owned,lists,identifiers (lists, identifiers and nationality ';'-separated;
-               identifiers as SCHEME:value, e.g. XI-LEI:..., GB-COH:..., CN-USCC:..., REG:DE:HRB 123)
+               state_owned,lists,identifiers,aliases,address_countries (lists, identifiers,
+               nationality, aliases and address_countries ';'-separated; identifiers as
+               SCHEME:value, e.g. XI-LEI:..., GB-COH:..., CN-USCC:..., REG:DE:HRB 123)
                kind: company | person | state_body | arrangement | unknown
-               countries: ISO codes, ISO 3166-2 (CN-44), English names or demonyms
+               aliases: the entity's other names in any script (trading, former, transliterated)
+               address_countries: the countries of the entity's addresses
+               countries: ISO codes, ISO 3166-2 (CN-44), English names or demonyms; an unknown
+               country rejects the row
 relationships: holder_id,held_id,kind required; optional share (exact percent) or share_min,share_max
                with share_min_exclusive,share_max_exclusive (true/false), start_date,end_date
                (YYYY-MM-DD), source_ref. No share on ownership/voting means unknown.

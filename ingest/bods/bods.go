@@ -22,6 +22,10 @@
 // replacement chains the statement id → chain id map. That is a few dozen
 // bytes per record plus its edges, not the statements themselves.
 //
+// Names and countries. An entity's alternateNames and a person's names
+// other than the primary one (see primaryName) are aliases; the countries
+// of addresses (and of a 0.2/0.3 placeOfResidence) are address countries.
+//
 // Unspecified interested parties (0.2/0.3 interestedParty.unspecified, 0.4
 // an UnspecifiedRecord object) become an unknown holder
 // "unknown:bods:<record>" with the interests and shares given (an
@@ -551,6 +555,11 @@ func buildEntity(recordType string, d *details, prefix string) (model.Entity, er
 			return e, reject(prefix+"entityType", "%q is not in the entityType codelist", code)
 		}
 		e.Kind, e.Name = kind, strings.TrimSpace(d.Name)
+		for _, n := range d.AlternateNames {
+			if n = strings.TrimSpace(n); n != "" {
+				e.Aliases = append(e.Aliases, n)
+			}
+		}
 		j := d.Jurisdiction
 		if j == nil {
 			j = d.IncorporatedInJurisdiction
@@ -573,7 +582,15 @@ func buildEntity(recordType string, d *details, prefix string) (model.Entity, er
 		if !ok {
 			return e, reject(prefix+"personType", "%q is not in the personType codelist", d.PersonType)
 		}
-		e.Kind, e.Name = kind, personNameOf(d.Names)
+		e.Kind = kind
+		primary := primaryName(d.Names)
+		for i, n := range d.Names {
+			if i == primary {
+				e.Name = fullName(n)
+			} else if full := fullName(n); full != "" {
+				e.Aliases = append(e.Aliases, full)
+			}
+		}
 		for _, n := range d.Nationalities {
 			if c := country(n.Code, n.Name); c != "" {
 				e.Nationality = append(e.Nationality, c)
@@ -581,6 +598,9 @@ func buildEntity(recordType string, d *details, prefix string) (model.Entity, er
 		}
 		if d.PlaceOfResidence != nil {
 			e.Residence = country(d.PlaceOfResidence.Country.Code, d.PlaceOfResidence.Country.Name)
+			if e.Residence != "" {
+				e.AddressCountries = append(e.AddressCountries, e.Residence)
+			}
 		}
 		for _, a := range d.Addresses {
 			if a.Type == "residence" && e.Residence == "" {
@@ -590,6 +610,11 @@ func buildEntity(recordType string, d *details, prefix string) (model.Entity, er
 		e.Identifiers = identifiers(d.Identifiers, "")
 	default:
 		return e, reject("recordType", "%q is not entity or person", recordType)
+	}
+	for _, a := range d.Addresses {
+		if c := country(a.Country.Code, a.Country.Name); c != "" {
+			e.AddressCountries = append(e.AddressCountries, c)
+		}
 	}
 	return e, nil
 }
@@ -630,21 +655,24 @@ func identifiers(ids []identifier, jurisdiction string) []string {
 	return out
 }
 
-func personNameOf(names []personName) string {
-	pick := -1
+// primaryName is the index of the name a person is known by: the first
+// individual or legal name, else the first name; -1 when there is none.
+// Every other name (translation, transliteration, former, alternative,
+// birth) becomes an alias.
+func primaryName(names []personName) int {
 	for i, n := range names {
 		if n.Type == "individual" || n.Type == "legal" {
-			pick = i
-			break
+			return i
 		}
 	}
-	if pick < 0 && len(names) > 0 {
-		pick = 0
+	if len(names) > 0 {
+		return 0
 	}
-	if pick < 0 {
-		return ""
-	}
-	n := names[pick]
+	return -1
+}
+
+// fullName is fullName, else the given and family names joined.
+func fullName(n personName) string {
 	if s := strings.TrimSpace(n.FullName); s != "" {
 		return s
 	}

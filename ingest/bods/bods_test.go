@@ -445,3 +445,33 @@ func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
 		t.Errorf("a relationship with an unspecified subject wrote %v, rejected %v", sink.Rels, sink.Rejects)
 	}
 }
+
+// alternateNames and a person's names beyond the primary one are aliases
+// (blank ones and a repeat of the name dropped); every address country is
+// kept, 0.2/0.3 as a code, 0.4 as {name, code}; an unknown country is left out.
+func TestAliasesAndAddressCountries(t *testing.T) {
+	tests := []struct {
+		file, id           string
+		name               string
+		aliases, countries []string
+	}{
+		{"names-v03.jsonl", "bods:e03-names-0001-2222-3333-444444444444", "深圳示例控股有限公司",
+			[]string{"Shenzhen Example Holdings Co., Ltd."}, []string{"CN", "HK"}},
+		{"names-v03.jsonl", "bods:p03-names-0001-2222-3333-444444444444", "李伟",
+			[]string{"David Li", "Li Wei", "Wei Lee"}, []string{"HK", "SG"}},
+		{"names-v04.jsonl", "bods:names-co", "杭州华信云科技有限公司",
+			[]string{"Hangzhou Huaxin Cloud Technology Co., Ltd.", "Huaxin Cloud"}, []string{"CN", "SG"}},
+		{"names-v04.jsonl", "bods:names-person", "Zhang Min", []string{"Min Zhang", "张敏"}, []string{"CN", "GB"}},
+	}
+	for _, tt := range tests {
+		s := parseFiles(t, tt.file, tt.file) // twice: re-reading changes nothing
+		e := s.Entities[tt.id]
+		if e.Name != tt.name || !reflect.DeepEqual(e.Aliases, tt.aliases) || !reflect.DeepEqual(e.AddressCountries, tt.countries) {
+			t.Errorf("%s: name %q, aliases %q, address countries %q; want %q, %q, %q",
+				tt.id, e.Name, e.Aliases, e.AddressCountries, tt.name, tt.aliases, tt.countries)
+		}
+		if len(s.Rejects) != 0 {
+			t.Errorf("%s: rejects %v", tt.file, s.Rejects)
+		}
+	}
+}

@@ -27,6 +27,7 @@ type details struct {
 	// entity
 	EntityType                 json.RawMessage `json:"entityType"` // 0.2/0.3 string; 0.4 {type, subtype}
 	Name                       string          `json:"name"`
+	AlternateNames             []string        `json:"alternateNames"`
 	Jurisdiction               *jurisdiction   `json:"jurisdiction"`               // 0.3, 0.4
 	IncorporatedInJurisdiction *jurisdiction   `json:"incorporatedInJurisdiction"` // 0.2
 	Identifiers                []identifier    `json:"identifiers"`

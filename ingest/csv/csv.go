@@ -29,7 +29,7 @@ var ErrHeader = errors.New("bad CSV header")
 // Column sets of the two files.
 var (
 	entityRequired = []string{"id", "name", "kind"}
-	entityOptional = []string{"jurisdiction", "hq_country", "nationality", "residence", "state_owned", "lists", "identifiers"}
+	entityOptional = []string{"jurisdiction", "hq_country", "nationality", "residence", "state_owned", "lists", "identifiers", "aliases", "address_countries"}
 	relRequired    = []string{"holder_id", "held_id", "kind"}
 	relOptional    = []string{"share", "share_min", "share_max", "share_min_exclusive", "share_max_exclusive",
 		"start_date", "end_date", "source_ref"}

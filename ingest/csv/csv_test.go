@@ -385,3 +385,35 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	}
 	return p
 }
+
+// aliases are ';'-separated names (blanks and the name itself dropped);
+// address_countries are ';'-separated countries in any spelling the country
+// table knows, and one it does not rejects the row naming the field.
+func TestAliasesAndAddressCountries(t *testing.T) {
+	sink := &fakeSink{}
+	ents := filepath.Join(dir, "entities-names.csv")
+	if err := Parse(context.Background(), ents, "", sink, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id                 string
+		aliases, countries []string
+	}{
+		{"sz-holdings", []string{"Shenzhen Example", "Shenzhen Example Holdings Co., Ltd."}, []string{"CN", "HK"}},
+		{"brightwater", []string{"Brightwater Haulage Limited"}, []string{"GB", "IE"}},
+		{"plain", nil, nil},
+	}
+	for _, tt := range tests {
+		e := sink.entity(t, tt.id)
+		if !slices.Equal(e.Aliases, tt.aliases) || !slices.Equal(e.AddressCountries, tt.countries) {
+			t.Errorf("%s: aliases %q, address countries %q; want %q, %q", tt.id, e.Aliases, e.AddressCountries, tt.aliases, tt.countries)
+		}
+	}
+	want := []ingest.Reject{{File: ents, Line: 4, Field: "address_countries", Reason: `unknown country "Atlantis"`}}
+	if !slices.Equal(sink.rejects, want) {
+		t.Errorf("rejects %+v, want %+v", sink.rejects, want)
+	}
+	if len(sink.entities) != 3 || sink.read != 4 {
+		t.Errorf("%d entities, %d read; want 3, 4", len(sink.entities), sink.read)
+	}
+}

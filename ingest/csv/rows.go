@@ -69,13 +69,19 @@ func buildEntity(r row) (model.Entity, *ingest.Reject) {
 		}
 		*f.dst = c
 	}
-	for _, v := range splitList(r.get("nationality")) {
-		c, ok := norm.Country(v)
-		if !ok {
-			return fail("nationality", "unknown country %q", v)
+	for _, f := range []struct {
+		col string
+		dst *[]string
+	}{{"nationality", &e.Nationality}, {"address_countries", &e.AddressCountries}} {
+		for _, v := range splitList(r.get(f.col)) {
+			c, ok := norm.Country(v)
+			if !ok {
+				return fail(f.col, "unknown country %q", v)
+			}
+			*f.dst = append(*f.dst, c)
 		}
-		e.Nationality = append(e.Nationality, c)
 	}
+	e.Aliases = splitList(r.get("aliases"))
 	if v := r.get("state_owned"); v != "" {
 		b, ok := parseBool(v)
 		if !ok {

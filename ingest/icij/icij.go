@@ -13,8 +13,9 @@
 // jurisdiction codes (ICIJ's own: BVI, PMA, SAM...) become Jurisdiction;
 // country_codes (ISO alpha-3, ';'-separated, "XXX" unknown) are the
 // countries of the node's addresses, kept as HQCountry (companies) or
-// Residence (persons) when there is exactly one. Address nodes are not
-// entities.
+// Residence (persons) when there is exactly one, and all of them as
+// address countries. original_name and former_name (entities) are aliases.
+// Address nodes are not entities.
 //
 // Relationships. officer_of is classified by its link text (ClassifyLink);
 // a link naming several roles gives several edges. Nominee rel_types
@@ -317,7 +318,14 @@ func (p *parser) node(r row, class nodeClass) error {
 			e.Kind = model.Company
 		}
 	}
-	if cs := countryList(r.get("country_codes"), r.get("countries")); len(cs) == 1 {
+	for _, col := range []string{"original_name", "former_name"} {
+		if v := r.get(col); v != "" {
+			e.Aliases = append(e.Aliases, v)
+		}
+	}
+	cs := countryList(r.get("country_codes"), r.get("countries"))
+	e.AddressCountries = cs
+	if len(cs) == 1 {
 		if e.Kind == model.Person {
 			e.Residence = cs[0]
 		} else {

@@ -262,3 +262,27 @@ func TestBundleErrors(t *testing.T) {
 		t.Error("missing path accepted")
 	}
 }
+
+// original_name and former_name are aliases (a repeat of the name is not);
+// every country code is an address country, and one of several is not an
+// HQ country or residence.
+func TestAliasesAndAddressCountries(t *testing.T) {
+	s := parseBundle(t, "../../testdata/icij/names-bundle")
+	tests := []struct {
+		id                 string
+		aliases, countries []string
+	}{
+		{"icij:10100001", []string{"Jade Harbour Holdings Ltd.", "PEARL HARBOUR TRADING LIMITED"}, []string{"CN", "HK"}},
+		{"icij:10100002", nil, nil},
+		{"icij:12100001", nil, []string{"CN", "SG"}},
+	}
+	for _, tt := range tests {
+		e, ok := s.Entities[tt.id]
+		if !ok || !reflect.DeepEqual(e.Aliases, tt.aliases) || !reflect.DeepEqual(e.AddressCountries, tt.countries) {
+			t.Errorf("%s: aliases %q, address countries %q; want %q, %q", tt.id, e.Aliases, e.AddressCountries, tt.aliases, tt.countries)
+		}
+	}
+	if e := s.Entities["icij:12100001"]; e.Residence != "" {
+		t.Errorf("residence %q from two countries", e.Residence)
+	}
+}

@@ -26,6 +26,8 @@
 //     an unknown holder with an ownership edge of unknown share; "no
 //     individual or entity with significant control" (sic) and exemptions
 //     (shares traded on a regulated market) create nothing but the company.
+//   - The PSC's address country (free text through norm.Country) is its
+//     address country; the snapshot gives no address for the company.
 //   - notified_on is the start date, ceased_on the end date.
 package psc
 
@@ -103,7 +105,11 @@ type data struct {
 	NotifiedOn         string          `json:"notified_on"`
 	CeasedOn           string          `json:"ceased_on"`
 	Statement          string          `json:"statement"`
-	Links              struct {
+	// Address is the PSC's correspondence address; only its country is kept.
+	Address *struct {
+		Country string `json:"country"`
+	} `json:"address"`
+	Links struct {
 		Self string `json:"self"`
 	} `json:"links"`
 }
@@ -399,6 +405,11 @@ func holderEntity(number, kind string, d *data) (model.Entity, bool, error) {
 		e.Name = "Super-secure person with significant control (details withheld)"
 	default:
 		return model.Entity{}, false, nil
+	}
+	if d.Address != nil && e.Kind != model.Unknown {
+		if c, ok := norm.Country(d.Address.Country); ok {
+			e.AddressCountries = []string{c}
+		}
 	}
 	return e, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -122,7 +123,8 @@ func TestSnapshot(t *testing.T) {
 		t.Errorf("relationships:\n got %q\nwant %q", got, want)
 	}
 	entities := map[string]model.Entity{
-		"psc:09876543:IndPsc001":   {Name: "Mr Wei Example Zhang", Kind: model.Person, Nationality: []string{"CN", "GB"}, Residence: "GB"},
+		"psc:09876543:IndPsc001": {Name: "Mr Wei Example Zhang", Kind: model.Person, Nationality: []string{"CN", "GB"}, Residence: "GB",
+			AddressCountries: []string{"GB"}}, // address country "England"
 		"psc:09876543:IndPsc002":   {Name: "Ann Sample", Kind: model.Person, Nationality: []string{"IE"}, Residence: "IE"},
 		"gb-coh:07777777":          {Name: "Sample Parent Holdings Limited", Kind: model.Company, Jurisdiction: "GB", Identifiers: []string{"GB-COH:07777777"}},
 		"psc:09876543:LegalPsc004": {Name: "The Secretary of State for Examples", Kind: model.StateBody, Jurisdiction: "GB"},
@@ -436,5 +438,38 @@ func TestBadInput(t *testing.T) {
 		if len(s.rejects) != 1 || s.rejects[0].Field != l.field || s.rejects[0].Line != 1 || len(s.rels) != 0 {
 			t.Errorf("%s: rejects %+v, want one on field %q", l.in, s.rejects, l.field)
 		}
+	}
+}
+
+// A PSC's address country, in any spelling the country table knows, is an
+// address country; an unknown one is left out (the record is kept), and a
+// super-secure PSC has none.
+func TestAddressCountries(t *testing.T) {
+	var sinks [2]*memSink
+	for i := range sinks { // reading again gives the same records
+		sinks[i] = newMemSink()
+		if _, err := Parse(context.Background(), []string{"../../testdata/psc/psc-addresses.txt"}, sinks[i],
+			Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := sinks[0]
+	if !reflect.DeepEqual(s.entities, sinks[1].entities) {
+		t.Errorf("a second read gave other entities")
+	}
+	tests := map[string][]string{
+		"psc:13131313:AddrInd001":            {"HK"},
+		"psc:13131313:AddrCorp002":           {"CN"},
+		"psc:13131314:AddrInd003":            nil,
+		"unknown:psc:13131314:AddrSecure004": nil,
+	}
+	for id, want := range tests {
+		e, ok := s.entities[id]
+		if !ok || !reflect.DeepEqual(e.AddressCountries, want) {
+			t.Errorf("%s: address countries %q (present %v), want %q", id, e.AddressCountries, ok, want)
+		}
+	}
+	if len(s.rejects) != 0 {
+		t.Errorf("rejects: %+v", s.rejects)
 	}
 }
