@@ -6,27 +6,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/internal/storetesting"
 	"github.com/ubo-project/ubo/model"
-	"github.com/ubo-project/ubo/store/embedded"
+	"github.com/ubo-project/ubo/store"
 )
 
-// newTestServer serves an embedded store holding two unscored entities.
-func newTestServer(t *testing.T, token string) *httptest.Server {
+// newTestServer serves st, filled with two unscored entities.
+func newTestServer(t *testing.T, st store.Store, token string) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	st, err := embedded.Open(filepath.Join(t.TempDir(), "ubo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close(ctx) })
-	if err := st.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.UpsertEntities(ctx, []model.Entity{
+	if err := st.UpsertEntities(context.Background(), []model.Entity{
 		{ID: "hx", Name: "Hangzhou Huaxin Cloud Technology Co., Ltd.", Kind: model.Company, Jurisdiction: "CN"},
 		{ID: "bw", Name: "Brightwater Logistics Limited", Kind: model.Company, Jurisdiction: "GB"},
 	}); err != nil {
@@ -37,7 +28,7 @@ func newTestServer(t *testing.T, token string) *httptest.Server {
 	return ts
 }
 
-// get returns the status and the decoded JSON body of a request.
+// do returns the status and the decoded JSON body of a request.
 func do(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
@@ -67,7 +58,12 @@ func errorCode(v map[string]any) string {
 }
 
 func TestAPIAnswersAndErrors(t *testing.T) {
-	ts := newTestServer(t, "")
+	t.Run("embedded", func(t *testing.T) { testAPIAnswersAndErrors(t, storetesting.Embedded(t)) })
+	t.Run("neo4j", func(t *testing.T) { testAPIAnswersAndErrors(t, storetesting.Neo4j(t)(t)) })
+}
+
+func testAPIAnswersAndErrors(t *testing.T, st store.Store) {
+	ts := newTestServer(t, st, "")
 	api := ts.URL + "/api/v1"
 	tests := []struct {
 		name, method, path, body string
@@ -99,7 +95,7 @@ func TestAPIAnswersAndErrors(t *testing.T) {
 }
 
 func TestTokenRequiredWhenSet(t *testing.T) {
-	ts := newTestServer(t, "s3cret")
+	ts := newTestServer(t, storetesting.Embedded(t), "s3cret")
 	url := ts.URL + "/api/v1/healthz"
 	if status, v := do(t, "GET", url, "", ""); status != 401 || errorCode(v) != "unauthorized" {
 		t.Errorf("no token: %d %v, want 401 unauthorized", status, v)
@@ -134,7 +130,7 @@ func TestCheckListen(t *testing.T) {
 }
 
 func TestOpenAPIDocumentIsServed(t *testing.T) {
-	ts := newTestServer(t, "")
+	ts := newTestServer(t, storetesting.Embedded(t), "")
 	status, v := do(t, "GET", ts.URL+"/api/v1/openapi.json", "", "")
 	if status != 200 || !strings.HasPrefix(v["openapi"].(string), "3.") {
 		t.Fatalf("openapi.json: %d, openapi=%v", status, v["openapi"])
