@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ubo-project/ubo/model"
 )
@@ -10,8 +11,9 @@ import (
 // gives the same entity in Neo4j and in the embedded file.
 
 // ApplyUpsert folds an incoming record into the stored entity cur:
-// non-empty scalars overwrite (Kind too), state_owned is or-ed, lists union,
-// and provenance gains in's Source:SourceRef. cur's ID is kept.
+// non-empty scalars overwrite (Kind too), state_owned is or-ed, lists union
+// (aliases without the resulting name), and provenance gains in's
+// Source:SourceRef. cur's ID is kept.
 func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
 	out := cur
 	overwrite := func(dst *string, v string) {
@@ -33,6 +35,8 @@ func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
 	out.Lists = union(cur.Lists, in.Lists)
 	out.Identifiers = union(cur.Identifiers, in.Identifiers)
 	out.Provenance = union(cur.Provenance, in.Provenance, provenanceOf(in)...)
+	out.AddressCountries = union(cur.AddressCountries, in.AddressCountries)
+	out.Aliases = aliasesOf(out.Name, union(cur.Aliases, in.Aliases))
 	return out
 }
 
@@ -51,7 +55,8 @@ func ApplyAliasUpsert(cur model.Entity, in *model.Entity) model.Entity {
 // MergeInto is the MergeEntities rule for the entity from merged into
 // into: into keeps its non-empty scalars (an unknown kind counts as empty),
 // from fills the empty ones, state_owned is or-ed, lists (provenance too)
-// union. into's ID is kept.
+// union, and from's name becomes an alias of into when it differs from
+// into's (a merged name stays findable). into's ID is kept.
 func MergeInto(into, from model.Entity) model.Entity {
 	out := into
 	fill := func(dst *string, v string) {
@@ -73,7 +78,21 @@ func MergeInto(into, from model.Entity) model.Entity {
 	out.Lists = union(into.Lists, from.Lists)
 	out.Identifiers = union(into.Identifiers, from.Identifiers)
 	out.Provenance = union(into.Provenance, from.Provenance)
+	out.AddressCountries = union(into.AddressCountries, from.AddressCountries)
+	out.Aliases = aliasesOf(out.Name, union(into.Aliases, from.Aliases, from.Name))
 	return out
+}
+
+// aliasesOf is the sorted distinct list of aliases without name itself.
+func aliasesOf(name string, aliases []string) []string {
+	name = strings.TrimSpace(name)
+	if i := slices.Index(aliases, name); i >= 0 {
+		aliases = slices.Delete(aliases, i, i+1)
+	}
+	if len(aliases) == 0 {
+		return nil
+	}
+	return aliases
 }
 
 // EntitiesEqual reports whether a and b have the same stored fields, so an
@@ -83,7 +102,8 @@ func EntitiesEqual(a, b *model.Entity) bool {
 		a.HQCountry == b.HQCountry && a.Residence == b.Residence && a.StateOwned == b.StateOwned &&
 		a.Source == b.Source && a.SourceRef == b.SourceRef &&
 		slices.Equal(a.Nationality, b.Nationality) && slices.Equal(a.Lists, b.Lists) &&
-		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance)
+		slices.Equal(a.Identifiers, b.Identifiers) && slices.Equal(a.Provenance, b.Provenance) &&
+		slices.Equal(a.Aliases, b.Aliases) && slices.Equal(a.AddressCountries, b.AddressCountries)
 }
 
 // provenanceOf is the provenance entry an upsert of e adds: none when e

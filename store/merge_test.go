@@ -40,6 +40,12 @@ func TestApplyUpsert(t *testing.T) {
 			in:   model.Entity{Name: "A"},
 			want: model.Entity{ID: "a", Name: "A", StateOwned: true, Provenance: []string{"p:1"}},
 		},
+		{
+			name: "aliases and countries union; an alias that becomes the name is dropped",
+			cur:  model.Entity{ID: "a", Name: "A", Aliases: []string{"B", "C"}, AddressCountries: []string{"GB"}},
+			in:   model.Entity{Name: "B", Aliases: []string{"D", "B"}, AddressCountries: []string{"CN"}},
+			want: model.Entity{ID: "a", Name: "B", Aliases: []string{"C", "D"}, AddressCountries: []string{"CN", "GB"}},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ApplyUpsert(tc.cur, &tc.in); !reflect.DeepEqual(got, tc.want) {
@@ -62,7 +68,14 @@ func TestApplyAliasUpsert(t *testing.T) {
 				Source: "bods", SourceRef: "s1", Identifiers: []string{"gb-coh:1"}},
 			want: model.Entity{ID: "gleif:A", Name: "Acme Ltd", Kind: model.Company, Jurisdiction: "GB", HQCountry: "CN",
 				StateOwned: true, Source: "gleif", SourceRef: "A", Nationality: []string{"GB"}, Lists: []string{"x"},
-				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "gleif:A"}},
+				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "gleif:A"},
+				Aliases: []string{"Other Name"}},
+		},
+		{
+			name: "the record's name and aliases become aliases, its countries union",
+			cur:  model.Entity{ID: "a", Name: "甲公司", Aliases: []string{"Jia Co"}, AddressCountries: []string{"HK"}},
+			in:   model.Entity{ID: "b", Name: "Jia Company", Aliases: []string{"甲公司", "Jia Co"}, AddressCountries: []string{"CN", "HK"}},
+			want: model.Entity{ID: "a", Name: "甲公司", Aliases: []string{"Jia Co", "Jia Company"}, AddressCountries: []string{"CN", "HK"}},
 		},
 		{
 			name: "unknown kind counts as empty",
@@ -91,7 +104,19 @@ func TestMergeInto(t *testing.T) {
 			from: model.Entity{ID: "b", Name: "B", Kind: model.Company, Jurisdiction: "CN", Source: "s", SourceRef: "b",
 				Lists: []string{"l"}, Provenance: []string{"s:b"}},
 			want: model.Entity{ID: "a", Name: "A", Kind: model.Company, Jurisdiction: "CN", Source: "s", SourceRef: "b",
-				Lists: []string{"l"}, Provenance: []string{"s:a", "s:b"}},
+				Lists: []string{"l"}, Provenance: []string{"s:a", "s:b"}, Aliases: []string{"B"}},
+		},
+		{
+			name: "from's name fills an empty name and is no alias; aliases union without the name",
+			into: model.Entity{ID: "a", Aliases: []string{"B", "C"}},
+			from: model.Entity{ID: "b", Name: "B", Aliases: []string{"D"}, AddressCountries: []string{"CN"}},
+			want: model.Entity{ID: "a", Name: "B", Aliases: []string{"C", "D"}, AddressCountries: []string{"CN"}},
+		},
+		{
+			name: "same name: no alias",
+			into: model.Entity{ID: "a", Name: "Acme"},
+			from: model.Entity{ID: "b", Name: "Acme"},
+			want: model.Entity{ID: "a", Name: "Acme"},
 		},
 		{
 			name: "known kind kept",
@@ -118,6 +143,16 @@ func TestEntitiesEqual(t *testing.T) {
 	b.Lists = []string{"x", "y"}
 	if EntitiesEqual(&a, &b) {
 		t.Error("different lists reported equal")
+	}
+	for _, change := range []func(*model.Entity){
+		func(e *model.Entity) { e.Aliases = []string{"Acme"} },
+		func(e *model.Entity) { e.AddressCountries = []string{"GB"} },
+	} {
+		b = stored
+		change(&b)
+		if EntitiesEqual(&a, &b) {
+			t.Errorf("different aliases or address countries reported equal: %+v", b)
+		}
 	}
 	b = stored
 	b.StateOwned = true

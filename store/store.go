@@ -59,13 +59,16 @@ type Store interface {
 
 	// UpsertEntities writes a batch. For an existing id, non-empty scalar
 	// fields overwrite, list fields (nationality, lists, identifiers,
-	// provenance) are unioned, and Source:SourceRef joins Provenance, so
-	// writing the same batch twice changes nothing. Lists are stored sorted
-	// and deduplicated. Ids that are aliases (see MergeEntities) are written
+	// provenance, aliases, address countries) are unioned, and
+	// Source:SourceRef joins Provenance, so writing the same batch twice
+	// changes nothing. Lists are stored sorted and deduplicated; an alias
+	// equal to the name is dropped. Ids that are aliases (see MergeEntities) are written
 	// to the entity they were merged into, by the MergeEntities rule: the
 	// canonical entity keeps its non-empty scalars (an unknown kind counts
 	// as empty, state_owned is or-ed), the record fills the empty ones, list
-	// fields are unioned and Source:SourceRef joins Provenance. So
+	// fields are unioned, the record's name becomes an alias when it
+	// differs from the canonical name, and Source:SourceRef joins
+	// Provenance. So
 	// re-ingesting a source whose records were merged away changes nothing:
 	// ingest A, ingest B, merge B into A, re-ingest A and B is a fixed point
 	// (unless A itself says kind unknown: on the canonical id the normal
@@ -80,7 +83,8 @@ type Store interface {
 	// MergeEntities folds each From into Into, in order (both resolved
 	// through aliases first; a merge whose ends already resolve to one entity
 	// is a no-op, so merging twice changes nothing). Into keeps its non-empty
-	// scalars, From fills the empty ones, list fields are unioned; From's
+	// scalars, From fills the empty ones, list fields are unioned and
+	// From's name becomes an alias of Into when it differs from Into's; From's
 	// relationships are re-pointed to Into (ids unchanged); From becomes an
 	// alias of Into. An unknown From or Into wraps ErrNotFound.
 	MergeEntities(ctx context.Context, merges []Merge) error
@@ -97,9 +101,20 @@ type Store interface {
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	// EntitiesByIdentifier finds entities carrying "SCHEME:value" exactly.
 	EntitiesByIdentifier(ctx context.Context, identifier string) ([]model.Entity, error)
-	// SearchNames ranks entities whose name matches text (case-, accent-,
-	// punctuation-insensitive, word order tolerant), best first.
+	// SearchNames ranks entities one of whose names (the name or an alias,
+	// under any of names.SearchForms) matches text (case-, accent-,
+	// punctuation-insensitive, word order tolerant), best first: a search
+	// form equal to the folded text first.
 	SearchNames(ctx context.Context, text string, limit int) ([]model.Entity, error)
+	// NameCandidates returns up to limit entities whose index tokens
+	// (names.IndexTokens of the name and aliases, computed when the entity
+	// is written) include any of tokens, best first by BM25 over the
+	// tokens they match (a rare token weighs far more than a common one),
+	// ties by id. It reads an index, never every entity: a token shared by
+	// very many entities only ranks the entities rarer tokens found when
+	// there are any (see each store for its bound). Unknown tokens match
+	// nothing.
+	NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error)
 	// Neighbourhood returns the entities within depth hops of id in the given
 	// direction, keeping at most perNode links of any one entity (the first
 	// by relationship id; perNode <= 0: no limit). Both is the union of the

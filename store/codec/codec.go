@@ -14,8 +14,14 @@ import (
 // Entities and relationships are stored in a compact binary form: streaming
 // them out for scoring is the hot path and JSON decoding cost three times
 // the SQLite read. The first byte is the codec version; data starting with
-// '{' is JSON (files written before the binary codec).
-const codecV1 = 1
+// '{' is JSON (files written before the binary codec). Version 2 appends
+// an entity's aliases and address countries to version 1's fields, so the
+// projections (prefixes) read both alike; an entity with neither is still
+// written as version 1, byte for byte what older ubo wrote.
+const (
+	codecV1 = 1
+	codecV2 = 2
+)
 
 var ErrCorrupt = errors.New("corrupt stored record")
 
@@ -185,7 +191,12 @@ func (d *decoder) float() float64 {
 
 func EncodeEntity(e *model.Entity) []byte {
 	enc := make(encoder, 0, 128)
-	enc = append(enc, codecV1)
+	v2 := len(e.Aliases) > 0 || len(e.AddressCountries) > 0
+	if v2 {
+		enc = append(enc, codecV2)
+	} else {
+		enc = append(enc, codecV1)
+	}
 	enc.str(e.ID)
 	enc.str(e.Name)
 	enc.str(string(e.Kind))
@@ -199,6 +210,10 @@ func EncodeEntity(e *model.Entity) []byte {
 	enc.str(e.Source)
 	enc.str(e.SourceRef)
 	enc.strs(e.Provenance)
+	if v2 {
+		enc.strs(e.Aliases)
+		enc.strs(e.AddressCountries)
+	}
 	return enc
 }
 
@@ -210,7 +225,8 @@ func DecodeEntity(data []byte, e *model.Entity) error {
 // DecodeEntityFields is DecodeEntity filling only the fields of projection
 // p (each a prefix of the stored order: id, name, kind, jurisdiction,
 // hq_country, nationality, residence, state_owned, lists, identifiers,
-// source, source_ref, provenance) and leaving the others empty; the rest
+// source, source_ref, provenance, aliases, address_countries) and leaving
+// the others empty; the rest
 // of the record is only checked, and it rejects what DecodeEntity rejects. Entities
 // stored as JSON are decoded in full.
 //
@@ -222,9 +238,10 @@ func DecodeEntityFields(data []byte, e *model.Entity, p store.Projection) error 
 		*e = model.Entity{}
 		return json.Unmarshal(data, e)
 	}
-	if len(data) == 0 || data[0] != codecV1 {
+	if len(data) == 0 || (data[0] != codecV1 && data[0] != codecV2) {
 		return fmt.Errorf("entity: %w (unknown codec)", ErrCorrupt)
 	}
+	v2 := data[0] == codecV2
 	d := decoder{b: data[1:]}
 	*e = model.Entity{}
 	if p == store.ProjectAll {
@@ -266,11 +283,21 @@ func DecodeEntityFields(data []byte, e *model.Entity, p store.Projection) error 
 	}
 	if p == store.ProjectAll {
 		e.Identifiers, e.Source, e.SourceRef, e.Provenance = d.strs(), d.str(), d.str(), d.strs()
+		if v2 {
+			e.Aliases, e.AddressCountries = d.strs(), d.strs()
+		}
 	} else {
 		d.skipStrs() // identifiers
 		d.skipStr()  // source
 		d.skipStr()  // source_ref
 		d.skipStrs() // provenance
+		if v2 {
+			d.skipStrs() // aliases
+			d.skipStrs() // address_countries
+		}
+	}
+	if d.left() > 0 {
+		d.fail() // trailing bytes: not a record this codec wrote
 	}
 	if d.err != nil {
 		return fmt.Errorf("entity %q: %w", e.ID, d.err)

@@ -17,9 +17,6 @@ func TestCodecCoversEveryModelField(t *testing.T) {
 		typ    reflect.Type
 		fields int
 	}{
-		// 13 encoded + Aliases and AddressCountries, which no store
-		// persists yet (wip/store adds codec version 2 with both): until
-		// then they are dropped on write, as before they existed.
 		{reflect.TypeFor[model.Entity](), 15},
 		{reflect.TypeFor[model.Relationship](), 10},
 		{reflect.TypeFor[model.Share](), 5},
@@ -66,15 +63,17 @@ func TestDecodeEntityFields(t *testing.T) {
 	e := model.Entity{ID: "lei:X", Name: "Zhōngguó Ltd", Kind: model.Company, Jurisdiction: "HK",
 		HQCountry: "CN", Nationality: []string{"CN", "HK"}, Residence: "CN", StateOwned: true,
 		Lists: []string{"a", "b"}, Identifiers: []string{"XI-LEI:X"}, Source: "gleif", SourceRef: "X",
-		Provenance: []string{"gleif:X", "psc:1"}}
+		Provenance: []string{"gleif:X", "psc:1"}, Aliases: []string{"中国有限公司", "Zhongguo Limited"},
+		AddressCountries: []string{"CN", "HK"}}
 	odd := model.Entity{ID: "x", Kind: "odd kind", Lists: []string{"l"}}
+	onlyCountries := model.Entity{ID: "y", AddressCountries: []string{"FR"}}
 	scoring := func(e model.Entity) model.Entity {
 		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind, Jurisdiction: e.Jurisdiction,
 			HQCountry: e.HQCountry, Nationality: e.Nationality, Residence: e.Residence,
 			StateOwned: e.StateOwned, Lists: e.Lists}
 	}
 	summary := func(e model.Entity) model.Entity { return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind} }
-	for _, in := range []model.Entity{e, odd, {ID: "empty"}} {
+	for _, in := range []model.Entity{e, odd, onlyCountries, {ID: "empty"}} {
 		data := EncodeEntity(&in)
 		for _, tc := range []struct {
 			fields store.Projection
@@ -96,5 +95,37 @@ func TestDecodeEntityFields(t *testing.T) {
 	got := model.Entity{Residence: "stale"}
 	if err := DecodeEntityFields(js, &got, store.ProjectSummary); err != nil || !reflect.DeepEqual(got, e) {
 		t.Errorf("JSON entity: %+v, %v", got, err)
+	}
+}
+
+// An entity without aliases or address countries is written in version 1,
+// as older ubo wrote it; one with either in version 2. Both decode, and a
+// version 1 record with bytes appended is rejected.
+func TestEntityCodecVersions(t *testing.T) {
+	plain := model.Entity{ID: "a", Name: "A", Kind: model.Company, Provenance: []string{"p:1"}}
+	// EncodeEntity of plain as ubo wrote it before version 2.
+	v1 := []byte{1, 1, 'a', 1, 'A', 7, 'c', 'o', 'm', 'p', 'a', 'n', 'y', 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 'p', ':', '1'}
+	if got := EncodeEntity(&plain); !reflect.DeepEqual(got, v1) {
+		t.Errorf("entity without aliases encodes as %v, want the version 1 bytes %v", got, v1)
+	}
+	var got model.Entity
+	if err := DecodeEntity(v1, &got); err != nil || !reflect.DeepEqual(got, plain) {
+		t.Errorf("version 1 record: %+v, %v", got, err)
+	}
+	withAlias := plain
+	withAlias.Aliases = []string{"B"}
+	data := EncodeEntity(&withAlias)
+	if data[0] != codecV2 {
+		t.Errorf("entity with aliases encodes as version %d", data[0])
+	}
+	if err := DecodeEntity(data, &got); err != nil || !reflect.DeepEqual(got, withAlias) {
+		t.Errorf("version 2 record: %+v, %v", got, err)
+	}
+	// Version 2's fields under a version 1 byte are trailing garbage.
+	data[0] = codecV1
+	for _, p := range []store.Projection{store.ProjectAll, store.ProjectSummary} {
+		if err := DecodeEntityFields(data, &got, p); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("projection %d of version 1 with trailing bytes: error %v", p, err)
+		}
 	}
 }
