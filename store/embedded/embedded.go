@@ -32,7 +32,10 @@ import (
 )
 
 // schemaVersion is bumped whenever the schema below changes incompatibly.
-const schemaVersion = 1
+// Version 2 added the name index of every name (entities.tokens,
+// entity_names keyed by form, name_tokens and its statistics); Init
+// migrates a version 1 file (see migrateNameIndex).
+const schemaVersion = 2
 
 // keepCompleteRuns is how many complete runs keep their results; older
 // complete runs (and failed ones) lose their results on FinishRun, their run
@@ -53,7 +56,8 @@ var schema = []string{
 		rid  INTEGER PRIMARY KEY,
 		id   TEXT NOT NULL UNIQUE,
 		kind TEXT NOT NULL,
-		data BLOB NOT NULL
+		data BLOB NOT NULL,
+		tokens TEXT -- names.IndexTokens of the names, space-separated (see names.go)
 	)`,
 	`CREATE TABLE IF NOT EXISTS entity_identifiers (
 		identifier TEXT NOT NULL,
@@ -61,9 +65,22 @@ var schema = []string{
 		PRIMARY KEY (identifier, rid)
 	) WITHOUT ROWID`,
 	`CREATE INDEX IF NOT EXISTS entity_identifiers_rid ON entity_identifiers (rid)`,
-	// rowid = entities.rid; folded = FoldName(name). Diacritics are already
-	// stripped by FoldName, so the tokenizer only splits.
+	// rowid = entities.rid<<formBits | form number; folded = a search form
+	// of one of its names (names.go). Diacritics are already stripped by the
+	// folding, so the tokenizer only splits.
 	`CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5 (folded, tokenize = 'unicode61 remove_diacritics 0')`,
+	`CREATE TABLE IF NOT EXISTS name_tokens (
+		token TEXT NOT NULL,
+		len   INTEGER NOT NULL, -- the entity's number of tokens
+		rid   INTEGER NOT NULL,
+		PRIMARY KEY (token, len, rid)
+	) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS name_token_df (
+		token TEXT PRIMARY KEY,
+		df    INTEGER NOT NULL
+	) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS name_index_stats (docs INTEGER NOT NULL, tokens INTEGER NOT NULL)`,
+	`INSERT INTO name_index_stats (docs, tokens) SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM name_index_stats)`,
 	`CREATE TABLE IF NOT EXISTS aliases (
 		alias     TEXT PRIMARY KEY,
 		canonical TEXT NOT NULL
@@ -97,8 +114,8 @@ var schema = []string{
 }
 
 // dataTables are dropped by Reset (Init recreates them).
-var dataTables = []string{"entities", "entity_identifiers", "entity_names", "aliases",
-	"relationships", "runs", "results"}
+var dataTables = []string{"entities", "entity_identifiers", "entity_names", "name_tokens",
+	"name_token_df", "name_index_stats", "aliases", "relationships", "runs", "results"}
 
 // Store is the embedded store. It is safe for concurrent use; writes are
 // serialised in-process and across processes by SQLite's file lock.
@@ -209,9 +226,13 @@ func (s *Store) Backend() string { return "embedded" }
 func (s *Store) Path() string { return s.path }
 
 // Init implements store.Store: creates every table and index that is
-// missing and records the schema version.
+// missing, migrates a file of an older schema and records the schema
+// version.
 func (s *Store) Init(ctx context.Context) error {
 	return s.write(ctx, "init", func(tx *sql.Tx) error {
+		if err := s.migrateNameIndex(ctx, tx); err != nil {
+			return err
+		}
 		for _, stmt := range schema {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("%s: %w", firstLine(stmt), err)
@@ -223,6 +244,34 @@ func (s *Store) Init(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, schemaVersion)
 		return err
 	})
+}
+
+// migrateNameIndex turns a file of schema version 1 (entities without
+// tokens, entity_names keyed by rid) into version 2: the new column, the
+// tables, then every entity's name index computed from its stored names.
+// A file without entities, or already migrated, is left alone.
+func (s *Store) migrateNameIndex(ctx context.Context, tx *sql.Tx) error {
+	var tables, tokenColumns int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'entities'`).Scan(&tables); err != nil {
+		return err
+	}
+	if tables == 0 {
+		return nil
+	}
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM pragma_table_info('entities') WHERE name = 'tokens'`).Scan(&tokenColumns); err != nil {
+		return err
+	}
+	if tokenColumns > 0 {
+		return nil
+	}
+	for _, stmt := range append([]string{`ALTER TABLE entities ADD COLUMN tokens TEXT`, `DROP TABLE IF EXISTS entity_names`}, schema...) {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("migrate name index: %s: %w", firstLine(stmt), err)
+		}
+	}
+	return s.reindexNames(ctx, tx)
 }
 
 func firstLine(s string) string {

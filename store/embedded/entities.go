@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ubo-project/ubo/model"
@@ -23,12 +24,15 @@ type entityWriter struct {
 	selEntity  *sql.Stmt
 	updEntity  *sql.Stmt
 	insIdent   *sql.Stmt
-	delName    *sql.Stmt
-	insName    *sql.Stmt
+	names      *nameIndexWriter
 }
 
 func prepare(ctx context.Context, tx *sql.Tx) (*entityWriter, error) {
 	w := &entityWriter{tx: tx}
+	var err error
+	if w.names, err = newNameIndexWriter(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM aliases)`).Scan(&w.hasAliases); err != nil {
 		return nil, err
 	}
@@ -37,11 +41,9 @@ func prepare(ctx context.Context, tx *sql.Tx) (*entityWriter, error) {
 		sql  string
 	}{
 		{&w.selAlias, `SELECT canonical FROM aliases WHERE alias = ?`},
-		{&w.selEntity, `SELECT rid, data FROM entities WHERE id = ?`},
-		{&w.updEntity, `UPDATE entities SET kind = ?, data = ? WHERE rid = ?`},
+		{&w.selEntity, `SELECT rid, data, tokens FROM entities WHERE id = ?`},
+		{&w.updEntity, `UPDATE entities SET kind = ?, data = ?, tokens = ? WHERE rid = ?`},
 		{&w.insIdent, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES (?, ?)`},
-		{&w.delName, `DELETE FROM entity_names WHERE rowid = ?`},
-		{&w.insName, `INSERT INTO entity_names (rowid, folded) VALUES (?, ?)`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -67,49 +69,57 @@ func (w *entityWriter) canonical(ctx context.Context, id string) (string, error)
 	return c, nil
 }
 
-// load reads an entity by (canonical) id; found is false when it is absent.
-func (w *entityWriter) load(ctx context.Context, id string) (rid int64, e model.Entity, found bool, err error) {
-	var data []byte
-	switch err := w.selEntity.QueryRowContext(ctx, id).Scan(&rid, &data); {
-	case errors.Is(err, sql.ErrNoRows):
-		return 0, e, false, nil
-	case err != nil:
-		return 0, e, false, err
-	}
-	if err := codec.DecodeEntity(data, &e); err != nil {
-		return 0, e, false, fmt.Errorf("entity %q: stored data: %w", id, err)
-	}
-	return rid, e, true, nil
+// storedEntity is an entity as stored: its row id, fields and the index
+// tokens it was written with (nil: none yet).
+type storedEntity struct {
+	rid    int64
+	e      model.Entity
+	tokens []string
 }
 
-// update rewrites an existing entity whose old state was old.
-func (w *entityWriter) update(ctx context.Context, rid int64, old, e *model.Entity) error {
+// load reads an entity by (canonical) id; found is false when it is absent.
+func (w *entityWriter) load(ctx context.Context, id string) (st storedEntity, found bool, err error) {
+	var data []byte
+	var tokens any
+	switch err := w.selEntity.QueryRowContext(ctx, id).Scan(&st.rid, &data, &tokens); {
+	case errors.Is(err, sql.ErrNoRows):
+		return st, false, nil
+	case err != nil:
+		return st, false, err
+	}
+	if err := codec.DecodeEntity(data, &st.e); err != nil {
+		return st, false, fmt.Errorf("entity %q: stored data: %w", id, err)
+	}
+	st.tokens = storedTokens(tokens)
+	return st, true, nil
+}
+
+// update rewrites the stored entity old as e, and its name index when its
+// names changed (or it had none).
+func (w *entityWriter) update(ctx context.Context, old *storedEntity, e *model.Entity) error {
+	rid := old.rid
+	tokens := old.tokens
+	if tokens == nil || !sameNames(&old.e, e) {
+		if err := w.names.remove(ctx, rid, old.tokens); err != nil {
+			return err
+		}
+		ix := nameIndexOf(e)
+		if err := w.names.add(ctx, rid, ix); err != nil {
+			return err
+		}
+		tokens = ix.tokens
+	}
 	data := codec.EncodeEntity(e)
-	if _, err := w.updEntity.ExecContext(ctx, string(e.Kind), data, rid); err != nil {
+	if _, err := w.updEntity.ExecContext(ctx, string(e.Kind), data, strings.Join(tokens, " "), rid); err != nil {
 		return err
 	}
 	var added []string
 	for _, id := range e.Identifiers {
-		if _, found := slices.BinarySearch(old.Identifiers, id); !found {
+		if _, found := slices.BinarySearch(old.e.Identifiers, id); !found {
 			added = append(added, id)
 		}
 	}
-	if err := w.addIdentifiers(ctx, rid, added); err != nil {
-		return err
-	}
-	if oldFolded, folded := store.FoldName(old.Name), store.FoldName(e.Name); oldFolded != folded {
-		if oldFolded != "" {
-			if _, err := w.delName.ExecContext(ctx, rid); err != nil {
-				return err
-			}
-		}
-		if folded != "" {
-			if _, err := w.insName.ExecContext(ctx, rid, folded); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return w.addIdentifiers(ctx, rid, added)
 }
 
 func (w *entityWriter) addIdentifiers(ctx context.Context, rid int64, identifiers []string) error {
@@ -162,13 +172,12 @@ type entityUpserter struct {
 	prefetch *sql.Stmt
 	entities *bulkInsert
 	idents   *bulkInsert
-	names    *bulkInsert
 }
 
 // pendingEntity is one entity's state while its chunk is merged.
 type pendingEntity struct {
 	rid int64
-	old *model.Entity // stored state; nil for a new entity
+	old *storedEntity // stored state; nil for a new entity
 	cur model.Entity
 }
 
@@ -178,9 +187,8 @@ func newEntityUpserter(ctx context.Context, tx *sql.Tx) (*entityUpserter, error)
 		return nil, err
 	}
 	u := &entityUpserter{w: w,
-		entities: newBulk(tx, `INSERT INTO entities (rid, id, kind, data) VALUES `, ``, 4),
+		entities: newBulk(tx, `INSERT INTO entities (rid, id, kind, data, tokens) VALUES `, ``, 5),
 		idents:   newBulk(tx, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES `, ``, 2),
-		names:    newBulk(tx, `INSERT INTO entity_names (rowid, folded) VALUES `, ``, 2),
 	}
 	// Write transactions take the lock at BEGIN (_txlock=immediate), so no
 	// other writer can take the next rowids between this read and the inserts.
@@ -188,7 +196,7 @@ func newEntityUpserter(ctx context.Context, tx *sql.Tx) (*entityUpserter, error)
 		return nil, err
 	}
 	if u.prefetch, err = tx.PrepareContext(ctx,
-		`SELECT rid, id, data FROM entities WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
+		`SELECT rid, id, data, tokens FROM entities WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -222,7 +230,7 @@ func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error 
 			continue
 		}
 		if p.cur.ID == "" { // stored, first seen in this chunk
-			p.cur = *p.old
+			p.cur = p.old.e
 			order = append(order, p)
 		}
 		if in.ID != canon[i] {
@@ -236,12 +244,12 @@ func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error 
 			return fmt.Errorf("entity %q: %w", p.cur.ID, err)
 		}
 	}
-	for _, b := range []*bulkInsert{u.entities, u.idents, u.names} {
+	for _, b := range []*bulkInsert{u.entities, u.idents} {
 		if err := b.flush(ctx); err != nil {
 			return err
 		}
 	}
-	return nil
+	return u.w.names.flush(ctx)
 }
 
 // load fetches the stored entities among ids as pending entries whose cur
@@ -259,18 +267,19 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 	out := make(map[string]*pendingEntity, len(ids))
 	for rows.Next() {
 		var (
-			rid  int64
-			id   string
-			data []byte
+			id     string
+			data   []byte
+			tokens any
 		)
-		if err := rows.Scan(&rid, &id, &data); err != nil {
+		old := new(storedEntity)
+		if err := rows.Scan(&old.rid, &id, &data, &tokens); err != nil {
 			return nil, err
 		}
-		old := new(model.Entity)
-		if err := codec.DecodeEntity(data, old); err != nil {
+		if err := codec.DecodeEntity(data, &old.e); err != nil {
 			return nil, fmt.Errorf("entity %q: stored data: %w", id, err)
 		}
-		out[id] = &pendingEntity{rid: rid, old: old}
+		old.tokens = storedTokens(tokens)
+		out[id] = &pendingEntity{rid: old.rid, old: old}
 	}
 	return out, rows.Err()
 }
@@ -278,7 +287,8 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 	if p.old == nil {
 		data := codec.EncodeEntity(&p.cur)
-		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data); err != nil {
+		ix := nameIndexOf(&p.cur)
+		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data, tokensColumn(ix)); err != nil {
 			return err
 		}
 		for _, id := range p.cur.Identifiers {
@@ -286,15 +296,12 @@ func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
 				return err
 			}
 		}
-		if folded := store.FoldName(p.cur.Name); folded != "" {
-			return u.names.add(ctx, p.rid, folded)
-		}
-		return nil
+		return u.w.names.add(ctx, p.rid, ix)
 	}
-	if store.EntitiesEqual(p.old, &p.cur) {
+	if p.old.tokens != nil && store.EntitiesEqual(&p.old.e, &p.cur) {
 		return nil // re-ingest: nothing to write
 	}
-	return u.w.update(ctx, p.rid, p.old, &p.cur)
+	return u.w.update(ctx, p.old, &p.cur)
 }
 
 // EachEntity implements store.Store: one cursor over the id index.
@@ -402,10 +409,12 @@ func (s *Store) EntitiesByIdentifier(ctx context.Context, identifier string) ([]
 		WHERE i.identifier = ? ORDER BY e.id`, identifier)
 }
 
-// SearchNames implements store.Store. Every word of the folded query must
-// start a word of the folded name (so word order does not matter and a
-// partly typed last word still matches); the exact folded name ranks first,
-// then FTS5's bm25 relevance.
+// SearchNames implements store.Store over every search form of every name
+// (entity_names holds one row per form). Every word of the folded query
+// must start a word of one form (so word order does not matter and a
+// partly typed last word still matches); an entity with a form equal to
+// the folded query ranks first, then by FTS5's bm25 relevance of its best
+// form, the shorter form, the id.
 func (s *Store) SearchNames(ctx context.Context, text string, limit int) ([]model.Entity, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -420,8 +429,14 @@ func (s *Store) SearchNames(ctx context.Context, text string, limit int) ([]mode
 		terms[i] = `"` + w + `"*` // FoldName leaves only letters and digits
 	}
 	return s.entitiesQuery(ctx, "search names", `
-		SELECT e.data FROM entity_names n JOIN entities e ON e.rid = n.rowid
-		WHERE entity_names MATCH ?
-		ORDER BY n.folded = ? DESC, bm25(entity_names), length(n.folded), e.id
-		LIMIT ?`, strings.Join(terms, " "), folded, limit)
+		WITH m AS MATERIALIZED ( -- bm25() cannot be aggregated directly
+			SELECT rowid >> `+strconv.Itoa(formBits)+` AS rid, folded, bm25(entity_names) AS score
+			FROM entity_names WHERE entity_names MATCH ?2
+		), h AS (
+			SELECT rid, max(folded = ?1) AS exact, min(score) AS score, min(length(folded)) AS len
+			FROM m GROUP BY rid
+		)
+		SELECT e.data FROM h JOIN entities e ON e.rid = h.rid
+		ORDER BY h.exact DESC, h.score, h.len, e.id
+		LIMIT ?3`, folded, strings.Join(terms, " "), limit)
 }

@@ -264,7 +264,7 @@ func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
 			}
 			w.hasAliases = true
 		}
-		return nil
+		return w.names.flush(ctx)
 	})
 }
 
@@ -277,14 +277,14 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, w *entityWriter, m store.
 	if err != nil {
 		return err
 	}
-	fromRID, fromE, found, err := w.load(ctx, from)
+	fromSt, found, err := w.load(ctx, from)
 	if err != nil {
 		return err
 	}
 	if !found {
 		return fmt.Errorf("%q: %w", m.From, store.ErrNotFound)
 	}
-	intoRID, intoE, found, err := w.load(ctx, into)
+	intoSt, found, err := w.load(ctx, into)
 	if err != nil {
 		return err
 	}
@@ -295,16 +295,18 @@ func (s *Store) merge(ctx context.Context, tx *sql.Tx, w *entityWriter, m store.
 		return nil
 	}
 
-	merged := store.MergeInto(intoE, fromE)
-	if err := w.update(ctx, intoRID, &intoE, &merged); err != nil {
+	merged := store.MergeInto(intoSt.e, fromSt.e)
+	if err := w.update(ctx, &intoSt, &merged); err != nil {
+		return err
+	}
+	if err := w.names.remove(ctx, fromSt.rid, fromSt.tokens); err != nil {
 		return err
 	}
 	for _, q := range []string{
 		`DELETE FROM entity_identifiers WHERE rid = ?`,
-		`DELETE FROM entity_names WHERE rowid = ?`,
 		`DELETE FROM entities WHERE rid = ?`,
 	} {
-		if _, err := tx.ExecContext(ctx, q, fromRID); err != nil {
+		if _, err := tx.ExecContext(ctx, q, fromSt.rid); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,10 @@ func Run(t *testing.T, open Opener) {
 		{"ResultsExact", testResultsExact},
 		{"ResultSummaries", testResultSummaries},
 		{"CancelledContext", testCancelledContext},
+		{"AliasesUnion", testAliasesUnion},
+		{"SearchNamesByAlias", testSearchNamesByAlias},
+		{"NameCandidates", testNameCandidates},
+		{"NameCandidatesFollowWrites", testNameCandidatesFollowWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,12 +263,17 @@ func fullEntity() model.Entity {
 		StateOwned: true, Lists: []string{"us.bis.entity_list", "us.ofac.sdn"},
 		Identifiers: []string{"XI-LEI:5493001KJTIIGC8Y1R12", "REG:HK:1234567"},
 		Source:      "gleif", SourceRef: "5493001KJTIIGC8Y1R12",
+		Aliases:          []string{"中國控股（香港）有限公司", "Zhongguo Holdings HK Limited"},
+		AddressCountries: []string{"CN", "HK"},
 	}
 }
 
 func testUpsertRoundTrip(t *testing.T, s store.Store) {
 	in := fullEntity()
 	in.Lists = []string{"us.ofac.sdn", "us.bis.entity_list", "us.ofac.sdn"} // unsorted, duplicated
+	// Unsorted, duplicated, and the name itself is no alias.
+	in.Aliases = []string{"Zhongguo Holdings HK Limited", in.Name, "中國控股（香港）有限公司", "Zhongguo Holdings HK Limited"}
+	in.AddressCountries = []string{"HK", "CN", "HK"}
 	upsertEntities(t, s, in)
 
 	want := fullEntity()
@@ -826,6 +835,7 @@ func testMergeEntities(t *testing.T, s store.Store) {
 		StateOwned: true, Identifiers: []string{"GB-COH:00000009", "XI-LEI:L1"},
 		Lists: []string{"l-from", "l-into"}, Source: "gleif", SourceRef: "L1",
 		Provenance: []string{"gleif:L1", "psc:9"},
+		Aliases:    []string{"INTO HOLDINGS LIMITED"}, // the merged name stays findable
 	})
 	equal(t, "merged entity", getEntity(t, s, "lei:L1"), want)
 	equal(t, "entity through alias", getEntity(t, s, "gb-coh:00000009"), want)
@@ -861,7 +871,8 @@ func testMergeEntities(t *testing.T, s store.Store) {
 	upsertEntities(t, s, model.Entity{ID: "gb-coh:00000009", Name: "Renamed Holdings", Lists: []string{"l-late"},
 		Source: "psc", SourceRef: "10"})
 	after := getEntity(t, s, "lei:L1")
-	if after.Name != "Into Holdings Ltd" || !reflect.DeepEqual(after.Lists, []string{"l-from", "l-into", "l-late"}) {
+	if after.Name != "Into Holdings Ltd" || !reflect.DeepEqual(after.Lists, []string{"l-from", "l-into", "l-late"}) ||
+		!reflect.DeepEqual(after.Aliases, []string{"INTO HOLDINGS LIMITED", "Renamed Holdings"}) {
 		t.Errorf("upsert to alias: canonical entity = %+v", after)
 	}
 	if _, err := s.Entity(ctx(t), "gb-coh:00000009"); err != nil {
@@ -957,6 +968,7 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 		ID: "lei:A", Name: "EXAMPLE HOLDINGS LIMITED", Kind: model.Company, Jurisdiction: "GB",
 		Lists: []string{"l-a"}, Identifiers: []string{"GB-COH:00000042", "XI-LEI:A"},
 		Source: "gleif", SourceRef: "A", Provenance: []string{"gleif:A", "psc:42"},
+		Aliases: []string{"Example Holdings Limited"},
 	})
 	equal(t, "after merge", getEntity(t, s, "lei:A"), merged)
 
@@ -974,19 +986,22 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 		Lists:       []string{"l-a", "l-late"},
 		Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "GB-COH:00000042", "XI-LEI:A"},
 		Source:      "gleif", SourceRef: "A", Provenance: []string{"gleif:A", "psc:42", "psc:43"},
+		Aliases:     []string{"Example Holdings Limited", "Renamed By PSC"},
 	})
 	equal(t, "after alias upsert", getEntity(t, s, "lei:A"), filled)
 	equal(t, "read through the alias", getEntity(t, s, "gb-coh:00000042"), filled)
 	equal(t, "entities", entityIDs(entities(t, s)), []string{"lei:A"})
-	if found, err := s.SearchNames(ctx(t), "renamed by psc", 10); err != nil || len(found) != 0 {
-		t.Errorf("search for the alias record's name finds %v, %v; want nothing", entityIDs(found), err)
+	// The record's name did not rename the entity but stays findable.
+	if found, err := s.SearchNames(ctx(t), "renamed by psc", 10); err != nil || len(found) != 1 || found[0].ID != "lei:A" {
+		t.Errorf("search for the alias record's name finds %v, %v; want lei:A", entityIDs(found), err)
 	}
 	if found, err := s.EntitiesByIdentifier(ctx(t), "CN-USCC:91440300MA5ABCDE1H"); err != nil || len(found) != 1 || found[0].ID != "lei:A" {
 		t.Errorf("identifier added through the alias finds %v, %v; want lei:A", entityIDs(found), err)
 	}
 
 	// Alias and canonical records in one batch: whichever order, only the
-	// canonical one overwrites.
+	// canonical one overwrites; the alias record's name becomes an alias.
+	filled.Aliases = []string{"Alias Name", "Example Holdings Limited", "Renamed By PSC"}
 	for _, batch := range [][]model.Entity{
 		{{ID: "lei:A", Name: "Direct Name", Source: "gleif", SourceRef: "A"},
 			{ID: "gb-coh:00000042", Name: "Alias Name", Source: "psc", SourceRef: "42"}},
@@ -1411,6 +1426,7 @@ func testCancelledContext(t *testing.T, s store.Store) {
 		"Entity":               second(s.Entity(c, "a")),
 		"EntitiesByIdentifier": second(s.EntitiesByIdentifier(c, "X:1")),
 		"SearchNames":          second(s.SearchNames(c, "a", 1)),
+		"NameCandidates":       second(s.NameCandidates(c, []string{"a"}, 1)),
 		"Neighbourhood":        second(s.Neighbourhood(c, "a", store.Both, 1, 1)),
 		"Status":               second(s.Status(c)),
 		"Runs":                 second(s.Runs(c)),
