@@ -986,7 +986,7 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 		Lists:       []string{"l-a", "l-late"},
 		Identifiers: []string{"CN-USCC:91440300MA5ABCDE1H", "GB-COH:00000042", "XI-LEI:A"},
 		Source:      "gleif", SourceRef: "A", Provenance: []string{"gleif:A", "psc:42", "psc:43"},
-		Aliases:     []string{"Example Holdings Limited", "Renamed By PSC"},
+		Aliases: []string{"Example Holdings Limited", "Renamed By PSC"},
 	})
 	equal(t, "after alias upsert", getEntity(t, s, "lei:A"), filled)
 	equal(t, "read through the alias", getEntity(t, s, "gb-coh:00000042"), filled)
