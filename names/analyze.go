@@ -1,0 +1,45 @@
+package names
+
+import "strings"
+
+// Analysis is a name taken apart for matching.
+type Analysis struct {
+	Folded string   // Fold(name)
+	Words  []string // folded words with legal forms removed; Han runs are one word
+	// LegalForms are the legal-form spellings removed ("co", "ltd",
+	// "有限公司"); LegalCodes the ISO 20275 ELF codes they stand for,
+	// empty when none was removed or only neutral ones ("co", "company").
+	LegalForms []string
+	LegalCodes []string
+	// Reading is the name read as pinyin with no spaces when every word is
+	// Han script or a Latin word that spells pinyin syllables
+	// ("深圳华信" and "Shenzhen Huaxin" both read "shenzhenhuaxin"); empty
+	// otherwise.
+	Reading string
+}
+
+// Analyze folds a name, removes its legal forms and reads it as pinyin.
+func Analyze(name string) Analysis {
+	a := Analysis{Folded: Fold(name)}
+	if a.Folded == "" {
+		return a
+	}
+	a.Words, a.LegalForms, a.LegalCodes = stripLegalForms(strings.Fields(a.Folded))
+	var reading strings.Builder
+	for _, w := range a.Words {
+		if isHanWord(w) {
+			reading.WriteString(strings.Join(readHan(w), ""))
+			continue
+		}
+		if splitSyllables(w) == nil {
+			reading.Reset()
+			return a
+		}
+		reading.WriteString(w)
+	}
+	a.Reading = reading.String()
+	return a
+}
+
+// Core is the name without its legal forms, words separated by spaces.
+func (a Analysis) Core() string { return strings.Join(a.Words, " ") }

@@ -1,0 +1,142 @@
+package names
+
+import (
+	_ "embed"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// legalFormsText is derived from GLEIF's ISO 20275 Entity Legal Forms code
+// list (CC0): every active form's abbreviations, local and transliterated,
+// with the ELF codes each stands for. See internal/genlegalforms.
+//
+//go:embed legalforms.tsv
+var legalFormsText string
+
+// A legalForm is one spelling of a legal form. Codes are the ELF codes the
+// spelling stands for; none means it only says "a company" ("Co.").
+type legalForm struct {
+	codes  []string
+	prefix bool // may be written before the name ("AB Volvo")
+}
+
+var (
+	legalOnce sync.Once
+	// latinForms is keyed by the folded spelling with spaces removed
+	// ("coltd", "sarl"), hanForms by the Han spelling ("有限公司").
+	latinForms   map[string]legalForm
+	hanForms     map[string]legalForm
+	maxFormWords = 5
+	maxHanForm   int
+)
+
+// extraForms are legal forms in common use that the ELF list lacks (it has
+// no Japanese entries), each with a class of its own.
+var extraForms = [][2]string{
+	{"株式会社", "JP-KK"}, {"有限会社", "JP-YK"}, {"合同会社", "JP-GK"},
+	{"kabushiki kaisha", "JP-KK"}, {"kk", "JP-KK"}, {"godo kaisha", "JP-GK"},
+	{"有限責任公司", "254M,EPG7,S2E3,Y45C"},
+}
+
+func loadLegalForms() {
+	latinForms, hanForms = map[string]legalForm{}, map[string]legalForm{}
+	add := func(phrase string, f legalForm) {
+		folded := Fold(phrase)
+		if folded == "" {
+			return
+		}
+		if hasHan(folded) {
+			k := strings.ReplaceAll(folded, " ", "")
+			hanForms[k] = f
+			maxHanForm = max(maxHanForm, utf8.RuneCountInString(k))
+			// The pinyin of a Han legal form is a legal form too
+			// ("youxian gongsi").
+			latinForms[strings.Join(readHan(k), "")] = f
+			return
+		}
+		latinForms[strings.ReplaceAll(folded, " ", "")] = f
+	}
+	for _, l := range strings.Split(legalFormsText, "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		cols := strings.Split(l, "\t")
+		if len(cols) < 2 {
+			continue
+		}
+		f := legalForm{prefix: len(cols) > 2 && cols[2] == "p"}
+		if cols[1] != "" {
+			f.codes = strings.Split(cols[1], ",")
+		}
+		add(cols[0], f)
+	}
+	for _, e := range extraForms {
+		add(e[0], legalForm{codes: strings.Split(e[1], ",")})
+	}
+}
+
+// stripLegalForms removes legal forms from the end of a folded word list
+// (and, for forms written first, from its start), repeatedly ("co ltd" is
+// "ltd" then "co"), never removing the last word of the name. It returns
+// the remaining words, the removed spellings and the union of their codes.
+func stripLegalForms(words []string) (core, removed, codes []string) {
+	legalOnce.Do(loadLegalForms)
+	core = append([]string(nil), words...)
+	codeSet := map[string]bool{}
+	take := func(spelling string, f legalForm) {
+		removed = append(removed, spelling)
+		for _, c := range f.codes {
+			codeSet[c] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		// Han legal forms end the last word: "深圳示例控股有限公司".
+		if n := len(core); n > 0 && isHanWord(core[n-1]) {
+			w := []rune(core[n-1])
+			for l := min(maxHanForm, len(w)); l >= 2; l-- {
+				suffix := string(w[len(w)-l:])
+				if f, ok := hanForms[suffix]; ok {
+					if l == len(w) && n == 1 {
+						break // the whole name
+					}
+					take(suffix, f)
+					if l == len(w) {
+						core = core[:n-1]
+					} else {
+						core[n-1] = string(w[:len(w)-l])
+					}
+					changed = true
+					break
+				}
+			}
+			if changed {
+				continue
+			}
+		}
+		for l := min(maxFormWords, len(core)-1); l >= 1; l-- {
+			k := strings.Join(core[len(core)-l:], "")
+			if f, ok := latinForms[k]; ok {
+				take(strings.Join(core[len(core)-l:], " "), f)
+				core = core[:len(core)-l]
+				changed = true
+				break
+			}
+		}
+	}
+	for l := min(maxFormWords, len(core)-1); l >= 1; l-- {
+		k := strings.Join(core[:l], "")
+		if f, ok := latinForms[k]; ok && f.prefix {
+			take(strings.Join(core[:l], " "), f)
+			core = core[l:]
+			break
+		}
+	}
+	for c := range codeSet {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	return core, removed, codes
+}

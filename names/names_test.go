@@ -1,0 +1,129 @@
+package names
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Huawei Technologies Co., Ltd.", "huawei technologies co ltd"},
+		{"ＨＵＡＷＥÏ  technologies co ltd", "huawei technologies co ltd"},
+		{"Société Générale S.A.", "societe generale s a"},
+		{"Østergaard & Søn ApS", "ostergaard son aps"},
+		{"华为Technologies", "华为 technologies"},
+		{"深圳示例控股有限公司", "深圳示例控股有限公司"},
+		{"", ""},
+		{"---", ""},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestAnalyzeLegalForms(t *testing.T) {
+	for _, tc := range []struct {
+		in, core string
+	}{
+		{"Huawei Technologies Co., Ltd.", "huawei technologies"},
+		{"Huawei Technologies Co Ltd", "huawei technologies"},
+		{"HUAWEI TECHNOLOGIES COMPANY LIMITED", "huawei technologies"},
+		{"Huawei Technologies Ltd.", "huawei technologies"},
+		{"华为技术有限公司", "华为技术"},
+		{"华为技术股份有限公司", "华为技术"},
+		{"Shenzhen Shili Konggu Youxian Gongsi", "shenzhen shili konggu"},
+		{"Siemens AG", "siemens"},
+		{"AB Volvo", "volvo"},
+		{"Example GmbH", "example"},
+		{"Exemple S.A.R.L.", "exemple"},
+		{"Example Pte. Ltd.", "example"},
+		{"Example LLC", "example"},
+		{"トヨタ自動車株式会社", "トヨタ 自動車"},
+		{"Limited", "limited"},                 // the whole name is never removed
+		{"有限公司", "有限公司"},                       // nor in Han script
+		{"Huaxin Holdings", "huaxin holdings"}, // ordinary words stay
+	} {
+		if got := Analyze(tc.in).Core(); got != tc.core {
+			t.Errorf("Analyze(%q).Core() = %q, want %q", tc.in, got, tc.core)
+		}
+	}
+	if c := Analyze("Huawei Technologies Co., Ltd.").LegalCodes; len(c) == 0 {
+		t.Error("Ltd has no ELF codes")
+	}
+	if c := Analyze("Example Co.").LegalCodes; len(c) != 0 {
+		t.Errorf("Co. is neutral, got codes %v", c)
+	}
+}
+
+func TestReading(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"深圳华信云科技有限公司", "shenzhenhuaxinyunkeji"},
+		{"Shenzhen Huaxin Yun Keji Youxian Gongsi", "shenzhenhuaxinyunkeji"},
+		{"ShenZhen HuaXin YunKeJi Co., Ltd.", "shenzhenhuaxinyunkeji"},
+		{"Shenzhen Example Holdings", ""}, // not pinyin
+	} {
+		if got := Analyze(tc.in).Reading; got != tc.want {
+			t.Errorf("Analyze(%q).Reading = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSplitSyllables(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"shenzhenhuaxin", []string{"shen", "zhen", "hua", "xin"}},
+		{"xian", []string{"xian"}}, // fewest syllables
+		{"example", nil},
+		{"bimbo", nil}, // no vowel-less syllables
+		{"", nil},
+	} {
+		if got := splitSyllables(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("splitSyllables(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Every spelling of a Chinese name must share index tokens with its Han
+// and its pinyin form, or the store never offers it as a candidate.
+func TestQueryTokensReachIndexTokens(t *testing.T) {
+	index := IndexTokens([]string{"深圳华信云科技有限公司"})
+	for _, q := range []string{
+		"深圳华信云科技有限公司",
+		"Shenzhen Huaxin Yun Keji Youxian Gongsi",
+		"ShenzhenHuaxin Cloud Technology",
+		"Shenzhen Huaxin Cloud Technology Co., Ltd.",
+	} {
+		shared := 0
+		for _, tok := range QueryTokens(q) {
+			if slices.Contains(index, tok) {
+				shared++
+			}
+		}
+		if shared == 0 {
+			t.Errorf("QueryTokens(%q) = %q share nothing with IndexTokens %q", q, QueryTokens(q), index)
+		}
+	}
+	if slices.Contains(IndexTokens([]string{"Huawei Technologies Co., Ltd."}), "ltd") {
+		t.Error("legal forms must not be indexed")
+	}
+	if !slices.IsSorted(index) {
+		t.Errorf("IndexTokens not sorted: %q", index)
+	}
+}
+
+func TestSearchForms(t *testing.T) {
+	got := SearchForms("深圳示例控股有限公司")
+	want := []string{"深圳示例控股有限公司", "shen zhen shi li kong gu you xian gong si", "shenzhenshilikongguyouxiangongsi"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SearchForms = %q, want %q", got, want)
+	}
+	if got := SearchForms("Acme Ltd"); !slices.Equal(got, []string{"acme ltd"}) {
+		t.Errorf("SearchForms(Latin) = %q", got)
+	}
+	if SearchForms("") != nil {
+		t.Error("empty name has no forms")
+	}
+}
