@@ -73,4 +73,7 @@ type Result struct {
 	Status     Status
 	Best       *Candidate
 	Candidates []Candidate
+	// Reasons are about the customer rather than one candidate: an
+	// identifier that failed its check or is not in the graph, a tie.
+	Reasons []Reason
 }

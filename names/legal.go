@@ -2,6 +2,7 @@ package names
 
 import (
 	_ "embed"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,6 +86,7 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 	legalOnce.Do(loadLegalForms)
 	core = append([]string(nil), words...)
 	codeSet := map[string]bool{}
+	var prefixes []string
 	take := func(spelling string, f legalForm) {
 		removed = append(removed, spelling)
 		for _, c := range f.codes {
@@ -130,10 +132,15 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 		k := strings.Join(core[:l], "")
 		if f, ok := latinForms[k]; ok && f.prefix {
 			take(strings.Join(core[:l], " "), f)
+			prefixes = removed[len(removed)-1:]
+			removed = removed[:len(removed)-1]
 			core = core[l:]
 			break
 		}
 	}
+	// Suffixes were taken from the end: put them back in reading order.
+	slices.Reverse(removed)
+	removed = append(prefixes, removed...)
 	for c := range codeSet {
 		codes = append(codes, c)
 	}

@@ -70,6 +70,19 @@ type Policy struct {
 	// through ownership or control (they can still be roots' neighbours);
 	// e.g. the DOJ rule's US-organised entities.
 	ExcludeJurisdictions []string `yaml:"exclude_jurisdictions,omitempty" json:"exclude_jurisdictions,omitempty"`
+
+	// Screening decides how sure a customer-to-entity match must be. It
+	// changes no verdict, so the policy hash leaves it out.
+	Screening Screening `yaml:"screening" json:"screening"`
+}
+
+// Screening thresholds for matching customers to entities, scores in [0, 1]:
+// a best candidate at Match or above is MATCHED, at Review or above REVIEW,
+// and two candidates at most TieMargin apart at the top make REVIEW.
+type Screening struct {
+	Match     float64 `yaml:"match" json:"match"`
+	Review    float64 `yaml:"review" json:"review"`
+	TieMargin float64 `yaml:"tie_margin" json:"tie_margin"`
 }
 
 // ConcernCountries returns the effective set of countries of concern.
@@ -118,5 +131,6 @@ func Default() *Policy {
 		InfluenceKinds: []model.RelKind{model.Board, model.Influence},
 		Flagged: []string{model.VerdictChineseEntity, model.VerdictControlled,
 			model.VerdictOwned50, model.VerdictJointControl},
+		Screening: Screening{Match: 0.90, Review: 0.70, TieMargin: 0.02},
 	}
 }

@@ -50,6 +50,14 @@ func (p *Policy) validateAt(lines map[string]int) error {
 	if strings.TrimSpace(p.Name) == "" {
 		bad("name", "must not be empty")
 	}
+	if sc := p.Screening; sc.Match <= 0 || sc.Match > 1 {
+		bad("screening.match", "must be in (0, 1], got %g", sc.Match)
+	} else if sc.Review <= 0 || sc.Review > sc.Match {
+		bad("screening.review", "must be in (0, screening.match], got %g", sc.Review)
+	}
+	if sc := p.Screening; sc.TieMargin < 0 || sc.TieMargin >= 1 {
+		bad("screening.tie_margin", "must be in [0, 1), got %g", sc.TieMargin)
+	}
 	countries := func(key string, cs []string) {
 		seen := map[string]bool{}
 		for i, c := range cs {

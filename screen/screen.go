@@ -29,6 +29,7 @@ type Row struct {
 	Reasons       []string       `json:"reasons"`
 	Verdict       string         `json:"verdict"`
 	Indeterminate bool           `json:"indeterminate"`
+	Flagged       bool           `json:"flagged"` // the verdict is one the run's policy flags
 	ChineseShare  *Share         `json:"chinese_share"`
 	Explanation   string         `json:"explanation"`
 	Candidates    []CandidateRow `json:"candidates"`

@@ -23,7 +23,9 @@ const exitStatusHelp = `EXIT STATUS
   2  usage error (unknown command or flag, bad argument)
   3  store unreachable (Neo4j down, wrong credentials, embedded file locked or unreadable)
   4  ingest finished, but some records were rejected (see the rejects file)
-  5  score --fail-on-new-flags: the run flagged entities the previous complete run had not`
+  4  screen finished, but some customer rows were rejected (see the rejects file)
+  5  score --fail-on-new-flags: the run flagged entities the previous complete run had not;
+     screen --fail-on-flagged: a MATCHED customer's verdict is flagged`
 
 // usageError marks errors in how the command was called (exit 2).
 type usageError struct{ err error }
@@ -51,11 +53,19 @@ func (e newFlagsError) Error() string {
 	return fmt.Sprintf("%d entit(y/ies) newly flagged since the previous run", e.NewlyFlagged)
 }
 
+// flaggedCustomersError is returned by screen --fail-on-flagged (exit 5).
+type flaggedCustomersError struct{ Flagged int }
+
+func (e flaggedCustomersError) Error() string {
+	return fmt.Sprintf("%d matched customer(s) have a flagged verdict", e.Flagged)
+}
+
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ue usageError
 	var re rejectsError
 	var ne newFlagsError
+	var fe flaggedCustomersError
 	switch {
 	case err == nil:
 		return exitOK
@@ -65,7 +75,7 @@ func exitCode(err error) int {
 		return exitUnreachable
 	case errors.As(err, &re):
 		return exitRejects
-	case errors.As(err, &ne):
+	case errors.As(err, &ne), errors.As(err, &fe):
 		return exitNewFlags
 	default:
 		return exitFailure

@@ -1,0 +1,342 @@
+package match
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/adrg/strutil"
+	"github.com/adrg/strutil/metrics"
+
+	"github.com/ubo-project/ubo/ingest/norm"
+	"github.com/ubo-project/ubo/ingest/resolve"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/names"
+)
+
+// Score adjustments. A country that agrees only breaks near-ties; one that
+// conflicts, or a legal form of another kind, pulls an equal name below
+// the default match threshold so that a person reviews it.
+const (
+	countryAgreeBonus   = 0.02
+	countryConflictCost = 0.15
+	legalConflictCost   = 0.12
+	// Two legal forms agree when this share of the rarer one's ELF codes
+	// are codes of the other too ("Ltd" and "Limited", "Co., Ltd." and
+	// "有限公司"), and conflict below it ("Ltd" and "GmbH").
+	legalAgreeOverlap = 0.5
+)
+
+// Defaults for a Matcher's bounds.
+const (
+	DefaultCandidateLimit = 25 // entities drawn from the name index per customer
+	DefaultReported       = 3  // candidates kept in a result
+)
+
+// Matcher matches customers to entities. It holds no state between calls
+// and is safe for concurrent use when its Candidates source is.
+type Matcher struct {
+	src        Candidates
+	th         Thresholds
+	limit      int
+	reported   int
+	similarity strutil.StringMetric
+}
+
+// New returns a Matcher drawing entities from src.
+func New(src Candidates, th Thresholds) *Matcher {
+	lev := metrics.NewLevenshtein()
+	lev.CaseSensitive = true // names are folded already
+	return &Matcher{src: src, th: th, limit: DefaultCandidateLimit, reported: DefaultReported, similarity: lev}
+}
+
+// Thresholds are the matcher's thresholds.
+func (m *Matcher) Thresholds() Thresholds { return m.th }
+
+// Match decides which entity c is: an entity carrying one of c's
+// identifiers is a match of score 1; otherwise the entities the name index
+// offers for c's name are scored and the thresholds decide.
+func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
+	country, _ := norm.Country(c.Country)
+	q := query{country: country, name: names.Analyze(c.Name)}
+	var res Result
+	ids, idReasons := customerIdentifiers(c, country)
+	res.Reasons = append(res.Reasons, idReasons...)
+
+	byID := map[string]*Candidate{}
+	for _, id := range ids {
+		es, err := m.src.EntitiesByIdentifier(ctx, id.value)
+		if err != nil {
+			return Result{}, fmt.Errorf("match %s: identifier %s: %w", c.CustomerID, id.value, err)
+		}
+		if len(es) == 0 {
+			res.Reasons = append(res.Reasons, Reason{Code: CodeIdentifierNotFound, Detail: id.value})
+			continue
+		}
+		for _, e := range es {
+			cand := byID[e.ID]
+			if cand == nil {
+				cand = m.score(q, e)
+				cand.Score = 1
+				byID[e.ID] = cand
+			}
+			cand.Reasons = append([]Reason{{Code: CodeIdentifierEqual, Detail: id.value, Value: 1}}, cand.Reasons...)
+		}
+	}
+	if len(byID) > 0 {
+		for _, cand := range byID {
+			res.Candidates = append(res.Candidates, *cand)
+		}
+		sortCandidates(res.Candidates)
+		if len(res.Candidates) == 1 {
+			res.Status, res.Best = Matched, &res.Candidates[0]
+		} else {
+			res.Status = Review
+			res.Reasons = append(res.Reasons, Reason{Code: CodeIdentifierAmbiguous, Value: float64(len(res.Candidates))})
+		}
+		res.Candidates = m.cut(res.Candidates)
+		if res.Best != nil {
+			res.Best = &res.Candidates[0]
+		}
+		return res, nil
+	}
+
+	tokens := names.QueryTokens(c.Name)
+	if len(tokens) == 0 {
+		res.Status = NoMatch
+		return res, nil
+	}
+	es, err := m.src.NameCandidates(ctx, tokens, m.limit)
+	if err != nil {
+		return Result{}, fmt.Errorf("match %s: name candidates: %w", c.CustomerID, err)
+	}
+	for _, e := range es {
+		res.Candidates = append(res.Candidates, *m.score(q, e))
+	}
+	sortCandidates(res.Candidates)
+	res.Candidates = slices.DeleteFunc(res.Candidates, func(c Candidate) bool { return c.Score < m.th.Review })
+	res.Candidates = m.cut(res.Candidates)
+	switch {
+	case len(res.Candidates) == 0:
+		res.Status = NoMatch
+	case res.Candidates[0].Score >= m.th.Match:
+		best := res.Candidates[0]
+		if len(res.Candidates) > 1 && best.Score-res.Candidates[1].Score <= m.th.TieMargin {
+			res.Status = Review
+			res.Reasons = append(res.Reasons, Reason{Code: CodeTie, Detail: res.Candidates[1].Entity.ID,
+				Value: best.Score - res.Candidates[1].Score})
+		} else {
+			res.Status, res.Best = Matched, &res.Candidates[0]
+		}
+	default:
+		res.Status = Review
+	}
+	return res, nil
+}
+
+func (m *Matcher) cut(cs []Candidate) []Candidate {
+	if len(cs) > m.reported {
+		return cs[:m.reported]
+	}
+	return cs
+}
+
+func sortCandidates(cs []Candidate) {
+	slices.SortStableFunc(cs, func(a, b Candidate) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Entity.ID, b.Entity.ID)
+	})
+}
+
+// query is a customer prepared for scoring.
+type query struct {
+	name    names.Analysis
+	country string // ISO alpha-2, "" when not given
+}
+
+// score compares the customer with every name of e and keeps the best,
+// then adjusts for legal form and country.
+func (m *Matcher) score(q query, e model.Entity) *Candidate {
+	cand := &Candidate{Entity: e}
+	var best nameScore
+	var bestName names.Analysis
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		a := names.Analyze(n)
+		if s := m.compareNames(q.name, a); s.value > best.value || cand.MatchedName == "" {
+			best, bestName, cand.MatchedName = s, a, n
+		}
+	}
+	cand.Score = best.value
+	cand.Reasons = append(cand.Reasons, Reason{Code: CodeNameSimilarity, Detail: best.how, Value: round(best.value)})
+	switch legalFormAgreement(q.name.LegalCodes, bestName.LegalCodes) {
+	case 1:
+		cand.Reasons = append(cand.Reasons, Reason{Code: CodeLegalFormAgree,
+			Detail: strings.Join(q.name.LegalForms, " ") + " = " + strings.Join(bestName.LegalForms, " ")})
+	case -1:
+		cand.Score -= legalConflictCost
+		cand.Reasons = append(cand.Reasons, Reason{Code: CodeLegalFormConflict,
+			Detail: strings.Join(q.name.LegalForms, " ") + " ≠ " + strings.Join(bestName.LegalForms, " "), Value: -legalConflictCost})
+	}
+	if q.country != "" {
+		if countries := entityCountries(e); len(countries) > 0 {
+			if slices.Contains(countries, q.country) {
+				cand.Score += countryAgreeBonus
+				cand.Reasons = append(cand.Reasons, Reason{Code: CodeCountryAgree, Detail: q.country + " = " + q.country, Value: countryAgreeBonus})
+			} else {
+				cand.Score -= countryConflictCost
+				cand.Reasons = append(cand.Reasons, Reason{Code: CodeCountryConflict,
+					Detail: q.country + " ≠ " + strings.Join(countries, "/"), Value: -countryConflictCost})
+			}
+		}
+	}
+	cand.Score = round(min(1, max(0, cand.Score)))
+	return cand
+}
+
+type nameScore struct {
+	value float64
+	how   string // NameExact, NameAfterLegalForm, NameWordOrder, NamePinyin
+}
+
+// How two names were found alike, for the reason text.
+const (
+	NameExact          = "exact"
+	NameAfterLegalForm = "after legal form"
+	NameWordOrder      = "in another word order"
+	NamePinyin         = "as pinyin"
+)
+
+// compareNames is the best of: the folded names equal; the names without
+// legal forms, as written and with their words sorted; and, when both read
+// as pinyin, their readings. Each comparison is Levenshtein similarity
+// (1 − edits / longer length).
+func (m *Matcher) compareNames(a, b names.Analysis) nameScore {
+	if a.Folded == "" || b.Folded == "" {
+		return nameScore{}
+	}
+	if a.Folded == b.Folded {
+		return nameScore{1, NameExact}
+	}
+	best := nameScore{m.similarity.Compare(a.Folded, b.Folded), NameExact}
+	consider := func(v float64, how string) {
+		if v > best.value {
+			best = nameScore{v, how}
+		}
+	}
+	if ca, cb := a.Core(), b.Core(); ca != "" && cb != "" {
+		consider(m.similarity.Compare(ca, cb), NameAfterLegalForm)
+		if len(a.Words) > 1 || len(b.Words) > 1 {
+			consider(m.similarity.Compare(sortedWords(a.Words), sortedWords(b.Words)), NameWordOrder)
+		}
+	}
+	if a.Reading != "" && b.Reading != "" {
+		consider(m.similarity.Compare(a.Reading, b.Reading), NamePinyin)
+	}
+	return best
+}
+
+func sortedWords(w []string) string {
+	s := slices.Clone(w)
+	slices.Sort(s)
+	return strings.Join(s, " ")
+}
+
+// legalFormAgreement is 1 when both names carry legal forms of the same
+// kind, -1 when of different kinds, 0 when either has none.
+func legalFormAgreement(a, b []string) int {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	shared := 0
+	for _, c := range a {
+		if _, ok := slices.BinarySearch(b, c); ok {
+			shared++
+		}
+	}
+	if float64(shared) >= legalAgreeOverlap*float64(min(len(a), len(b))) {
+		return 1
+	}
+	return -1
+}
+
+// entityCountries are the countries an entity is known by: jurisdiction,
+// headquarters, addresses, and for persons nationality and residence.
+func entityCountries(e model.Entity) []string {
+	var out []string
+	add := func(c string) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	add(e.Jurisdiction)
+	add(e.HQCountry)
+	for _, c := range e.AddressCountries {
+		add(c)
+	}
+	add(e.Residence)
+	for _, c := range e.Nationality {
+		add(c)
+	}
+	return out
+}
+
+func round(v float64) float64 { return float64(int(v*1e4+0.5)) / 1e4 }
+
+type customerID struct{ value string }
+
+// customerIdentifiers normalises the customer's identifiers to the
+// "SCHEME:value" form the ingestors store. An identifier that fails its
+// check (an LEI's mod 97, a USCC's check character) is not looked up; the
+// reason says so and matching falls back to the name.
+func customerIdentifiers(c Customer, country string) ([]customerID, []Reason) {
+	var ids []customerID
+	var reasons []Reason
+	add := func(v string) {
+		if v != "" && !slices.ContainsFunc(ids, func(x customerID) bool { return x.value == v }) {
+			ids = append(ids, customerID{v})
+		}
+	}
+	try := func(scheme, value string) {
+		v, err := norm.Identifier(scheme, value)
+		if err != nil {
+			reasons = append(reasons, Reason{Code: CodeIdentifierInvalid, Detail: scheme + ":" + strings.TrimSpace(value)})
+			return
+		}
+		add(v)
+	}
+	if strings.TrimSpace(c.LEI) != "" {
+		try(norm.SchemeLEI, c.LEI)
+	}
+	if strings.TrimSpace(c.USCC) != "" {
+		try(norm.SchemeUSCC, c.USCC)
+	}
+	if n := strings.TrimSpace(c.RegistrationNumber); n != "" {
+		rc := country
+		if c.RegistrationCountry != "" {
+			rc, _ = norm.Country(c.RegistrationCountry)
+		}
+		if rc == "GB" {
+			if coh := resolve.GBCompanyNumber(n); coh != "" {
+				add(norm.SchemeCOH + ":" + coh)
+			}
+		}
+		if rc != "" {
+			add(resolve.RegistryIdentifier(rc, n))
+		} else {
+			reasons = append(reasons, Reason{Code: CodeIdentifierInvalid, Detail: "registration_number " + n + " without a country"})
+		}
+	}
+	for _, s := range c.Identifiers {
+		v, err := norm.ParseIdentifier(s)
+		if err != nil {
+			reasons = append(reasons, Reason{Code: CodeIdentifierInvalid, Detail: strings.TrimSpace(s)})
+			continue
+		}
+		add(v)
+	}
+	return ids, reasons
+}

@@ -1,0 +1,123 @@
+package screen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ubo-project/ubo/match"
+	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+)
+
+// ErrNoRun says the store holds no complete scoring run, so a matched
+// customer would have no verdict to report.
+var ErrNoRun = errors.New("nothing scored yet; run 'ubo score' first")
+
+// Store is what screening reads: candidates for the matcher, the runs and
+// the results of the latest complete one.
+type Store interface {
+	match.Candidates
+	Runs(ctx context.Context) ([]model.Run, error)
+	Result(ctx context.Context, runID, entityID string) (model.Result, error)
+}
+
+// Screener matches customers and attaches the verdicts of one run.
+type Screener struct {
+	m     *match.Matcher
+	st    Store
+	run   model.Run
+	label string // policy name@hash
+}
+
+// New returns a Screener over the latest complete run of st; ErrNoRun when
+// there is none.
+func New(ctx context.Context, st Store, th match.Thresholds) (*Screener, error) {
+	runs, err := st.Runs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	for _, r := range runs { // newest first
+		if r.Status == model.RunComplete {
+			return &Screener{m: match.New(st, th), st: st, run: r, label: r.Policy + "@" + r.PolicyHash}, nil
+		}
+	}
+	return nil, ErrNoRun
+}
+
+// Run is the scoring run whose verdicts the rows carry.
+func (s *Screener) Run() model.Run { return s.run }
+
+// Screen answers a batch, in input order (the HTTP API's POST /match).
+func (s *Screener) Screen(ctx context.Context, customers []match.Customer) ([]Row, error) {
+	rows := make([]Row, 0, len(customers))
+	for _, c := range customers {
+		r, err := s.Row(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// Row matches one customer and renders its result row.
+func (s *Screener) Row(ctx context.Context, c match.Customer) (Row, error) {
+	res, err := s.m.Match(ctx, c)
+	if err != nil {
+		return Row{}, err
+	}
+	row := Row{CustomerID: c.CustomerID, Status: string(res.Status), RunID: s.run.ID, Policy: s.label,
+		Reasons: []string{}, Candidates: []CandidateRow{}}
+	for _, cand := range res.Candidates {
+		cr := CandidateRow{EntityID: cand.Entity.ID, Name: cand.Entity.Name, Score: cand.Score}
+		if r, ok, err := s.result(ctx, cand.Entity.ID); err != nil {
+			return Row{}, err
+		} else if ok {
+			cr.Verdict = r.Verdict
+		}
+		row.Candidates = append(row.Candidates, cr)
+	}
+	var top *match.Candidate
+	if len(res.Candidates) > 0 {
+		top = &res.Candidates[0]
+		row.Score = top.Score
+		row.Reasons = append(row.Reasons, match.Strings(top.Reasons)...)
+	}
+	row.Reasons = append(row.Reasons, match.Strings(res.Reasons)...)
+	switch res.Status {
+	case match.Matched:
+		best := res.Best
+		row.EntityID, row.EntityName, row.MatchedName = best.Entity.ID, best.Entity.Name, best.MatchedName
+		r, ok, err := s.result(ctx, best.Entity.ID)
+		if err != nil {
+			return Row{}, err
+		}
+		if !ok {
+			row.Explanation = fmt.Sprintf("matched %s, which run %s did not score (ingested later? run 'ubo score')", best.Entity.ID, s.run.ID)
+			break
+		}
+		row.Verdict, row.Indeterminate, row.Flagged = r.Verdict, r.Indeterminate, r.Flagged
+		row.ChineseShare = &Share{Min: r.ChineseShare.Min, Max: r.ChineseShare.Max}
+		row.Explanation = r.Explanation
+		if row.Explanation == "" && len(r.Evidence) > 0 {
+			row.Explanation = r.Evidence[0].Explanation
+		}
+	case match.Review:
+		row.Explanation = fmt.Sprintf("%d candidate(s) need a person to decide; none is reported as this customer's verdict", len(res.Candidates))
+	case match.NoMatch:
+		row.Explanation = fmt.Sprintf("no entity in the graph matches (no candidate scored %.2f or more); the customer's ownership is unknown, not clear", s.m.Thresholds().Review)
+	}
+	return row, nil
+}
+
+func (s *Screener) result(ctx context.Context, id string) (model.Result, bool, error) {
+	r, err := s.st.Result(ctx, s.run.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return model.Result{}, false, nil
+	}
+	if err != nil {
+		return model.Result{}, false, fmt.Errorf("result of %s in run %s: %w", id, s.run.ID, err)
+	}
+	return r, true, nil
+}
