@@ -66,13 +66,14 @@ func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
 	res.Reasons = append(res.Reasons, idReasons...)
 
 	byID := map[string]*Candidate{}
+	var notFound []Reason
 	for _, id := range ids {
 		es, err := m.src.EntitiesByIdentifier(ctx, id.value)
 		if err != nil {
 			return Result{}, fmt.Errorf("match %s: identifier %s: %w", c.CustomerID, id.value, err)
 		}
 		if len(es) == 0 {
-			res.Reasons = append(res.Reasons, Reason{Code: CodeIdentifierNotFound, Detail: id.value})
+			notFound = append(notFound, Reason{Code: CodeIdentifierNotFound, Detail: id.value})
 			continue
 		}
 		for _, e := range es {
@@ -84,6 +85,11 @@ func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
 			}
 			cand.Reasons = append([]Reason{{Code: CodeIdentifierEqual, Detail: id.value, Value: 1}}, cand.Reasons...)
 		}
+	}
+	if len(byID) == 0 {
+		// Said only when no identifier matched: one number written two
+		// ways (GB-COH and REG:GB) is looked up under both.
+		res.Reasons = append(res.Reasons, notFound...)
 	}
 	if len(byID) > 0 {
 		for _, cand := range byID {
