@@ -188,8 +188,15 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 	if ent.Kind == model.Person {
 		s := e.base(bodsRecordID(ent.ID), "person", subject)
 		details := map[string]any{"isComponent": false, "personType": "knownPerson"}
+		var names []map[string]string
 		if ent.Name != "" {
-			details["names"] = []map[string]string{{"fullName": ent.Name, "type": "legal"}}
+			names = append(names, map[string]string{"fullName": ent.Name, "type": "legal"})
+		}
+		for _, a := range ent.Aliases {
+			names = append(names, map[string]string{"fullName": a, "type": "alternative"})
+		}
+		if len(names) > 0 {
+			details["names"] = names
 		}
 		var nats []map[string]string
 		for _, c := range ent.Nationality {
@@ -210,6 +217,9 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 	}
 	if ent.Name != "" {
 		details["name"] = ent.Name
+	}
+	if len(ent.Aliases) > 0 {
+		details["alternateNames"] = ent.Aliases
 	}
 	if ent.Jurisdiction != "" {
 		details["jurisdiction"] = map[string]string{"name": ent.Jurisdiction, "code": ent.Jurisdiction}

@@ -156,6 +156,15 @@ func TestBODSContent(t *testing.T) {
 	if p, ok := byRecord[scoringtest.CNPerson]; !ok || p.RecordType != "person" {
 		t.Errorf("person statement %+v", p)
 	}
+	// Other names: an entity's alternateNames, a person's names of type
+	// "alternative".
+	if alt, _ := byRecord[scoringtest.CNHoldco].RecordDetails["alternateNames"].([]any); len(alt) != 1 || alt[0] != "中国控股有限公司" {
+		t.Errorf("cn-holdco alternateNames = %v", byRecord[scoringtest.CNHoldco].RecordDetails["alternateNames"])
+	}
+	if names, _ := byRecord[scoringtest.CNPerson].RecordDetails["names"].([]any); len(names) != 2 ||
+		names[1].(map[string]any)["fullName"] != "王伟" || names[1].(map[string]any)["type"] != "alternative" {
+		t.Errorf("person-wang names = %v", byRecord[scoringtest.CNPerson].RecordDetails["names"])
+	}
 	var rels [][2]string
 	for _, s := range stmts {
 		if s.RecordType == "relationship" {

@@ -11,7 +11,7 @@ import (
 )
 
 // CSVHeader is the flattened JSON Lines record; evidence becomes text.
-var CSVHeader = []string{"id", "name", "kind", "verdict", "indeterminate",
+var CSVHeader = []string{"id", "name", "aliases", "kind", "verdict", "indeterminate",
 	"chinese_share_min", "chinese_share_max", "aggregate_rule_certain", "aggregate_rule_possible",
 	"controllers", "joint_controllers", "evidence", "run_id", "policy"}
 
@@ -33,7 +33,7 @@ func (e *csvEncoder) write(r *Record) error {
 		ev = append(ev, x.Explanation+" ["+strings.Join(x.Path, " → ")+"; "+model.FormatPercent(x.Share)+"%]")
 	}
 	return e.cw.Write([]string{
-		r.ID, r.Name, r.Kind, r.Verdict, strconv.FormatBool(r.Indeterminate),
+		r.ID, r.Name, strings.Join(r.Aliases, ";"), r.Kind, r.Verdict, strconv.FormatBool(r.Indeterminate),
 		model.FormatPercent(r.ChineseShare.Min), model.FormatPercent(r.ChineseShare.Max),
 		strconv.FormatBool(r.AggregateRule.Certain), strconv.FormatBool(r.AggregateRule.Possible),
 		strings.Join(r.Controllers, ";"), strings.Join(r.JointControllers, ";"),

@@ -47,6 +47,7 @@ type Options struct {
 type Record struct {
 	ID               string         `json:"id"`
 	Name             string         `json:"name"`
+	Aliases          []string       `json:"aliases"` // the entity's other names, any script
 	Kind             string         `json:"kind"`
 	Verdict          string         `json:"verdict"`
 	Indeterminate    bool           `json:"indeterminate"`
@@ -223,7 +224,7 @@ func fillRecord(rec *Record, e *model.Entity, r *model.Result, run model.Run) {
 		evidence = append(evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation})
 	}
 	*rec = Record{
-		ID: e.ID, Name: e.Name, Kind: string(e.Kind),
+		ID: e.ID, Name: e.Name, Aliases: nonNil(e.Aliases), Kind: string(e.Kind),
 		Verdict: r.Verdict, Indeterminate: r.Indeterminate,
 		ChineseShare:     r.ChineseShare,
 		AggregateRule:    AggregateRule{Certain: r.AggregateCertain, Possible: r.AggregatePossible},

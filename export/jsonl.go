@@ -43,6 +43,8 @@ func appendRecord(b []byte, rec *Record) ([]byte, error) {
 	b = appendJSONString(b, rec.ID)
 	b = append(b, `,"name":`...)
 	b = appendJSONString(b, rec.Name)
+	b = append(b, `,"aliases":`...)
+	b = appendJSONStrings(b, rec.Aliases)
 	b = append(b, `,"kind":`...)
 	b = appendJSONString(b, rec.Kind)
 	b = append(b, `,"verdict":`...)

@@ -12,7 +12,9 @@ import (
 
 // ApplyUpsert folds an incoming record into the stored entity cur:
 // non-empty scalars overwrite (Kind too), state_owned is or-ed, lists union
-// (aliases without the resulting name), and provenance gains in's
+// (aliases without the resulting name), a name replaced by another joins
+// the aliases (a former name stays findable, and re-running an ingest that
+// renamed an entity changes nothing), and provenance gains in's
 // Source:SourceRef. cur's ID is kept.
 func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
 	out := cur
@@ -36,7 +38,11 @@ func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
 	out.Identifiers = union(cur.Identifiers, in.Identifiers)
 	out.Provenance = union(cur.Provenance, in.Provenance, provenanceOf(in)...)
 	out.AddressCountries = union(cur.AddressCountries, in.AddressCountries)
-	out.Aliases = aliasesOf(out.Name, union(cur.Aliases, in.Aliases))
+	var former []string
+	if cur.Name != "" && cur.Name != out.Name {
+		former = []string{cur.Name}
+	}
+	out.Aliases = aliasesOf(out.Name, union(cur.Aliases, in.Aliases, former...))
 	return out
 }
 

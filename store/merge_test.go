@@ -32,7 +32,8 @@ func TestApplyUpsert(t *testing.T) {
 				Source: "bods", SourceRef: "s1", Lists: []string{"y", "x"}, Identifiers: []string{"gb-coh:1"}, Provenance: []string{"extra:1"}},
 			want: model.Entity{ID: "gleif:A", Name: "Acme Limited", Kind: model.StateBody, Jurisdiction: "GB", HQCountry: "CN",
 				StateOwned: true, Source: "bods", SourceRef: "s1", Nationality: []string{"GB"}, Lists: []string{"x", "y"},
-				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "extra:1", "gleif:A"}},
+				Identifiers: []string{"gb-coh:1", "lei:A"}, Provenance: []string{"bods:s1", "extra:1", "gleif:A"},
+				Aliases: []string{"Acme Ltd"}}, // the replaced name stays as a former name
 		},
 		{
 			name: "no source: provenance gains nothing, state_owned stays",
@@ -41,10 +42,10 @@ func TestApplyUpsert(t *testing.T) {
 			want: model.Entity{ID: "a", Name: "A", StateOwned: true, Provenance: []string{"p:1"}},
 		},
 		{
-			name: "aliases and countries union; an alias that becomes the name is dropped",
+			name: "aliases and countries union; an alias that becomes the name is dropped, the replaced name kept",
 			cur:  model.Entity{ID: "a", Name: "A", Aliases: []string{"B", "C"}, AddressCountries: []string{"GB"}},
 			in:   model.Entity{Name: "B", Aliases: []string{"D", "B"}, AddressCountries: []string{"CN"}},
-			want: model.Entity{ID: "a", Name: "B", Aliases: []string{"C", "D"}, AddressCountries: []string{"CN", "GB"}},
+			want: model.Entity{ID: "a", Name: "B", Aliases: []string{"A", "C", "D"}, AddressCountries: []string{"CN", "GB"}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,8 +28,8 @@ const (
 	// ProjectScoring fills what scoring reads: ID, Name, Kind,
 	// Jurisdiction, HQCountry, Nationality, Residence, StateOwned, Lists.
 	ProjectScoring
-	// ProjectSummary fills ID, Name and Kind (the JSON Lines and CSV
-	// exports).
+	// ProjectSummary fills ID, Name, Kind and Aliases (the JSON Lines and
+	// CSV exports).
 	ProjectSummary
 )
 
@@ -58,7 +58,7 @@ func Project(e model.Entity, p Projection) model.Entity {
 			HQCountry: e.HQCountry, Nationality: e.Nationality, Residence: e.Residence,
 			StateOwned: e.StateOwned, Lists: e.Lists}
 	case ProjectSummary:
-		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind}
+		return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind, Aliases: e.Aliases}
 	}
 	return e
 }

@@ -69,6 +69,8 @@ func Entities() []model.Entity {
 	jv.Identifiers = []string{"GB-COH:01234567"}
 	wang := e(CNPerson, "Wang Wei", model.Person, "")
 	wang.Nationality = []string{"CN"}
+	wang.Aliases = []string{"王伟"}
+	holdco.Aliases = []string{"中国控股有限公司"}
 	smith := e(UKPerson, "Jane Smith", model.Person, "")
 	smith.Nationality = []string{"GB"}
 	smith.Residence = "GB"
@@ -264,7 +266,7 @@ func testScoreVerdicts(t *testing.T, st store.Store, _ Hooks) {
 }
 
 // jsonlKeys are DESIGN.md's export fields, exactly.
-var jsonlKeys = []string{"aggregate_rule", "chinese_share", "controllers", "evidence", "id", "indeterminate",
+var jsonlKeys = []string{"aggregate_rule", "aliases", "chinese_share", "controllers", "evidence", "id", "indeterminate",
 	"joint_controllers", "kind", "name", "policy", "run_id", "verdict"}
 
 func decodeJSONL(t *testing.T, b []byte) []map[string]any {
@@ -308,6 +310,11 @@ func testExportJSONL(t *testing.T, st store.Store, _ Hooks) {
 		slices.Sort(keys)
 		if !slices.Equal(keys, jsonlKeys) {
 			t.Errorf("%s: keys %v, want %v", r["id"], keys, jsonlKeys)
+		}
+		if r["id"] == CNHoldco {
+			if a, _ := r["aliases"].([]any); len(a) != 1 || a[0] != "中国控股有限公司" {
+				t.Errorf("%s: aliases %v", r["id"], r["aliases"])
+			}
 		}
 		if r["run_id"] != out.Run.ID || r["policy"] != "default" {
 			t.Errorf("%s: run_id %v policy %v", r["id"], r["run_id"], r["policy"])

@@ -292,7 +292,11 @@ func DecodeEntityFields(data []byte, e *model.Entity, p store.Projection) error 
 		d.skipStr()  // source_ref
 		d.skipStrs() // provenance
 		if v2 {
-			d.skipStrs() // aliases
+			if p == store.ProjectSummary {
+				e.Aliases = d.strs() // exports name every alias
+			} else {
+				d.skipStrs()
+			}
 			d.skipStrs() // address_countries
 		}
 	}

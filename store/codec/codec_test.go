@@ -72,7 +72,7 @@ func TestDecodeEntityFields(t *testing.T) {
 			HQCountry: e.HQCountry, Nationality: e.Nationality, Residence: e.Residence,
 			StateOwned: e.StateOwned, Lists: e.Lists}
 	}
-	summary := func(e model.Entity) model.Entity { return model.Entity{ID: e.ID, Name: e.Name, Kind: e.Kind} }
+	summary := func(e model.Entity) model.Entity { return store.Project(e, store.ProjectSummary) }
 	for _, in := range []model.Entity{e, odd, onlyCountries, {ID: "empty"}} {
 		data := EncodeEntity(&in)
 		for _, tc := range []struct {

@@ -329,6 +329,7 @@ func testUpsertMergeRules(t *testing.T, s store.Store) {
 		StateOwned: true, Nationality: []string{"CN", "GB"}, Lists: []string{"l1", "l2"},
 		Identifiers: []string{"GB-COH:00000001", "XI-LEI:L"},
 		Source:      "gleif", SourceRef: "g1", Provenance: []string{"gleif:g1", "psc:p1"},
+		Aliases: []string{"First Name"}, // a replaced name stays as a former name
 	})
 	equal(t, "after second", getEntity(t, s, "x"), want)
 	// Writing false/empty never clears a value.
@@ -342,7 +343,7 @@ func testUpsertSameIDInOneBatch(t *testing.T, s store.Store) {
 		model.Entity{ID: "x", Name: "Two", Lists: []string{"a"}, Source: "s", SourceRef: "2"},
 	)
 	equal(t, "merged in batch", getEntity(t, s, "x"), canonEntity(model.Entity{
-		ID: "x", Name: "Two", Kind: model.Company, Lists: []string{"a", "b"},
+		ID: "x", Name: "Two", Kind: model.Company, Lists: []string{"a", "b"}, Aliases: []string{"One"},
 		Source: "s", SourceRef: "2", Provenance: []string{"s:1", "s:2"},
 	}))
 	equal(t, "one entity", entityIDs(entities(t, s)), []string{"x"})
@@ -620,8 +621,9 @@ func testSearchNames(t *testing.T, s store.Store) {
 	if got := search("zhongxing", 10); index(got, "zte") < 0 {
 		t.Errorf(`after rename, "zhongxing": %v`, got)
 	}
-	if got := search("ZTE corporation", 10); index(got, "zte") >= 0 {
-		t.Errorf(`after rename, the old name still matches: %v`, got)
+	// The replaced name stays findable as a former name.
+	if got := search("ZTE corporation", 10); index(got, "zte") < 0 {
+		t.Errorf(`after rename, the old name no longer matches: %v`, got)
 	}
 }
 
@@ -1001,7 +1003,13 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 
 	// Alias and canonical records in one batch: whichever order, only the
 	// canonical one overwrites; the alias record's name becomes an alias.
-	filled.Aliases = []string{"Alias Name", "Example Holdings Limited", "Renamed By PSC"}
+	// Each rename keeps the replaced name as a former name: a batch
+	// replaces filled.Name, and resetting the name afterwards replaces
+	// "Direct Name".
+	wantAliases := [][]string{
+		{"Alias Name", "EXAMPLE HOLDINGS LIMITED", "Example Holdings Limited", "Renamed By PSC"},
+		{"Alias Name", "Direct Name", "EXAMPLE HOLDINGS LIMITED", "Example Holdings Limited", "Renamed By PSC"},
+	}
 	for _, batch := range [][]model.Entity{
 		{{ID: "lei:A", Name: "Direct Name", Source: "gleif", SourceRef: "A"},
 			{ID: "gb-coh:00000042", Name: "Alias Name", Source: "psc", SourceRef: "42"}},
@@ -1010,7 +1018,7 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 	} {
 		upsertEntities(t, s, batch...)
 		want := filled
-		want.Name = "Direct Name"
+		want.Name, want.Aliases = "Direct Name", wantAliases[0]
 		equal(t, "after a batch with both ids", getEntity(t, s, "lei:A"), want)
 		upsertEntities(t, s, model.Entity{ID: "lei:A", Name: filled.Name})
 	}
@@ -1021,6 +1029,7 @@ func testUpsertThroughAliasFillsOnly(t *testing.T, s store.Store) {
 	direct := filled
 	direct.Name, direct.Jurisdiction, direct.SourceRef = "Example Holdings Ltd", "IE", "A2"
 	direct.Provenance = []string{"gleif:A", "gleif:A2", "psc:42", "psc:43"}
+	direct.Aliases = wantAliases[1]
 	equal(t, "after direct upsert", getEntity(t, s, "lei:A"), direct)
 	if found, err := s.SearchNames(ctx(t), "example holdings ltd", 10); err != nil || len(found) != 1 || found[0].ID != "lei:A" {
 		t.Errorf("search after a direct rename finds %v, %v; want lei:A", entityIDs(found), err)
