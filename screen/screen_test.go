@@ -15,8 +15,8 @@ import (
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
-	"github.com/ubo-project/ubo/screen"
 	"github.com/ubo-project/ubo/scoring"
+	"github.com/ubo-project/ubo/screen"
 	"github.com/ubo-project/ubo/store"
 )
 
