@@ -75,6 +75,9 @@ func (x *Explanation) Render(w io.Writer) error {
 	if e.HQCountry != "" && e.HQCountry != e.Jurisdiction {
 		fmt.Fprintf(&b, " (headquarters %s)", e.HQCountry)
 	}
+	if len(e.Aliases) > 0 {
+		fmt.Fprintf(&b, "\nAlso known as: %s", strings.Join(e.Aliases, "; "))
+	}
 	b.WriteString("\n\n")
 	flag := "not flagged"
 	if r.Flagged {

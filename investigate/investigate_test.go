@@ -157,6 +157,19 @@ func TestRankNames(t *testing.T) {
 	}
 }
 
+// An alias ranks an entity as its name would: the text equal to an alias
+// beats a name that only starts with it.
+func TestRankNamesByAlias(t *testing.T) {
+	es := []model.Entity{
+		{ID: "a", Name: "Shenzhen Example Holdings Group Co., Ltd."},
+		{ID: "b", Name: "深圳示例控股有限公司", Aliases: []string{"Shenzhen Example Holdings"}},
+	}
+	got := RankNames("Shenzhen Example Holdings", es, strings.ToLower)
+	if got[0].ID != "b" {
+		t.Errorf("rank = %v, want b first", []string{got[0].ID, got[1].ID})
+	}
+}
+
 func TestAggregateArithmetic(t *testing.T) {
 	sg := cross()
 	res := results(map[string]model.Result{

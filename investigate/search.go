@@ -11,8 +11,9 @@ import (
 // found them (SQLite FTS5 and Lucene score differently): a folded name
 // equal to the folded text first, then names starting with it, then names
 // with all the text's words in order, then fewer extra words, then the
-// shorter name, then id. fold is the stores' name folding (lower case,
-// accents and punctuation removed).
+// shorter name, then id. Every name of an entity counts (its name and its
+// aliases, in any script): the best one ranks it. fold is the stores' name
+// folding (lower case, accents and punctuation removed).
 func RankNames(text string, es []model.Entity, fold func(string) string) []model.Entity {
 	q := fold(text)
 	qWords := strings.Fields(q)
@@ -23,16 +24,22 @@ func RankNames(text string, es []model.Entity, fold func(string) string) []model
 	}
 	rs := make([]ranked, len(es))
 	for i, e := range es {
-		n := fold(e.Name)
-		words := strings.Fields(n)
-		r := ranked{e: e, class: 3, extra: max(len(words)-len(qWords), 0)}
-		switch {
-		case n == q:
-			r.class = 0
-		case strings.HasPrefix(n, q+" "):
-			r.class = 1
-		case inOrder(words, qWords):
-			r.class = 2
+		r := ranked{e: e, class: 4}
+		for _, name := range append([]string{e.Name}, e.Aliases...) {
+			n := fold(name)
+			words := strings.Fields(n)
+			c := ranked{e: e, class: 3, extra: max(len(words)-len(qWords), 0)}
+			switch {
+			case n == q:
+				c.class = 0
+			case strings.HasPrefix(n, q+" "):
+				c.class = 1
+			case inOrder(words, qWords):
+				c.class = 2
+			}
+			if c.class < r.class || (c.class == r.class && c.extra < r.extra) {
+				r = c
+			}
 		}
 		rs[i] = r
 	}

@@ -26,6 +26,7 @@ type Link struct {
 type Node struct {
 	ID              string   `json:"id"`
 	Name            string   `json:"name"`
+	Aliases         []string `json:"aliases,omitempty"`
 	Kind            string   `json:"kind"`
 	Jurisdiction    string   `json:"jurisdiction,omitempty"`
 	HQCountry       string   `json:"hq_country,omitempty"`
@@ -127,7 +128,7 @@ func BuildTree(sg store.Subgraph, id string, opts TreeOptions, result ResultFn) 
 }
 
 func newNode(e model.Entity, id string, result ResultFn) *Node {
-	n := &Node{ID: id, Name: e.Name, Kind: string(e.Kind), Jurisdiction: e.Jurisdiction,
+	n := &Node{ID: id, Name: e.Name, Aliases: e.Aliases, Kind: string(e.Kind), Jurisdiction: e.Jurisdiction,
 		HQCountry: e.HQCountry, Nationality: e.Nationality}
 	if result != nil {
 		if r, ok := result(id); ok {
@@ -319,6 +320,13 @@ func nodeLabel(n *Node, st Style) string {
 		name = "UNKNOWN HOLDER " + name
 	}
 	s := name + " [" + n.ID + "]"
+	if len(n.Aliases) > 0 {
+		aka := "aka " + n.Aliases[0]
+		if len(n.Aliases) > 1 {
+			aka += fmt.Sprintf(" +%d", len(n.Aliases)-1)
+		}
+		s += " " + paint(st, ansiDim, "("+aka+")")
+	}
 	if c := countryText(n); c != "" {
 		s += " " + c
 	}

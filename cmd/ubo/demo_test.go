@@ -204,6 +204,9 @@ var investigatorCases = []struct {
 	{"explain-undisclosed-psc", []string{"explain", "lei:213800HGC6GB1X4T8Z02"}},
 	{"explain-gleif-exception", []string{"explain", "lei:213800CRB3GB7V2K9H72"}},
 	{"explain-json", []string{"explain", "ftm:demo-meridian", "--json"}},
+	{"explain-aliases", []string{"explain", "ftm:demo-kowloon-bay"}},
+	{"search-alias-han", []string{"search", "九龍灣貿易"}},
+	{"search-alias-pinyin", []string{"search", "jiulongwan"}},
 }
 
 var runIDPattern = regexp.MustCompile(`\d{8}T\d{6}Z-[0-9a-f]{6}`)
