@@ -41,8 +41,13 @@ import (
 	"github.com/ubo-project/ubo/store"
 )
 
-//go:embed sample/*.xml sample/*.jsonl sample/*.json
+//go:embed sample/*.xml sample/*.jsonl sample/*.json sample/*.csv
 var sample embed.FS
+
+// CustomersFile is the bundled customer list `ubo demo` screens: a
+// provider's customers as its KYC system holds them (names in other
+// spellings and scripts, an LEI, one customer not in the graph).
+const CustomersFile = "customers.csv"
 
 // File is one bundled sample file.
 type File struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,9 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/demo"
+	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/scoring"
+	"github.com/ubo-project/ubo/screen"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -99,8 +102,39 @@ func runDemo(cmd *cobra.Command, g *globalOptions, opts *demoOptions) (err error
 	if err != nil {
 		return err
 	}
-	return printDemo(ctx, g.Out, st, loaded, out.Run, demoReport{DB: g.DB, Kept: kept, Named: named})
+	rows, err := screenDemoCustomers(ctx, st)
+	if err != nil {
+		return err
+	}
+	return printDemo(ctx, g.Out, st, loaded, out.Run, demoReport{DB: g.DB, Kept: kept, Named: named, Screened: rows})
 }
+
+// screenDemoCustomers screens the bundled customer list against the run
+// just made.
+func screenDemoCustomers(ctx context.Context, st store.Store) ([]screen.Row, error) {
+	data, err := demo.Open(demo.CustomersFile)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	sc, err := screen.New(ctx, st, match.DefaultThresholds)
+	if err != nil {
+		return nil, fmt.Errorf("demo: screen: %w", err)
+	}
+	rd, err := screen.NewReader(bytes.NewReader(data), demo.CustomersFile, screen.CSV)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	var rows rowList
+	if _, err := sc.ScreenAll(ctx, rd, &rows, screen.Options{}); err != nil {
+		return nil, fmt.Errorf("demo: screen: %w", err)
+	}
+	return rows, nil
+}
+
+type rowList []screen.Row
+
+func (l *rowList) Write(r screen.Row) error { *l = append(*l, r); return nil }
+func (l *rowList) Flush() error             { return nil }
 
 func sumCounts(m map[string]int) int {
 	n := 0
@@ -119,9 +153,10 @@ func displayDB(db string) string {
 }
 
 type demoReport struct {
-	DB    string
-	Kept  bool
-	Named bool
+	DB       string
+	Kept     bool
+	Named    bool
+	Screened []screen.Row // the bundled customer list, screened
 }
 
 // demoRow is one line of the demo's tables.
@@ -216,6 +251,31 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 		}
 	}
 
+	if len(rep.Screened) > 0 {
+		fmt.Fprintf(&b, "\nScreening a sample customer list (%d customers, as 'ubo screen CUSTOMERS.csv' does):\n", len(rep.Screened))
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CUSTOMER\tSTATUS\tSCORE\tENTITY\tVERDICT\tWHY")
+		for _, r := range rep.Screened {
+			entity, verdict := r.EntityID, r.Verdict
+			if r.Status == string(match.Review) && len(r.Candidates) > 0 {
+				entity = r.Candidates[0].EntityID + "?"
+				if more := len(r.Candidates) - 1; more > 0 {
+					entity += fmt.Sprintf(" (+%d more)", more)
+				}
+			}
+			if entity == "" {
+				entity, verdict = "-", "-"
+			}
+			if verdict == "" {
+				verdict = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%s\n", r.CustomerID, r.Status, r.Score, entity, verdict, strings.Join(r.Reasons, "; "))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+
 	db := rep.DB
 	if !rep.Kept {
 		db = "demo.db"
@@ -259,7 +319,7 @@ func demoNextCommands(flagged, open []demoRow) []string {
 	if len(open) > 0 {
 		cmds = append(cmds, "explain "+open[0].ID)
 	}
-	return append(cmds, "export --format jsonl")
+	return append(cmds, "export --format jsonl", "screen your-customers.csv")
 }
 
 // flaggedCounts keeps the counts of the verdicts flagged by default.

@@ -100,7 +100,13 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Errorf("indeterminate table: %v, want %v", open, wantOpen)
 	}
 	for _, s := range []string{"16 flagged (CHINESE_ENTITY 7, CONTROLLED 7, OWNED_50 1, JOINT_CONTROL 1)",
-		"Next commands to try:", "ubo explain lei:213800TPH2GB8R5W1Q22 --db " + db} {
+		"Next commands to try:", "ubo explain lei:213800TPH2GB8R5W1Q22 --db " + db,
+		// The bundled customer list: a Han-script alias, an LEI, a typo, a
+		// partial name for review and a customer not in the graph.
+		"Screening a sample customer list (8 customers",
+		"ACME-0002  MATCHED   1.00   ftm:demo-kowloon-bay",
+		"lei:213800TPH2GB8R5W1Q22   JOINT_CONTROL   LEI equal",
+		"ACME-0005  MATCHED", "ACME-0007  REVIEW", "ACME-0008  NO_MATCH  0.00   -"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("demo output lacks %q:\n%s", s, out)
 		}
