@@ -30,7 +30,11 @@ func (e *csvEncoder) begin() error { return e.cw.Write(CSVHeader) }
 func (e *csvEncoder) write(r *Record) error {
 	ev := make([]string, 0, len(r.Evidence))
 	for _, x := range r.Evidence {
-		ev = append(ev, x.Explanation+" ["+strings.Join(x.Path, " → ")+"; "+model.FormatPercent(x.Share)+"%]")
+		mark := ""
+		if x.Truncated {
+			mark = "; truncated"
+		}
+		ev = append(ev, x.Explanation+" ["+strings.Join(x.Path, " → ")+"; "+model.FormatPercent(x.Share)+"%"+mark+"]")
 	}
 	return e.cw.Write([]string{
 		r.ID, r.Name, strings.Join(r.Aliases, ";"), r.Kind, r.Verdict, strconv.FormatBool(r.Indeterminate),

@@ -76,6 +76,9 @@ type Evidence struct {
 	Path        []string `json:"path"`
 	Share       float64  `json:"share"`
 	Explanation string   `json:"explanation"`
+	// Truncated: the evidence search's work budget cut this path (it
+	// stops short of a root, or a stronger one may exist); absent otherwise.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // encoder writes records in one format.
@@ -221,7 +224,8 @@ func fillRecord(rec *Record, e *model.Entity, r *model.Result, run model.Run) {
 		evidence = make([]Evidence, 0, 8)
 	}
 	for _, ev := range r.Evidence {
-		evidence = append(evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation})
+		evidence = append(evidence, Evidence{Path: nonNil(ev.Path), Share: ev.Share, Explanation: ev.Explanation,
+			Truncated: ev.Truncated})
 	}
 	*rec = Record{
 		ID: e.ID, Name: e.Name, Aliases: nonNil(e.Aliases), Kind: string(e.Kind),

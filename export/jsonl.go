@@ -85,6 +85,9 @@ func appendRecord(b []byte, rec *Record) ([]byte, error) {
 			}
 			b = append(b, `,"explanation":`...)
 			b = appendJSONString(b, ev.Explanation)
+			if ev.Truncated {
+				b = append(b, `,"truncated":true`...)
+			}
 			b = append(b, '}')
 		}
 		b = append(b, ']')

@@ -41,7 +41,8 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			AggregateRule: AggregateRule{Certain: i%3 == 0, Possible: true},
 			Controllers:   []string{s, "x"}, JointControllers: []string{},
 			Evidence: []Evidence{{Path: []string{"a", s}, Share: f, Explanation: s},
-				{Path: []string{}, Share: 0, Explanation: ""}},
+				{Path: []string{}, Share: 0, Explanation: ""},
+				{Path: []string{"b", s}, Share: f, Explanation: s, Truncated: i%2 == 1}},
 			RunID: "20260101T000000Z-abcdef", Policy: s})
 	}
 	for _, f := range trickyFloats {
@@ -91,5 +92,26 @@ func TestAppendRecordRejectsNaN(t *testing.T) {
 				t.Errorf("%v in %+v encoded without an error", f, rec)
 			}
 		}
+	}
+}
+
+// A truncated evidence path keeps its mark in the exported record and
+// writes "truncated":true; an untruncated one writes no such key.
+func TestRecordCarriesTruncatedEvidence(t *testing.T) {
+	e := model.Entity{ID: "t", Name: "T", Kind: model.Company}
+	r := model.Result{EntityID: "t", Verdict: model.VerdictControlled, Evidence: []model.Evidence{
+		{Path: []string{"a", "t"}, Share: 100, Explanation: "cut", Truncated: true},
+		{Path: []string{"b", "t"}, Share: 50, Explanation: "whole"}}}
+	var rec Record
+	fillRecord(&rec, &e, &r, model.Run{ID: "run"})
+	line, err := appendRecord(nil, &rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(line), `"truncated":true`); got != 1 {
+		t.Fatalf("%d truncated marks in %s, want 1", got, line)
+	}
+	if !strings.Contains(string(line), `"explanation":"cut","truncated":true}`) {
+		t.Errorf("the mark is not on the truncated path: %s", line)
 	}
 }

@@ -142,3 +142,36 @@ func BenchmarkScoreN(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEvidenceN times Each alone (results with their evidence) over
+// a scored synthetic graph of $UBO_GRAPH_BENCH_N entities (skipped when
+// unset): the evidence search is most of it.
+func BenchmarkEvidenceN(b *testing.B) {
+	n, err := strconv.Atoi(os.Getenv("UBO_GRAPH_BENCH_N"))
+	if err != nil || n <= 0 {
+		b.Skip("set UBO_GRAPH_BENCH_N")
+	}
+	g, err := synthBuilder(n, 1).Build()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := Score(g, policy.Default(), testDay)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var paths, flagged int
+	for b.Loop() {
+		paths, flagged = 0, 0
+		if err := s.Each(func(r *model.Result) error {
+			paths += len(r.Evidence)
+			if len(r.Evidence) > 0 {
+				flagged++
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(paths), "paths")
+	b.ReportMetric(float64(flagged), "with-evidence")
+}

@@ -11,12 +11,10 @@ import (
 	"github.com/ubo-project/ubo/model"
 )
 
-// Evidence search bounds: paths are found best-first, never enumerated.
+// Evidence: up to maxPaths paths, found strongest first and never
+// enumerated; an entity is expanded at most maxPopsPerNode times.
 const (
 	maxPaths       = 5
-	maxDepth       = 12
-	maxPops        = 256
-	maxPushes      = 8192
 	maxPopsPerNode = maxPaths
 )
 
@@ -108,16 +106,16 @@ func (s *Scoring) result(t uint32) model.Result {
 	switch {
 	case c != vClear:
 		r.Evidence = s.evidence(t, c, certain)
-		r.Explanation = s.explain(t, c, certain, r.Evidence, jointAt, partners)
+		r.Explanation = s.explain(t, c, certain, r.Evidence, jointAt)
 		if p < c {
 			r.Explanation += fmt.Sprintf(" Possibly %s if unknown holders are Chinese or shares are at their maximum.",
 				model.Verdicts[p])
 		}
 	case p < c:
 		r.Evidence = s.evidence(t, p, possible)
-		pj, pp := s.nearestJoint(t, possible)
+		pj, _ := s.nearestJoint(t, possible)
 		r.Explanation = "Clear on the known facts. Possibly " + model.Verdicts[p] + ": " +
-			s.explain(t, p, possible, r.Evidence, pj, pp)
+			s.explain(t, p, possible, r.Evidence, pj)
 	default:
 		r.Explanation = "No ownership or control link reaches a Chinese root."
 	}
@@ -176,33 +174,51 @@ func (v *visitSet) add(x uint32) bool {
 	return true
 }
 
-// nearestJoint finds the nearest jointly controlled entity on t's upward
-// control chain (t itself first, then breadth-first) and its joint
-// controllers, sorted.
-func (s *Scoring) nearestJoint(t uint32, md int) (uint32, []uint32) {
+// nearestJoint finds the jointly controlled entities nearest to t on its
+// upward control chain — t itself, else the first breadth-first level of
+// its control closure that holds any — and the union of their joint
+// controllers, both in entityOrder. Several equally near count alike, so
+// the answer depends on the graph's shape and data, never on its ids.
+func (s *Scoring) nearestJoint(t uint32, md int) (at, partners []uint32) {
 	ms := &s.m[md]
 	if len(ms.joint) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	// Most entities have no controller: answer without a search.
 	if len(ms.controllers(t)) == 0 {
 		if p := ms.partners(t); len(p) > 0 {
-			return t, p
+			return []uint32{t}, s.inEntityOrder(p)
 		}
-		return 0, nil
+		return nil, nil
 	}
 	var seen visitSet
 	seen.add(t)
-	for qi := 0; qi < len(seen.queue) && len(seen.queue) < maxClosure; qi++ {
-		x := seen.queue[qi]
-		if p := ms.partners(x); len(p) > 0 {
-			return x, p
+	for lo := 0; lo < len(seen.queue) && len(seen.queue) < maxClosure; {
+		hi := len(seen.queue)
+		for _, x := range seen.queue[lo:hi] {
+			if p := ms.partners(x); len(p) > 0 {
+				at = append(at, x)
+				partners = append(partners, p...)
+			}
 		}
-		for _, c := range ms.controllers(x) {
-			seen.add(c)
+		if len(at) > 0 {
+			slices.Sort(partners)
+			return s.inEntityOrder(at), s.inEntityOrder(slices.Compact(partners))
 		}
+		for _, x := range seen.queue[lo:hi] {
+			for _, c := range ms.controllers(x) {
+				seen.add(c)
+			}
+		}
+		lo = hi
 	}
-	return 0, nil
+	return nil, nil
+}
+
+// inEntityOrder sorts xs in entityOrder (in place) and returns it.
+func (s *Scoring) inEntityOrder(xs []uint32) []uint32 {
+	slices.SortFunc(xs, s.entityOrder)
+	return xs
 }
 
 // partners returns x's joint controllers (sorted), if x is jointly controlled.
@@ -215,17 +231,33 @@ func (ms *modeState) partners(x uint32) []uint32 {
 	return out
 }
 
-// evState is one node of the best-first evidence search, walking from the
-// scored entity up towards roots.
+// evidenceBudget bounds the work of one entity's evidence search. There is
+// no hop limit: a group 30 levels deep gets its chain, and the budget only
+// decides how many alternatives are looked at.
+type evidenceBudget struct {
+	pops, pushes int // strongest-first search for up to maxPaths paths
+	// Fallback when that finds none: the single strongest path, each
+	// entity settled once (linear in the entities above t).
+	settled, fallbackPushes int
+}
+
+var defaultEvidenceBudget = evidenceBudget{pops: 256, pushes: 8192, settled: 1 << 16, fallbackPushes: 1 << 18}
+
+// evState is one node of the evidence search, walking from the scored
+// entity up towards roots.
 type evState struct {
 	node   uint32
 	link   uint32 // link from node down to the parent state's node
 	parent int32
-	depth  uint8
+	depth  int32
 	w      float64
 }
 
+// evHeap orders search states strongest first. Ties are settled by the
+// entities' data (stateOrder), never by their ids or the input order, so
+// the same graph under other ids reports the same paths.
 type evHeap struct {
+	s      *Scoring
 	states []evState
 	idx    []int32
 }
@@ -239,9 +271,53 @@ func (h *evHeap) Less(i, j int) bool {
 	if a.depth != b.depth {
 		return a.depth < b.depth
 	}
+	if c := h.s.stateOrder(h.states, h.idx[i], h.idx[j]); c != 0 {
+		return c < 0
+	}
 	return h.idx[i] < h.idx[j]
 }
 func (h *evHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+
+// stateOrder compares two equally strong, equally long search paths hop by
+// hop from their far ends: by entity order, then by link kind.
+func (s *Scoring) stateOrder(states []evState, i, j int32) int {
+	for i != j && i >= 0 && j >= 0 {
+		a, b := &states[i], &states[j]
+		if c := s.entityOrder(a.node, b.node); c != 0 {
+			return c
+		}
+		if a.parent >= 0 && b.parent >= 0 {
+			if ka, kb := s.lKind[a.link], s.lKind[b.link]; ka != kb {
+				return int(ka) - int(kb)
+			}
+		}
+		i, j = a.parent, b.parent
+	}
+	return 0
+}
+
+// entityOrder is the order of entities wherever the results list several
+// that are equally placed (joint controllers, evidence paths of equal
+// strength, terms of the aggregate sum): by name, then kind, then
+// jurisdiction — what the data says about them — and by id only for
+// entities that the data cannot tell apart.
+func (s *Scoring) entityOrder(a, b uint32) int {
+	if a == b {
+		return 0
+	}
+	g := s.g
+	x, y := &g.attrs[a], &g.attrs[b]
+	if c := strings.Compare(string(g.names.bytes(x.name)), string(g.names.bytes(y.name))); c != 0 {
+		return c
+	}
+	if x.kind != y.kind {
+		return int(x.kind) - int(y.kind)
+	}
+	if c := strings.Compare(g.countries[x.jur], g.countries[y.jur]); c != 0 {
+		return c
+	}
+	return strings.Compare(g.id(a), g.id(b))
+}
 
 // push and pop are container/heap's algorithms on the typed index slice,
 // without boxing every state index in an interface. Less is a strict
@@ -332,45 +408,168 @@ func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
 }
 
 // evidence finds up to five strongest paths root → … → t supporting
-// verdict v (computed the md way) by a bounded best-first search.
+// verdict v (computed the md way): a strongest-first search bounded by
+// work, not by hops. When it finds none within its budget, a cheaper
+// search finds the single strongest path (each entity settled once); when
+// that too runs out, the strongest partial path is reported, marked
+// truncated.
 func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
-	ms := &s.m[md]
 	out := []model.Evidence{}
 	if v == vChinese {
 		return append(out, model.Evidence{Path: []string{s.g.id(t)}, Share: 100,
 			Explanation: s.rootSentence(t, md)})
 	}
-	rel := s.relevantFor(t, v, md)
-	var ends []uint32 // sorted; nil: any root ends a path
-	if v == vControlled {
-		ends = s.closure(t, md)
-	}
-	h := &evHeap{states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
+	q := s.newEvidenceQuery(t, v, md)
+	b := s.evBudget
+	h := &evHeap{s: s, states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
 	h.states[0] = evState{node: t, parent: -1, w: 1}
 	pops := make(map[uint32]uint8, 16)
-	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < maxPops; n++ {
+	dropped := false // a push was refused: later paths may not be the strongest
+	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < b.pops; n++ {
 		si := h.pop()
 		st := h.states[si]
-		if st.parent >= 0 && ms.is(st.node, fRoot) {
-			if _, ok := slices.BinarySearch(ends, st.node); v != vControlled || ok {
-				out = append(out, s.pathEvidence(h.states, si, v, md))
+		if st.parent >= 0 {
+			switch q.at(st.node) {
+			case evEnd:
+				out = append(out, s.pathEvidence(h.states, si, v, md, dropped, true))
+				continue
+			case evStop:
+				continue
 			}
-			continue // paths stop at the first root
 		}
-		if pops[st.node] >= maxPopsPerNode || st.depth >= maxDepth {
+		if pops[st.node] >= maxPopsPerNode {
 			continue
 		}
 		pops[st.node]++
-		for l := s.lOff[st.node]; l < s.lOff[st.node+1] && len(h.states) < maxPushes; l++ {
-			if !rel(l) || onPath(h.states, si, s.lHolder[l]) {
+		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
+			if !q.rel(l) || onPath(h.states, si, s.lHolder[l]) {
 				continue
+			}
+			if len(h.states) >= b.pushes {
+				dropped = true
+				break
 			}
 			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
 			h.push(int32(len(h.states) - 1))
 		}
 	}
+	if len(out) == 0 {
+		if ev, ok := s.strongestPath(t, v, md, q); ok {
+			out = append(out, ev)
+		}
+	}
 	return out
+}
+
+// What a search state's entity is to the evidence of a verdict.
+const (
+	evPass = iota // the path goes on above it
+	evEnd         // a root the verdict's paths end at
+	evStop        // a root that ends no path of this verdict: paths stop there
+)
+
+// evidenceQuery is what the evidence search of one verdict walks: the
+// links it may follow and where its paths end.
+type evidenceQuery struct {
+	rel func(l uint32) bool
+	at  func(x uint32) int
+}
+
+func (s *Scoring) newEvidenceQuery(t uint32, v uint8, md int) evidenceQuery {
+	ms := &s.m[md]
+	q := evidenceQuery{rel: s.relevantFor(t, v, md)}
+	if v != vControlled {
+		q.at = func(x uint32) int {
+			if ms.is(x, fRoot) {
+				return evEnd // paths stop at the first root
+			}
+			return evPass
+		}
+		return q
+	}
+	// Control paths end at t's controlling roots. They may pass through
+	// other roots that are themselves controlled by a root (a root's
+	// subsidiary carrying its votes), never through a root nothing controls.
+	ends := s.closure(t, md)
+	q.at = func(x uint32) int {
+		switch {
+		case !ms.is(x, fRoot):
+			return evPass
+		case binaryHas(ends, x):
+			return evEnd
+		case ms.is(x, fCtrlRoot):
+			return evPass
+		}
+		return evStop
+	}
+	return q
+}
+
+func binaryHas(sorted []uint32, x uint32) bool {
+	_, ok := slices.BinarySearch(sorted, x)
+	return ok
+}
+
+// strongestPath is the fallback search: best-first with every entity
+// settled once, so its first path end is the strongest path there is. When
+// its budget runs out first, it returns the strongest partial path left,
+// marked truncated.
+func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (model.Evidence, bool) {
+	b := s.evBudget
+	h := &evHeap{s: s, states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
+	h.states[0] = evState{node: t, parent: -1, w: 1}
+	settled := map[uint32]struct{}{}
+	dropped := false
+	last := int32(-1) // the last state expanded
+	for h.Len() > 0 {
+		if len(settled) >= b.settled {
+			dropped = true
+			break
+		}
+		si := h.pop()
+		st := h.states[si]
+		if _, ok := settled[st.node]; ok {
+			continue
+		}
+		settled[st.node] = struct{}{}
+		if st.parent >= 0 {
+			switch q.at(st.node) {
+			case evEnd:
+				return s.pathEvidence(h.states, si, v, md, dropped, true), true
+			case evStop:
+				continue
+			}
+		}
+		last = si
+		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
+			if _, ok := settled[s.lHolder[l]]; ok || !q.rel(l) {
+				continue
+			}
+			if len(h.states) >= b.fallbackPushes {
+				dropped = true
+				break
+			}
+			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+				depth: st.depth + 1, w: st.w * s.weight(l, md)})
+			h.push(int32(len(h.states) - 1))
+		}
+	}
+	if !dropped {
+		return model.Evidence{}, false // no path at all
+	}
+	best := last
+	for h.Len() > 0 { // the strongest state not yet expanded
+		if _, ok := settled[h.states[h.idx[0]].node]; !ok {
+			best = h.idx[0]
+			break
+		}
+		h.pop()
+	}
+	if best <= 0 {
+		return model.Evidence{}, false
+	}
+	return s.pathEvidence(h.states, best, v, md, true, false), true
 }
 
 func onPath(states []evState, si int32, x uint32) bool {
@@ -382,11 +581,14 @@ func onPath(states []evState, si int32, x uint32) bool {
 	return false
 }
 
-// pathEvidence turns the search state chain ending at a root into evidence.
-func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) model.Evidence {
-	g := s.g
+// pathEvidence turns the search state chain ending at si into evidence:
+// a path from a root, or (reached false) a partial path whose search ran
+// out of budget before it reached one. Truncated marks a path the budget
+// cut: partial, or found after the search had to leave links unexplored.
+func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, truncated, reached bool) model.Evidence {
+	g, ms := s.g, &s.m[md]
 	depth := int(states[si].depth)
-	ev := model.Evidence{Share: round(states[si].w * 100),
+	ev := model.Evidence{Share: round(states[si].w * 100), Truncated: truncated || !reached,
 		Path: make([]string, 0, depth+1), Hops: make([]model.Hop, 0, depth)}
 	hops := make([]string, 0, depth)
 	ownershipOnly := true
@@ -402,12 +604,20 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int) mode
 		ev.Hops = append(ev.Hops, model.Hop{HolderID: holderID, HeldID: heldID,
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
 			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
-		hops = append(hops, g.label(held)+" "+s.hopShare(l))
+		name := g.label(held)
+		if ms.is(held, fRoot) { // a root on a control path: name why it is one
+			name = s.rootLabel(held, md)
+		}
+		hops = append(hops, name+" "+s.hopShare(l))
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
 		holderID = heldID
 	}
 	ev.Path = append(ev.Path, holderID)
-	sentence := verdictVerb(v, md) + " " + s.rootLabel(states[si].node, md) + " via " + strings.Join(hops, " → ")
+	top := s.rootLabel(states[si].node, md)
+	if !reached {
+		top = "a Chinese root above " + g.label(states[si].node) + " (the evidence search stopped there, at its work budget)"
+	}
+	sentence := verdictVerb(v, md) + " " + top + " via " + strings.Join(hops, " → ")
 	if ownershipOnly && v != vControlled {
 		sentence += " (" + formatPercent(ev.Share) + "% along this path)"
 	}
@@ -545,7 +755,7 @@ func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
 		case va < vb:
 			return 1
 		}
-		return 0
+		return s.entityOrder(s.lHolder[a], s.lHolder[b])
 	})
 	var parts []string
 	sum, strict := 0.0, false
@@ -566,7 +776,7 @@ func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
 }
 
 // explain writes the one-sentence explanation of verdict v.
-func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointAt uint32, partners []uint32) string {
+func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointAt []uint32) string {
 	ms := &s.m[md]
 	first := ""
 	if len(ev) > 0 {
@@ -589,12 +799,12 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 		return join(first, "")
 	case vOwned50:
 		arith := s.aggregateArithmetic(t, md)
-		if ms.is(t, fJC) && len(partners) > 0 {
-			arith += "; also " + s.jointText(jointAt, partners, md)
+		if ms.is(t, fJC) && len(jointAt) > 0 {
+			arith += "; also " + s.jointText(jointAt, md)
 		}
 		return join(arith, first)
 	case vJoint:
-		return join(s.jointText(jointAt, partners, md), first)
+		return join(s.jointText(jointAt, md), first)
 	case vSignificant:
 		var why string
 		switch {
@@ -613,25 +823,29 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 	return ""
 }
 
-// jointText names x's joint controllers with their votes:
-// "JV Ltd is jointly controlled by CN-Holdco (CN) 50% and US Inc 50%".
-func (s *Scoring) jointText(x uint32, partners []uint32, md int) string {
+// jointText names the joint controllers of each entity in at with their
+// votes: "JV Ltd is jointly controlled by CN-Holdco (CN) 50% and US Inc 50%".
+func (s *Scoring) jointText(at []uint32, md int) string {
 	ms := &s.m[md]
-	var names []string
-	entries := s.votes(x, md, nil)
-	for _, j := range partners {
-		name := s.g.label(j)
-		if ms.is(j, fRoot) {
-			name = s.rootLabel(j, md)
-		}
-		for _, e := range entries {
-			if e.holder == j {
-				name += " " + amount(e.v, e.strict, md)
+	parts := make([]string, 0, len(at))
+	for _, x := range at {
+		var names []string
+		entries := s.votes(x, md, nil)
+		for _, j := range s.inEntityOrder(ms.partners(x)) {
+			name := s.g.label(j)
+			if ms.is(j, fRoot) {
+				name = s.rootLabel(j, md)
 			}
+			for _, e := range entries {
+				if e.holder == j {
+					name += " " + amount(e.v, e.strict, md)
+				}
+			}
+			names = append(names, name)
 		}
-		names = append(names, name)
+		parts = append(parts, s.g.label(x)+" is jointly controlled by "+strings.Join(names, " and "))
 	}
-	return s.g.label(x) + " is jointly controlled by " + strings.Join(names, " and ")
+	return strings.Join(parts, "; ")
 }
 
 // formatPercent is model.FormatPercent without fmt (it runs per hop).

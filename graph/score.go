@@ -121,6 +121,8 @@ type Scoring struct {
 
 	m [2]modeState
 
+	evBudget evidenceBudget
+
 	final, possibleFinal []uint8
 	counts               map[string]int
 	indeterminate        int
@@ -147,7 +149,7 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 			asOf = time.Now().UTC()
 		}
 	}
-	s := &Scoring{g: g, p: p, asOf: asOf}
+	s := &Scoring{g: g, p: p, asOf: asOf, evBudget: defaultEvidenceBudget}
 	for _, k := range p.ControlKinds {
 		if c := relCode(k); int(c) < len(s.ctrlKind) {
 			s.ctrlKind[c] = true

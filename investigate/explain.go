@@ -114,6 +114,9 @@ func (x *Explanation) Render(w io.Writer) error {
 		b.WriteString("\nEvidence paths (strongest first):\n")
 		for i, ev := range r.Evidence {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, ev.Explanation)
+			if ev.Truncated {
+				b.WriteString("   (truncated: the evidence search reached its work budget here; a stronger or longer path may exist)\n")
+			}
 			for _, h := range ev.Hops {
 				src := h.Source
 				if h.SourceRef != "" {

@@ -233,3 +233,22 @@ func TestUncertainties(t *testing.T) {
 		t.Errorf("JV: %+v, want the Chinese range → OWNED_50", us)
 	}
 }
+
+// Render says which evidence path the search budget cut, and only that one.
+func TestRenderMarksTruncatedEvidence(t *testing.T) {
+	x := Explanation{Entity: ent("T", "Target", "GB", model.Company), Names: map[string]string{},
+		Result: model.Result{EntityID: "T", Verdict: model.VerdictControlled, Evidence: []model.Evidence{
+			{Path: []string{"A", "T"}, Explanation: "Controlled by a Chinese root above A", Truncated: true},
+			{Path: []string{"P", "T"}, Explanation: "Controlled by P (CN) via Target (board)"}}}}
+	var b bytes.Buffer
+	if err := x.Render(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Count(out, "(truncated:") != 1 {
+		t.Fatalf("want one truncation note:\n%s", out)
+	}
+	if i, j := strings.Index(out, "(truncated:"), strings.Index(out, "2. Controlled by P"); i < 0 || j < i {
+		t.Errorf("the note is not under the first path:\n%s", out)
+	}
+}

@@ -50,6 +50,9 @@ type Evidence struct {
 	Share       float64  `json:"share"` // product of the hops' certain shares, percent
 	Hops        []Hop    `json:"hops,omitempty"`
 	Explanation string   `json:"explanation"`
+	// Truncated: the evidence search's work budget cut this path — it
+	// stops short of a root, or a stronger path may have gone unexplored.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Result is the scoring outcome for one entity in one run.

@@ -45,6 +45,10 @@ const (
 	// suffix: the verdict sentence quotes the strongest path, and these
 	// sentences (names along the path) are most of a result's bytes.
 	rfQuotesEvidence
+	// The indices of the evidence paths marked truncated follow the
+	// evidence (a count, then the indices, increasing): rare, so it costs
+	// nothing when no path is.
+	rfTruncatedEvidence
 )
 
 // minimal reports whether r is exactly what clearResult rebuilds from its
@@ -86,6 +90,7 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 		{r.ChineseVotes != (model.Interval{}), rfVotes},
 		{r.PossibleVerdict != "", rfPossible},
 		{r.Explanation == clearSentence, rfClearSentence},
+		{slices.ContainsFunc(r.Evidence, func(ev model.Evidence) bool { return ev.Truncated }), rfTruncatedEvidence},
 	} {
 		if f.on {
 			flags |= f.flag
@@ -144,6 +149,18 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 			enc.share(h.Share)
 			enc.str(h.Source)
 			enc.str(h.SourceRef)
+		}
+	}
+	if flags&rfTruncatedEvidence != 0 {
+		var truncated []uint64
+		for i := range r.Evidence {
+			if r.Evidence[i].Truncated {
+				truncated = append(truncated, uint64(i))
+			}
+		}
+		enc.uvarint(uint64(len(truncated)))
+		for _, i := range truncated {
+			enc.uvarint(i)
 		}
 	}
 	return enc
@@ -296,6 +313,9 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 			}
 		}
 	}
+	if flags&rfTruncatedEvidence != 0 {
+		d.truncatedEvidence(r.Evidence)
+	}
 	if flags&rfQuotesEvidence != 0 {
 		if len(r.Evidence) == 0 {
 			d.fail()
@@ -310,6 +330,26 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 		return fmt.Errorf("result of %q: %w", entityID, d.err)
 	}
 	return nil
+}
+
+// truncatedEvidence reads the indices of the truncated evidence paths and
+// marks them: at least one, increasing, each within the evidence.
+func (d *decoder) truncatedEvidence(evidence []model.Evidence) {
+	n := d.count()
+	if n == 0 {
+		d.fail()
+		return
+	}
+	next := uint64(0)
+	for range n {
+		i := d.uvarint()
+		if d.err != nil || i < next || i >= uint64(len(evidence)) {
+			d.fail()
+			return
+		}
+		evidence[i].Truncated = true
+		next = i + 1
+	}
 }
 
 // count reads a length and checks it against the bytes left (every item

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
@@ -18,7 +19,7 @@ func TestResultCodecCoversEveryModelField(t *testing.T) {
 		fields int
 	}{
 		{reflect.TypeFor[model.Result](), 13},
-		{reflect.TypeFor[model.Evidence](), 4},
+		{reflect.TypeFor[model.Evidence](), 5},
 		{reflect.TypeFor[model.Hop](), 6},
 		{reflect.TypeFor[model.Interval](), 2},
 	} {
@@ -106,5 +107,54 @@ func TestResultCodecCorruptData(t *testing.T) {
 				t.Errorf("%s, %s: error %v, want errCodec", dname, name, err)
 			}
 		}
+	}
+}
+
+// Truncated evidence paths keep their mark through both stored forms;
+// results without one store exactly what they did before the mark existed.
+func TestResultCodecTruncatedEvidence(t *testing.T) {
+	plain := storetest.FullResult()
+	before := codec.EncodeResult(nil, &plain)
+	for name, marked := range map[string][]int{"first": {0}, "second": {1}, "both": {0, 1}} {
+		t.Run(name, func(t *testing.T) {
+			r := storetest.FullResult()
+			r.Evidence = append([]model.Evidence{}, r.Evidence...)
+			for _, i := range marked {
+				r.Evidence[i].Truncated = true
+			}
+			data := codec.EncodeResult(nil, &r)
+			var got model.Result
+			if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, storetest.JSONRoundTrip(t, r)) {
+				t.Errorf("round trip:\n got %#v\nwant %#v", got, r)
+			}
+			if err := codec.DecodeResultSummary(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil ||
+				!reflect.DeepEqual(got, summary(storetest.JSONRoundTrip(t, r))) {
+				t.Errorf("summary: %#v, %v", got, err)
+			}
+			js, _ := json.Marshal(&r)
+			if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, js, &got); err != nil || !reflect.DeepEqual(got, storetest.JSONRoundTrip(t, r)) {
+				t.Errorf("JSON data: %#v, %v", got, err)
+			}
+			for n := 1; n < len(data); n++ {
+				if err := codec.DecodeResult("x", "y", false, data[:n], &got); !errors.Is(err, codec.ErrCorrupt) {
+					t.Fatalf("truncated to %d bytes: error %v", n, err)
+				}
+			}
+			// An index out of range or out of order is corrupt data.
+			bad := append(append([]byte{}, data[:len(data)-1]...), 7)
+			if err := codec.DecodeResult("x", "y", false, bad, &got); !errors.Is(err, codec.ErrCorrupt) {
+				t.Errorf("index beyond the evidence: error %v", err)
+			}
+		})
+	}
+	js, _ := json.Marshal(plain.Evidence)
+	if strings.Contains(string(js), "truncated") {
+		t.Errorf("untruncated evidence writes the mark: %s", js)
+	}
+	if again := codec.EncodeResult(nil, &plain); string(again) != string(before) {
+		t.Error("encoding an unmarked result changed")
 	}
 }
