@@ -489,16 +489,30 @@ func (s *Scoring) newEvidenceQuery(t uint32, v uint8, md int) evidenceQuery {
 		return q
 	}
 	// Control paths end at t's controlling roots. They may pass through
-	// other roots that are themselves controlled by a root (a root's
-	// subsidiary carrying its votes), never through a root nothing controls.
+	// other roots that one of those controls (a root's subsidiary carrying
+	// its votes), never through a root none of them controls.
 	ends := s.closure(t, md)
+	var carriers map[uint32]bool // intermediate roots judged so far
 	q.at = func(x uint32) int {
 		switch {
 		case !ms.is(x, fRoot):
 			return evPass
 		case binaryHas(ends, x):
 			return evEnd
-		case ms.is(x, fCtrlRoot):
+		case !ms.is(x, fCtrlRoot):
+			return evStop
+		}
+		carries, ok := carriers[x]
+		if !ok {
+			carries = slices.ContainsFunc(s.closure(x, md), func(c uint32) bool {
+				return ms.is(c, fRoot) && binaryHas(ends, c)
+			})
+			if carriers == nil {
+				carriers = map[uint32]bool{}
+			}
+			carriers[x] = carries
+		}
+		if carries {
 			return evPass
 		}
 		return evStop
