@@ -15,7 +15,11 @@ import (
 // synthBuilder feeds a corporate-group-shaped random graph of n entities
 // (~1.5 edges each, 1% Chinese roots, some cross-holdings and JVs) into a
 // Builder without materialising it first.
-func synthBuilder(n int, seed uint64) *Builder {
+func synthBuilder(n int, seed uint64) *Builder { return synthGroups(n, seed, 10) }
+
+// synthGroups is synthBuilder with one group top in topEvery entities:
+// fewer tops make deeper groups.
+func synthGroups(n int, seed uint64, topEvery int) *Builder {
 	r := rand.New(rand.NewPCG(seed, 7))
 	b := NewBuilder()
 	id := func(i int) string { return fmt.Sprintf("gen:%09d", i) }
@@ -25,7 +29,7 @@ func synthBuilder(n int, seed uint64) *Builder {
 			e.Jurisdiction = "CN"
 		}
 		b.AddEntity(e)
-		if i == 0 || r.IntN(10) == 0 {
+		if i == 0 || r.IntN(topEvery) == 0 {
 			continue // a group top
 		}
 		parent := i - 1 - r.IntN(min(i, 50))
@@ -145,13 +149,18 @@ func BenchmarkScoreN(b *testing.B) {
 
 // BenchmarkEvidenceN times Each alone (results with their evidence) over
 // a scored synthetic graph of $UBO_GRAPH_BENCH_N entities (skipped when
-// unset): the evidence search is most of it.
+// unset) with a group top in every $UBO_GRAPH_BENCH_TOPS entities
+// (default 10; 2 makes shallow groups): the evidence search is most of it.
 func BenchmarkEvidenceN(b *testing.B) {
 	n, err := strconv.Atoi(os.Getenv("UBO_GRAPH_BENCH_N"))
 	if err != nil || n <= 0 {
 		b.Skip("set UBO_GRAPH_BENCH_N")
 	}
-	g, err := synthBuilder(n, 1).Build()
+	tops, err := strconv.Atoi(os.Getenv("UBO_GRAPH_BENCH_TOPS"))
+	if err != nil || tops <= 0 {
+		tops = 10
+	}
+	g, err := synthGroups(n, 1, tops).Build()
 	if err != nil {
 		b.Fatal(err)
 	}

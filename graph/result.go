@@ -421,9 +421,11 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 	}
 	q := s.newEvidenceQuery(t, v, md)
 	b := s.evBudget
-	h := &evHeap{s: s, states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
-	h.states[0] = evState{node: t, parent: -1, w: 1}
-	pops := make(map[uint32]uint8, 16)
+	sc := evScratchPool.Get().(*evScratch)
+	defer evScratchPool.Put(sc)
+	h := sc.heap(s, t)
+	clear(sc.pops)
+	pops := sc.pops
 	dropped := false // a push was refused: later paths may not be the strongest
 	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < b.pops; n++ {
 		si := h.pop()
@@ -460,6 +462,28 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 		}
 	}
 	return out
+}
+
+// evScratch is one evidence search's working memory, reused across
+// entities: most searches are small, and allocating their heap and map
+// anew was a large part of their cost.
+type evScratch struct {
+	h    evHeap
+	pops map[uint32]uint8
+}
+
+var evScratchPool = sync.Pool{New: func() any {
+	return &evScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)},
+		pops: make(map[uint32]uint8, 64)}
+}}
+
+// heap returns the scratch heap holding only the search's start, t.
+func (sc *evScratch) heap(s *Scoring, t uint32) *evHeap {
+	h := &sc.h
+	h.s = s
+	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
+	h.idx = append(h.idx[:0], 0)
+	return h
 }
 
 // What a search state's entity is to the evidence of a verdict.
@@ -652,9 +676,9 @@ func (s *Scoring) linkShare(l uint32) model.Share {
 func (s *Scoring) hopShare(l uint32) string {
 	switch k := s.lKind[l]; k {
 	case ownCode:
-		return s.linkShare(l).String()
+		return shareText(s.linkShare(l))
 	case voteCode:
-		return s.linkShare(l).String() + " of votes"
+		return shareText(s.linkShare(l)) + " of votes"
 	default:
 		return "(" + string(model.RelKinds[k]) + ")"
 	}
@@ -860,6 +884,24 @@ func (s *Scoring) jointText(at []uint32, md int) string {
 		parts = append(parts, s.g.label(x)+" is jointly controlled by "+strings.Join(names, " and "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// shareText is model.Share.String without fmt (it runs per hop).
+func shareText(sh model.Share) string {
+	switch {
+	case !sh.Known:
+		return "unknown"
+	case sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive:
+		return formatPercent(sh.Min) + "%"
+	}
+	l, r := "[", "]"
+	if sh.MinExclusive {
+		l = "("
+	}
+	if sh.MaxExclusive {
+		r = ")"
+	}
+	return l + formatPercent(sh.Min) + "%, " + formatPercent(sh.Max) + "%" + r
 }
 
 // formatPercent is model.FormatPercent without fmt (it runs per hop).
