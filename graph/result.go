@@ -421,13 +421,24 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 	}
 	q := s.newEvidenceQuery(t, v, md)
 	b := s.evBudget
+	// A minority interest (most of a large graph's evidence, often through
+	// long chains) gets its strongest path; stronger verdicts get the
+	// alternatives an analyst weighs, up to maxPaths.
+	if v == vMinority {
+		// The settle-once search finds the strongest path directly.
+		if ev, ok := s.strongestPath(t, v, md, q); ok {
+			out = append(out, ev)
+		}
+		return out
+	}
+	limit := maxPaths
 	sc := evScratchPool.Get().(*evScratch)
 	defer evScratchPool.Put(sc)
 	h := sc.heap(s, t)
 	clear(sc.pops)
 	pops := sc.pops
 	dropped := false // a push was refused: later paths may not be the strongest
-	for n := 0; h.Len() > 0 && len(out) < maxPaths && n < b.pops; n++ {
+	for n := 0; h.Len() > 0 && len(out) < limit && n < b.pops; n++ {
 		si := h.pop()
 		st := h.states[si]
 		if st.parent >= 0 {
@@ -555,22 +566,28 @@ func binaryHas(sorted []uint32, x uint32) bool {
 // marked truncated.
 func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (model.Evidence, bool) {
 	b := s.evBudget
-	h := &evHeap{s: s, states: make([]evState, 1, 64), idx: make([]int32, 1, 64)}
-	h.states[0] = evState{node: t, parent: -1, w: 1}
-	settled := map[uint32]struct{}{}
+	sc := settleScratchPool.Get().(*settleScratch)
+	defer settleScratchPool.Put(sc)
+	settled := sc.begin(s.g.NumEntities())
+	h := &sc.h
+	h.s = s
+	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
+	h.idx = append(h.idx[:0], 0)
+	nSettled := 0
 	dropped := false
 	last := int32(-1) // the last state expanded
 	for h.Len() > 0 {
-		if len(settled) >= b.settled {
+		if nSettled >= b.settled {
 			dropped = true
 			break
 		}
 		si := h.pop()
 		st := h.states[si]
-		if _, ok := settled[st.node]; ok {
+		if settled.has(st.node) {
 			continue
 		}
-		settled[st.node] = struct{}{}
+		settled.add(st.node)
+		nSettled++
 		if st.parent >= 0 {
 			switch q.at(st.node) {
 			case evEnd:
@@ -581,7 +598,7 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 		}
 		last = si
 		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
-			if _, ok := settled[s.lHolder[l]]; ok || !q.rel(l) {
+			if settled.has(s.lHolder[l]) || !q.rel(l) {
 				continue
 			}
 			if len(h.states) >= b.fallbackPushes {
@@ -598,7 +615,7 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	}
 	best := last
 	for h.Len() > 0 { // the strongest state not yet expanded
-		if _, ok := settled[h.states[h.idx[0]].node]; !ok {
+		if !settled.has(h.states[h.idx[0]].node) {
 			best = h.idx[0]
 			break
 		}
@@ -608,6 +625,40 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 		return model.Evidence{}, false
 	}
 	return s.pathEvidence(h.states, best, v, md, true, false), true
+}
+
+// settleScratch is the settle-once search's working memory, reused across
+// entities: its heap, and a stamp per entity (the search's number when it
+// settled it) instead of a set that is hashed into and cleared each time.
+type settleScratch struct {
+	h     evHeap
+	stamp []uint32
+	cur   uint32
+}
+
+var settleScratchPool = sync.Pool{New: func() any {
+	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)}}
+}}
+
+type settledSet struct {
+	stamp []uint32
+	cur   uint32
+}
+
+func (x settledSet) has(n uint32) bool { return x.stamp[n] == x.cur }
+func (x settledSet) add(n uint32)      { x.stamp[n] = x.cur }
+
+// begin starts a search over n entities.
+func (sc *settleScratch) begin(n int) settledSet {
+	if len(sc.stamp) != n {
+		sc.stamp, sc.cur = make([]uint32, n), 0
+	}
+	sc.cur++
+	if sc.cur == 0 { // wrapped: old stamps could collide
+		clear(sc.stamp)
+		sc.cur = 1
+	}
+	return settledSet{stamp: sc.stamp, cur: sc.cur}
 }
 
 func onPath(states []evState, si int32, x uint32) bool {
@@ -628,38 +679,69 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	depth := int(states[si].depth)
 	ev := model.Evidence{Share: round(states[si].w * 100), Truncated: truncated || !reached,
 		Path: make([]string, 0, depth+1), Hops: make([]model.Hop, 0, depth)}
-	hops := make([]string, 0, depth)
+	// The path's ids are substrings of one string, and the sentence is
+	// written into one buffer: paths run to dozens of hops, and a string
+	// per id and per hop was most of the evidence's cost.
+	var idBuf []byte
+	ends := make([]int, 0, depth+1)
+	for i := si; ; i = states[i].parent {
+		idBuf = append(idBuf, g.ids.bytes(g.idIdx[states[i].node])...)
+		ends = append(ends, len(idBuf))
+		if states[i].parent < 0 {
+			break
+		}
+	}
+	ids := string(idBuf)
+	for k, end := range ends {
+		begin := 0
+		if k > 0 {
+			begin = ends[k-1]
+		}
+		ev.Path = append(ev.Path, ids[begin:end])
+	}
+	var b strings.Builder
+	b.Grow(64 + 32*depth)
+	b.WriteString(verdictVerb(v, md))
+	b.WriteByte(' ')
+	if reached {
+		b.WriteString(s.rootLabel(states[si].node, md))
+	} else {
+		b.WriteString("a Chinese root above ")
+		b.WriteString(g.label(states[si].node))
+		b.WriteString(" (the evidence search stopped there, at its work budget)")
+	}
+	b.WriteString(" via ")
 	ownershipOnly := true
-	// Each id is rendered once: a hop's held entity is the next hop's holder.
-	holderID := g.id(states[si].node)
+	k := 0
 	for i := si; states[i].parent >= 0; i = states[i].parent {
 		st := states[i]
 		l := st.link
 		held := states[st.parent].node
-		heldID := g.id(held)
-		ev.Path = append(ev.Path, holderID)
 		e := s.lEdge[l]
-		ev.Hops = append(ev.Hops, model.Hop{HolderID: holderID, HeldID: heldID,
+		ev.Hops = append(ev.Hops, model.Hop{HolderID: ev.Path[k], HeldID: ev.Path[k+1],
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
 			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
-		name := g.label(held)
-		if ms.is(held, fRoot) { // a root on a control path: name why it is one
-			name = s.rootLabel(held, md)
+		if k > 0 {
+			b.WriteString(" → ")
 		}
-		hops = append(hops, name+" "+s.hopShare(l))
+		if ms.is(held, fRoot) { // a root on a control path: name why it is one
+			b.WriteString(s.rootLabel(held, md))
+		} else if name := g.names.bytes(g.attrs[held].name); len(name) > 0 {
+			b.Write(name)
+		} else {
+			b.WriteString(ev.Path[k+1])
+		}
+		b.WriteByte(' ')
+		b.WriteString(s.hopShare(l))
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
-		holderID = heldID
+		k++
 	}
-	ev.Path = append(ev.Path, holderID)
-	top := s.rootLabel(states[si].node, md)
-	if !reached {
-		top = "a Chinese root above " + g.label(states[si].node) + " (the evidence search stopped there, at its work budget)"
-	}
-	sentence := verdictVerb(v, md) + " " + top + " via " + strings.Join(hops, " → ")
 	if ownershipOnly && v != vControlled {
-		sentence += " (" + formatPercent(ev.Share) + "% along this path)"
+		b.WriteString(" (")
+		b.WriteString(formatPercent(ev.Share))
+		b.WriteString("% along this path)")
 	}
-	ev.Explanation = sentence
+	ev.Explanation = b.String()
 	return ev
 }
 
