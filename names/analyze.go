@@ -25,6 +25,7 @@ func Analyze(name string) Analysis {
 		return a
 	}
 	a.Words, a.LegalForms, a.LegalCodes = stripLegalForms(strings.Fields(a.Folded))
+	a.Words = dropFillers(a.Words)
 	var reading strings.Builder
 	for _, w := range a.Words {
 		if isHanWord(w) {
@@ -43,3 +44,24 @@ func Analyze(name string) Analysis {
 
 // Core is the name without its legal forms, words separated by spaces.
 func (a Analysis) Core() string { return strings.Join(a.Words, " ") }
+
+// fillers are words that name no company: a leading article, and the
+// conjunction that "&" spells ("Johnson & Johnson", "Johnson and
+// Johnson"; Fold already drops "&").
+var fillers = map[string]bool{"and": true, "und": true, "et": true}
+
+// dropFillers removes a leading "the" and every conjunction, keeping at
+// least one word.
+func dropFillers(words []string) []string {
+	out := words[:0:0]
+	for i, w := range words {
+		if (i == 0 && w == "the") || fillers[w] {
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) == 0 {
+		return words
+	}
+	return out
+}

@@ -43,6 +43,9 @@ func TestAnalyzeLegalForms(t *testing.T) {
 		{"Limited", "limited"},                 // the whole name is never removed
 		{"有限公司", "有限公司"},                       // nor in Han script
 		{"Huaxin Holdings", "huaxin holdings"}, // ordinary words stay
+		{"The Hongkong and Shanghai Banking Corporation Limited", "hongkong shanghai banking"},
+		{"Johnson & Johnson", "johnson johnson"},
+		{"The", "the"},
 	} {
 		if got := Analyze(tc.in).Core(); got != tc.core {
 			t.Errorf("Analyze(%q).Core() = %q, want %q", tc.in, got, tc.core)

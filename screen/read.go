@@ -66,10 +66,9 @@ func hasSuffixFold(s, suffix string) bool {
 // its line, or a Reject for a row it cannot use (reading goes on), or
 // io.EOF at the end. Any other error stops the file.
 type Reader struct {
-	file  string
-	next  func() (match.Customer, int, error)
-	seen  map[string]int // customer_id → line
-	lines int
+	file string
+	next func() (match.Customer, int, error)
+	seen map[string]int // customer_id → line
 }
 
 // NewReader reads customers in format f from r; file names the input in

@@ -46,7 +46,7 @@ func seed(t *testing.T, st store.Store) {
 	}
 }
 
-func score(t *testing.T, st store.Store) model.Run {
+func score(t testing.TB, st store.Store) model.Run {
 	t.Helper()
 	out, err := scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default()})
 	if err != nil {

@@ -14,10 +14,11 @@ import (
 )
 
 // Opener returns an empty, initialised store, closed when the test ends.
-type Opener func(t *testing.T) store.Store
+type Opener func(t testing.TB) store.Store
 
-// Embedded opens a new embedded store in the test's temporary directory.
-func Embedded(t *testing.T) store.Store {
+// Embedded opens a new embedded store in the test's (or benchmark's)
+// temporary directory.
+func Embedded(t testing.TB) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	st, err := embedded.Open(filepath.Join(t.TempDir(), "ubo.db"))
@@ -37,7 +38,7 @@ func Embedded(t *testing.T) store.Store {
 func Neo4j(t *testing.T) Opener {
 	t.Helper()
 	driver, cfg := neo4jtest.Driver(t)
-	return func(t *testing.T) store.Store {
+	return func(t testing.TB) store.Store {
 		t.Helper()
 		neo4jtest.Reset(t, driver)
 		ctx := context.Background()
