@@ -39,6 +39,10 @@ func TestAnalyzeLegalForms(t *testing.T) {
 		{"Exemple S.A.R.L.", "exemple"},
 		{"Example Pte. Ltd.", "example"},
 		{"Example LLC", "example"},
+		{"Brightwater Sensors Gesellschaft mit beschränkter Haftung", "brightwater sensors"}, // written out
+		{"SILVERLINE LOGISTICS PUBLIC LIMITED COMPANY", "silverline logistics"},
+		{"Redfern Trading Besloten Vennootschap", "redfern trading"},
+		{"Kilbride Optics Aktiengesellschaft", "kilbride optics"},
 		{"トヨタ自動車株式会社", "トヨタ 自動車"},
 		{"Limited", "limited"},                 // the whole name is never removed
 		{"有限公司", "有限公司"},                       // nor in Han script

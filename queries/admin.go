@@ -35,8 +35,69 @@ func (s *Store) Init(ctx context.Context) error {
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
-	return fail(ctx, "init: waiting for indexes", err)
+	if err != nil {
+		return fail(ctx, "init: waiting for indexes", err)
+	}
+	return s.migrateNameIndex(ctx)
 }
+
+// nameIndexVersion is the version of the entities' name index properties
+// (search_forms, name_tokens); stores at an older version are migrated by
+// Init.
+const nameIndexVersion = 1
+
+// migrateNameIndex gives every entity stored before the name index
+// properties existed its search_forms and name_tokens, a page at a time in
+// id order, then records the version so later opens skip the walk.
+func (s *Store) migrateNameIndex(ctx context.Context) error {
+	const what = "init: name index migration"
+	recs, err := s.query(ctx, what, qSchemaState, nil)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 1 {
+		if v, _ := recs[0].Values[0].(int64); v >= nameIndexVersion {
+			return nil
+		}
+	}
+	after := ""
+	for {
+		recs, err := s.query(ctx, what, qNamesUnindexed, map[string]any{"after": after, "limit": migrationPage})
+		if err != nil {
+			return err
+		}
+		if len(recs) != 1 || recs[0].Values[0] == nil {
+			break
+		}
+		after = str(recs[0].Values[0])
+		missing, _ := recs[0].Values[1].([]any)
+		if len(missing) == 0 {
+			continue
+		}
+		rows := make([]map[string]any, 0, len(missing))
+		for _, m := range missing {
+			e, err := decodeEntity(m)
+			if err != nil {
+				return fail(ctx, what, err)
+			}
+			forms, tokens := nameIndexProperties(&e)
+			rows = append(rows, map[string]any{"id": e.ID, "forms": nilIfNone(forms), "tokens": tokens})
+		}
+		if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+			_, err := runInTx(ctx, tx, qSetNameIndex, map[string]any{"rows": rows})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+		_, err := runInTx(ctx, tx, qSetSchemaState, map[string]any{"names": nameIndexVersion})
+		return err
+	})
+}
+
+// migrationPage is how many entities one migration query reads.
+const migrationPage = 10_000
 
 // firstLine is the first non-comment line of a statement, for errors.
 func firstLine(stmt string) string {
@@ -88,7 +149,7 @@ func (s *Store) Status(ctx context.Context) (store.Status, error) {
 // resetLabels are every label ubo creates nodes with; the kind labels and
 // :Flagged sit on :Entity nodes. :Result (one node per result) is what
 // versions before result chunks wrote; reset still removes it.
-var resetLabels = []string{"ResultChunk", "Result", "Run", "UboState", "Alias", "Identifier", "Entity"}
+var resetLabels = []string{"ResultChunk", "Result", "Run", "UboState", "UboSchema", "Alias", "Identifier", "Entity"}
 
 // Reset implements store.Store: deletes every ubo node in batches of
 // committed transactions (CALL ... IN TRANSACTIONS), so it works on stores

@@ -6,9 +6,12 @@
 // Data model in Neo4j:
 //
 //	(:Entity:Company|Person|StateBody|Arrangement|UnknownHolder {id, name,
-//	    name_folded, kind, jurisdiction, hq_country, nationality[], residence,
+//	    kind, jurisdiction, hq_country, nationality[], residence,
 //	    state_owned, lists[], identifiers[], source, source_ref, provenance[],
-//	    verdict, indeterminate, chinese_share_min, chinese_share_max,
+//	    aliases[], address_countries[],
+//	    search_forms[] (names.SearchForms of every name: `ubo search`),
+//	    name_tokens (names.IndexTokens, space-separated: screening
+//	    candidates), verdict, indeterminate, chinese_share_min, chinese_share_max,
 //	    _packed})
 //	  plus :Flagged on entities the current run flagged
 //	(:Identifier {value})-[:IDENTIFIES]->(:Entity)   exact identifier lookup
@@ -17,6 +20,8 @@
 //	(:UboState {id: 'current', run_id, publishing})  the current run: the
 //	    complete run last published onto the entities; publishing names a
 //	    run whose publish began and has not finished
+//	(:UboSchema {id: 'names', names})  the name index version every
+//	    entity carries (Init migrates older stores)
 //	(:ResultChunk {run_id, seq, first, last, size, ids[], verdicts[],
 //	    flagged[], indeterminate[], share_min[], share_max[],
 //	    explanations[], data})  up to 5,000 results of a run in entity id

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/names"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -121,7 +123,7 @@ func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model
 // newEntityRow is the entities_for_upsert.cypher row of e if it is new:
 // [id, non-null properties, kind label, identifiers].
 func newEntityRow(e *model.Entity) []any {
-	props := make(map[string]any, 14)
+	props := make(map[string]any, 18)
 	props["id"] = e.ID
 	props["kind"] = string(e.Kind)
 	props["state_owned"] = e.StateOwned
@@ -132,7 +134,6 @@ func newEntityRow(e *model.Entity) []any {
 		}
 	}
 	set("name", e.Name)
-	set("name_folded", store.FoldName(e.Name))
 	set("jurisdiction", e.Jurisdiction)
 	set("hq_country", e.HQCountry)
 	set("residence", e.Residence)
@@ -147,6 +148,11 @@ func newEntityRow(e *model.Entity) []any {
 	setList("lists", e.Lists)
 	setList("identifiers", e.Identifiers)
 	setList("provenance", e.Provenance)
+	setList("aliases", e.Aliases)
+	setList("address_countries", e.AddressCountries)
+	forms, tokens := nameIndexProperties(e)
+	setList("search_forms", forms)
+	props["name_tokens"] = tokens
 	return []any{e.ID, props, []string{kindLabel(e.Kind)}, strList(e.Identifiers)}
 }
 
@@ -154,13 +160,16 @@ func newEntityRow(e *model.Entity) []any {
 func (st *upsertState) row() map[string]any {
 	e := &st.cur
 	props := map[string]any{
-		"id": e.ID, "name": nilIfEmpty(e.Name), "name_folded": nilIfEmpty(store.FoldName(e.Name)),
+		"id": e.ID, "name": nilIfEmpty(e.Name), "name_folded": nil, // dropped: stores before search_forms had it
 		"kind": string(e.Kind), "jurisdiction": nilIfEmpty(e.Jurisdiction), "hq_country": nilIfEmpty(e.HQCountry),
 		"residence": nilIfEmpty(e.Residence), "source": nilIfEmpty(e.Source), "source_ref": nilIfEmpty(e.SourceRef),
 		"state_owned": e.StateOwned, "nationality": nilIfNone(e.Nationality), "lists": nilIfNone(e.Lists),
 		"identifiers": nilIfNone(e.Identifiers), "provenance": nilIfNone(e.Provenance),
+		"aliases": nilIfNone(e.Aliases), "address_countries": nilIfNone(e.AddressCountries),
 		packedProperty: packEntity(e),
 	}
+	forms, tokens := nameIndexProperties(e)
+	props["search_forms"], props["name_tokens"] = nilIfNone(forms), tokens
 	var newIdentifiers []string
 	for _, v := range e.Identifiers {
 		if !st.stored || !slices.Contains(st.old.Identifiers, v) {
@@ -249,7 +258,11 @@ func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
 			case from == into:
 				continue // already one entity
 			}
-			if _, err := runInTx(ctx, tx, qMergeEntity, map[string]any{"from": from, "into": into}); err != nil {
+			params, err := mergeParams(ctx, tx, from, into)
+			if err != nil {
+				return fmt.Errorf("merge %q into %q: %w", from, into, err)
+			}
+			if _, err := runInTx(ctx, tx, qMergeEntity, params); err != nil {
 				return fmt.Errorf("merge %q into %q: %w", from, into, err)
 			}
 			if !seen[into] {
@@ -265,6 +278,36 @@ func (s *Store) MergeEntities(ctx context.Context, merges []store.Merge) error {
 		// the others).
 		return repackEntities(ctx, tx, merged)
 	})
+}
+
+// mergeParams reads entities from and into and returns merge_entity.cypher's
+// parameters: into's properties after the merge rule, applied in Go like
+// every other merge (store.MergeInto), and its kind labels.
+func mergeParams(ctx context.Context, tx neo4j.ManagedTransaction, from, into string) (map[string]any, error) {
+	recs, err := runInTx(ctx, tx, qEntitiesByIDs, map[string]any{"ids": []string{from, into}})
+	if err != nil {
+		return nil, err
+	}
+	var f, i *model.Entity
+	for _, r := range recs {
+		e, err := decodeEntity(r.Values[0])
+		if err != nil {
+			return nil, err
+		}
+		switch e.ID {
+		case from:
+			f = &e
+		case into:
+			i = &e
+		}
+	}
+	if f == nil || i == nil {
+		return nil, fmt.Errorf("reading both entities gave %d rows: %w", len(recs), store.ErrNotFound)
+	}
+	st := upsertState{stored: true, old: *i, cur: store.MergeInto(*i, *f)}
+	row := st.row()
+	return map[string]any{"from": from, "into": into, "props": row["props"],
+		"label": row["label"], "unlabel": row["unlabel"]}, nil
 }
 
 // CanonicalIDs implements store.Store.
@@ -332,18 +375,20 @@ func decodeEntity(v any) (model.Entity, error) {
 		return model.Entity{}, fmt.Errorf("entity: unexpected value %T", v)
 	}
 	e := model.Entity{
-		ID:           str(m["id"]),
-		Name:         str(m["name"]),
-		Kind:         model.EntityKind(str(m["kind"])),
-		Jurisdiction: str(m["jurisdiction"]),
-		HQCountry:    str(m["hq_country"]),
-		Nationality:  strs(m["nationality"]),
-		Residence:    str(m["residence"]),
-		Lists:        strs(m["lists"]),
-		Identifiers:  strs(m["identifiers"]),
-		Source:       str(m["source"]),
-		SourceRef:    str(m["source_ref"]),
-		Provenance:   strs(m["provenance"]),
+		ID:               str(m["id"]),
+		Name:             str(m["name"]),
+		Kind:             model.EntityKind(str(m["kind"])),
+		Jurisdiction:     str(m["jurisdiction"]),
+		HQCountry:        str(m["hq_country"]),
+		Nationality:      strs(m["nationality"]),
+		Residence:        str(m["residence"]),
+		Lists:            strs(m["lists"]),
+		Identifiers:      strs(m["identifiers"]),
+		Source:           str(m["source"]),
+		SourceRef:        str(m["source_ref"]),
+		Provenance:       strs(m["provenance"]),
+		Aliases:          strs(m["aliases"]),
+		AddressCountries: strs(m["address_countries"]),
 	}
 	e.StateOwned, _ = m["state_owned"].(bool)
 	if e.Kind == "" {
@@ -352,12 +397,16 @@ func decodeEntity(v any) (model.Entity, error) {
 	return e, nil
 }
 
+// entityColumns is the number of columns of each_entity_properties.cypher.
+const entityColumns = 15
+
 // decodeEntityColumns reads a row of each_entity_properties.cypher.
 func decodeEntityColumns(v []any) model.Entity {
 	e := model.Entity{
 		ID: str(v[0]), Name: str(v[1]), Kind: model.EntityKind(str(v[2])), Jurisdiction: str(v[3]),
 		HQCountry: str(v[4]), Nationality: strs(v[5]), Residence: str(v[6]), Lists: strs(v[8]),
 		Identifiers: strs(v[9]), Source: str(v[10]), SourceRef: str(v[11]), Provenance: strs(v[12]),
+		Aliases: strs(v[13]), AddressCountries: strs(v[14]),
 	}
 	e.StateOwned, _ = v[7].(bool)
 	if e.Kind == "" {
@@ -384,4 +433,33 @@ func strs(v any) []string {
 		}
 	}
 	return out
+}
+
+// nameIndexProperties are the name index properties of e: search_forms,
+// every search form of its name and aliases (the entity_search full-text
+// index, for `ubo search`), and name_tokens, its index tokens separated by
+// spaces (the entity_name_tokens index, for screening candidates; "" for
+// an entity without names, so that the migration in Init can tell written
+// entities from those stored before the property existed).
+func nameIndexProperties(e *model.Entity) (forms []string, tokens string) {
+	all := entityNames(e)
+	seen := map[string]bool{}
+	for _, n := range all {
+		for _, f := range names.SearchForms(n) {
+			if !seen[f] {
+				seen[f] = true
+				forms = append(forms, f)
+			}
+		}
+	}
+	return forms, strings.Join(names.IndexTokens(all), " ")
+}
+
+// entityNames is e's name and aliases.
+func entityNames(e *model.Entity) []string {
+	all := make([]string, 0, 1+len(e.Aliases))
+	if e.Name != "" {
+		all = append(all, e.Name)
+	}
+	return append(all, e.Aliases...)
 }

@@ -22,9 +22,10 @@ func escapeLucene(term string) string {
 }
 
 // nameQuery builds the full-text query for a user's text: every word is
-// required (in any order) on name_folded; words of five letters or more
-// also match with one typo, an exact word scoring higher. "" when the text
-// has no words.
+// required (in any order) on search_forms, as a whole word or the start of
+// one (a Han run or a joined pinyin reading is one long word); words of
+// five letters or more also match with one typo, an exact word scoring
+// higher. "" when the text has no words.
 func nameQuery(text string) string {
 	words := strings.Fields(store.FoldName(text))
 	if len(words) == 0 {
@@ -34,9 +35,9 @@ func nameQuery(text string) string {
 	for i, w := range words {
 		e := escapeLucene(w)
 		if len([]rune(w)) >= 5 {
-			parts[i] = "+name_folded:(" + e + "^2 OR " + e + "~1)"
+			parts[i] = "+search_forms:(" + e + "^2 OR " + e + "* OR " + e + "~1)"
 		} else {
-			parts[i] = "+name_folded:" + e
+			parts[i] = "+search_forms:(" + e + "^2 OR " + e + "*)"
 		}
 	}
 	return strings.Join(parts, " ")

@@ -304,7 +304,7 @@ func TestSchema(t *testing.T) {
 	s := openTestStore(t)
 	got := cypherStrings(t, s, "SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name", nil)
 	want := []string{"entity_id", "alias_id", "alias_into", "identifier_value", "run_id", "result_chunk_key",
-		"entity_names", "run_started", "state_id"}
+		"entity_search", "entity_name_tokens", "run_started", "state_id"}
 	for _, k := range model.RelKinds {
 		want = append(want, "rel_"+relType(k)+"_id")
 	}
@@ -416,5 +416,36 @@ func TestWriteResultsLargeBatch(t *testing.T) {
 	}
 	if _, err := s.Result(ctx, run.ID, "e99999"); err != nil {
 		t.Errorf("new result next to a rewritten one: %v", err)
+	}
+}
+
+// TestNameIndexMigration: entities stored before the name index properties
+// existed (name and name_folded only, no schema state) get them when a
+// newer ubo opens the store, and are then found by search and screening.
+func TestNameIndexMigration(t *testing.T) {
+	s := openTestStore(t)
+	cypherStrings(t, s, `MATCH (st:UboSchema {id: 'names'}) DELETE st`, nil)
+	cypherStrings(t, s, `UNWIND range(1, 25001) AS n
+		CREATE (e:Entity:Company {id: 'old:' + toString(n), kind: 'company',
+			name: 'Old Trading ' + toString(n), name_folded: 'old trading ' + toString(n)})`, nil)
+	cypherStrings(t, s, `CREATE (:Entity:Company {id: 'old:cn', kind: 'company',
+		name: '深圳华信控股有限公司', name_folded: '深圳华信控股有限公司'})`, nil)
+	ctx := context.Background()
+	if err := s.Init(ctx); err != nil {
+		t.Fatalf("Init: %v", err)
+	}
+	if got := cypherStrings(t, s, `MATCH (e:Entity) WHERE e.name_tokens IS NULL OR e.name_folded IS NOT NULL RETURN e.id`, nil); len(got) != 0 {
+		t.Fatalf("%d entities not migrated, e.g. %v", len(got), got[:min(3, len(got))])
+	}
+	got, err := s.NameCandidates(ctx, []string{"shenzhen", "huaxin"}, 5)
+	if err != nil || len(got) == 0 || got[0].ID != "old:cn" {
+		t.Errorf("NameCandidates after migration = %v, %v; want old:cn first", got, err)
+	}
+	found, err := s.SearchNames(ctx, "Old Trading 25001", 3)
+	if err != nil || len(found) == 0 || found[0].ID != "old:25001" {
+		t.Errorf("SearchNames after migration = %v, %v; want old:25001 first", found, err)
+	}
+	if v := cypherStrings(t, s, `MATCH (st:UboSchema {id: 'names'}) RETURN st.names`, nil); !slices.Equal(v, []string{"1"}) {
+		t.Errorf("schema state = %v, want [1]", v)
 	}
 }

@@ -39,7 +39,7 @@ func packRel(r *model.Relationship) []byte { return codec.EncodeRelationship(r) 
 func decodeEntityRow(v any, p store.Projection) (model.Entity, error) {
 	switch v := v.(type) {
 	case []any:
-		if len(v) != 13 {
+		if len(v) != entityColumns {
 			return model.Entity{}, fmt.Errorf("entity row of %d columns", len(v))
 		}
 		return decodeEntityColumns(v), nil

@@ -15,9 +15,9 @@ func TestEscapeLucene(t *testing.T) {
 
 func TestNameQuery(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"Huawei Technologies", "+name_folded:(huawei^2 OR huawei~1) +name_folded:(technologies^2 OR technologies~1)"},
-		{"ZTE corp", "+name_folded:zte +name_folded:corp"},
-		{"AND OR NOT", "+name_folded:and +name_folded:or +name_folded:not"}, // lower case: not operators
+		{"Huawei Technologies", "+search_forms:(huawei^2 OR huawei* OR huawei~1) +search_forms:(technologies^2 OR technologies* OR technologies~1)"},
+		{"ZTE corp", "+search_forms:(zte^2 OR zte*) +search_forms:(corp^2 OR corp*)"},
+		{"AND OR NOT", "+search_forms:(and^2 OR and*) +search_forms:(or^2 OR or*) +search_forms:(not^2 OR not*)"}, // lower case: not operators
 		{"(*)~", ""},
 		{"", ""},
 	} {
@@ -67,5 +67,32 @@ func TestRedact(t *testing.T) {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFormHasWords(t *testing.T) {
+	for _, tc := range []struct {
+		form, words string
+		want        bool
+	}{
+		{"huawei technologies co ltd", "technologies huawei", true},
+		{"huawei technologies", "huawie", true}, // two letters swapped
+		{"huawei technologies", "huawe", true},  // one letter missing
+		{"huawei technologies", "hua", true},    // the start of a word
+		{"huawei technologies", "hue", false},
+		{"huawei technologies", "huawei group", false}, // every word
+		{"zte corp", "zte", true},
+	} {
+		if got := formHasWords(strings.Fields(tc.form), strings.Fields(tc.words)); got != tc.want {
+			t.Errorf("formHasWords(%q, %q) = %v, want %v", tc.form, tc.words, got, tc.want)
+		}
+	}
+}
+
+func TestTokenQuery(t *testing.T) {
+	got := tokenQuery([]string{"shenzhen", "a:b", "", "shenzhen", "华信"})
+	want := `name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`
+	if got != want {
+		t.Errorf("tokenQuery = %q, want %q", got, want)
 	}
 }

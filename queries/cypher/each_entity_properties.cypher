@@ -8,4 +8,4 @@ MATCH (e:Entity)
 WHERE e.id > $after
 WITH e ORDER BY e.id LIMIT $limit
 RETURN collect([e.id, e.name, e.kind, e.jurisdiction, e.hq_country, e.nationality, e.residence, e.state_owned,
-                e.lists, e.identifiers, e.source, e.source_ref, e.provenance]) AS rows
+                e.lists, e.identifiers, e.source, e.source_ref, e.provenance, e.aliases, e.address_countries]) AS rows

@@ -3,4 +3,4 @@
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 RETURN e {.id, .name, .kind, .jurisdiction, .hq_country, .nationality, .residence, .state_owned,
-          .lists, .identifiers, .source, .source_ref, .provenance} AS e
+          .lists, .identifiers, .source, .source_ref, .provenance, .aliases, .address_countries} AS e

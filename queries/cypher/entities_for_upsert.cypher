@@ -26,4 +26,4 @@ CALL (row, alias, x) {
 WITH row, alias, x, eid
 WHERE alias IS NOT NULL OR x IS NOT NULL
 RETURN row[0] AS id, eid, x {.id, .name, .kind, .jurisdiction, .hq_country, .nationality, .residence, .state_owned,
-                   .lists, .identifiers, .source, .source_ref, .provenance} AS e
+                   .lists, .identifiers, .source, .source_ref, .provenance, .aliases, .address_countries} AS e

