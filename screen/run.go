@@ -54,7 +54,7 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 	sum := Summary{RunID: s.run.ID, Policy: s.label}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = 4
+		workers = DefaultWorkers
 	}
 	customers := make([]match.Customer, 0, batchSize)
 	rows := make([]Row, batchSize)
@@ -84,16 +84,7 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 			read++
 			customers = append(customers, c)
 		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(workers)
-		for i := range customers {
-			g.Go(func() error {
-				r, err := s.Row(gctx, customers[i])
-				rows[i] = r
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
+		if err := s.rows(ctx, customers, rows, workers); err != nil {
 			return sum, err
 		}
 		for _, r := range rows[:len(customers)] {
@@ -118,6 +109,21 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 		}
 	}
 	return sum, w.Flush()
+}
+
+// rows screens customers into rows[:len(customers)] with up to workers
+// customers at a time.
+func (s *Screener) rows(ctx context.Context, customers []match.Customer, rows []Row, workers int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := range customers {
+		g.Go(func() error {
+			r, err := s.Row(gctx, customers[i])
+			rows[i] = r
+			return err
+		})
+	}
+	return g.Wait()
 }
 
 // NewJSONLWriter writes one JSON object per row.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/model"
@@ -48,17 +49,45 @@ func New(ctx context.Context, st Store, th match.Thresholds) (*Screener, error) 
 // Run is the scoring run whose verdicts the rows carry.
 func (s *Screener) Run() model.Run { return s.run }
 
+// DefaultWorkers is how many customers a Screener matches at a time.
+const DefaultWorkers = 4
+
 // Screen answers a batch, in input order (the HTTP API's POST /match).
 func (s *Screener) Screen(ctx context.Context, customers []match.Customer) ([]Row, error) {
-	rows := make([]Row, 0, len(customers))
-	for _, c := range customers {
-		r, err := s.Row(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
+	rows := make([]Row, len(customers))
+	if err := s.rows(ctx, customers, rows, DefaultWorkers); err != nil {
+		return nil, err
 	}
 	return rows, nil
+}
+
+// Latest screens each batch with the latest complete run at the time, so
+// a long-running server reports the verdicts of a run scored after it
+// started. It keeps one Screener while the latest run stays the same.
+type Latest struct {
+	st Store
+	th match.Thresholds
+	mu sync.Mutex
+	sc *Screener
+}
+
+// NewLatest returns a Latest over st; a batch screened while st has no
+// complete run fails with ErrNoRun.
+func NewLatest(st Store, th match.Thresholds) *Latest { return &Latest{st: st, th: th} }
+
+// Screen implements the HTTP API's screener.
+func (l *Latest) Screen(ctx context.Context, customers []match.Customer) ([]Row, error) {
+	sc, err := New(ctx, l.st, l.th)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	if l.sc == nil || l.sc.run.ID != sc.run.ID {
+		l.sc = sc
+	}
+	sc = l.sc
+	l.mu.Unlock()
+	return sc.Screen(ctx, customers)
 }
 
 // Row matches one customer and renders its result row.

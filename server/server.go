@@ -238,6 +238,8 @@ func (s *Server) apiHandler(h func(http.ResponseWriter, *http.Request) error) ht
 		case errors.As(err, &ae):
 		case errors.As(err, &mbe):
 			ae = apiError{http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)}
+		case errors.Is(err, screen.ErrNoRun):
+			ae = apiError{http.StatusConflict, "no_run", err.Error()}
 		case errors.Is(err, store.ErrNotFound):
 			ae = apiError{http.StatusNotFound, "not_found", "not found"}
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
