@@ -284,9 +284,17 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 		b.WriteString("\nNext commands to try:\n")
 	}
 	flag := " --db " + shellQuote(displayDB(db))
-	for _, c := range demoNextCommands(flagged, open) {
+	cmds := demoNextCommands(flagged, open)
+	for _, c := range cmds {
 		fmt.Fprintf(&b, "  ubo %s%s\n", c, flag)
 	}
+	// The page draws what chain and explain print; its entity links are
+	// shareable, so point at the entity the chain suggestion shows.
+	fmt.Fprintf(&b, "  ubo serve%s\n    and open http://127.0.0.1:8080/ to search, draw ownership graphs and screen customers in the browser", flag)
+	if id := pickFlagged(flagged, model.VerdictControlled); id != "" {
+		fmt.Fprintf(&b, ",\n    e.g. http://127.0.0.1:8080/#/entity/%s", id)
+	}
+	b.WriteString("\n")
 	_, err = io.WriteString(w, b.String())
 	return err
 }
@@ -297,15 +305,7 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 func demoNextCommands(flagged, open []demoRow) []string {
 	// pick the entity of that verdict with the longest evidence path: its
 	// chain and explanation show the most.
-	pick := func(rows []demoRow, verdict string) string {
-		id, best := "", 0
-		for _, r := range rows {
-			if r.Verdict == verdict && r.PathLen > best {
-				id, best = r.ID, r.PathLen
-			}
-		}
-		return id
-	}
+	pick := pickFlagged
 	cmds := []string{`search "huaxin precision"`}
 	if id := pick(flagged, model.VerdictControlled); id != "" {
 		cmds = append(cmds, "chain "+id+" --depth 6")
@@ -320,6 +320,18 @@ func demoNextCommands(flagged, open []demoRow) []string {
 		cmds = append(cmds, "explain "+open[0].ID)
 	}
 	return append(cmds, "export --format jsonl", "screen your-customers.csv")
+}
+
+// pickFlagged picks the entity of that verdict with the longest evidence
+// path: its chain and explanation show the most.
+func pickFlagged(rows []demoRow, verdict string) string {
+	id, best := "", 0
+	for _, r := range rows {
+		if r.Verdict == verdict && r.PathLen > best {
+			id, best = r.ID, r.PathLen
+		}
+	}
+	return id
 }
 
 // flaggedCounts keeps the counts of the verdicts flagged by default.

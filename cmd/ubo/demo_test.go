@@ -106,7 +106,9 @@ func TestDemoEndToEnd(t *testing.T) {
 		"Screening a sample customer list (8 customers",
 		"ACME-0002  MATCHED   1.00   ftm:demo-kowloon-bay",
 		"lei:213800TPH2GB8R5W1Q22   JOINT_CONTROL   LEI equal",
-		"ACME-0005  MATCHED", "ACME-0007  REVIEW", "ACME-0008  NO_MATCH  0.00   -"} {
+		"ACME-0005  MATCHED", "ACME-0007  REVIEW", "ACME-0008  NO_MATCH  0.00   -",
+		// and how to open the page
+		"ubo serve --db " + db + "\n    and open http://127.0.0.1:8080/", "http://127.0.0.1:8080/#/entity/lei:"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("demo output lacks %q:\n%s", s, out)
 		}
