@@ -15,7 +15,7 @@ import (
 
 // Generic CSV headers (DESIGN.md "Generic CSV").
 var (
-	EntityHeader       = []string{"id", "name", "kind", "jurisdiction", "hq_country", "nationality", "residence", "state_owned", "lists", "identifiers"}
+	EntityHeader       = []string{"id", "name", "kind", "jurisdiction", "hq_country", "nationality", "residence", "state_owned", "lists", "identifiers", "aliases"}
 	RelationshipHeader = []string{"holder_id", "held_id", "kind", "share", "share_min", "share_max", "share_min_exclusive", "share_max_exclusive", "start_date", "end_date", "source_ref"}
 )
 
@@ -98,6 +98,7 @@ func (w *EntityWriter) Write(e model.Entity) error {
 		r[7] = "true"
 	}
 	r[8], r[9] = strings.Join(e.Lists, ";"), strings.Join(e.Identifiers, ";")
+	r[10] = strings.Join(e.Aliases, ";")
 	return w.w.Write(r)
 }
 

@@ -302,7 +302,7 @@ func TestWriteCSVShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	ents := readCSV(t, filepath.Join(dir, EntitiesFile))
-	if got := strings.Join(ents[0], ","); got != "id,name,kind,jurisdiction,hq_country,nationality,residence,state_owned,lists,identifiers" {
+	if got := strings.Join(ents[0], ","); got != "id,name,kind,jurisdiction,hq_country,nationality,residence,state_owned,lists,identifiers,aliases" {
 		t.Errorf("entities header %q", got)
 	}
 	if len(ents)-1 != st.Entities {
@@ -409,5 +409,51 @@ func TestIdentifiersAreWellFormed(t *testing.T) {
 		if len(u) != 18 || usccAlphabet[(31-sum%31)%31] != u[17] {
 			t.Errorf("uscc(%s) = %s: bad check character", n, u)
 		}
+	}
+}
+
+func TestWriteCustomers(t *testing.T) {
+	cfg := Config{Entities: 20000, Seed: 5, ChineseShare: 0.2}
+	dir := t.TempDir()
+	path := filepath.Join(dir, CustomersFile)
+	st, err := WriteCustomers(cfg, 1000, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Customers != 1000 || st.Present != 750 || st.Absent != 250 {
+		t.Errorf("stats %+v, want 1000 customers: 750 present, 250 absent", st)
+	}
+	rows := readCSV(t, path)
+	if got := strings.Join(rows[0], ","); got != strings.Join(CustomerHeader, ",") {
+		t.Errorf("header %q", got)
+	}
+	if len(rows)-1 != st.Customers {
+		t.Errorf("%d rows, stats %d", len(rows)-1, st.Customers)
+	}
+	ids := map[string]bool{}
+	withID, han := 0, 0
+	for _, r := range rows[1:] {
+		if ids[r[0]] || r[1] == "" {
+			t.Fatalf("bad row %q", r)
+		}
+		ids[r[0]] = true
+		if r[3] != "" || r[4] != "" || r[6] != "" {
+			withID++
+		}
+		if strings.Contains(r[1], "有限公司") {
+			han++
+		}
+	}
+	if withID == 0 || han == 0 {
+		t.Errorf("%d rows with an identifier, %d with a Han name; want some of each", withID, han)
+	}
+	again := filepath.Join(dir, "again.csv")
+	if _, err := WriteCustomers(cfg, 1000, again); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(path)
+	b, _ := os.ReadFile(again)
+	if !bytes.Equal(a, b) {
+		t.Error("the same config and count gave different files")
 	}
 }

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ubo-project/ubo/model"
@@ -64,7 +65,8 @@ func (g *generator) company(country, hq string, chinese bool) (member, error) {
 	if err != nil {
 		return member{}, err
 	}
-	e := model.Entity{ID: id, Name: g.companyName(country, hq, id), Kind: model.Company,
+	name, aliases := g.companyName(country, hq, id)
+	e := model.Entity{ID: id, Name: name, Aliases: aliases, Kind: model.Company,
 		Jurisdiction: country, HQCountry: hq}
 	e.Identifiers = g.identifiers(country, id)
 	if chinese {
@@ -402,17 +404,65 @@ var legalSuffix = map[string]string{
 	"CH": "AG", "KY": "Ltd", "VG": "Ltd", "BM": "Ltd", "IT": "S.r.l.", "ES": "S.L.",
 }
 
-func (g *generator) companyName(country, hq, id string) string {
+// companyName names a company the way registries do: a coined word (three
+// syllables derived from the id, so names rarely repeat), a common word and
+// a trade for most jurisdictions ("Kestrel Varomid Logistics Ltd"); mainland
+// Chinese companies a Han name, city + brand + trade + 有限公司, with its
+// English name as an alias ("深圳华信科技有限公司" / "Shenzhen Huaxin
+// Technology Co., Ltd."). About one company in eight also has a former name.
+func (g *generator) companyName(country, hq, id string) (name string, aliases []string) {
+	n, _ := strconv.Atoi(id[1:])
+	if country == "CN" {
+		city, trade := pick(g, cnCities), pick(g, cnTrades)
+		b1, b2 := cnBrand[n%len(cnBrand)], cnBrand[(n/len(cnBrand)+g.rng.IntN(7))%len(cnBrand)]
+		name = city.han + b1.han + b2.han + trade.han + "有限公司"
+		aliases = []string{city.pinyin + " " + b1.pinyin + strings.ToLower(b2.pinyin) + " " + trade.en + " Co., Ltd."}
+		return name, aliases
+	}
 	words := westWord
-	if country == "CN" || country == "HK" || country == "MO" || hq == "CN" {
+	if country == "HK" || country == "MO" || hq == "CN" {
 		words = cnWords
 	}
 	suffix := legalSuffix[country]
 	if suffix == "" {
 		suffix = "Ltd"
 	}
-	return pick(g, words) + " " + pick(g, sectors) + " " + id[1:] + " " + suffix
+	coined := coin(n)
+	name = pick(g, words) + " " + coined + " " + pick(g, sectors) + " " + suffix
+	if g.chance(0.125) {
+		aliases = []string{coined + " " + pick(g, sectors) + " " + suffix}
+	}
+	return name, aliases
 }
+
+// coin makes a word of three syllables from n: 32,768 distinct words, the
+// syllables of neighbouring numbers scattered (an odd multiplier permutes
+// the numbers below 2^15).
+func coin(n int) string {
+	m := (n*10923 + 6791) % 32768
+	s := syllables[m%32] + syllables[(m/32)%32] + syllables[(m/1024)%32]
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var syllables = []string{"va", "ro", "mid", "tel", "sa", "nor", "ka", "len", "bri", "cos", "dun", "e", "fa", "gor", "hal",
+	"is", "jen", "kor", "lu", "mar", "nex", "o", "pel", "qua", "ris", "sol", "tan", "ul", "ven", "wy", "xan", "zel"}
+
+var (
+	cnCities = []struct{ han, pinyin string }{{"深圳", "Shenzhen"}, {"上海", "Shanghai"}, {"北京", "Beijing"},
+		{"广州", "Guangzhou"}, {"杭州", "Hangzhou"}, {"南京", "Nanjing"}, {"天津", "Tianjin"}, {"武汉", "Wuhan"},
+		{"成都", "Chengdu"}, {"苏州", "Suzhou"}, {"青岛", "Qingdao"}, {"厦门", "Xiamen"}}
+	cnTrades = []struct{ han, en string }{{"科技", "Technology"}, {"电子", "Electronics"}, {"投资", "Investment"},
+		{"贸易", "Trading"}, {"控股", "Holdings"}, {"通信", "Communications"}, {"半导体", "Semiconductor"},
+		{"物流", "Logistics"}, {"能源", "Energy"}, {"医药", "Pharmaceutical"}}
+	// cnBrand are characters common in company brands, with their pinyin.
+	cnBrand = []struct{ han, pinyin string }{{"华", "Hua"}, {"信", "Xin"}, {"海", "Hai"}, {"鹰", "Ying"}, {"东", "Dong"},
+		{"方", "Fang"}, {"明", "Ming"}, {"达", "Da"}, {"金", "Jin"}, {"桥", "Qiao"}, {"宏", "Hong"}, {"图", "Tu"},
+		{"新", "Xin"}, {"源", "Yuan"}, {"天", "Tian"}, {"成", "Cheng"}, {"博", "Bo"}, {"远", "Yuan"}, {"瑞", "Rui"},
+		{"丰", "Feng"}, {"中", "Zhong"}, {"科", "Ke"}, {"嘉", "Jia"}, {"禾", "He"}, {"星", "Xing"}, {"河", "He"},
+		{"长", "Chang"}, {"江", "Jiang"}, {"蓝", "Lan"}, {"恒", "Heng"}, {"通", "Tong"}, {"永", "Yong"},
+		{"盛", "Sheng"}, {"光", "Guang"}, {"德", "De"}, {"安", "An"}, {"泰", "Tai"}, {"祥", "Xiang"}, {"龙", "Long"},
+		{"飞", "Fei"}}
+)
 
 func (g *generator) personName(nationality string) string {
 	if nationality == "CN" || nationality == "HK" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ func init() { register(newGenCmd) }
 func newGenCmd(g *globalOptions) *cobra.Command {
 	cfg := gen.Config{}
 	var out string
+	var customers int
 	cmd := &cobra.Command{
 		Use:   "gen --entities N --out DIR",
 		Short: "Generate a synthetic corporate registry as generic CSV",
@@ -21,9 +23,15 @@ func newGenCmd(g *globalOptions) *cobra.Command {
 (load them with "ubo ingest csv --entities DIR/entities.csv --relationships DIR/relationships.csv").
 The registry has corporate groups with power-law sizes and depth up to 10, cross-holdings, joint
 ventures, PSC-style share bands, unknown holders, persons, state bodies, ended relationships and
-a configurable share of Chinese-rooted groups. The same seed gives byte-identical files.`,
+a configurable share of Chinese-rooted groups. Companies have registry-like names (mainland Chinese
+ones in Han script with their English name as an alias; some others a former name). With
+--customers N it also writes DIR/customers.csv, a customer list for "ubo screen": three in four
+customers are companies of the registry spelt as KYC exports spell them (other case, no legal form,
+a typo, an alias, no country, or a trading name with the right identifier), the rest are not in it.
+The same seed gives byte-identical files.`,
 		Example: `  ubo gen --entities 100000 --out ./synthetic
-  ubo gen --entities 10000000 --seed 7 --chinese-share 0.1 --out /data/gen10m`,
+  ubo gen --entities 10000000 --seed 7 --chinese-share 0.1 --out /data/gen10m
+  ubo gen --entities 1000000 --customers 100000 --out /data/gen1m`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if cfg.Entities <= 0 {
@@ -31,6 +39,9 @@ a configurable share of Chinese-rooted groups. The same seed gives byte-identica
 			}
 			if out == "" {
 				return usagef("--out DIR is required")
+			}
+			if customers < 0 {
+				return usagef("--customers must not be negative, got %d", customers)
 			}
 			if cfg.ChineseShare < 0 || cfg.ChineseShare > 1 {
 				return usagef("--chinese-share must be within 0..1, got %g", cfg.ChineseShare)
@@ -44,6 +55,19 @@ a configurable share of Chinese-rooted groups. The same seed gives byte-identica
 				fmt.Fprintf(g.ErrOut, "gen: %d entities, %d relationships (%d ended), %d groups in %s → %s\n",
 					st.Entities, st.Relationships, st.Ended, st.Groups, time.Since(start).Round(time.Millisecond), out)
 			}
+			if customers == 0 {
+				return nil
+			}
+			start = time.Now()
+			path := filepath.Join(out, gen.CustomersFile)
+			cs, err := gen.WriteCustomers(cfg, customers, path)
+			if err != nil {
+				return err
+			}
+			if !g.Quiet {
+				fmt.Fprintf(g.ErrOut, "gen: %d customers (%d in the registry, %d not) in %s → %s\n",
+					cs.Customers, cs.Present, cs.Absent, time.Since(start).Round(time.Millisecond), path)
+			}
 			return nil
 		},
 	}
@@ -52,5 +76,6 @@ a configurable share of Chinese-rooted groups. The same seed gives byte-identica
 	f.Uint64Var(&cfg.Seed, "seed", 1, "random seed; the same seed gives the same files")
 	f.Float64Var(&cfg.ChineseShare, "chinese-share", gen.DefaultChineseShare, "share of corporate groups rooted in China (0..1)")
 	f.StringVar(&out, "out", "", "output directory (created if missing)")
+	f.IntVar(&customers, "customers", 0, "also write this many customers to DIR/customers.csv, for ubo screen")
 	return cmd
 }
