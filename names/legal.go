@@ -3,7 +3,6 @@ package names
 import (
 	_ "embed"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -85,13 +84,10 @@ func loadLegalForms() {
 func stripLegalForms(words []string) (core, removed, codes []string) {
 	legalOnce.Do(loadLegalForms)
 	core = append([]string(nil), words...)
-	codeSet := map[string]bool{}
 	var prefixes []string
 	take := func(spelling string, f legalForm) {
 		removed = append(removed, spelling)
-		for _, c := range f.codes {
-			codeSet[c] = true
-		}
+		codes = append(codes, f.codes...) // sorted and made unique below
 	}
 	for changed := true; changed; {
 		changed = false
@@ -141,9 +137,6 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 	// Suffixes were taken from the end: put them back in reading order.
 	slices.Reverse(removed)
 	removed = append(prefixes, removed...)
-	for c := range codeSet {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	return core, removed, codes
+	slices.Sort(codes)
+	return core, removed, slices.Compact(codes)
 }

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/gen"
 	"github.com/ubo-project/ubo/ingest"
 	csvingest "github.com/ubo-project/ubo/ingest/csv"
 	"github.com/ubo-project/ubo/ingest/resolve"
@@ -31,12 +34,17 @@ type label struct{ entity, kind string }
 // ingestor, resolves and scores it.
 func loadLabelled(tb testing.TB, st store.Store) {
 	tb.Helper()
+	loadCSV(tb, st, filepath.Join(labelledDir, "entities", "entities.csv"),
+		filepath.Join(labelledDir, "entities", "relationships.csv"))
+}
+
+// loadCSV ingests a generic CSV registry into st, resolves and scores it.
+func loadCSV(tb testing.TB, st store.Store, ents, rels string) {
+	tb.Helper()
 	ctx := context.Background()
 	if err := st.Init(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	ents := filepath.Join(labelledDir, "entities", "entities.csv")
-	rels := filepath.Join(labelledDir, "entities", "relationships.csv")
 	w := ingest.NewWriter(st, ingest.WriterOptions{Source: "csv", Context: ctx})
 	if err := csvingest.Parse(ctx, ents, rels, w, csvingest.Options{}); err != nil {
 		tb.Fatal(err)
@@ -46,7 +54,7 @@ func loadLabelled(tb testing.TB, st store.Store) {
 		tb.Fatal(err)
 	}
 	if stats.Rejected > 0 {
-		tb.Fatalf("labelled graph: %d rejected records", stats.Rejected)
+		tb.Fatalf("%s: %d rejected records", ents, stats.Rejected)
 	}
 	if _, err := resolve.Resolve(ctx, st); err != nil {
 		tb.Fatal(err)
@@ -205,4 +213,69 @@ func BenchmarkLabelledSet(b *testing.B) {
 	b.ReportMetric(q.recallFound(), "recall-with-review")
 	b.ReportMetric(float64(q.matchedWrong), "wrong-matched")
 	b.ReportMetric(float64(q.present+q.absent), "customers")
+}
+
+// BenchmarkScreenGenerated screens a customer list from `ubo gen` against
+// its registry: UBO_SCREEN_BENCH_ENTITIES entities (default 100,000) and
+// UBO_SCREEN_BENCH_CUSTOMERS customers (default 10,000), on the embedded
+// store, and on Neo4j too when NEO4J_URI is set. It reports customers per
+// second and the heap in use after screening, which must not grow with the
+// number of customers (rows are streamed to the output file).
+func BenchmarkScreenGenerated(b *testing.B) {
+	entities := envInt(b, "UBO_SCREEN_BENCH_ENTITIES", 100_000)
+	customers := envInt(b, "UBO_SCREEN_BENCH_CUSTOMERS", 10_000)
+	dir := b.TempDir()
+	cfg := gen.Config{Entities: entities, Seed: 1, ChineseShare: gen.DefaultChineseShare}
+	if _, err := gen.WriteCSV(cfg, dir); err != nil {
+		b.Fatal(err)
+	}
+	in := filepath.Join(dir, gen.CustomersFile)
+	if _, err := gen.WriteCustomers(cfg, customers, in); err != nil {
+		b.Fatal(err)
+	}
+	stores := map[string]func(testing.TB) store.Store{"embedded": storetesting.Embedded}
+	if os.Getenv("NEO4J_URI") != "" {
+		stores["neo4j"] = func(tb testing.TB) store.Store { return storetesting.Neo4j(tb)(tb) }
+	}
+	for _, name := range []string{"embedded", "neo4j"} {
+		open := stores[name]
+		if open == nil {
+			continue
+		}
+		b.Run(fmt.Sprintf("%s/entities=%d/customers=%d", name, entities, customers), func(b *testing.B) {
+			st := open(b)
+			loadCSV(b, st, filepath.Join(dir, gen.EntitiesFile), filepath.Join(dir, gen.RelationshipsFile))
+			sc, err := screen.New(context.Background(), st, match.DefaultThresholds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var sum screen.Summary
+			b.ResetTimer()
+			for b.Loop() {
+				sum, err = sc.ScreenFile(context.Background(), screen.FileOptions{In: in, Out: filepath.Join(b.TempDir(), "rows.jsonl")})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(customers)*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+			b.ReportMetric(float64(sum.Matched), "matched")
+			b.ReportMetric(float64(sum.Review), "review")
+		})
+	}
+}
+
+func envInt(tb testing.TB, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		tb.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
 }

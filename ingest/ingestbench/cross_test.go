@@ -273,7 +273,7 @@ func TestCrossSourceIngestTwice(t *testing.T) {
 	// half runs without a server.
 	for name, opens := range map[string]func(*testing.T) opener{
 		"embedded": func(*testing.T) opener { return openEmbedded },
-		"neo4j":    neo4jOpener,
+		"neo4j":    func(t *testing.T) opener { return neo4jOpener(t) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			// Strict on both stores: writes through an alias fill only empty

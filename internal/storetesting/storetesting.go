@@ -35,7 +35,7 @@ func Embedded(t testing.TB) store.Store {
 // Neo4j returns an Opener that empties the Neo4j database neo4jtest picks
 // before each use. Without a server neo4jtest skips the test, or fails it
 // when CI=true.
-func Neo4j(t *testing.T) Opener {
+func Neo4j(t testing.TB) Opener {
 	t.Helper()
 	driver, cfg := neo4jtest.Driver(t)
 	return func(t testing.TB) store.Store {
