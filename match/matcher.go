@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/adrg/strutil"
-	"github.com/adrg/strutil/metrics"
+	"github.com/agnivade/levenshtein"
 
 	"github.com/ubo-project/ubo/ingest/norm"
 	"github.com/ubo-project/ubo/ingest/resolve"
@@ -38,18 +38,15 @@ const (
 // Matcher matches customers to entities. It holds no state between calls
 // and is safe for concurrent use when its Candidates source is.
 type Matcher struct {
-	src        Candidates
-	th         Thresholds
-	limit      int
-	reported   int
-	similarity strutil.StringMetric
+	src      Candidates
+	th       Thresholds
+	limit    int
+	reported int
 }
 
 // New returns a Matcher drawing entities from src.
 func New(src Candidates, th Thresholds) *Matcher {
-	lev := metrics.NewLevenshtein()
-	lev.CaseSensitive = true // names are folded already
-	return &Matcher{src: src, th: th, limit: DefaultCandidateLimit, reported: DefaultReported, similarity: lev}
+	return &Matcher{src: src, th: th, limit: DefaultCandidateLimit, reported: DefaultReported}
 }
 
 // Thresholds are the matcher's thresholds.
@@ -227,22 +224,45 @@ func (m *Matcher) compareNames(a, b names.Analysis) nameScore {
 	if a.Folded == b.Folded {
 		return nameScore{1, NameExact}
 	}
-	best := nameScore{m.similarity.Compare(a.Folded, b.Folded), NameExact}
-	consider := func(v float64, how string) {
-		if v > best.value {
+	best := nameScore{similarity(a.Folded, b.Folded, 0), NameExact}
+	consider := func(x, y, how string) {
+		if v := similarity(x, y, best.value); v > best.value {
 			best = nameScore{v, how}
 		}
 	}
 	if ca, cb := a.Core(), b.Core(); ca != "" && cb != "" {
-		consider(m.similarity.Compare(ca, cb), NameAfterLegalForm)
+		consider(ca, cb, NameAfterLegalForm)
 		if len(a.Words) > 1 || len(b.Words) > 1 {
-			consider(m.similarity.Compare(sortedWords(a.Words), sortedWords(b.Words)), NameWordOrder)
+			consider(sortedWords(a.Words), sortedWords(b.Words), NameWordOrder)
 		}
 	}
 	if a.Reading != "" && b.Reading != "" {
-		consider(m.similarity.Compare(a.Reading, b.Reading), NamePinyin)
+		consider(a.Reading, b.Reading, NamePinyin)
 	}
 	return best
+}
+
+// similarity is the Levenshtein similarity of a and b, 1 − edits / longer
+// length in characters; 0 without computing it when the lengths alone
+// keep it from exceeding atLeast (it is at most 1 − length difference /
+// longer length), which spares most comparisons of a candidate list.
+func similarity(a, b string, atLeast float64) float64 {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	longer := max(la, lb)
+	if longer == 0 {
+		return 1
+	}
+	if 1-float64(abs(la-lb))/float64(longer) <= atLeast {
+		return 0
+	}
+	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(longer)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func sortedWords(w []string) string {

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/adrg/strutil/metrics"
+	"github.com/agnivade/levenshtein"
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/names"
@@ -75,10 +75,9 @@ func hasSearchForm(e *model.Entity, f string) bool {
 	return false
 }
 
-// typoDistance measures the typo nameQuery lets a word of five letters or
-// more have (Lucene's "~1": one edit, or two neighbours swapped, which
-// swapped checks since Levenshtein counts it as two).
-var typoDistance = metrics.NewLevenshtein()
+// A word of five letters or more may have one typo, as Lucene's "~1"
+// allows: one edit, or two neighbours swapped (which swapped checks, since
+// Levenshtein counts it as two).
 
 // wordsInOneForm reports whether one search form of one of e's names holds
 // every word, as nameQuery matches them (a word or the start of one, a
@@ -100,7 +99,7 @@ func formHasWords(form, words []string) bool {
 	for _, w := range words {
 		found := false
 		for _, v := range form {
-			if strings.HasPrefix(v, w) || (len([]rune(w)) >= 5 && (typoDistance.Distance(v, w) <= 1 || swapped(v, w))) {
+			if strings.HasPrefix(v, w) || (len([]rune(w)) >= 5 && (levenshtein.ComputeDistance(v, w) <= 1 || swapped(v, w))) {
 				found = true
 				break
 			}

@@ -291,7 +291,7 @@ const (
 // entities is only looked up among the candidates rarer tokens found, or,
 // when it is the rarest given, read for its candidatePostings entities
 // with the fewest tokens (the best BM25 scores for that token alone).
-const candidatePostings = 1000
+const candidatePostings = 300
 
 // tokenStat is a query token with its document frequency.
 type tokenStat struct {
@@ -328,7 +328,7 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 	}
 	var docs, total int64
 	var stats []tokenStat
-	err = s.eachRow(ctx, what, `
+	err = s.eachPrepared(ctx, what, `
 		SELECT NULL, docs, tokens FROM name_index_stats
 		UNION ALL
 		SELECT token, df, 0 FROM name_token_df WHERE token IN (SELECT value FROM json_each(?))`,
@@ -368,7 +368,7 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 		if i > 0 && (st.df > candidatePostings || (len(found) >= limit && kthScore(found, limit) > bound[i])) {
 			break
 		}
-		err := s.eachRow(ctx, what, `SELECT len, rid FROM name_tokens WHERE token = ? ORDER BY len, rid LIMIT ?`,
+		err := s.eachPrepared(ctx, what, `SELECT len, rid FROM name_tokens WHERE token = ? ORDER BY len, rid LIMIT ?`,
 			[]any{st.token, candidatePostings}, func(row []driver.Value) error {
 				n, _ := row[0].(int64)
 				rid, _ := row[1].(int64)
@@ -386,6 +386,17 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 		read = i + 1
 	}
 	if rest := stats[read:]; len(rest) > 0 {
+		// A candidate that cannot reach the limit-th score found so far
+		// even with every remaining token is out already (scores only
+		// grow): probing only the others keeps the lookups near limit.
+		if len(found) > limit {
+			kth := kthScore(found, limit)
+			for rid, c := range found {
+				if c.score+bound[read] < kth {
+					delete(found, rid)
+				}
+			}
+		}
 		if err := s.probeTokens(ctx, found, rest, sc); err != nil {
 			return nil, err
 		}
@@ -415,7 +426,7 @@ func (s *Store) probeTokens(ctx context.Context, found map[int64]*candidate, res
 	}
 	// CROSS JOIN keeps SQLite's loop order: for each key and token, one
 	// lookup in name_tokens' primary key.
-	return s.eachRow(ctx, "name candidates", `
+	return s.eachPrepared(ctx, "name candidates", `
 		SELECT t.token, t.rid FROM json_each(?) c CROSS JOIN json_each(?) k
 		CROSS JOIN name_tokens t ON t.token = k.value AND t.len = c.value->>0 AND t.rid = c.value->>1`,
 		[]any{string(kl), string(tl)}, func(row []driver.Value) error {
@@ -505,7 +516,7 @@ func (s *Store) bestCandidates(ctx context.Context, found map[int64]*candidate, 
 		return nil, err
 	}
 	out := make([]model.Entity, len(all))
-	err = s.eachRow(ctx, what, `SELECT rid, data FROM entities WHERE rid IN (SELECT value FROM json_each(?))`,
+	err = s.eachPrepared(ctx, what, `SELECT rid, data FROM entities WHERE rid IN (SELECT value FROM json_each(?))`,
 		[]any{string(list)}, func(row []driver.Value) error {
 			rid, _ := row[0].(int64)
 			data, err := blobColumn(row[1])

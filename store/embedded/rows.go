@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -99,4 +100,61 @@ func intColumn(v driver.Value) (int64, error) {
 		return i, nil
 	}
 	return 0, fmt.Errorf("column holds %T, want an integer", v)
+}
+
+// prepared returns the statement for query, prepared once per store
+// (database/sql prepares it again on each connection that runs it).
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// eachPrepared is eachRow for the small, frequent queries of the hot read
+// paths: the same callback, through a statement prepared once (query must
+// be a constant text, since every distinct text stays prepared).
+func (s *Store) eachPrepared(ctx context.Context, what, query string, args []any, fn func(row []driver.Value) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	row := make([]driver.Value, len(cols))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return s.wrap(what, err)
+		}
+		for i, v := range vals {
+			row[i] = v
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return s.wrap(what, rows.Err())
 }

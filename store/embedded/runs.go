@@ -212,8 +212,11 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 		flagged bool
 		data    []byte
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT verdict, flagged, data FROM results WHERE run_id = ? AND entity_id = ?`,
-		runID, entityID).Scan(&verdict, &flagged, &data)
+	st, err := s.prepared(ctx, `SELECT verdict, flagged, data FROM results WHERE run_id = ? AND entity_id = ?`)
+	if err != nil {
+		return r, s.wrap("result", err)
+	}
+	err = st.QueryRowContext(ctx, runID, entityID).Scan(&verdict, &flagged, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return r, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
