@@ -167,8 +167,12 @@ func (m *Matcher) score(q query, e model.Entity) *Candidate {
 	cand := &Candidate{Entity: e}
 	var best nameScore
 	var bestName names.Analysis
+	analyze := names.Analyze
+	if q.name.Reading == "" {
+		analyze = names.AnalyzeUnread // the candidate's reading would not be compared
+	}
 	for _, n := range append([]string{e.Name}, e.Aliases...) {
-		a := names.Analyze(n)
+		a := analyze(n)
 		if s := m.compareNames(q.name, a); s.value > best.value || cand.MatchedName == "" {
 			best, bestName, cand.MatchedName = s, a, n
 		}

@@ -2,6 +2,7 @@ package names
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -132,5 +133,15 @@ func TestSearchForms(t *testing.T) {
 	}
 	if SearchForms("") != nil {
 		t.Error("empty name has no forms")
+	}
+}
+
+func TestAnalyzeUnread(t *testing.T) {
+	for _, n := range []string{"Shenzhen Huaxin Technology Co., Ltd.", "深圳华信科技有限公司", "Kestrel Logistics Ltd"} {
+		full, unread := Analyze(n), AnalyzeUnread(n)
+		if unread.Reading != "" || unread.Folded != full.Folded || unread.Core() != full.Core() ||
+			strings.Join(unread.LegalCodes, ",") != strings.Join(full.LegalCodes, ",") {
+			t.Errorf("AnalyzeUnread(%q) = %+v, want Analyze's %+v without the reading", n, unread, full)
+		}
 	}
 }
