@@ -14,9 +14,6 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/gen"
-	"github.com/ubo-project/ubo/ingest"
-	csvingest "github.com/ubo-project/ubo/ingest/csv"
-	"github.com/ubo-project/ubo/ingest/resolve"
 	"github.com/ubo-project/ubo/internal/storetesting"
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/screen"
@@ -34,33 +31,10 @@ type label struct{ entity, kind string }
 // ingestor, resolves and scores it.
 func loadLabelled(tb testing.TB, st store.Store) {
 	tb.Helper()
-	loadCSV(tb, st, filepath.Join(labelledDir, "entities", "entities.csv"),
+	storetesting.LoadCSV(tb, st, filepath.Join(labelledDir, "entities", "entities.csv"),
 		filepath.Join(labelledDir, "entities", "relationships.csv"))
 }
 
-// loadCSV ingests a generic CSV registry into st, resolves and scores it.
-func loadCSV(tb testing.TB, st store.Store, ents, rels string) {
-	tb.Helper()
-	ctx := context.Background()
-	if err := st.Init(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	w := ingest.NewWriter(st, ingest.WriterOptions{Source: "csv", Context: ctx})
-	if err := csvingest.Parse(ctx, ents, rels, w, csvingest.Options{}); err != nil {
-		tb.Fatal(err)
-	}
-	stats, err := w.Close(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if stats.Rejected > 0 {
-		tb.Fatalf("%s: %d rejected records", ents, stats.Rejected)
-	}
-	if _, err := resolve.Resolve(ctx, st); err != nil {
-		tb.Fatal(err)
-	}
-	score(tb, st)
-}
 
 func readLabels(tb testing.TB) map[string]label {
 	tb.Helper()
@@ -244,7 +218,7 @@ func BenchmarkScreenGenerated(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%s/entities=%d/customers=%d", name, entities, customers), func(b *testing.B) {
 			st := open(b)
-			loadCSV(b, st, filepath.Join(dir, gen.EntitiesFile), filepath.Join(dir, gen.RelationshipsFile))
+			storetesting.LoadCSV(b, st, filepath.Join(dir, gen.EntitiesFile), filepath.Join(dir, gen.RelationshipsFile))
 			sc, err := screen.New(context.Background(), st, match.DefaultThresholds)
 			if err != nil {
 				b.Fatal(err)
