@@ -35,7 +35,6 @@ func loadLabelled(tb testing.TB, st store.Store) {
 		filepath.Join(labelledDir, "entities", "relationships.csv"))
 }
 
-
 func readLabels(tb testing.TB) map[string]label {
 	tb.Helper()
 	f, err := os.Open(filepath.Join(labelledDir, "labels.csv"))
