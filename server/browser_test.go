@@ -1,15 +1,20 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +70,8 @@ func TestBrowser(t *testing.T) {
 }
 
 // demoServer loads and scores the demo in st and serves it with a token.
-func demoServer(t *testing.T, st store.Store) *httptest.Server {
+// batches gets the size of every POST /match the page sends.
+func demoServer(t *testing.T, st store.Store) (ts *httptest.Server, batches func() []int) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, st, demo.Options{}); err != nil {
@@ -74,9 +80,27 @@ func demoServer(t *testing.T, st store.Store) *httptest.Server {
 	if _, err := scoring.Run(ctx, st, scoring.Options{Policy: policy.Default()}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.New(server.Options{Store: st, Screener: screen.NewLatest(st, match.DefaultThresholds), Token: token}))
+	h := server.New(server.Options{Store: st, Screener: screen.NewLatest(st, match.DefaultThresholds), Token: token})
+	var mu sync.Mutex
+	var sizes []int
+	ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/v1/match" {
+			body, _ := io.ReadAll(r.Body)
+			var req server.MatchRequest
+			_ = json.Unmarshal(body, &req)
+			mu.Lock()
+			sizes = append(sizes, len(req.Customers))
+			mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, func() []int {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(sizes)
+	}
 }
 
 // page is one browser tab on the server, failing the test on any script
@@ -195,13 +219,15 @@ type graphNode struct {
 }
 
 func testBrowser(t *testing.T, browser string, st store.Store, shot string) {
-	ts := demoServer(t, st)
+	ts, batches := demoServer(t, st)
 	p := newPage(t, browser)
 	start := time.Now()
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
 	// the first API call answers 401: the page asks for the token
 	p.do("open the page", chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(css("#token-form")))
+	p.do("give a wrong token", chromedp.SendKeys(css("#token"), "wrong"+kb.Enter),
+		until(`document.querySelector("#token-note").textContent.includes("refused")`))
 	p.do("give the token", chromedp.SendKeys(css("#token"), token+kb.Enter),
 		chromedp.WaitNotVisible(css("#token-form")), chromedp.WaitVisible(css("#run-line:not(:empty)")))
 	if s := p.text("#run-line"); !strings.Contains(s, "CONTROLLED") {
@@ -264,20 +290,38 @@ func testBrowser(t *testing.T, browser string, st store.Store, shot string) {
 		t.Errorf("error line = %q, want the API's not-found message", s)
 	}
 
-	// screening a pasted CSV: the demo's customers, quoted fields and a
-	// row without an id
-	csv, err := os.ReadFile(filepath.Join("..", "demo", "sample", "customers.csv"))
+	// screening: the demo's customers as a file, then pasted with quoted
+	// fields, a row without an id and enough more rows for two batches
+	sample := filepath.Join("..", "demo", "sample", "customers.csv")
+	csv, err := os.ReadFile(sample)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.TrimRight(string(csv), "\n") + "\n" +
+	abs, err := filepath.Abs(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.do("upload", chromedp.Navigate(ts.URL+"/#/screen"), chromedp.WaitVisible(css("#csv")),
+		chromedp.SetUploadFiles(css("#csv-file"), []string{abs}), until(`document.querySelector("#csv").value.length > 0`))
+	if v := eval[string](p, `document.querySelector("#csv").value`); v != string(csv) {
+		t.Errorf("the uploaded file reads %q, want %q", v, csv)
+	}
+	var text strings.Builder
+	text.WriteString(strings.TrimRight(string(csv), "\n") + "\n" +
 		`ACME-0009,"Huaxin Europe, B.V.",NL,,,,,,"Herengracht 1, Amsterdam"` + "\n" +
 		`ACME-0010,"Solent ""Data"" Centres Limited",GB,,,,,,` + "\n" +
-		",missing id,GB,,,,,,\n"
-	p.do("screen", chromedp.Navigate(ts.URL+"/#/screen"), chromedp.WaitVisible(css("#csv")),
-		chromedp.SetValue(css("#csv"), text), chromedp.Click(css("#screen-run")),
+		",missing id,GB,,,,,,\n")
+	const fillers = 1100
+	for i := range fillers {
+		fmt.Fprintf(&text, "FILL-%04d,Filler Company %d,GB,,,,,,\n", i, i)
+	}
+	p.do("screen", chromedp.SetValue(css("#csv"), text.String()), chromedp.Click(css("#screen-run")),
 		until(`/^Screened/.test(document.querySelector("#screen-status").textContent)`))
-	got := eval[map[string]string](p, `Object.fromEntries([...document.querySelectorAll("#screen-results tbody tr")].map(r => [r.dataset.customer, r.dataset.status]))`)
+	if got, want := batches(), []int{1000, 10 + fillers - 1000}; !slices.Equal(got, want) {
+		t.Errorf("POST /match batches of %v customers, want %v", got, want)
+	}
+	got := eval[map[string]string](p, `Object.fromEntries([...document.querySelectorAll("#screen-results tbody tr")]
+		.filter(r => r.dataset.customer.startsWith("ACME-")).map(r => [r.dataset.customer, r.dataset.status]))`)
 	want := map[string]string{"ACME-0001": "MATCHED", "ACME-0002": "MATCHED", "ACME-0003": "MATCHED",
 		"ACME-0004": "MATCHED", "ACME-0005": "MATCHED", "ACME-0006": "MATCHED", "ACME-0007": "REVIEW",
 		"ACME-0008": "NO_MATCH", "ACME-0009": "MATCHED", "ACME-0010": "MATCHED"}
@@ -300,7 +344,7 @@ func testBrowser(t *testing.T, browser string, st store.Store, shot string) {
 	}
 	out := eval[string](p, "uboScreenCSV()")
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 11 || !strings.HasPrefix(lines[0], "customer_id,status,score,entity_id,") ||
+	if len(lines) != 1+10+fillers || !strings.HasPrefix(lines[0], "customer_id,status,score,entity_id,") ||
 		!strings.HasPrefix(lines[1], "ACME-0001,MATCHED,1,"+target+",Northbridge Sensors Ltd,") {
 		t.Errorf("download CSV:\n%s", out)
 	}

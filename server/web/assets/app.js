@@ -130,7 +130,8 @@ function entityView(id, params) {
     (e) => {
       details.replaceChildren(h("h1", null, id));
       showError(e, "entity " + id);
-      panel.load(); // the graph needs no scoring run
+      if (e.status === 404) panel.el.remove();
+      else panel.load(); // the graph needs no scoring run
     });
 }
 

@@ -41,7 +41,7 @@ export function verdictBadge(verdict, flagged, indeterminate, possible) {
   return h("span", { class: "verdict" },
     h("span", { class: cls, title: VERDICTS[verdict] || "" }, verdict),
     flagged ? h("span", { class: "flag", title: "flagged by the policy" }, "⚑ flagged") : null,
-    indeterminate ? h("span", { class: "open", title: "the data leaves the verdict open" }, "could be " + (possible || "?")) : null);
+    indeterminate ? h("span", { class: "open", title: "the data leaves the verdict open" }, possible ? "could be " + possible : "indeterminate") : null);
 }
 
 // entityHref is the shareable address of an entity's page.

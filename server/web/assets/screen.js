@@ -7,6 +7,7 @@ import { COLUMNS, readCustomers, toCSV } from "./csv.js";
 
 const BATCH = 1000; // the server's default --max-batch
 const CANDIDATES = 3; // candidate columns in the CSV, as ubo screen writes
+const SHOWN = 2000; // rows drawn in the table; the download has every row
 
 // state outlives the view, so that coming back from an entity shows the
 // same results.
@@ -126,9 +127,10 @@ function summaryLine(rows) {
 function resultTable(rows, customers) {
   if (!rows.length) return h("span");
   const byID = new Map(customers.map((c) => [c.customer_id, c]));
-  return h("table", { class: "data", id: "screen-results" },
+  const more = rows.length > SHOWN ? h("p", { class: "muted" }, `The table shows the first ${SHOWN} of ${rows.length} rows; the download has them all.`) : null;
+  return h("div", null, more, h("table", { class: "data", id: "screen-results" },
     h("thead", null, h("tr", null, ["Customer", "Status", "Score", "Entity", "Verdict", "Flagged", "Reasons"].map((t) => h("th", null, t)))),
-    h("tbody", null, rows.map((r) => {
+    h("tbody", null, rows.slice(0, SHOWN).map((r) => {
       const c = byID.get(r.customer_id) || {};
       return h("tr", { dataset: { status: r.status, customer: r.customer_id } },
         h("td", null, h("div", { class: "mono" }, r.customer_id), h("div", { class: "muted" }, c.name || "")),
@@ -139,7 +141,7 @@ function resultTable(rows, customers) {
           r.chinese_share && r.entity_id ? h("div", { class: "muted" }, "Chinese share " + share(r.chinese_share)) : null),
         h("td", null, r.flagged ? h("span", { class: "flag" }, "⚑ yes") : "no"),
         h("td", { class: "reasons" }, (r.reasons || []).join("; "), r.status === "REVIEW" ? h("div", { class: "muted" }, r.explanation) : null));
-    })));
+    }))));
 }
 
 function entityCell(r) {
