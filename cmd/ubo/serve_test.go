@@ -30,7 +30,9 @@ func TestServeDemo(t *testing.T) {
 	t.Setenv("UBO_API_TOKEN", "")
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
-	go func() { done <- run([]string{"serve", "--listen", addr, "--db", db}, strings.NewReader(""), &bytes.Buffer{}, &stderr) }()
+	go func() {
+		done <- run([]string{"serve", "--listen", addr, "--db", db}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+	}()
 	base := "http://" + addr
 	waitHealthy(t, base, done)
 
