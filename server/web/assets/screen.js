@@ -1,6 +1,6 @@
 // The screening page: a customer CSV, pasted or read from a file, screened
 // with POST /match in batches; the results as a table and as a CSV file
-// with the columns of `ubo screen --out-format csv`.
+// with the columns of `ubo screen --format csv`.
 import { api, showError } from "./api.js";
 import { entityLink, h, pct, verdictBadge } from "./dom.js";
 import { COLUMNS, readCustomers, toCSV } from "./csv.js";
