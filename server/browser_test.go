@@ -315,8 +315,10 @@ func testBrowser(t *testing.T, browser string, st store.Store, shot string) {
 	for i := range fillers {
 		fmt.Fprintf(&text, "FILL-%04d,Filler Company %d,GB,,,,,,\n", i, i)
 	}
+	screenStart := time.Now()
 	p.do("screen", chromedp.SetValue(css("#csv"), text.String()), chromedp.Click(css("#screen-run")),
 		until(`/^Screened/.test(document.querySelector("#screen-status").textContent)`))
+	t.Logf("screening %d customers took %v", 10+fillers, time.Since(screenStart).Round(time.Millisecond))
 	if got, want := batches(), []int{1000, 10 + fillers - 1000}; !slices.Equal(got, want) {
 		t.Errorf("POST /match batches of %v customers, want %v", got, want)
 	}
