@@ -2,8 +2,10 @@ package queries
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -269,6 +271,73 @@ func TestResultOfIDsOrderedDifferently(t *testing.T) {
 	}
 	if _, err := s.Result(ctx, run.ID, "b"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Result of an unscored id: %v, want ErrNotFound", err)
+	}
+}
+
+// TestResultReadsOneRecord: Result reads one element of a chunk's records,
+// and reads chunks written before records existed (every result in one
+// byte array, data) whole; both give every field back, and so do streams.
+func TestResultReadsOneRecord(t *testing.T) {
+	s := openTestStore(t)
+	ctx := t.Context()
+	run := model.Run{ID: "run", Started: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Status: model.RunRunning}
+	must(t, s.BeginRun(ctx, run))
+	samples := storetest.SampleResults()
+	var batch []model.Result
+	want := map[string]model.Result{}
+	for i, name := range slices.Sorted(maps.Keys(samples)) {
+		r := samples[name]
+		r.EntityID = fmt.Sprintf("e%02d", i)
+		batch = append(batch, r)
+		want[r.EntityID] = r
+	}
+	must(t, s.WriteResults(ctx, run.ID, batch))
+	check := func(when string) {
+		for id, w := range want {
+			got, err := s.Result(ctx, run.ID, id)
+			if err != nil {
+				t.Fatalf("%s: Result(%s): %v", when, id, err)
+			}
+			if !reflect.DeepEqual(got, w) {
+				t.Errorf("%s: Result(%s) = %+v, want %+v", when, id, got, w)
+			}
+		}
+	}
+	check("records")
+	// Rewrite the chunks in the earlier form: data, per result its length
+	// as a uvarint and its bytes.
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, "MATCH (c:ResultChunk) RETURN c.seq, c.records", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range res.Records {
+		var data []byte
+		for _, v := range rec.Values[1].([]any) {
+			enc, err := recordEncoding.DecodeString(v.(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = append(binary.AppendUvarint(data, uint64(len(enc))), enc...)
+		}
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver,
+			"MATCH (c:ResultChunk {seq: $seq}) SET c.data = $data REMOVE c.records",
+			map[string]any{"seq": rec.Values[0], "data": data},
+			neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(s.database)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("data")
+	n := 0
+	must(t, s.EachResult(ctx, run.ID, func(r *model.Result) error {
+		if !reflect.DeepEqual(*r, want[r.EntityID]) {
+			t.Errorf("EachResult over data: %+v, want %+v", *r, want[r.EntityID])
+		}
+		n++
+		return nil
+	}))
+	if n != len(want) {
+		t.Errorf("EachResult over data: %d results, want %d", n, len(want))
 	}
 }
 

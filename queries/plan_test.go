@@ -29,7 +29,7 @@ func TestStreamsNeedNoSort(t *testing.T) {
 		"each_relationship": qEachRelationship[model.Ownership],
 		"flagged_entities":  qFlaggedEntities,
 		"publish_results":   qPublishResults,
-		"result_chunk_of":   qResultChunkOf,
+		"result_of":         qResultOf,
 	} {
 		res, err := neo4j.ExecuteQuery(ctx, s.driver, "EXPLAIN "+q, map[string]any{"run_id": "r", "after": "", "limit": 10,
 			"rows": []any{}, "entity_id": "x"},

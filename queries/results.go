@@ -3,6 +3,7 @@ package queries
 import (
 	"container/heap"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -23,8 +24,11 @@ import (
 // sorted by entity id, holding the values Cypher needs as parallel lists
 // (ids, verdicts, flagged, indeterminate, share_min, share_max,
 // explanations) and every result in store/codec's compact binary form
-// (data: per result, its length as a uvarint, then its bytes; a CLEAR
-// result without evidence takes one byte). first and last are the chunk's
+// (records: one string per result, its bytes in base64, so that a lookup
+// of one result reads that element only; a CLEAR result without evidence
+// is ""). Chunks written by earlier versions hold the results in one
+// byte array instead (data: per result, its length as a uvarint, then its
+// bytes), which every read still understands. first and last are the chunk's
 // smallest and largest entity id; seq orders the chunks of a run by write
 // time, so a result written again in a later chunk replaces the earlier.
 //
@@ -107,26 +111,30 @@ func encodeChunk(batch []model.Result, order []int, seq int64) map[string]any {
 	shareMin := make([]float64, n)
 	shareMax := make([]float64, n)
 	explanations := make([]string, n)
-	var data, enc []byte
+	records := make([]string, n)
+	var enc []byte
 	for k, i := range order {
 		r := &batch[i]
 		ids[k], verdicts[k], flagged[k], indeterminate[k] = r.EntityID, r.Verdict, r.Flagged, r.Indeterminate
 		shareMin[k], shareMax[k] = r.ChineseShare.Min, r.ChineseShare.Max
 		enc = codec.EncodeResult(enc[:0], r)
 		if len(enc) > 0 {
-			// Browser users read the sentence without decoding data; a
+			// Browser users read the sentence without decoding records; a
 			// minimal result's is the standard CLEAR one.
 			explanations[k] = r.Explanation
 		}
-		data = binary.AppendUvarint(data, uint64(len(enc)))
-		data = append(data, enc...)
+		records[k] = recordEncoding.EncodeToString(enc)
 	}
 	return map[string]any{
 		"seq": seq, "first": ids[0], "last": ids[n-1], "size": int64(n),
 		"ids": ids, "verdicts": verdicts, "flagged": flagged, "indeterminate": indeterminate,
-		"share_min": shareMin, "share_max": shareMax, "explanations": explanations, "data": data,
+		"share_min": shareMin, "share_max": shareMax, "explanations": explanations, "records": records,
 	}
 }
+
+// recordEncoding turns a result's compact binary form into the string a
+// chunk's records list holds (Neo4j has no list of byte arrays).
+var recordEncoding = base64.RawStdEncoding
 
 // resultChunk is one loaded chunk: the lists a stream asked for.
 type resultChunk struct {
@@ -156,7 +164,7 @@ func (c *resultChunk) summary(i int, r *model.Result) error {
 type chunkParts struct{ data, published bool }
 
 // chunkFromList converts one chunk of a load_result_chunks record or the
-// list a result_chunk_of record holds: [seq, ids, verdicts, flagged, data, published].
+// list a result_chunk_by_seq record holds: [seq, ids, verdicts, flagged, data, published].
 func chunkFromList(v any, parts chunkParts) (*resultChunk, error) {
 	fields, _ := v.([]any)
 	if len(fields) != 6 {
@@ -179,6 +187,12 @@ func chunkFromList(v any, parts chunkParts) (*resultChunk, error) {
 		return nil, fmt.Errorf("chunk %d: lists of different lengths", c.seq)
 	}
 	if parts.data {
+		if records, ok := fields[4].([]any); ok {
+			if err := c.decodeRecords(records); err != nil {
+				return nil, err
+			}
+			return c, c.loadPublished(fields[5], parts.published)
+		}
 		c.data, _ = fields[4].([]byte)
 		c.offs = make([]int, 0, 2*n)
 		pos := 0
@@ -192,25 +206,53 @@ func chunkFromList(v any, parts chunkParts) (*resultChunk, error) {
 			pos += int(size)
 		}
 	}
-	if parts.published {
-		p, _ := fields[5].([]any)
-		if len(p) != 3 {
-			return nil, fmt.Errorf("chunk %d: published values missing", c.seq)
-		}
-		if c.indeterminate, err = list[bool](p[0]); err != nil {
-			return nil, fmt.Errorf("indeterminate: %w", err)
-		}
-		if c.shareMin, err = list[float64](p[1]); err != nil {
-			return nil, fmt.Errorf("share_min: %w", err)
-		}
-		if c.shareMax, err = list[float64](p[2]); err != nil {
-			return nil, fmt.Errorf("share_max: %w", err)
-		}
-		if len(c.indeterminate) != n || len(c.shareMin) != n || len(c.shareMax) != n {
-			return nil, fmt.Errorf("chunk %d: lists of different lengths", c.seq)
-		}
+	return c, c.loadPublished(fields[5], parts.published)
+}
+
+// loadPublished sets the published values of a chunk from v, [indeterminate,
+// share_min, share_max], when want.
+func (c *resultChunk) loadPublished(v any, want bool) error {
+	if !want {
+		return nil
 	}
-	return c, nil
+	n := len(c.ids)
+	var err error
+	p, _ := v.([]any)
+	if len(p) != 3 {
+		return fmt.Errorf("chunk %d: published values missing", c.seq)
+	}
+	if c.indeterminate, err = list[bool](p[0]); err != nil {
+		return fmt.Errorf("indeterminate: %w", err)
+	}
+	if c.shareMin, err = list[float64](p[1]); err != nil {
+		return fmt.Errorf("share_min: %w", err)
+	}
+	if c.shareMax, err = list[float64](p[2]); err != nil {
+		return fmt.Errorf("share_max: %w", err)
+	}
+	if len(c.indeterminate) != n || len(c.shareMin) != n || len(c.shareMax) != n {
+		return fmt.Errorf("chunk %d: lists of different lengths", c.seq)
+	}
+	return nil
+}
+
+// decodeRecords sets data and offs from a records list (one encoded
+// result per entity, in recordEncoding).
+func (c *resultChunk) decodeRecords(records []any) error {
+	if len(records) != len(c.ids) {
+		return fmt.Errorf("chunk %d: lists of different lengths", c.seq)
+	}
+	c.offs = make([]int, 0, 2*len(records))
+	for i, v := range records {
+		rec, _ := v.(string)
+		start := len(c.data)
+		var err error
+		if c.data, err = recordEncoding.AppendDecode(c.data, []byte(rec)); err != nil {
+			return fmt.Errorf("chunk %d: result %d: %w", c.seq, i, codec.ErrCorrupt)
+		}
+		c.offs = append(c.offs, start, len(c.data))
+	}
+	return nil
 }
 
 // list converts a Bolt list of T.
@@ -449,10 +491,33 @@ var _ store.VerdictStreamer = (*Store)(nil)
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
 	what := fmt.Sprintf("result of %q in run %q", entityID, runID)
 	params := map[string]any{"run_id": runID, "entity_id": entityID}
-	recs, err := s.query(ctx, what, qResultChunkOf, params)
+	recs, err := s.query(ctx, what, qResultOf, params)
 	if err == nil && len(recs) == 0 {
-		recs, err = s.query(ctx, what, qResultChunkOfAny, params)
+		recs, err = s.query(ctx, what, qResultOfAny, params)
 	}
+	if err != nil {
+		return model.Result{}, err
+	}
+	if len(recs) == 0 {
+		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+	}
+	seq, _ := recs[0].Values[0].(int64)
+	verdict, _ := recs[0].Values[1].(string)
+	flagged, _ := recs[0].Values[2].(bool)
+	var r model.Result
+	if record, ok := recs[0].Values[3].(string); ok {
+		enc, err := recordEncoding.DecodeString(record)
+		if err != nil {
+			return model.Result{}, fmt.Errorf("neo4j: %s: chunk %d: %w", what, seq, codec.ErrCorrupt)
+		}
+		if err := codec.DecodeResult(entityID, codec.InternVerdict(verdict), flagged, enc, &r); err != nil {
+			return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
+		}
+		return r, nil
+	}
+	// A chunk written before records existed (its results in one byte
+	// array, data): read it whole.
+	recs, err = s.query(ctx, what, qResultChunkBySeq, map[string]any{"run_id": runID, "seq": seq})
 	if err != nil {
 		return model.Result{}, err
 	}
@@ -467,7 +532,6 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	if !ok {
 		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
 	}
-	var r model.Result
 	if err := c.result(i, &r); err != nil {
 		return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
 	}

@@ -98,11 +98,20 @@ func (s *Screener) Row(ctx context.Context, c match.Customer) (Row, error) {
 	}
 	row := Row{CustomerID: c.CustomerID, Status: string(res.Status), RunID: s.run.ID, Policy: s.label,
 		Reasons: []string{}, Candidates: []CandidateRow{}}
+	// The best candidate is one of the candidates: its result is read once.
+	type found struct {
+		r  model.Result
+		ok bool
+	}
+	results := make(map[string]found, len(res.Candidates))
 	for _, cand := range res.Candidates {
 		cr := CandidateRow{EntityID: cand.Entity.ID, Name: cand.Entity.Name, Score: cand.Score}
-		if r, ok, err := s.result(ctx, cand.Entity.ID); err != nil {
+		r, ok, err := s.result(ctx, cand.Entity.ID)
+		if err != nil {
 			return Row{}, err
-		} else if ok {
+		}
+		results[cand.Entity.ID] = found{r, ok}
+		if ok {
 			cr.Verdict = r.Verdict
 		}
 		row.Candidates = append(row.Candidates, cr)
@@ -118,11 +127,15 @@ func (s *Screener) Row(ctx context.Context, c match.Customer) (Row, error) {
 	case match.Matched:
 		best := res.Best
 		row.EntityID, row.EntityName, row.MatchedName = best.Entity.ID, best.Entity.Name, best.MatchedName
-		r, ok, err := s.result(ctx, best.Entity.ID)
-		if err != nil {
-			return Row{}, err
+		f, seen := results[best.Entity.ID]
+		if !seen {
+			var err error
+			if f.r, f.ok, err = s.result(ctx, best.Entity.ID); err != nil {
+				return Row{}, err
+			}
 		}
-		if !ok {
+		r := f.r
+		if !f.ok {
 			row.Explanation = fmt.Sprintf("matched %s, which run %s did not score (ingested later? run 'ubo score')", best.Entity.ID, s.run.ID)
 			break
 		}

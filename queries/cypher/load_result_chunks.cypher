@@ -1,6 +1,7 @@
 // Some result chunks of a run ($seqs), as one record holding a list with
 // one list per chunk, in $seqs order: seq, ids, verdicts, flags; the
-// encoded results ($data) and the published values ($published:
+// encoded results ($data: the records list, or the data byte array of a
+// chunk written before records existed) and the published values ($published:
 // [indeterminate, share_min, share_max]) only when asked for, so that a
 // verdict stream does not read the evidence. With $data the flags are left
 // out (null) and read by load_result_chunk_flags.cypher: reading a boolean
@@ -13,5 +14,5 @@ MATCH (c:ResultChunk {run_id: $run_id, seq: $seqs[k]})
 WITH k, c ORDER BY k
 RETURN collect([c.seq, c.ids, c.verdicts,
                 CASE WHEN $data THEN null ELSE c.flagged END,
-                CASE WHEN $data THEN c.data END,
+                CASE WHEN $data THEN coalesce(c.records, c.data) END,
                 CASE WHEN $published THEN [c.indeterminate, c.share_min, c.share_max] END]) AS chunks
