@@ -75,14 +75,9 @@ func hasSearchForm(e *model.Entity, f string) bool {
 	return false
 }
 
-// A word of five letters or more may have one typo, as Lucene's "~1"
-// allows: one edit, or two neighbours swapped (which swapped checks, since
-// Levenshtein counts it as two).
-
 // wordsInOneForm reports whether one search form of one of e's names holds
 // every word, as nameQuery matches them (a word or the start of one, a
-// long word with one typo). The
-// index holds all of an entity's forms in one field, so without this check
+// long word with one typo). The index holds all of an entity's forms in one field, so without this check
 // words taken from two different names would match.
 func wordsInOneForm(e *model.Entity, words []string) bool {
 	for _, n := range entityNames(e) {
@@ -95,6 +90,10 @@ func wordsInOneForm(e *model.Entity, words []string) bool {
 	return false
 }
 
+// formHasWords reports whether every word is in form: as a word or the
+// start of one, or, for a word of five letters or more, with one typo as
+// Lucene's "~1" allows (one edit, or two neighbours swapped, which swapped
+// checks since Levenshtein counts it as two).
 func formHasWords(form, words []string) bool {
 	for _, w := range words {
 		found := false
