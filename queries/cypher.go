@@ -113,6 +113,7 @@ var (
 	qResultOf             = mustQuery("result_of")
 	qResultOfAny          = mustQuery("result_of_any")
 	qResultChunkBySeq     = mustQuery("result_chunk_by_seq")
+	qResultChunkSummary   = mustQuery("result_chunk_summary")
 	qPublishResults       = mustQuery("publish_results")
 	qFlaggedEntities      = mustQuery("flagged_entities")
 	qPublishState         = mustQuery("publish_state")

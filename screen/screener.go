@@ -20,15 +20,15 @@ var ErrNoRun = errors.New("nothing scored yet; run 'ubo score' first")
 type Store interface {
 	match.Candidates
 	Runs(ctx context.Context) ([]model.Run, error)
-	Result(ctx context.Context, runID, entityID string) (model.Result, error)
+	RunResults(runID string) store.ResultReader
 }
 
 // Screener matches customers and attaches the verdicts of one run.
 type Screener struct {
-	m     *match.Matcher
-	st    Store
-	run   model.Run
-	label string // policy name@hash
+	m       *match.Matcher
+	results store.ResultReader // of run
+	run     model.Run
+	label   string // policy name@hash
 }
 
 // New returns a Screener over the latest complete run of st; ErrNoRun when
@@ -40,7 +40,7 @@ func New(ctx context.Context, st Store, th match.Thresholds) (*Screener, error) 
 	}
 	for _, r := range runs { // newest first
 		if r.Status == model.RunComplete {
-			return &Screener{m: match.New(st, th), st: st, run: r, label: r.Policy + "@" + r.PolicyHash}, nil
+			return &Screener{m: match.New(st, th), results: st.RunResults(r.ID), run: r, label: r.Policy + "@" + r.PolicyHash}, nil
 		}
 	}
 	return nil, ErrNoRun
@@ -154,7 +154,7 @@ func (s *Screener) Row(ctx context.Context, c match.Customer) (Row, error) {
 }
 
 func (s *Screener) result(ctx context.Context, id string) (model.Result, bool, error) {
-	r, err := s.st.Result(ctx, s.run.ID, id)
+	r, err := s.results.Result(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return model.Result{}, false, nil
 	}

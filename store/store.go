@@ -139,4 +139,17 @@ type Store interface {
 	EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error
 	// Result returns one entity's result in a run or ErrNotFound.
 	Result(ctx context.Context, runID, entityID string) (model.Result, error)
+	// RunResults returns a reader for many lookups of one run's results
+	// (screening), cheaper per lookup than Result where a store keeps
+	// results in chunks.
+	RunResults(runID string) ResultReader
+}
+
+// ResultReader looks up results of one run, many times: what screening a
+// customer list does. Its results carry at least the verdict, flag,
+// indeterminate, Chinese share and explanation; a reader may leave out the
+// evidence, controllers and votes. ErrNotFound when the run has no result
+// for the entity. Safe for concurrent use.
+type ResultReader interface {
+	Result(ctx context.Context, entityID string) (model.Result, error)
 }

@@ -228,3 +228,16 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	}
 	return r, nil
 }
+
+// RunResults implements store.Store: an indexed row per result
+// makes each lookup cheap, so the reader is Result itself.
+func (s *Store) RunResults(runID string) store.ResultReader { return runResultReader{s, runID} }
+
+type runResultReader struct {
+	s     *Store
+	runID string
+}
+
+func (r runResultReader) Result(ctx context.Context, entityID string) (model.Result, error) {
+	return r.s.Result(ctx, r.runID, entityID)
+}

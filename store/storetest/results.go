@@ -146,6 +146,28 @@ func testResultsExact(t *testing.T, s store.Store) {
 			t.Errorf("Result %q:\n got %#v, %v\nwant %#v", name, got, err, want[name])
 		}
 	}
+	// Screening's reader: every lookup, twice (the second from what a
+	// caching reader kept), gives the summary fields of Result's.
+	rr := s.RunResults(run.ID)
+	for range 2 {
+		for _, name := range names {
+			got, err := rr.Result(ctx(t), name)
+			w := want[name]
+			if err != nil || got.EntityID != name || got.Verdict != w.Verdict || got.Flagged != w.Flagged ||
+				got.Indeterminate != w.Indeterminate || got.ChineseShare != w.ChineseShare ||
+				screeningExplanation(got) != screeningExplanation(w) {
+				t.Errorf("RunResults.Result %q:\n got %#v, %v\nwant %#v", name, got, err, w)
+			}
+		}
+	}
+	for _, c := range []struct {
+		rr store.ResultReader
+		id string
+	}{{rr, "no-such-entity"}, {s.RunResults("no-such-run"), names[0]}} {
+		if _, err := c.rr.Result(ctx(t), c.id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("RunResults.Result of %q: %v, want ErrNotFound", c.id, err)
+		}
+	}
 	vs, ok := s.(store.VerdictStreamer)
 	if !ok {
 		return
@@ -225,4 +247,13 @@ func testResultSummaries(t *testing.T, s store.Store) {
 			t.Errorf("summary of %s:\n got %#v\nwant %#v", want.EntityID, summary[i], want)
 		}
 	}
+}
+
+// screeningExplanation is the sentence screening shows for r: its
+// explanation, else its first evidence path's.
+func screeningExplanation(r model.Result) string {
+	if r.Explanation == "" && len(r.Evidence) > 0 {
+		return r.Evidence[0].Explanation
+	}
+	return r.Explanation
 }
