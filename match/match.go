@@ -28,8 +28,23 @@ type Candidates interface {
 	EntitiesByIdentifier(ctx context.Context, identifier string) ([]model.Entity, error)
 	// NameCandidates returns up to limit entities whose index tokens
 	// (names.IndexTokens of their name and aliases) include any of tokens,
-	// best first (rarer tokens weigh more), ties by id.
+	// best first (rarer tokens weigh more), ties by id. An entity needs
+	// only the fields the matcher reads: ID, Name, Kind, Aliases and its
+	// countries (Jurisdiction, HQCountry, AddressCountries, Nationality,
+	// Residence).
 	NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error)
+}
+
+// BatchCandidates is a Candidates source that answers many customers in one
+// call: a store whose every call is a round trip to a server. Its answers
+// equal those of the single calls.
+type BatchCandidates interface {
+	Candidates
+	// EntitiesByIdentifiers is EntitiesByIdentifier of each identifier,
+	// keyed by it (an identifier no entity carries may be left out).
+	EntitiesByIdentifiers(ctx context.Context, identifiers []string) (map[string][]model.Entity, error)
+	// NameCandidatesEach is NameCandidates of each token list, in order.
+	NameCandidatesEach(ctx context.Context, queries [][]string, limit int) ([][]model.Entity, error)
 }
 
 // Status is the outcome for one customer.

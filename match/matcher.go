@@ -56,19 +56,81 @@ func (m *Matcher) Thresholds() Thresholds { return m.th }
 // identifiers is a match of score 1; otherwise the entities the name index
 // offers for c's name are scored and the thresholds decide.
 func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
-	country, _ := norm.Country(c.Country)
-	q := query{country: country, name: names.Analyze(c.Name)}
-	var res Result
-	ids, idReasons := customerIdentifiers(c, country)
-	res.Reasons = append(res.Reasons, idReasons...)
+	rs, err := m.MatchAll(ctx, []Customer{c})
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
 
+// MatchAll is Match of each customer, in order. A source with
+// BatchCandidates is asked once for all the customers' identifiers and
+// once for all their names, instead of once per customer; the results are
+// the same.
+func (m *Matcher) MatchAll(ctx context.Context, cs []Customer) ([]Result, error) {
+	type pending struct {
+		q   query
+		ids []customerID
+		res Result
+	}
+	ps := make([]pending, len(cs))
+	var wanted []string
+	seen := map[string]bool{}
+	for i, c := range cs {
+		country, _ := norm.Country(c.Country)
+		p := &ps[i]
+		p.q = query{country: country, name: names.Analyze(c.Name)}
+		var idReasons []Reason
+		p.ids, idReasons = customerIdentifiers(c, country)
+		p.res.Reasons = append(p.res.Reasons, idReasons...)
+		for _, id := range p.ids {
+			if !seen[id.value] {
+				seen[id.value] = true
+				wanted = append(wanted, id.value)
+			}
+		}
+	}
+	byIdentifier, err := m.entitiesByIdentifiers(ctx, wanted)
+	if err != nil {
+		return nil, err
+	}
+
+	var queries [][]string
+	var byName []int // ps index of each query
+	for i := range ps {
+		p := &ps[i]
+		if m.identify(&p.res, p.q, p.ids, byIdentifier) {
+			continue
+		}
+		tokens := names.QueryTokens(cs[i].Name)
+		if len(tokens) == 0 {
+			p.res.Status = NoMatch
+			continue
+		}
+		queries = append(queries, tokens)
+		byName = append(byName, i)
+	}
+	found, err := m.nameCandidates(ctx, queries)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(cs))
+	for k, i := range byName {
+		m.decideByName(&ps[i].res, ps[i].q, found[k])
+	}
+	for i := range ps {
+		out[i] = ps[i].res
+	}
+	return out, nil
+}
+
+// identify decides res from the entities carrying the customer's
+// identifiers, and says whether any did.
+func (m *Matcher) identify(res *Result, q query, ids []customerID, byIdentifier map[string][]model.Entity) bool {
 	byID := map[string]*Candidate{}
 	var notFound []Reason
 	for _, id := range ids {
-		es, err := m.src.EntitiesByIdentifier(ctx, id.value)
-		if err != nil {
-			return Result{}, fmt.Errorf("match %s: identifier %s: %w", c.CustomerID, id.value, err)
-		}
+		es := byIdentifier[id.value]
 		if len(es) == 0 {
 			notFound = append(notFound, Reason{Code: CodeIdentifierNotFound, Detail: id.value})
 			continue
@@ -87,34 +149,28 @@ func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
 		// Said only when no identifier matched: one number written two
 		// ways (GB-COH and REG:GB) is looked up under both.
 		res.Reasons = append(res.Reasons, notFound...)
+		return false
 	}
-	if len(byID) > 0 {
-		for _, cand := range byID {
-			res.Candidates = append(res.Candidates, *cand)
-		}
-		sortCandidates(res.Candidates)
-		if len(res.Candidates) == 1 {
-			res.Status, res.Best = Matched, &res.Candidates[0]
-		} else {
-			res.Status = Review
-			res.Reasons = append(res.Reasons, Reason{Code: CodeIdentifierAmbiguous, Value: float64(len(res.Candidates))})
-		}
-		res.Candidates = m.cut(res.Candidates)
-		if res.Best != nil {
-			res.Best = &res.Candidates[0]
-		}
-		return res, nil
+	for _, cand := range byID {
+		res.Candidates = append(res.Candidates, *cand)
 	}
+	sortCandidates(res.Candidates)
+	if len(res.Candidates) == 1 {
+		res.Status = Matched
+	} else {
+		res.Status = Review
+		res.Reasons = append(res.Reasons, Reason{Code: CodeIdentifierAmbiguous, Value: float64(len(res.Candidates))})
+	}
+	res.Candidates = m.cut(res.Candidates)
+	if res.Status == Matched {
+		res.Best = &res.Candidates[0]
+	}
+	return true
+}
 
-	tokens := names.QueryTokens(c.Name)
-	if len(tokens) == 0 {
-		res.Status = NoMatch
-		return res, nil
-	}
-	es, err := m.src.NameCandidates(ctx, tokens, m.limit)
-	if err != nil {
-		return Result{}, fmt.Errorf("match %s: name candidates: %w", c.CustomerID, err)
-	}
+// decideByName scores the entities the name index offered and lets the
+// thresholds decide.
+func (m *Matcher) decideByName(res *Result, q query, es []model.Entity) {
 	for _, e := range es {
 		res.Candidates = append(res.Candidates, *m.score(q, e))
 	}
@@ -136,7 +192,57 @@ func (m *Matcher) Match(ctx context.Context, c Customer) (Result, error) {
 	default:
 		res.Status = Review
 	}
-	return res, nil
+}
+
+// entitiesByIdentifiers looks identifiers up, all at once when the source
+// can.
+func (m *Matcher) entitiesByIdentifiers(ctx context.Context, ids []string) (map[string][]model.Entity, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if b, ok := m.src.(BatchCandidates); ok {
+		found, err := b.EntitiesByIdentifiers(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("match: %d identifier(s): %w", len(ids), err)
+		}
+		return found, nil
+	}
+	found := make(map[string][]model.Entity, len(ids))
+	for _, id := range ids {
+		es, err := m.src.EntitiesByIdentifier(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("match: identifier %s: %w", id, err)
+		}
+		found[id] = es
+	}
+	return found, nil
+}
+
+// nameCandidates draws each query's candidates, all at once when the
+// source can.
+func (m *Matcher) nameCandidates(ctx context.Context, queries [][]string) ([][]model.Entity, error) {
+	if len(queries) == 0 {
+		return nil, nil
+	}
+	if b, ok := m.src.(BatchCandidates); ok {
+		found, err := b.NameCandidatesEach(ctx, queries, m.limit)
+		if err != nil {
+			return nil, fmt.Errorf("match: name candidates of %d customer(s): %w", len(queries), err)
+		}
+		if len(found) != len(queries) {
+			return nil, fmt.Errorf("match: name candidates: %d answers to %d queries", len(found), len(queries))
+		}
+		return found, nil
+	}
+	found := make([][]model.Entity, len(queries))
+	for i, q := range queries {
+		es, err := m.src.NameCandidates(ctx, q, m.limit)
+		if err != nil {
+			return nil, fmt.Errorf("match: name candidates of %q: %w", strings.Join(q, " "), err)
+		}
+		found[i] = es
+	}
+	return found, nil
 }
 
 func (m *Matcher) cut(cs []Candidate) []Candidate {
@@ -281,10 +387,18 @@ func legalFormAgreement(a, b []string) int {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
+	// Both are sorted: one merge walk counts the codes they share.
 	shared := 0
-	for _, c := range a {
-		if _, ok := slices.BinarySearch(b, c); ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
 			shared++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
 	if float64(shared) >= legalAgreeOverlap*float64(min(len(a), len(b))) {

@@ -8,7 +8,8 @@ type Analysis struct {
 	Words  []string // folded words with legal forms removed; Han runs are one word
 	// LegalForms are the legal-form spellings removed ("co", "ltd",
 	// "有限公司"); LegalCodes the ISO 20275 ELF codes they stand for,
-	// empty when none was removed or only neutral ones ("co", "company").
+	// sorted, each once, empty when none was removed or only neutral ones
+	// ("co", "company").
 	LegalForms []string
 	LegalCodes []string
 	// Reading is the name read as pinyin with no spaces when every word is

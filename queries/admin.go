@@ -158,6 +158,7 @@ func (s *Store) Reset(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, "reset", err)
 	}
+	defer s.tokens.forget()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(context.WithoutCancel(ctx))
 	for _, label := range resetLabels {

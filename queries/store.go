@@ -43,6 +43,7 @@ type Store struct {
 	database string
 	location string       // the URI without credentials, for status output
 	seq      atomic.Int64 // the last result chunk sequence number (nextSeq)
+	tokens   tokenFrequencies
 }
 
 var _ store.Store = (*Store)(nil)
@@ -137,6 +138,8 @@ func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.Managed
 	if err := ctx.Err(); err != nil {
 		return fail(ctx, what, err)
 	}
+	// A write may change which entities carry which name tokens.
+	defer s.tokens.forget()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(context.WithoutCancel(ctx))
 	_, err := sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {

@@ -111,16 +111,25 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 	return sum, w.Flush()
 }
 
-// rows screens customers into rows[:len(customers)] with up to workers
-// customers at a time.
+// rows screens customers into rows[:len(customers)]: workers goroutines
+// each match one contiguous part of them (in one call to the store where
+// it answers many at once) and render its rows.
 func (s *Screener) rows(ctx context.Context, customers []match.Customer, rows []Row, workers int) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for i := range customers {
+	per := max(1, (len(customers)+workers-1)/workers)
+	for lo := 0; lo < len(customers); lo += per {
+		part := customers[lo:min(lo+per, len(customers))]
 		g.Go(func() error {
-			r, err := s.Row(gctx, customers[i])
-			rows[i] = r
-			return err
+			results, err := s.m.MatchAll(gctx, part)
+			if err != nil {
+				return err
+			}
+			for i, res := range results {
+				if rows[lo+i], err = s.row(gctx, part[i], res); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	return g.Wait()

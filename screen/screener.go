@@ -96,6 +96,11 @@ func (s *Screener) Row(ctx context.Context, c match.Customer) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
+	return s.row(ctx, c, res)
+}
+
+// row renders a customer's match with the verdicts of the run.
+func (s *Screener) row(ctx context.Context, c match.Customer, res match.Result) (Row, error) {
 	row := Row{CustomerID: c.CustomerID, Status: string(res.Status), RunID: s.run.ID, Policy: s.label,
 		Reasons: []string{}, Candidates: []CandidateRow{}}
 	// The best candidate is one of the candidates: its result is read once.

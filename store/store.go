@@ -113,7 +113,9 @@ type Store interface {
 	// ties by id. It reads an index, never every entity: a token shared by
 	// very many entities only ranks the entities rarer tokens found when
 	// there are any (see each store for its bound). Unknown tokens match
-	// nothing.
+	// nothing. The entities may carry only what matching reads: ID, Name,
+	// Kind, Aliases and the countries (Jurisdiction, HQCountry,
+	// AddressCountries, Nationality, Residence).
 	NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error)
 	// Neighbourhood returns the entities within depth hops of id in the given
 	// direction, keeping at most perNode links of any one entity (the first

@@ -20,9 +20,10 @@ var version = "dev"
 
 // globalOptions are the flags every command shares, and the process's streams.
 type globalOptions struct {
-	DB      string
-	Quiet   bool
-	Verbose bool
+	DB       string
+	Quiet    bool
+	Verbose  bool
+	Profiles profiles
 
 	In     io.Reader
 	Out    io.Writer
@@ -78,6 +79,9 @@ and with what evidence.`,
 			if !cmd.Flags().Changed("db") {
 				g.DB = defaultDB()
 			}
+			if err := g.Profiles.start(); err != nil {
+				return err
+			}
 			return nil
 		},
 	}
@@ -88,6 +92,8 @@ and with what evidence.`,
 		"store: a neo4j://, neo4j+s:// or bolt:// URI, or the path of the embedded store\n(default $UBO_DB, else $NEO4J_URI, else ubo.db)")
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print errors only; no progress")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "print debug logs")
+	root.PersistentFlags().StringVar(&g.Profiles.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (for 'go tool pprof')")
+	root.PersistentFlags().StringVar(&g.Profiles.memPath, "memprofile", "", "write a heap profile at the end of the command to `FILE`")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetVersionTemplate("ubo {{.Version}}\n")
 	for _, f := range subcommands {
@@ -137,6 +143,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := root.ExecuteContext(ctx)
+	if perr := g.Profiles.stop(); err == nil {
+		err = perr
+	}
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usageError{err}
 	}

@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/names"
 	"github.com/ubo-project/ubo/store"
@@ -161,6 +163,61 @@ func testNameCandidates(t *testing.T, s store.Store) {
 	// Unknown tokens beside known ones change nothing.
 	with := nameCandidates(t, s, append(slices.Clone(q), "zzzunknown"), 10)
 	equal(t, "with an unknown token", with, nameCandidates(t, s, q, 10))
+	testBatchCandidates(t, s)
+}
+
+// testBatchCandidates: a store answering many customers at once
+// (match.BatchCandidates) answers each as its single calls do, queries
+// without a usable token and unknown identifiers included.
+func testBatchCandidates(t *testing.T, s store.Store) {
+	b, ok := s.(match.BatchCandidates)
+	if !ok {
+		t.Log("the store has no batch candidates; the matcher asks per customer")
+		return
+	}
+	queries := [][]string{names.QueryTokens("Huaxin Holdings Limited"), nil, names.QueryTokens("holdings"),
+		{"zzzunknown"}, names.QueryTokens("Shenzhen Example"), {" "}, names.QueryTokens("Huaxin Holdings Limited")}
+	for _, limit := range []int{3, 10, 0} {
+		got, err := b.NameCandidatesEach(ctx(t), queries, limit)
+		if err != nil || len(got) != len(queries) {
+			t.Fatalf("NameCandidatesEach(limit %d): %d answers, %v; want %d", limit, len(got), err, len(queries))
+		}
+		for i, q := range queries {
+			single, err := s.NameCandidates(ctx(t), q, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(canonEntities(got[i]), canonEntities(single)) {
+				t.Errorf("NameCandidatesEach(limit %d)[%d] %q = %v, want NameCandidates' %v", limit, i, q,
+					entityIDs(got[i]), entityIDs(single))
+			}
+		}
+	}
+	upsertEntities(t, s, model.Entity{ID: "id1", Name: "Carrier One", Kind: model.Company,
+		Identifiers: []string{"GB-COH:00000001", "XI-LEI:5493001KJTIIGC8Y1R12"}},
+		model.Entity{ID: "id2", Name: "Carrier Two", Kind: model.Company, Identifiers: []string{"GB-COH:00000001"}})
+	ids := []string{"GB-COH:00000001", "XI-LEI:5493001KJTIIGC8Y1R12", "GB-COH:99999999"}
+	got, err := b.EntitiesByIdentifiers(ctx(t), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		single, err := s.EntitiesByIdentifier(ctx(t), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(canonEntities(got[id]), canonEntities(single)) {
+			t.Errorf("EntitiesByIdentifiers[%s] = %v, want EntitiesByIdentifier's %v", id, entityIDs(got[id]), entityIDs(single))
+		}
+	}
+}
+
+func canonEntities(es []model.Entity) []model.Entity {
+	out := make([]model.Entity, len(es))
+	for i, e := range es {
+		out[i] = canonEntity(e)
+	}
+	return out
 }
 
 // The token index follows renames, new aliases and merges.
