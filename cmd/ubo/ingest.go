@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
@@ -29,14 +30,19 @@ func newIngestCmd(g *globalOptions) *cobra.Command {
 		Long: `Load registry data into the store. Every source streams its files with constant memory, and
 re-running the same files changes nothing. Records that cannot be used are written to a rejects
 file (file, line, field, reason) — never dropped silently — and the command then exits 4.
-At the end one summary line says how many records were read, written and rejected.`,
+At the end one summary line says how many records were read, written and rejected, and the
+path of the rejects file. Without --rejects each run that rejects something writes a new
+<source>-rejects-<UTC time>.csv in the working directory, and no run ever removes or replaces
+an earlier one; with --rejects FILE that file is always written (only its header row when
+nothing was rejected). Rejects files get the mode a new file gets under the umask.`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))
 		},
 	}
 	cmd.PersistentFlags().String("rejects", "",
-		"file for rejected records (default <source>-rejects.csv in the working directory)")
+		"file for rejected records, always written (header only when none); default: a new\n"+
+			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
 	for _, f := range ingestSubcommands {
 		sub := f(g)
 		addExitStatus(sub)
@@ -64,7 +70,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rejects := ingestRejectsPath(cmd, source)
+	rejects, named := ingestRejectsPath(cmd, source, time.Now())
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -73,7 +79,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, Context: ctx}
+	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx}
 	if g.stderrIsTerminal() {
 		wopts.Progress = g.ErrOut
 	}
@@ -97,8 +103,9 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
+	rejects = w.RejectsPath()
 	rejectsNote := "none"
-	if stats.Rejected > 0 {
+	if rejects != "" {
 		rejectsNote = rejects
 	}
 	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
@@ -109,11 +116,13 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	return nil
 }
 
-// ingestRejectsPath is the inherited --rejects flag, else
-// <source>-rejects.csv in the working directory.
-func ingestRejectsPath(cmd *cobra.Command, source string) string {
+// ingestRejectsPath is the inherited --rejects flag (named: the user chose
+// it), else a name of ubo's own for this run, <source>-rejects-<UTC
+// time>.csv in the working directory: one per run, so that a clean run
+// never has to remove an older run's file to keep it from misleading.
+func ingestRejectsPath(cmd *cobra.Command, source string, now time.Time) (path string, named bool) {
 	if f := cmd.Flags().Lookup("rejects"); f != nil && f.Value.String() != "" {
-		return f.Value.String()
+		return f.Value.String(), true
 	}
-	return source + "-rejects.csv"
+	return source + "-rejects-" + now.UTC().Format("20060102T150405Z") + ".csv", false
 }

@@ -112,20 +112,33 @@ func TestIngestCSVEndToEnd(t *testing.T) {
 	if string(a) != string(b) {
 		t.Errorf("status changed on re-run:\n%s\n%s", a, b)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "csv-rejects.csv")); err == nil {
-		t.Error("rejects file written without rejects")
+	if left, _ := filepath.Glob(filepath.Join(dir, "csv-rejects*.csv")); len(left) != 0 {
+		t.Errorf("rejects file written without rejects: %v", left)
 	}
 
 	// Relationships alone may refer to entities already in the store.
 	rels := filepath.Join(dir, "more.csv")
 	os.WriteFile(rels, []byte("holder_id,held_id,kind,share\nus-inc,target-gmbh,voting,5\nghost,target-gmbh,voting,5\n"), 0o644)
 	code, _, stderr = runUbo(t, "--db", db, "ingest", "csv", "--relationships", rels)
-	if code != exitRejects || !strings.Contains(stderr, "written 0 entities and 1 relationships, rejected 1 (rejects: csv-rejects.csv)") {
+	made, _ := filepath.Glob(filepath.Join(dir, "csv-rejects-*.csv"))
+	if len(made) != 1 {
+		t.Fatalf("rejects files %v, want one csv-rejects-<time>.csv", made)
+	}
+	name := filepath.Base(made[0])
+	if code != exitRejects || !strings.Contains(stderr, "written 0 entities and 1 relationships, rejected 1 (rejects: "+name+")") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
-	rows := readCSV(t, filepath.Join(dir, "csv-rejects.csv"))
+	rows := readCSV(t, made[0])
 	if len(rows) != 2 || rows[1][0] != rels || rows[1][1] != "3" || rows[1][2] != "holder_id" {
 		t.Errorf("default rejects file = %q", rows)
+	}
+
+	// A clean run afterwards leaves that file alone (issue 19 item 6).
+	if code, _, stderr := runUbo(t, args...); code != 0 {
+		t.Fatalf("clean run: exit %d: %s", code, stderr)
+	}
+	if got := readCSV(t, made[0]); len(got) != 2 {
+		t.Errorf("a clean run changed the earlier rejects file: %q", got)
 	}
 }
 
