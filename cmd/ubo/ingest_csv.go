@@ -37,6 +37,10 @@ relationships: holder_id,held_id,kind required; optional share (exact percent) o
                (YYYY-MM-DD), source_ref. No share on ownership/voting means unknown.
                A holder or held id must be in the entities file or already in the store.
 
+A quoted field may span lines; a quote that does not close into a row of the header's width
+rejects only its own line ("unbalanced quote") and the next lines are read as rows of their own,
+so every line is written or rejected and "read" is written + rejected (blank lines do not count).
+
 Re-running the same files changes nothing: a relationship's id is holder, held, kind and
 source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 		Example: `  ubo ingest csv --entities testdata/csv/entities.csv --relationships testdata/csv/relationships.csv`,

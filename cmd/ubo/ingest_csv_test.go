@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,4 +190,31 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestIngestCSVUnbalancedQuoteSummary: the summary of issue 19 item 2's
+// file adds up to its 17 data lines: 16 written, line 7 rejected.
+func TestIngestCSVUnbalancedQuoteSummary(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ubo.db")
+	storeOrSkip(t, db)
+	var b strings.Builder
+	b.WriteString("id,name,kind,jurisdiction\n")
+	for i := 2; i <= 18; i++ {
+		if i == 7 {
+			b.WriteString("F,\"Broken quote,company,GB\n")
+			continue
+		}
+		fmt.Fprintf(&b, "E%d,Company %d,company,GB\n", i, i)
+	}
+	ents := filepath.Join(dir, "e.csv")
+	os.WriteFile(ents, []byte(b.String()), 0o644)
+	rejects := filepath.Join(dir, "r.csv")
+	code, _, stderr := runUbo(t, "--db", db, "ingest", "--rejects", rejects, "csv", "--entities", ents)
+	if want := "read 17, written 16 entities and 0 relationships, rejected 1"; code != exitRejects || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	if rows := readCSV(t, rejects); len(rows) != 2 || rows[1][1] != "7" {
+		t.Errorf("rejects %q, want line 7 alone", rows)
+	}
 }

@@ -7,7 +7,6 @@ package csv
 
 import (
 	"context"
-	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -174,15 +173,10 @@ type header struct {
 	unknown []string
 }
 
-func newReader(rc io.Reader) *stdcsv.Reader {
-	r := stdcsv.NewReader(rc)
-	r.FieldsPerRecord = -1 // counted per row, so a short row is a reject, not the end
-	r.ReuseRecord = false
-	return r
-}
+func newReader(rc io.Reader) *recordReader { return newRecordReader(rc) }
 
-func readHeader(r *stdcsv.Reader, path string, required, optional []string) (*header, error) {
-	rec, err := r.Read()
+func readHeader(r *recordReader, path string, required, optional []string) (*header, error) {
+	rec, _, err := r.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("ingest csv: %s: %w: the file is empty; a header row is required (%s)",
 			path, ErrHeader, strings.Join(required, ","))
@@ -190,6 +184,7 @@ func readHeader(r *stdcsv.Reader, path string, required, optional []string) (*he
 	if err != nil {
 		return nil, fmt.Errorf("ingest csv: %s: header: %w", path, err)
 	}
+	r.width = len(rec)
 	if len(rec) > 0 {
 		rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
 	}
@@ -252,16 +247,16 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 				return err
 			}
 		}
-		rec, err := r.Read()
+		rec, line, err := r.Read()
 		if err == io.EOF {
 			return nil
 		}
-		var pe *stdcsv.ParseError
-		if errors.As(err, &pe) {
-			// A malformed record (stray quote): reject it and go on; the
-			// reader resumes after it.
+		var bad *malformed
+		if errors.As(err, &bad) {
+			// A line that is not a record (a stray quote): reject it and
+			// go on with the next line.
 			ingest.CountRead(p.sink, 1)
-			if err := p.sink.Reject(ingest.Reject{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}); err != nil {
+			if err := p.sink.Reject(ingest.Reject{File: path, Line: bad.line, Reason: "malformed CSV: " + bad.reason}); err != nil {
 				return err
 			}
 			continue
@@ -269,11 +264,10 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 		if err != nil {
 			return fmt.Errorf("ingest csv: %w", err)
 		}
-		line, _ := r.FieldPos(0)
-		ingest.CountRead(p.sink, 1)
 		if isBlank(rec) {
-			continue // blank lines carry nothing; not a reject
+			continue // blank rows (spaces, commas) carry nothing: not a record, not counted
 		}
+		ingest.CountRead(p.sink, 1)
 		rw := row{file: path, line: line, fields: rec, h: h}
 		if len(rec) != h.width {
 			if err := p.sink.Reject(rw.reject("", "has %d fields, the header has %d", len(rec), h.width)); err != nil {
