@@ -25,7 +25,9 @@ type malformed struct {
 	reason string
 }
 
-func (m *malformed) Error() string { return fmt.Sprintf("line %d: malformed CSV: %s", m.line, m.reason) }
+func (m *malformed) Error() string {
+	return fmt.Sprintf("line %d: malformed CSV: %s", m.line, m.reason)
+}
 
 // recordReader reads CSV records by physical lines. encoding/csv alone
 // lets an unbalanced quote swallow every following line up to the next
