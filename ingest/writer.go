@@ -65,6 +65,8 @@ type Writer struct {
 	stats    Stats
 	err      error // first store error; every later call returns it
 
+	ambiguities []Reject // the first maxAmbiguities reported
+
 	rejectsTmp  *os.File
 	rejectsCSV  *csv.Writer
 	rejectsDone string // the path Close wrote the rejects to, "" when none
@@ -101,6 +103,28 @@ func (w *Writer) CountRead(n int) {
 	defer w.mu.Unlock()
 	w.stats.Read += n
 	w.progress(false)
+}
+
+// maxAmbiguities bounds the ambiguities a Writer keeps for the report;
+// all are counted.
+const maxAmbiguities = 1000
+
+// Ambiguous records an ambiguity (ingest.AmbiguityReporter).
+func (w *Writer) Ambiguous(r Reject) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stats.Ambiguous++
+	if len(w.ambiguities) < maxAmbiguities {
+		w.ambiguities = append(w.ambiguities, r)
+	}
+}
+
+// Ambiguities returns the first 1,000 ambiguities reported (Stats.Ambiguous
+// counts them all).
+func (w *Writer) Ambiguities() []Reject {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Reject(nil), w.ambiguities...)
 }
 
 // Entity queues e for writing.

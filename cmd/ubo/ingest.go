@@ -100,6 +100,9 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	if err != nil {
 		return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
 	}
+	for _, a := range w.Ambiguities() {
+		g.logger().Warn("ambiguous record: kept as an entity of its own", "record", a.String())
+	}
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
@@ -109,7 +112,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 		rejectsNote = rejects
 	}
 	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), len(rep.Ambiguous))
+		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if stats.Rejected > 0 {
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}
