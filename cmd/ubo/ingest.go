@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/ingest/resolve"
+	"github.com/ubo-project/ubo/store"
 )
 
 // ingestSubcommands are added by each source's file (ingest_<source>.go).
@@ -34,7 +35,11 @@ At the end one summary line says how many records were read, written and rejecte
 path of the rejects file. Without --rejects each run that rejects something writes a new
 <source>-rejects-<UTC time>.csv in the working directory, and no run ever removes or replaces
 an earlier one; with --rejects FILE that file is always written (only its header row when
-nothing was rejected). Rejects files get the mode a new file gets under the umask.`,
+nothing was rejected). Rejects files get the mode a new file gets under the umask.
+
+Records are committed in batches as they are read. An ingest that fails part way (a truncated
+.gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
+from before the error; re-running with the complete input is idempotent.`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))
@@ -87,6 +92,11 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
 	if err := errors.Join(parseErr, closeErr); err != nil {
+		// Batches are committed as they fill, so a run that fails part way
+		// (a truncated .gz) leaves what it wrote before the error in the
+		// store: say exactly what, rather than let the exit code suggest
+		// nothing was kept.
+		reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
 		// Parsers already say "ingest <source>: file: line N: ..."; add the
 		// prefix only where they did not.
 		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
@@ -117,6 +127,29 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}
 	return nil
+}
+
+// reportPartialIngest prints what a failed ingest left in the store. When
+// every store write went through (storeOK: the error was in the input),
+// resolution still runs over what was written, so the records kept are in
+// the state any ingest leaves them in.
+func reportPartialIngest(ctx context.Context, g *globalOptions, st store.Store, source string, stats ingest.Stats, w *ingest.Writer, storeOK bool) {
+	rejectsNote := "none"
+	if p := w.RejectsPath(); p != "" {
+		rejectsNote = p
+	}
+	resolved := "identifier resolution did not run (a store write failed)"
+	if storeOK {
+		rep, err := resolve.Resolve(ctx, st)
+		if err != nil {
+			resolved = "identifier resolution failed: " + err.Error()
+		} else {
+			resolved = fmt.Sprintf("resolved %d merge(s), %d ambiguous", len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
+		}
+	}
+	fmt.Fprintf(g.ErrOut, "ingest %s: FAILED part way; the store keeps what was written before the error: %d entity and %d relationship records "+
+		"(read %d, rejected %d, rejects: %s); %s. Re-run with the complete input: ingesting is idempotent, it adds what is missing and duplicates nothing.\n",
+		source, stats.Entities, stats.Relationships, stats.Read, stats.Rejected, rejectsNote, resolved)
 }
 
 // ingestRejectsPath is the inherited --rejects flag (named: the user chose

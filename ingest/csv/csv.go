@@ -262,7 +262,7 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("ingest csv: %w", err)
+			return fmt.Errorf("ingest csv: %s: line %d: %w", path, r.next, err)
 		}
 		if isBlank(rec) {
 			continue // blank rows (spaces, commas) carry nothing: not a record, not counted

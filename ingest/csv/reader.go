@@ -70,7 +70,10 @@ func (rr *recordReader) line() (physLine, bool) {
 	if err != nil {
 		rr.eof = true
 		if err != io.EOF {
+			// A read error (a truncated gzip): what came before it on
+			// this line is a fragment, not a record to write.
 			rr.err = err
+			return physLine{}, false
 		}
 		if s == "" {
 			return physLine{}, false
