@@ -37,6 +37,11 @@ path of the rejects file. Without --rejects each run that rejects something writ
 an earlier one; with --rejects FILE that file is always written (only its header row when
 nothing was rejected). Rejects files get the mode a new file gets under the umask.
 
+Before the store is opened every input is checked by its content (XML root element, JSON keys,
+CSV header): a file that is empty, binary, or plainly another format (a PSC snapshot given to
+gleif, XML given to psc, bods or ftm) is refused with exit 2, naming the file, what it looks like
+and the ingestor to use.
+
 Records are committed in batches as they are read. An ingest that fails part way (a truncated
 .gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
 from before the error; re-running with the complete input is idempotent.`,
@@ -67,13 +72,30 @@ func ingestSourceNames(cmd *cobra.Command) string {
 	return s
 }
 
-// runIngest is the one path every source takes: open the store, write
+// checkInputs refuses, as a usage error (exit 2) before the store is
+// opened, an input that is empty or not the source's format (a PSC
+// snapshot given to gleif, XML given to psc): otherwise the parser would
+// fail with its own wording, or reject every line and exit 4.
+func checkInputs(source string, paths []string) error {
+	for _, p := range paths {
+		if err := ingest.CheckFormat(source, p); err != nil {
+			return usageError{fmt.Errorf("ingest %s: %w", source, err)}
+		}
+	}
+	return nil
+}
+
+// runIngest is the one path every source takes: check the inputs
+// (checkInputs), open the store, write
 // through an ingest.Writer, print the summary line, and turn rejects into
 // exit code 4.
-func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(ctx context.Context, sink ingest.Sink) error) error {
+func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) error {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if err := checkInputs(source, inputs); err != nil {
+		return err
 	}
 	rejects, named := ingestRejectsPath(cmd, source, time.Now())
 	st, err := g.openStore(ctx)
@@ -137,6 +159,11 @@ func reportPartialIngest(ctx context.Context, g *globalOptions, st store.Store, 
 	rejectsNote := "none"
 	if p := w.RejectsPath(); p != "" {
 		rejectsNote = p
+	}
+	if stats.Entities == 0 && stats.Relationships == 0 {
+		fmt.Fprintf(g.ErrOut, "ingest %s: failed; nothing was written to the store (read %d, rejected %d, rejects: %s)\n",
+			source, stats.Read, stats.Rejected, rejectsNote)
+		return
 	}
 	resolved := "identifier resolution did not run (a store write failed)"
 	if storeOK {

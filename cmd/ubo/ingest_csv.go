@@ -49,8 +49,17 @@ source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 			if opts.Entities == "" && opts.Relationships == "" {
 				return usagef("ingest csv: give --entities FILE, --relationships FILE, or both")
 			}
-			// A file whose header is unusable is a usage error, found
-			// before the store is touched.
+			// A file that is not CSV, or whose header is unusable, is a
+			// usage error, found before the store is touched.
+			var inputs []string
+			for _, f := range []string{opts.Entities, opts.Relationships} {
+				if f != "" {
+					inputs = append(inputs, f)
+				}
+			}
+			if err := checkInputs(csvingest.Source, inputs); err != nil {
+				return err
+			}
 			ignored, err := csvingest.CheckHeaders(opts.Entities, opts.Relationships)
 			if err != nil {
 				return usageError{err}
@@ -58,7 +67,7 @@ source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 			for _, c := range ignored {
 				g.Log.Warn("ingest csv: ignoring unknown column", "column", c)
 			}
-			return runIngest(cmd, g, csvingest.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, csvingest.Source, nil /* checked above */, func(ctx context.Context, sink ingest.Sink) error {
 				popts := csvingest.Options{}
 				if known, ok := sink.(csvingest.IDLookup); ok {
 					popts.Known = known

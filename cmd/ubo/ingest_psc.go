@@ -32,7 +32,7 @@ and reported with a warning, never merged into the other.`,
   ubo ingest psc persons-with-significant-control-snapshot-2026-11-02.zip`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			return runIngest(cmd, g, psc.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, psc.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				if _, err := psc.Parse(ctx, files, sink, psc.Options{Log: g.Log}); err != nil {
 					return trimmedError{err, "ingest " + psc.Source + ": "}
 				}
