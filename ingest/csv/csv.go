@@ -168,6 +168,7 @@ func (r row) contentHash() uint64 {
 
 type header struct {
 	index   map[string]int
+	names   []string // by position, lower-cased as in index
 	width   int      // fields in the header row; every record must have as many
 	known   []string // required and optional columns present, in canonical order
 	unknown []string
@@ -192,12 +193,13 @@ func readHeader(r *recordReader, path string, required, optional []string) (*hea
 		return nil, fmt.Errorf("ingest csv: %s: line 1: %w: the file is empty or its first row is blank; a header row is required (%s)",
 			path, ErrHeader, strings.Join(required, ","))
 	}
-	h := &header{index: map[string]int{}, width: len(rec)}
+	h := &header{index: map[string]int{}, width: len(rec), names: make([]string, len(rec))}
 	for i, name := range rec {
 		name = strings.ToLower(strings.TrimSpace(name))
 		if name == "" {
 			continue
 		}
+		h.names[i] = name
 		if _, dup := h.index[name]; dup {
 			return nil, fmt.Errorf("ingest csv: %s: line 1: %w: column %q appears twice", path, ErrHeader, name)
 		}
@@ -256,7 +258,11 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 			// A line that is not a record (a stray quote): reject it and
 			// go on with the next line.
 			ingest.CountRead(p.sink, 1)
-			if err := p.sink.Reject(ingest.Reject{File: path, Line: bad.line, Reason: "malformed CSV: " + bad.reason}); err != nil {
+			field := ""
+			if bad.field >= 0 && bad.field < len(h.names) {
+				field = h.names[bad.field]
+			}
+			if err := p.sink.Reject(ingest.Reject{File: path, Line: bad.line, Field: field, Reason: "malformed CSV: " + bad.reason}); err != nil {
 				return err
 			}
 			continue

@@ -185,7 +185,7 @@ func TestParseBadRows(t *testing.T) {
 		{pos{rels, 21, "share"}, "is empty"},
 		{pos{rels, 22, "holder_id"}, `unknown entity "e-bad-kind"`},
 		{pos{rels, 26, "share_min_exclusive"}, "share_min is empty"},
-		{pos{rels, 27, ""}, "malformed CSV"},
+		{pos{rels, 27, "held_id"}, "malformed CSV"},
 		{pos{rels, 29, ""}, "has 10 fields, the header has 11"},
 	}
 	got := map[pos]string{}
@@ -440,26 +440,26 @@ func TestUnbalancedQuoteAccountsForEveryLine(t *testing.T) {
 	tests := []struct {
 		name     string
 		content  string
-		rejected map[int]string // line → reason fragment
+		rejected map[int]string // line → "field|reason fragment"
 		multi    map[string]string
 	}{
 		{"issue 19: unbalanced quote, no later quote",
 			rows(map[int]string{7: `F,"Broken quote,company,GB`}, 17),
-			map[int]string{7: "no closing quote before the end of the file"}, nil},
+			map[int]string{7: "name|no closing quote before the end of the file"}, nil},
 		{"a later quoted field does not close it into a record",
 			rows(map[int]string{7: `F,"Broken quote,company,GB`, 11: `K,"Name, Inc",company,GB`}, 17),
-			map[int]string{7: "unbalanced quote"}, nil},
+			map[int]string{7: "name|unbalanced quote"}, nil},
 		// (Had line 9 four fields, lines 7-9 would be one valid record
 		// with a quoted newline: CSV cannot tell that from a stray quote.)
 		{"quotes balancing on a later line into the wrong width",
 			rows(map[int]string{7: `F,"Broken quote,company,GB`, 9: `H,Name",company`}, 17),
-			map[int]string{7: "record of 4 fields", 9: `bare "`}, nil},
+			map[int]string{7: "name|record of 4 fields", 9: `name|bare "`}, nil},
 		{"unbalanced quote on the last line",
 			rows(map[int]string{18: `R,"Broken,company,GB`}, 17),
-			map[int]string{18: "unbalanced quote"}, nil},
+			map[int]string{18: "name|unbalanced quote"}, nil},
 		{"bare quote",
 			rows(map[int]string{5: `D,Bad "quote,company,GB`}, 17),
-			map[int]string{5: `bare "`}, nil},
+			map[int]string{5: `name|bare "`}, nil},
 		{"a quoted field over two lines is still one record",
 			rows(map[int]string{7: "F,\"Two\nLines Ltd\",company,GB"}, 16),
 			nil, map[string]string{"F": "Two\nLines Ltd"}},
@@ -484,9 +484,9 @@ func TestUnbalancedQuoteAccountsForEveryLine(t *testing.T) {
 					t.Errorf("line %d both %s and rejected", r.Line, prev)
 				}
 				accounted[r.Line] = "rejected: " + r.Reason
-				want, ok := tt.rejected[r.Line]
-				if !ok || !strings.Contains(r.Reason, want) {
-					t.Errorf("line %d rejected: %s (want %q)", r.Line, r.Reason, want)
+				field, want, ok := strings.Cut(tt.rejected[r.Line], "|")
+				if !ok || r.Field != field || !strings.Contains(r.Reason, want) {
+					t.Errorf("line %d rejected: field %q: %s (want field %q: %q)", r.Line, r.Field, r.Reason, field, want)
 				}
 				if r.File != path {
 					t.Errorf("reject names file %q", r.File)

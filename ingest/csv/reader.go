@@ -22,6 +22,7 @@ const (
 // consumed that line only and resumes on the next one.
 type malformed struct {
 	line   int
+	field  int // 0-based index of the field the bad quote is in; -1 when not known
 	reason string
 }
 
@@ -119,7 +120,12 @@ func (rr *recordReader) Read() ([]string, int, error) {
 		if quotes%2 == 0 || errors.Is(err, stdcsv.ErrBareQuote) {
 			// Balanced quotes, or a quote inside an unquoted field: the
 			// line is bad on its own, whatever follows.
-			return nil, first.n, &malformed{line: first.n, reason: parseReason(err)}
+			col := -1
+			var pe *stdcsv.ParseError
+			if errors.As(err, &pe) && pe.Line == 1 {
+				col = pe.Column - 1
+			}
+			return nil, first.n, &malformed{line: first.n, field: fieldAt(first.text, col), reason: parseReason(err)}
 		}
 		// An odd number of quotes opens a field that may go on over the
 		// next lines: gather them until the quotes balance.
@@ -157,8 +163,36 @@ func (rr *recordReader) Read() ([]string, int, error) {
 		case quotes%2 == 1:
 			why = "unbalanced quote: no closing quote before the end of the file"
 		}
-		return nil, first.n, &malformed{line: first.n, reason: why + "; the following lines are read on their own"}
+		return nil, first.n, &malformed{line: first.n, field: fieldAt(first.text, -1), reason: why + "; the following lines are read on their own"}
 	}
+}
+
+// fieldAt is the 0-based index of the field holding byte offset col of
+// line, counting separators outside quotes; with col < 0, of the field
+// whose opening quote is still open at the end of the line. -1 when there
+// is none.
+func fieldAt(line string, col int) int {
+	field, open, inQuotes := 0, -1, false
+	for i := 0; i < len(line); i++ {
+		if i == col {
+			return field
+		}
+		switch line[i] {
+		case '"':
+			inQuotes = !inQuotes
+			if inQuotes {
+				open = field
+			}
+		case ',':
+			if !inQuotes {
+				field++
+			}
+		}
+	}
+	if col < 0 && inQuotes {
+		return open
+	}
+	return -1
 }
 
 // parseRecord parses text as exactly one CSV record.
