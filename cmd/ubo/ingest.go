@@ -132,9 +132,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err != nil {
 		return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
 	}
-	for _, a := range w.Ambiguities() {
-		g.logger().Warn("ambiguous record: kept as an entity of its own", "record", a.String())
-	}
+	logAmbiguousRecords(g, w)
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
@@ -165,18 +163,30 @@ func reportPartialIngest(ctx context.Context, g *globalOptions, st store.Store, 
 			source, stats.Read, stats.Rejected, rejectsNote)
 		return
 	}
+	logAmbiguousRecords(g, w)
 	resolved := "identifier resolution did not run (a store write failed)"
 	if storeOK {
 		rep, err := resolve.Resolve(ctx, st)
 		if err != nil {
 			resolved = "identifier resolution failed: " + err.Error()
 		} else {
+			for _, a := range rep.Ambiguous {
+				g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
+			}
 			resolved = fmt.Sprintf("resolved %d merge(s), %d ambiguous", len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 		}
 	}
 	fmt.Fprintf(g.ErrOut, "ingest %s: FAILED part way; the store keeps what was written before the error: %d entity and %d relationship records "+
 		"(read %d, rejected %d, rejects: %s); %s. Re-run with the complete input: ingesting is idempotent, it adds what is missing and duplicates nothing.\n",
 		source, stats.Entities, stats.Relationships, stats.Read, stats.Rejected, rejectsNote, resolved)
+}
+
+// logAmbiguousRecords warns about each record the parser kept apart from
+// one it could be taken for (a PSC id naming a person and a company).
+func logAmbiguousRecords(g *globalOptions, w *ingest.Writer) {
+	for _, a := range w.Ambiguities() {
+		g.logger().Warn("ambiguous record: kept as an entity of its own", "record", a.String())
+	}
 }
 
 // ingestRejectsPath is the inherited --rejects flag (named: the user chose
