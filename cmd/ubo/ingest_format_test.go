@@ -52,3 +52,19 @@ func TestIngestWrongFormatAndEmpty(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestPSCReusedIDKeepsPerson is issue 19 item 3 at the command
+// line: the summary counts the reused PSC id as ambiguous, a warning
+// names it, and `search` finds the person.
+func TestIngestPSCReusedIDKeepsPerson(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ubo.db")
+	code, _, stderr := runUbo(t, "--db", db, "ingest", "psc", filepath.Join("..", "..", "testdata", "psc", "reused-psc-id.jsonl"))
+	if code != 0 || !strings.Contains(stderr, "resolved 1 merge(s), 1 ambiguous") ||
+		!strings.Contains(stderr, "kept apart as psc:12345678:SAMEID123:corporate-entity") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runUbo(t, "--db", db, "search", "Jane Doe")
+	if code != 0 || !strings.Contains(out, "psc:12345678:SAMEID123 ") || !strings.Contains(out, "person") {
+		t.Errorf("search: exit %d: %s %s", code, out, stderr)
+	}
+}
