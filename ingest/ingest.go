@@ -44,6 +44,7 @@ type Stats struct {
 	Entities      int // entity records written
 	Relationships int // relationship records written
 	Rejected      int // records rejected
+	Ambiguous     int // records kept apart from one they could be taken for (see AmbiguityReporter)
 }
 
 // ReadCounter is implemented by sinks that count input records (the
@@ -57,4 +58,23 @@ func CountRead(sink Sink, n int) {
 	if c, ok := sink.(ReadCounter); ok {
 		c.CountRead(n)
 	}
+}
+
+// AmbiguityReporter is implemented by sinks that collect ambiguities (the
+// Writer does): records that were kept, not rejected, but apart from
+// another record they could be taken for — a PSC id that names both an
+// individual and a corporate owner, say — so that a person is never
+// folded into a company. The CLI reports them with resolution's.
+type AmbiguityReporter interface {
+	Ambiguous(r Reject)
+}
+
+// ReportAmbiguous passes r to sink when it collects ambiguities and says
+// whether it did, so a parser can log the ones nobody collects.
+func ReportAmbiguous(sink Sink, r Reject) bool {
+	a, ok := sink.(AmbiguityReporter)
+	if ok {
+		a.Ambiguous(r)
+	}
+	return ok
 }

@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/ubo-project/ubo/internal/atomicfile"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -27,11 +29,19 @@ type WriterOptions struct {
 	// Source on records and labels the progress line.
 	Source string
 	// RejectsPath is where rejects go (CSV: file,line,field,reason). The
-	// file is written to a temporary file beside it, created on the first
-	// reject, and renamed over RejectsPath by Close, so a previous rejects
-	// file is replaced atomically. A run without rejects removes a stale
-	// one. "" keeps rejects only in the counts.
+	// file is written to a temporary file beside it and moved to its name
+	// by Close, so readers never see half a file; it gets the mode a new
+	// file gets under the umask (exports do the same), because KYC pickups
+	// run as other users. "" keeps rejects only in the counts.
 	RejectsPath string
+	// RejectsNamed says the user named RejectsPath (--rejects): then Close
+	// always writes it, replacing what was there — with only the header
+	// row when nothing was rejected, so the file describes this run. When
+	// false the name is ubo's own (one per run): the file is created only
+	// when there are rejects, never replaces an existing file (a numbered
+	// name is taken instead, see Writer.RejectsPath), and nothing is ever
+	// removed: a clean run must not delete a file the user did not name.
+	RejectsNamed bool
 	// BatchSize is the number of records per store write (default 5000).
 	BatchSize int
 	// Progress, when not nil, receives a throttled progress line (records
@@ -55,8 +65,11 @@ type Writer struct {
 	stats    Stats
 	err      error // first store error; every later call returns it
 
-	rejectsTmp *os.File
-	rejectsCSV *csv.Writer
+	ambiguities []Reject // the first maxAmbiguities reported
+
+	rejectsTmp  *os.File
+	rejectsCSV  *csv.Writer
+	rejectsDone string // the path Close wrote the rejects to, "" when none
 
 	started      time.Time
 	lastProgress time.Time
@@ -74,9 +87,15 @@ func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	return &Writer{st: st, opts: opts, started: time.Now()}
 }
 
-// RejectsPath is the rejects file the Writer writes (after Close, it exists
-// only when Stats.Rejected > 0).
-func (w *Writer) RejectsPath() string { return w.opts.RejectsPath }
+// RejectsPath is the rejects file the Writer wrote, after Close: "" when
+// it wrote none (no rejects and the path was not named, or no path). With
+// an unnamed path that already existed it is a numbered variant of
+// WriterOptions.RejectsPath ("csv-rejects-20261204T174540Z-2.csv").
+func (w *Writer) RejectsPath() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rejectsDone
+}
 
 // CountRead records that n more input records were read.
 func (w *Writer) CountRead(n int) {
@@ -84,6 +103,28 @@ func (w *Writer) CountRead(n int) {
 	defer w.mu.Unlock()
 	w.stats.Read += n
 	w.progress(false)
+}
+
+// maxAmbiguities bounds the ambiguities a Writer keeps for the report;
+// all are counted.
+const maxAmbiguities = 1000
+
+// Ambiguous records an ambiguity (ingest.AmbiguityReporter).
+func (w *Writer) Ambiguous(r Reject) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stats.Ambiguous++
+	if len(w.ambiguities) < maxAmbiguities {
+		w.ambiguities = append(w.ambiguities, r)
+	}
+}
+
+// Ambiguities returns the first 1,000 ambiguities reported (Stats.Ambiguous
+// counts them all).
+func (w *Writer) Ambiguities() []Reject {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Reject(nil), w.ambiguities...)
 }
 
 // Entity queues e for writing.
@@ -155,6 +196,11 @@ func (w *Writer) openRejects() error {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
+		return fmt.Errorf("create rejects file %s: %w", w.opts.RejectsPath, err)
+	}
+	if err := f.Chmod(atomicfile.Perm()); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return fmt.Errorf("create rejects file %s: %w", w.opts.RejectsPath, err)
 	}
 	w.rejectsTmp = f
@@ -232,14 +278,15 @@ func (w *Writer) finishRejects() error {
 		return nil
 	}
 	if w.rejectsTmp == nil {
-		// No rejects this run: a rejects file from an earlier run would
-		// mislead, so it goes.
-		if w.stats.Rejected == 0 {
-			if err := os.Remove(w.opts.RejectsPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("remove stale rejects file: %w", err)
-			}
+		if !w.opts.RejectsNamed {
+			// No rejects and a name of ubo's own: write nothing, and remove
+			// nothing either (an older run's file is the user's to keep).
+			return nil
 		}
-		return nil
+		// A named file describes this run: a header alone says "none".
+		if err := w.openRejects(); err != nil {
+			return err
+		}
 	}
 	tmp := w.rejectsTmp.Name()
 	w.rejectsCSV.Flush()
@@ -251,14 +298,44 @@ func (w *Writer) finishRejects() error {
 		err = cerr
 	}
 	w.rejectsTmp, w.rejectsCSV = nil, nil
+	path := w.opts.RejectsPath
 	if err == nil {
-		err = os.Rename(tmp, w.opts.RejectsPath)
+		if w.opts.RejectsNamed {
+			err = os.Rename(tmp, path)
+		} else {
+			path, err = linkNew(tmp, path)
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write rejects file %s: %w", w.opts.RejectsPath, err)
 	}
+	w.rejectsDone = path
 	return nil
+}
+
+// linkNew gives the finished temporary file tmp the name path, or — when
+// a file of that name exists (another run in the same second) — the first
+// free "<base>-N<ext>", without ever replacing a file: a hard link fails
+// rather than overwrite. It returns the name used.
+func linkNew(tmp, path string) (string, error) {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	for n := 1; n < 1000; n++ {
+		name := path
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d%s", stem, n, ext)
+		}
+		err := os.Link(tmp, name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return name, os.Remove(tmp)
+	}
+	return "", fmt.Errorf("%s and 998 numbered variants exist", path)
 }
 
 // progress draws "ingest csv: read N records (R/s)" at most every

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/internal/atomicfile"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/embedded"
@@ -127,7 +128,7 @@ func TestWriterRejectsFile(t *testing.T) {
 	path := filepath.Join(dir, "x-rejects.csv")
 	st := &recordingStore{written: map[string]bool{}}
 
-	// No rejects: no file is created.
+	// No rejects under an unnamed path: no file is created.
 	w := NewWriter(st, WriterOptions{RejectsPath: path})
 	if _, err := w.Close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestWriterRejectsFile(t *testing.T) {
 	}
 
 	// Rejects: the file appears only at Close, with a header.
-	w = NewWriter(st, WriterOptions{RejectsPath: path})
+	w = NewWriter(st, WriterOptions{RejectsPath: path, RejectsNamed: true})
 	for _, r := range []Reject{
 		{File: "in.csv", Line: 3, Field: "share", Reason: `not a percentage: "x, y"`},
 		{File: "b.zip!m.csv", Line: 9, Reason: "malformed"},
@@ -162,17 +163,18 @@ func TestWriterRejectsFile(t *testing.T) {
 		t.Errorf("rejects file = %q", got)
 	}
 
-	// A second run replaces the file, and a clean run removes it.
-	w = NewWriter(st, WriterOptions{RejectsPath: path})
+	// A second run replaces the named file, and a clean run leaves the
+	// header alone: the named file always describes the latest run.
+	w = NewWriter(st, WriterOptions{RejectsPath: path, RejectsNamed: true})
 	w.Reject(Reject{File: "in.csv", Line: 4, Reason: "other"})
 	w.Close(context.Background())
 	if got := readRejects(t, path); len(got) != 2 || got[1][1] != "4" {
 		t.Errorf("replaced rejects file = %q", got)
 	}
-	w = NewWriter(st, WriterOptions{RejectsPath: path})
+	w = NewWriter(st, WriterOptions{RejectsPath: path, RejectsNamed: true})
 	w.Close(context.Background())
-	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale rejects file kept after a clean run: %v", err)
+	if got := readRejects(t, path); len(got) != 1 || w.RejectsPath() != path {
+		t.Errorf("named rejects file after a clean run = %q (path %q), want the header only", got, w.RejectsPath())
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
@@ -239,5 +241,73 @@ func TestRejectString(t *testing.T) {
 	r := Reject{File: "f.csv", Line: 12, Field: "share", Reason: "bad"}
 	if got := r.String(); got != `f.csv: line 12: field "share": bad` {
 		t.Errorf("String = %q", got)
+	}
+}
+
+// TestWriterUnnamedRejectsNeverReplaced: a path of ubo's own (the per-run
+// default) is never removed by a clean run nor overwritten by a run with
+// rejects, which takes a numbered name instead.
+func TestWriterUnnamedRejectsNeverReplaced(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "csv-rejects-20261204T174540Z.csv")
+	st := &recordingStore{written: map[string]bool{}}
+	old := "file,line,field,reason\nold.csv,1,,an earlier run\n"
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		rejects  int
+		wantPath string
+	}{
+		{"clean run", 0, ""},
+		{"run with rejects", 1, filepath.Join(dir, "csv-rejects-20261204T174540Z-2.csv")},
+		{"another run with rejects", 2, filepath.Join(dir, "csv-rejects-20261204T174540Z-3.csv")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := NewWriter(st, WriterOptions{RejectsPath: path})
+			for i := range tt.rejects {
+				w.Reject(Reject{File: "in.csv", Line: i + 2, Reason: "bad"})
+			}
+			if _, err := w.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := os.ReadFile(path); string(got) != old {
+				t.Errorf("the earlier run's file changed: %q", got)
+			}
+			if w.RejectsPath() != tt.wantPath {
+				t.Errorf("RejectsPath() = %q, want %q", w.RejectsPath(), tt.wantPath)
+			}
+			if tt.wantPath != "" {
+				if got := readRejects(t, tt.wantPath); len(got) != tt.rejects+1 {
+					t.Errorf("%s = %q", tt.wantPath, got)
+				}
+			}
+		})
+	}
+}
+
+// TestWriterRejectsMode: the rejects file gets the mode of a new file
+// under the umask, like exports, not os.CreateTemp's 0600.
+func TestWriterRejectsMode(t *testing.T) {
+	want := atomicfile.Perm()
+	if want == 0o600 {
+		t.Skip("the umask makes new files 0600 anyway")
+	}
+	for _, named := range []bool{true, false} {
+		path := filepath.Join(t.TempDir(), "r.csv")
+		w := NewWriter(&recordingStore{written: map[string]bool{}}, WriterOptions{RejectsPath: path, RejectsNamed: named})
+		w.Reject(Reject{File: "in.csv", Line: 2, Reason: "bad"})
+		if _, err := w.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(w.RejectsPath())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("named=%v: mode %o, want %o", named, got, want)
+		}
 	}
 }

@@ -33,6 +33,16 @@ func (k EntityKind) Valid() bool {
 	return false
 }
 
+// KindsCompatible reports whether records of kinds a and b may describe
+// one entity: a natural person is never a company, state body or
+// arrangement; unknown fits anything.
+func KindsCompatible(a, b EntityKind) bool {
+	if a == b || a == Unknown || b == Unknown || a == "" || b == "" {
+		return true
+	}
+	return a != Person && b != Person
+}
+
 // RelKind is the kind of a holder → held relationship.
 type RelKind string
 

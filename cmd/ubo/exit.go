@@ -20,7 +20,8 @@ const (
 const exitStatusHelp = `EXIT STATUS
   0  success
   1  failure
-  2  usage error (unknown command or flag, bad argument)
+  2  usage error (unknown command or flag, bad argument; an ingest input that is empty or
+     not the source's format)
   3  store unreachable (Neo4j down, wrong credentials, embedded file locked or unreadable)
   4  ingest finished, but some records were rejected (see the rejects file)
   4  screen finished, but some customer rows were rejected (see the rejects file)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/ingest/resolve"
+	"github.com/ubo-project/ubo/store"
 )
 
 // ingestSubcommands are added by each source's file (ingest_<source>.go).
@@ -29,14 +31,28 @@ func newIngestCmd(g *globalOptions) *cobra.Command {
 		Long: `Load registry data into the store. Every source streams its files with constant memory, and
 re-running the same files changes nothing. Records that cannot be used are written to a rejects
 file (file, line, field, reason) — never dropped silently — and the command then exits 4.
-At the end one summary line says how many records were read, written and rejected.`,
+At the end one summary line says how many records were read, written and rejected, and the
+path of the rejects file. Without --rejects each run that rejects something writes a new
+<source>-rejects-<UTC time>.csv in the working directory, and no run ever removes or replaces
+an earlier one; with --rejects FILE that file is always written (only its header row when
+nothing was rejected). Rejects files get the mode a new file gets under the umask.
+
+Before the store is opened every input is checked by its content (XML root element, JSON keys,
+CSV header): a file that is empty, binary, or plainly another format (a PSC snapshot given to
+gleif, XML given to psc, bods or ftm) is refused with exit 2, naming the file, what it looks like
+and the ingestor to use.
+
+Records are committed in batches as they are read. An ingest that fails part way (a truncated
+.gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
+from before the error; re-running with the complete input is idempotent.`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))
 		},
 	}
 	cmd.PersistentFlags().String("rejects", "",
-		"file for rejected records (default <source>-rejects.csv in the working directory)")
+		"file for rejected records, always written (header only when none); default: a new\n"+
+			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
 	for _, f := range ingestSubcommands {
 		sub := f(g)
 		addExitStatus(sub)
@@ -56,15 +72,32 @@ func ingestSourceNames(cmd *cobra.Command) string {
 	return s
 }
 
-// runIngest is the one path every source takes: open the store, write
+// checkInputs refuses, as a usage error (exit 2) before the store is
+// opened, an input that is empty or not the source's format (a PSC
+// snapshot given to gleif, XML given to psc): otherwise the parser would
+// fail with its own wording, or reject every line and exit 4.
+func checkInputs(source string, paths []string) error {
+	for _, p := range paths {
+		if err := ingest.CheckFormat(source, p); err != nil {
+			return usageError{fmt.Errorf("ingest %s: %w", source, err)}
+		}
+	}
+	return nil
+}
+
+// runIngest is the one path every source takes: check the inputs
+// (checkInputs), open the store, write
 // through an ingest.Writer, print the summary line, and turn rejects into
 // exit code 4.
-func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(ctx context.Context, sink ingest.Sink) error) error {
+func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) error {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rejects := ingestRejectsPath(cmd, source)
+	if err := checkInputs(source, inputs); err != nil {
+		return err
+	}
+	rejects, named := ingestRejectsPath(cmd, source, time.Now())
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -73,7 +106,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, Context: ctx}
+	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx}
 	if g.stderrIsTerminal() {
 		wopts.Progress = g.ErrOut
 	}
@@ -81,6 +114,11 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
 	if err := errors.Join(parseErr, closeErr); err != nil {
+		// Batches are committed as they fill, so a run that fails part way
+		// (a truncated .gz) leaves what it wrote before the error in the
+		// store: say exactly what, rather than let the exit code suggest
+		// nothing was kept.
+		reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
 		// Parsers already say "ingest <source>: file: line N: ..."; add the
 		// prefix only where they did not.
 		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
@@ -94,26 +132,70 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, parse func(c
 	if err != nil {
 		return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
 	}
+	logAmbiguousRecords(g, w)
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
+	rejects = w.RejectsPath()
 	rejectsNote := "none"
-	if stats.Rejected > 0 {
+	if rejects != "" {
 		rejectsNote = rejects
 	}
 	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), len(rep.Ambiguous))
+		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if stats.Rejected > 0 {
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}
 	return nil
 }
 
-// ingestRejectsPath is the inherited --rejects flag, else
-// <source>-rejects.csv in the working directory.
-func ingestRejectsPath(cmd *cobra.Command, source string) string {
-	if f := cmd.Flags().Lookup("rejects"); f != nil && f.Value.String() != "" {
-		return f.Value.String()
+// reportPartialIngest prints what a failed ingest left in the store. When
+// every store write went through (storeOK: the error was in the input),
+// resolution still runs over what was written, so the records kept are in
+// the state any ingest leaves them in.
+func reportPartialIngest(ctx context.Context, g *globalOptions, st store.Store, source string, stats ingest.Stats, w *ingest.Writer, storeOK bool) {
+	rejectsNote := "none"
+	if p := w.RejectsPath(); p != "" {
+		rejectsNote = p
 	}
-	return source + "-rejects.csv"
+	if stats.Entities == 0 && stats.Relationships == 0 {
+		fmt.Fprintf(g.ErrOut, "ingest %s: failed; nothing was written to the store (read %d, rejected %d, rejects: %s)\n",
+			source, stats.Read, stats.Rejected, rejectsNote)
+		return
+	}
+	logAmbiguousRecords(g, w)
+	resolved := "identifier resolution did not run (a store write failed)"
+	if storeOK {
+		rep, err := resolve.Resolve(ctx, st)
+		if err != nil {
+			resolved = "identifier resolution failed: " + err.Error()
+		} else {
+			for _, a := range rep.Ambiguous {
+				g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
+			}
+			resolved = fmt.Sprintf("resolved %d merge(s), %d ambiguous", len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
+		}
+	}
+	fmt.Fprintf(g.ErrOut, "ingest %s: FAILED part way; the store keeps what was written before the error: %d entity and %d relationship records "+
+		"(read %d, rejected %d, rejects: %s); %s. Re-run with the complete input: ingesting is idempotent, it adds what is missing and duplicates nothing.\n",
+		source, stats.Entities, stats.Relationships, stats.Read, stats.Rejected, rejectsNote, resolved)
+}
+
+// logAmbiguousRecords warns about each record the parser kept apart from
+// one it could be taken for (a PSC id naming a person and a company).
+func logAmbiguousRecords(g *globalOptions, w *ingest.Writer) {
+	for _, a := range w.Ambiguities() {
+		g.logger().Warn("ambiguous record: kept as an entity of its own", "record", a.String())
+	}
+}
+
+// ingestRejectsPath is the inherited --rejects flag (named: the user chose
+// it), else a name of ubo's own for this run, <source>-rejects-<UTC
+// time>.csv in the working directory: one per run, so that a clean run
+// never has to remove an older run's file to keep it from misleading.
+func ingestRejectsPath(cmd *cobra.Command, source string, now time.Time) (path string, named bool) {
+	if f := cmd.Flags().Lookup("rejects"); f != nil && f.Value.String() != "" {
+		return f.Value.String(), true
+	}
+	return source + "-rejects-" + now.UTC().Format("20060102T150405Z") + ".csv", false
 }

@@ -29,7 +29,7 @@ Identifiers (GB-COH, XI-LEI, CN-USCC...) feed cross-source resolution.`,
   ubo ingest bods part-0001.jsonl.gz part-0002.jsonl.gz`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			return runIngest(cmd, g, bods.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, bods.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				if err := bods.Parse(ctx, files, sink); err != nil {
 					return trimmedError{err, "ingest " + bods.Source + ": "}
 				}

@@ -37,6 +37,10 @@ relationships: holder_id,held_id,kind required; optional share (exact percent) o
                (YYYY-MM-DD), source_ref. No share on ownership/voting means unknown.
                A holder or held id must be in the entities file or already in the store.
 
+A quoted field may span lines; a quote that does not close into a row of the header's width
+rejects only its own line ("unbalanced quote") and the next lines are read as rows of their own,
+so every line is written or rejected and "read" is written + rejected (blank lines do not count).
+
 Re-running the same files changes nothing: a relationship's id is holder, held, kind and
 source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 		Example: `  ubo ingest csv --entities testdata/csv/entities.csv --relationships testdata/csv/relationships.csv`,
@@ -45,8 +49,17 @@ source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 			if opts.Entities == "" && opts.Relationships == "" {
 				return usagef("ingest csv: give --entities FILE, --relationships FILE, or both")
 			}
-			// A file whose header is unusable is a usage error, found
-			// before the store is touched.
+			// A file that is not CSV, or whose header is unusable, is a
+			// usage error, found before the store is touched.
+			var inputs []string
+			for _, f := range []string{opts.Entities, opts.Relationships} {
+				if f != "" {
+					inputs = append(inputs, f)
+				}
+			}
+			if err := checkInputs(csvingest.Source, inputs); err != nil {
+				return err
+			}
 			ignored, err := csvingest.CheckHeaders(opts.Entities, opts.Relationships)
 			if err != nil {
 				return usageError{err}
@@ -54,7 +67,7 @@ source_ref, so give rows that would otherwise collide a distinct source_ref.`,
 			for _, c := range ignored {
 				g.Log.Warn("ingest csv: ignoring unknown column", "column", c)
 			}
-			return runIngest(cmd, g, csvingest.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, csvingest.Source, nil /* checked above */, func(ctx context.Context, sink ingest.Sink) error {
 				popts := csvingest.Options{}
 				if known, ok := sink.(csvingest.IDLookup); ok {
 					popts.Known = known

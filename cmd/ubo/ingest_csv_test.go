@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,20 +113,33 @@ func TestIngestCSVEndToEnd(t *testing.T) {
 	if string(a) != string(b) {
 		t.Errorf("status changed on re-run:\n%s\n%s", a, b)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "csv-rejects.csv")); err == nil {
-		t.Error("rejects file written without rejects")
+	if left, _ := filepath.Glob(filepath.Join(dir, "csv-rejects*.csv")); len(left) != 0 {
+		t.Errorf("rejects file written without rejects: %v", left)
 	}
 
 	// Relationships alone may refer to entities already in the store.
 	rels := filepath.Join(dir, "more.csv")
 	os.WriteFile(rels, []byte("holder_id,held_id,kind,share\nus-inc,target-gmbh,voting,5\nghost,target-gmbh,voting,5\n"), 0o644)
 	code, _, stderr = runUbo(t, "--db", db, "ingest", "csv", "--relationships", rels)
-	if code != exitRejects || !strings.Contains(stderr, "written 0 entities and 1 relationships, rejected 1 (rejects: csv-rejects.csv)") {
+	made, _ := filepath.Glob(filepath.Join(dir, "csv-rejects-*.csv"))
+	if len(made) != 1 {
+		t.Fatalf("rejects files %v, want one csv-rejects-<time>.csv", made)
+	}
+	name := filepath.Base(made[0])
+	if code != exitRejects || !strings.Contains(stderr, "written 0 entities and 1 relationships, rejected 1 (rejects: "+name+")") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
-	rows := readCSV(t, filepath.Join(dir, "csv-rejects.csv"))
+	rows := readCSV(t, made[0])
 	if len(rows) != 2 || rows[1][0] != rels || rows[1][1] != "3" || rows[1][2] != "holder_id" {
 		t.Errorf("default rejects file = %q", rows)
+	}
+
+	// A clean run afterwards leaves that file alone (issue 19 item 6).
+	if code, _, stderr := runUbo(t, args...); code != 0 {
+		t.Fatalf("clean run: exit %d: %s", code, stderr)
+	}
+	if got := readCSV(t, made[0]); len(got) != 2 {
+		t.Errorf("a clean run changed the earlier rejects file: %q", got)
 	}
 }
 
@@ -176,4 +190,31 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// TestIngestCSVUnbalancedQuoteSummary: the summary of issue 19 item 2's
+// file adds up to its 17 data lines: 16 written, line 7 rejected.
+func TestIngestCSVUnbalancedQuoteSummary(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ubo.db")
+	storeOrSkip(t, db)
+	var b strings.Builder
+	b.WriteString("id,name,kind,jurisdiction\n")
+	for i := 2; i <= 18; i++ {
+		if i == 7 {
+			b.WriteString("F,\"Broken quote,company,GB\n")
+			continue
+		}
+		fmt.Fprintf(&b, "E%d,Company %d,company,GB\n", i, i)
+	}
+	ents := filepath.Join(dir, "e.csv")
+	os.WriteFile(ents, []byte(b.String()), 0o644)
+	rejects := filepath.Join(dir, "r.csv")
+	code, _, stderr := runUbo(t, "--db", db, "ingest", "--rejects", rejects, "csv", "--entities", ents)
+	if want := "read 17, written 16 entities and 0 relationships, rejected 1"; code != exitRejects || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+	if rows := readCSV(t, rejects); len(rows) != 2 || rows[1][1] != "7" {
+		t.Errorf("rejects %q, want line 7 alone", rows)
+	}
 }

@@ -27,7 +27,7 @@ ftm.deleted and ends a deleted ownership or directorship.`,
   ubo ingest ftm 20240528014702-pfh/entities.delta.json`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			return runIngest(cmd, g, ftm.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, ftm.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				p := ftm.NewParser(sink)
 				p.Warn = func(r ingest.Reject) { g.Log.Warn(r.String()) }
 				for _, f := range files {

@@ -33,7 +33,7 @@ archive stops the run with the file and position.`,
 		Example: `  ubo ingest gleif 20261102-gleif-concatenated-file-lei2.xml.zip rr.xml.zip repex.xml.zip`,
 		Args:    argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			return runIngest(cmd, g, gleif.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, gleif.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				for _, f := range files {
 					if err := gleif.Parse(ctx, f, sink, gleif.Options{Log: g.Log}); err != nil {
 						return trimmedError{err, "ingest " + gleif.Source + ": "}

@@ -28,7 +28,7 @@ addresses are not control and are not written. Similarity links (same_name_as, s
   ubo ingest icij ./offshoreleaks-csv/`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			return runIngest(cmd, g, icij.Source, func(ctx context.Context, sink ingest.Sink) error {
+			return runIngest(cmd, g, icij.Source, paths, func(ctx context.Context, sink ingest.Sink) error {
 				for _, p := range paths {
 					if err := icij.Parse(ctx, p, sink); err != nil {
 						return trimmedError{err, "ingest " + icij.Source + ": "}

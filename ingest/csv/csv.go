@@ -7,7 +7,6 @@ package csv
 
 import (
 	"context"
-	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -169,20 +168,16 @@ func (r row) contentHash() uint64 {
 
 type header struct {
 	index   map[string]int
+	names   []string // by position, lower-cased as in index
 	width   int      // fields in the header row; every record must have as many
 	known   []string // required and optional columns present, in canonical order
 	unknown []string
 }
 
-func newReader(rc io.Reader) *stdcsv.Reader {
-	r := stdcsv.NewReader(rc)
-	r.FieldsPerRecord = -1 // counted per row, so a short row is a reject, not the end
-	r.ReuseRecord = false
-	return r
-}
+func newReader(rc io.Reader) *recordReader { return newRecordReader(rc) }
 
-func readHeader(r *stdcsv.Reader, path string, required, optional []string) (*header, error) {
-	rec, err := r.Read()
+func readHeader(r *recordReader, path string, required, optional []string) (*header, error) {
+	rec, _, err := r.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("ingest csv: %s: %w: the file is empty; a header row is required (%s)",
 			path, ErrHeader, strings.Join(required, ","))
@@ -190,6 +185,7 @@ func readHeader(r *stdcsv.Reader, path string, required, optional []string) (*he
 	if err != nil {
 		return nil, fmt.Errorf("ingest csv: %s: header: %w", path, err)
 	}
+	r.width = len(rec)
 	if len(rec) > 0 {
 		rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
 	}
@@ -197,12 +193,13 @@ func readHeader(r *stdcsv.Reader, path string, required, optional []string) (*he
 		return nil, fmt.Errorf("ingest csv: %s: line 1: %w: the file is empty or its first row is blank; a header row is required (%s)",
 			path, ErrHeader, strings.Join(required, ","))
 	}
-	h := &header{index: map[string]int{}, width: len(rec)}
+	h := &header{index: map[string]int{}, width: len(rec), names: make([]string, len(rec))}
 	for i, name := range rec {
 		name = strings.ToLower(strings.TrimSpace(name))
 		if name == "" {
 			continue
 		}
+		h.names[i] = name
 		if _, dup := h.index[name]; dup {
 			return nil, fmt.Errorf("ingest csv: %s: line 1: %w: column %q appears twice", path, ErrHeader, name)
 		}
@@ -252,28 +249,31 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 				return err
 			}
 		}
-		rec, err := r.Read()
+		rec, line, err := r.Read()
 		if err == io.EOF {
 			return nil
 		}
-		var pe *stdcsv.ParseError
-		if errors.As(err, &pe) {
-			// A malformed record (stray quote): reject it and go on; the
-			// reader resumes after it.
+		var bad *malformed
+		if errors.As(err, &bad) {
+			// A line that is not a record (a stray quote): reject it and
+			// go on with the next line.
 			ingest.CountRead(p.sink, 1)
-			if err := p.sink.Reject(ingest.Reject{File: path, Line: pe.StartLine, Reason: "malformed CSV: " + pe.Err.Error()}); err != nil {
+			field := ""
+			if bad.field >= 0 && bad.field < len(h.names) {
+				field = h.names[bad.field]
+			}
+			if err := p.sink.Reject(ingest.Reject{File: path, Line: bad.line, Field: field, Reason: "malformed CSV: " + bad.reason}); err != nil {
 				return err
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("ingest csv: %w", err)
+			return fmt.Errorf("ingest csv: %s: line %d: %w", path, r.next, err)
 		}
-		line, _ := r.FieldPos(0)
-		ingest.CountRead(p.sink, 1)
 		if isBlank(rec) {
-			continue // blank lines carry nothing; not a reject
+			continue // blank rows (spaces, commas) carry nothing: not a record, not counted
 		}
+		ingest.CountRead(p.sink, 1)
 		rw := row{file: path, line: line, fields: rec, h: h}
 		if len(rec) != h.width {
 			if err := p.sink.Reject(rw.reject("", "has %d fields, the header has %d", len(rec), h.width)); err != nil {

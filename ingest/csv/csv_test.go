@@ -4,9 +4,11 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -183,7 +185,7 @@ func TestParseBadRows(t *testing.T) {
 		{pos{rels, 21, "share"}, "is empty"},
 		{pos{rels, 22, "holder_id"}, `unknown entity "e-bad-kind"`},
 		{pos{rels, 26, "share_min_exclusive"}, "share_min is empty"},
-		{pos{rels, 27, ""}, "malformed CSV"},
+		{pos{rels, 27, "held_id"}, "malformed CSV"},
 		{pos{rels, 29, ""}, "has 10 fields, the header has 11"},
 	}
 	got := map[pos]string{}
@@ -415,5 +417,96 @@ func TestAliasesAndAddressCountries(t *testing.T) {
 	}
 	if len(sink.entities) != 3 || sink.read != 4 {
 		t.Errorf("%d entities, %d read; want 3, 4", len(sink.entities), sink.read)
+	}
+}
+
+// TestUnbalancedQuoteAccountsForEveryLine is issue 19 item 2: a stray
+// quote must cost its own line only. Every physical data line ends up as
+// a written entity or a reject at that line, and the read count is their
+// sum.
+func TestUnbalancedQuoteAccountsForEveryLine(t *testing.T) {
+	rows := func(lines map[int]string, n int) string {
+		var b strings.Builder
+		b.WriteString("id,name,kind,jurisdiction\n")
+		for i := 2; i <= n+1; i++ {
+			if l, ok := lines[i]; ok {
+				b.WriteString(l + "\n")
+				continue
+			}
+			fmt.Fprintf(&b, "E%d,Company %d,company,GB\n", i, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name     string
+		content  string
+		rejected map[int]string // line → "field|reason fragment"
+		multi    map[string]string
+	}{
+		{"issue 19: unbalanced quote, no later quote",
+			rows(map[int]string{7: `F,"Broken quote,company,GB`}, 17),
+			map[int]string{7: "name|no closing quote before the end of the file"}, nil},
+		{"a later quoted field does not close it into a record",
+			rows(map[int]string{7: `F,"Broken quote,company,GB`, 11: `K,"Name, Inc",company,GB`}, 17),
+			map[int]string{7: "name|unbalanced quote"}, nil},
+		// (Had line 9 four fields, lines 7-9 would be one valid record
+		// with a quoted newline: CSV cannot tell that from a stray quote.)
+		{"quotes balancing on a later line into the wrong width",
+			rows(map[int]string{7: `F,"Broken quote,company,GB`, 9: `H,Name",company`}, 17),
+			map[int]string{7: "name|record of 4 fields", 9: `name|bare "`}, nil},
+		{"unbalanced quote on the last line",
+			rows(map[int]string{18: `R,"Broken,company,GB`}, 17),
+			map[int]string{18: "name|unbalanced quote"}, nil},
+		{"bare quote",
+			rows(map[int]string{5: `D,Bad "quote,company,GB`}, 17),
+			map[int]string{5: `name|bare "`}, nil},
+		{"a quoted field over two lines is still one record",
+			rows(map[int]string{7: "F,\"Two\nLines Ltd\",company,GB"}, 16),
+			nil, map[string]string{"F": "Two\nLines Ltd"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, t.TempDir(), "e.csv", tt.content)
+			sink := &fakeSink{}
+			if err := Parse(context.Background(), path, "", sink, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			accounted := map[int]string{}
+			for _, e := range sink.entities {
+				n, _ := strconv.Atoi(strings.TrimPrefix(e.SourceRef, path+":"))
+				accounted[n] = "written " + e.ID
+				if want, ok := tt.multi[e.ID]; ok && e.Name != want {
+					t.Errorf("%s: name %q, want %q", e.ID, e.Name, want)
+				}
+			}
+			for _, r := range sink.rejects {
+				if prev, dup := accounted[r.Line]; dup {
+					t.Errorf("line %d both %s and rejected", r.Line, prev)
+				}
+				accounted[r.Line] = "rejected: " + r.Reason
+				field, want, ok := strings.Cut(tt.rejected[r.Line], "|")
+				if !ok || r.Field != field || !strings.Contains(r.Reason, want) {
+					t.Errorf("line %d rejected: field %q: %s (want field %q: %q)", r.Line, r.Field, r.Reason, field, want)
+				}
+				if r.File != path {
+					t.Errorf("reject names file %q", r.File)
+				}
+			}
+			physical := strings.Count(tt.content, "\n") - 1 // data lines after the header
+			for n := 2; n <= physical+1; n++ {
+				_, ok := accounted[n]
+				// a multi-line record's continuation belongs to the line before
+				continuation := tt.multi != nil && strings.HasPrefix(accounted[n-1], "written")
+				if !ok && !continuation {
+					t.Errorf("line %d neither written nor rejected", n)
+				}
+			}
+			if got := len(sink.entities) + len(sink.rejects); sink.read != got {
+				t.Errorf("read %d, but written %d + rejected %d = %d", sink.read, len(sink.entities), len(sink.rejects), got)
+			}
+			if tt.multi == nil && sink.read != physical {
+				t.Errorf("read %d records of %d physical data lines", sink.read, physical)
+			}
+		})
 	}
 }

@@ -146,6 +146,11 @@ type parser struct {
 	sink   ingest.Sink
 	opts   Options
 	counts Counts
+	// holders are the kinds of the PSC ids seen for company, the company
+	// of the latest record: a snapshot lists a company's records together,
+	// so this finds an id reused for another kind with bounded memory.
+	company string
+	holders map[string]model.EntityKind
 }
 
 func (p *parser) file(ctx context.Context, path string) error {
@@ -317,6 +322,7 @@ func (p *parser) line(name string, lineNo int, line []byte) error {
 	if holder.ID == company.ID {
 		return rejectf("identification.registration_number", "the company is named as its own PSC")
 	}
+	p.keepApart(name, lineNo, number, kind, &holder)
 	edges, err := edgesFor(kind, d.NaturesOfControl)
 	if err != nil {
 		return err
@@ -333,6 +339,35 @@ func (p *parser) line(name string, lineNo int, line []byte) error {
 		}
 	}
 	return nil
+}
+
+// keepApart gives holder an id of its own when its PSC id already names a
+// holder of an incompatible kind in the same company (an individual and a
+// corporate entity): the store would otherwise upsert both into one entity
+// and the person would become an alias of the company. The second record
+// gets "<id>:<record kind>" and the pair is reported as ambiguous.
+func (p *parser) keepApart(name string, lineNo int, number, kind string, holder *model.Entity) {
+	if number != p.company {
+		p.company, p.holders = number, map[string]model.EntityKind{}
+	}
+	prev, seen := p.holders[holder.ID]
+	if !seen {
+		p.holders[holder.ID] = holder.Kind
+		return
+	}
+	if model.KindsCompatible(prev, holder.Kind) {
+		return
+	}
+	orig := holder.ID
+	tag := strings.TrimSuffix(strings.TrimSuffix(kind, "-person-with-significant-control"), "-beneficial-owner")
+	holder.ID += ":" + tag
+	holder.SourceRef += "/" + tag
+	p.holders[holder.ID] = holder.Kind
+	r := ingest.Reject{File: name, Line: lineNo, Field: "links.self",
+		Reason: fmt.Sprintf("PSC id %s names a %s before and a %s here; kept apart as %s (not merged)", orig, prev, holder.Kind, holder.ID)}
+	if !ingest.ReportAmbiguous(p.sink, r) {
+		p.opts.log().Warn("psc: ambiguous record kept apart", "record", r.String())
+	}
 }
 
 func (p *parser) edge(holder, held, ref string, c control, start, end string) error {

@@ -8,7 +8,9 @@
 // depend only on what the store holds, not on the order files were
 // ingested in, and a second run finds nothing left to merge. A group that
 // would join two different LEIs, two different Companies House numbers or
-// two different USCCs is ambiguous: it is reported and not merged.
+// two different USCCs is ambiguous: it is reported and not merged; so is
+// a group that would make a person one entity with a company, state body
+// or arrangement.
 package resolve
 
 import (
@@ -31,10 +33,11 @@ type Report struct {
 }
 
 // Ambiguity is a group of entities joined by shared identifiers that also
-// carry conflicting identifiers of a scheme that names one entity only.
+// carry conflicting identifiers of a scheme that names one entity only,
+// or entities of incompatible kinds (a person and a company).
 type Ambiguity struct {
 	Entities  []string // sorted ids
-	Conflicts []string // e.g. "XI-LEI: 5493…, 2138…"
+	Conflicts []string // e.g. "XI-LEI: 5493…, 2138…", "kind: company, person"
 }
 
 func (a Ambiguity) String() string {
@@ -57,6 +60,7 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 		rep   Report
 		ids   []string
 		keys  [][]string // match keys per entity index
+		kinds []model.EntityKind
 		first = map[string]int{}
 		uf    unionFind
 	)
@@ -70,6 +74,7 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 		ids = append(ids, e.ID)
 		uf.add()
 		keys = append(keys, ks)
+		kinds = append(kinds, e.Kind)
 		for _, k := range ks {
 			if j, ok := first[k]; ok {
 				uf.union(i, j)
@@ -92,7 +97,7 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 			continue
 		}
 		rep.Clusters++
-		if conflicts := conflictsIn(members, keys); len(conflicts) > 0 {
+		if conflicts := append(conflictsIn(members, keys), kindConflict(members, kinds)...); len(conflicts) > 0 {
 			a := Ambiguity{Conflicts: conflicts}
 			for _, m := range members {
 				a.Entities = append(a.Entities, ids[m])
@@ -153,6 +158,30 @@ func conflictsIn(members []int, keys [][]string) []string {
 		}
 	}
 	return out
+}
+
+// kindConflict names the kinds of a group that holds a person and an
+// entity of a kind a person cannot be (model.KindsCompatible): a shared
+// identifier does not make a person a company, so such a group is
+// ambiguous rather than merged.
+func kindConflict(members []int, kinds []model.EntityKind) []string {
+	seen := map[model.EntityKind]bool{}
+	for _, m := range members {
+		seen[kinds[m]] = true
+	}
+	list := make([]string, 0, len(seen))
+	for k := range seen {
+		list = append(list, string(k))
+	}
+	sort.Strings(list)
+	for i, a := range list {
+		for _, b := range list[i+1:] {
+			if !model.KindsCompatible(model.EntityKind(a), model.EntityKind(b)) {
+				return []string{"kind: " + strings.Join(list, ", ")}
+			}
+		}
+	}
+	return nil
 }
 
 // rank orders id prefixes for the canonical id of a group.

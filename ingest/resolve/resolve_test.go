@@ -227,25 +227,29 @@ func TestCrossSourceChainInAnyOrder(t *testing.T) {
 // neo4jtest picks; skipped without one). Each order starts from an empty
 // database.
 func TestCrossSourceChainNeo4j(t *testing.T) {
+	crossChain(t, openNeo4j, false)
+}
+
+// openNeo4j opens the Neo4j server neo4jtest picks (skipped without one)
+// on an empty database.
+func openNeo4j(t *testing.T) store.Store {
+	t.Helper()
 	driver, cfg := neo4jtest.Driver(t)
-	open := func(t *testing.T) store.Store {
-		neo4jtest.Reset(t, driver)
-		qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
-		if cfg.Password != "" {
-			qc.Username, qc.Password = cfg.Username, cfg.Password
-		}
-		ctx := context.Background()
-		st, err := queries.Open(ctx, qc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close(ctx) })
-		if err := st.Init(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return st
+	neo4jtest.Reset(t, driver)
+	qc := queries.Config{URI: cfg.URI, Database: cfg.Database}
+	if cfg.Password != "" {
+		qc.Username, qc.Password = cfg.Username, cfg.Password
 	}
-	crossChain(t, open, false)
+	ctx := context.Background()
+	st, err := queries.Open(ctx, qc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close(ctx) })
+	if err := st.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // crossChain ingests the cross fixtures in every order (resolving after
@@ -313,5 +317,81 @@ func crossChain(t *testing.T, open func(*testing.T) store.Store, bothModes bool)
 				}
 			})
 		}
+	}
+}
+
+// TestPersonNeverMergedIntoCompany is issue 19 item 3 on both stores: a
+// PSC snapshot reusing one PSC id for an individual and a corporate owner
+// keeps both (the individual searchable under her name), reports the
+// reuse as ambiguous, and resolution never folds a person into a company
+// that shares an identifier with it.
+func TestPersonNeverMergedIntoCompany(t *testing.T) {
+	stores := []struct {
+		name string
+		open func(t *testing.T) store.Store
+	}{
+		{"embedded", openStore},
+		{"neo4j", openNeo4j},
+	}
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := s.open(t)
+			w := ingest.NewWriter(st, ingest.WriterOptions{Source: psc.Source})
+			path := filepath.Join("..", "..", "testdata", "psc", "reused-psc-id.jsonl")
+			if _, err := psc.Parse(ctx, []string{path}, w, psc.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+				t.Fatal(err)
+			}
+			stats, err := w.Close(ctx)
+			if err != nil || stats.Rejected != 0 || stats.Ambiguous != 1 {
+				t.Fatalf("ingest: %+v %v, want 0 rejected and 1 ambiguous", stats, err)
+			}
+			if a := w.Ambiguities(); len(a) != 1 || a[0].Line != 2 || !strings.Contains(a[0].Reason, "psc:12345678:SAMEID123:corporate-entity") {
+				t.Errorf("ambiguities %v", a)
+			}
+			// A person sharing an identifier with a company (an FtM
+			// referent, say) is not merged into it either.
+			if err := st.UpsertEntities(ctx, []model.Entity{
+				{ID: "ftm:p1", Name: "John Roe", Kind: model.Person, Identifiers: []string{"FTM:NK-1"}, Source: "ftm", SourceRef: "p1"},
+				{ID: "ftm:c1", Name: "Roe Trading Ltd", Kind: model.Company, Identifiers: []string{"FTM:NK-1"}, Source: "ftm", SourceRef: "c1"},
+				{ID: "ftm:u1", Kind: model.Unknown, Identifiers: []string{"FTM:NK-2"}, Source: "ftm", SourceRef: "u1"},
+				{ID: "ftm:p2", Name: "Ann Poe", Kind: model.Person, Identifiers: []string{"FTM:NK-2"}, Source: "ftm", SourceRef: "p2"},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := resolve.Resolve(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantMerges := []store.Merge{
+				{From: "ftm:u1", Into: "ftm:p2"}, // unknown fits a person
+				{From: "psc:87654321:OTHER1", Into: "psc:12345678:SAMEID123:corporate-entity"},
+			}
+			if !reflect.DeepEqual(rep.Merges, wantMerges) {
+				t.Errorf("merges %v, want %v", rep.Merges, wantMerges)
+			}
+			wantAmb := []resolve.Ambiguity{{Entities: []string{"ftm:c1", "ftm:p1"}, Conflicts: []string{"kind: company, person"}}}
+			if !reflect.DeepEqual(rep.Ambiguous, wantAmb) {
+				t.Errorf("ambiguous %v, want %v", rep.Ambiguous, wantAmb)
+			}
+			for id, want := range map[string]model.EntityKind{
+				"psc:12345678:SAMEID123": model.Person, "psc:12345678:SAMEID123:corporate-entity": model.Company,
+				"ftm:p1": model.Person, "ftm:c1": model.Company,
+			} {
+				e, err := st.Entity(ctx, id)
+				if err != nil || e.ID != id || e.Kind != want {
+					t.Errorf("%s: got %s %s (%v), want a %s of its own", id, e.ID, e.Kind, err, want)
+				}
+			}
+			for name, id := range map[string]string{"Jane Doe": "psc:12345678:SAMEID123", "John Roe": "ftm:p1"} {
+				found, err := st.SearchNames(ctx, name, 5)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(found) == 0 || found[0].ID != id || found[0].Kind != model.Person {
+					t.Errorf("search %q: %v, want the person %s first", name, found, id)
+				}
+			}
+		})
 	}
 }

@@ -23,7 +23,7 @@ func Write(path string, write func(io.Writer) error) error {
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	err = write(tmp)
 	if err == nil {
-		err = tmp.Chmod(0o666 &^ umask())
+		err = tmp.Chmod(Perm())
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -39,3 +39,8 @@ func Write(path string, write func(io.Writer) error) error {
 	}
 	return nil
 }
+
+// Perm is the mode a new file gets under the process umask (0666 &^
+// umask), for files that are streamed into a temporary file over a long
+// run and cannot use Write; os.CreateTemp alone would leave them 0600.
+func Perm() os.FileMode { return 0o666 &^ umask() }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestIngestTruncatedGzipSaysWhatWasKept is issue 19 item 5 on both
+// stores: an ingest that fails on a truncated .gz exits 1 and says how
+// many records the store keeps, and the store holds exactly those (the
+// fragment before the cut is not written).
+func TestIngestTruncatedGzipSaysWhatWasKept(t *testing.T) {
+	dir := t.TempDir()
+	var plain bytes.Buffer
+	plain.WriteString("id,name,kind\n")
+	const rows = 12000 // more than a batch, so some are committed before the cut
+	for i := range rows {
+		fmt.Fprintf(&plain, "c%d,Company %d Limited,company\n", i, i)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(plain.Bytes())
+	zw.Close()
+	trunc := filepath.Join(dir, "entities.csv.gz")
+	if err := os.WriteFile(trunc, gz.Bytes()[:gz.Len()*2/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stores := []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
+		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
+	}
+	kept := regexp.MustCompile(`FAILED part way; the store keeps what was written before the error: (\d+) entity and 0 relationship records \(read (\d+), rejected 0`)
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			db := s.db(t)
+			t.Chdir(t.TempDir())
+			code, _, stderr := runUbo(t, "--db", db, "ingest", "csv", "--entities", trunc)
+			if code != exitFailure {
+				t.Errorf("exit %d, want %d", code, exitFailure)
+			}
+			if !strings.Contains(stderr, trunc+": line ") || !strings.Contains(stderr, "unexpected EOF") {
+				t.Errorf("stderr does not name the file, line and error: %s", stderr)
+			}
+			m := kept.FindStringSubmatch(stderr)
+			if m == nil {
+				t.Fatalf("stderr does not say what was kept: %s", stderr)
+			}
+			n, _ := strconv.Atoi(m[1])
+			if read, _ := strconv.Atoi(m[2]); n == 0 || n >= rows || read != n {
+				t.Errorf("kept %d of %d rows, read %s", n, rows, m[2])
+			}
+			status := dbStatus(t, db)
+			if got := status["entities"].(map[string]any)["company"]; got != float64(n) {
+				t.Errorf("store holds %v companies, the message says %d", got, n)
+			}
+		})
+	}
+}
