@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // candidateSlack is how many more hits than asked for NameCandidates reads,
@@ -72,7 +73,7 @@ func (s *Store) NameCandidatesEach(ctx context.Context, queries [][]string, limi
 		return out, nil
 	}
 	recs, err := s.query(ctx, fmt.Sprintf("name candidates of %d queries", len(lucene)), qNameCandidatesEach,
-		map[string]any{"queries": lucene, "limit": limit + candidateSlack})
+		map[string]any{"queries": lucene, "hits": limit + candidateSlack, "limit": limit})
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +250,7 @@ type candidateHit struct {
 }
 
 func decodeCandidateHit(entity, score any) (candidateHit, error) {
-	e, err := decodeEntity(entity)
+	e, err := decodeEntityRow(entity, store.ProjectAll)
 	if err != nil {
 		return candidateHit{}, err
 	}

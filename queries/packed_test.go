@@ -9,6 +9,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/names"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -87,6 +88,22 @@ func cypherWrite(t *testing.T, s *Store, q string, params map[string]any) {
 	}
 }
 
+// candidatesOfEach is the name candidates (read from the packed copies, or
+// the properties of entities without one) of each entity's name.
+func candidatesOfEach(t *testing.T, s *Store, es []model.Entity) map[string][]model.Entity {
+	t.Helper()
+	out := map[string][]model.Entity{}
+	for _, e := range es {
+		got, err := s.NameCandidates(t.Context(), names.QueryTokens(e.Name), 10)
+		must(t, err)
+		if len(got) == 0 && e.Name != "" {
+			t.Errorf("no name candidates for %q", e.Name)
+		}
+		out[e.ID] = got
+	}
+	return out
+}
+
 // TestPackedCopies checks that every write path leaves a packed copy equal
 // to the properties: the streams give the same entities and relationships
 // from the copies as from the properties (with the copies removed), and
@@ -109,9 +126,13 @@ func TestPackedCopies(t *testing.T) {
 			t.Errorf("r5 written through an alias streams held id %q, want gb-coh:1", r.HeldID)
 		}
 	}
+	packedCands := candidatesOfEach(t, s, packedEnts)
 	cypherWrite(t, s, "MATCH (e:Entity) REMOVE e._packed", nil)
 	cypherWrite(t, s, "MATCH ()-[r]->() REMOVE r._packed", nil)
 	propEnts, propRels := streamAll(t, s)
+	if propCands := candidatesOfEach(t, s, packedEnts); !reflect.DeepEqual(packedCands, propCands) {
+		t.Errorf("name candidates from packed copies:\n%+v\nfrom properties:\n%+v", packedCands, propCands)
+	}
 	if !reflect.DeepEqual(packedEnts, propEnts) {
 		t.Errorf("entities from packed copies:\n%+v\nfrom properties:\n%+v", packedEnts, propEnts)
 	}
