@@ -327,9 +327,8 @@ func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record, ent
 }
 
 func (e *bodsEncoder) verdictText(rec *Record) string {
-	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); Chinese share %s%%–%s%%",
-		rec.Verdict, rec.Policy, rec.RunID,
-		model.FormatPercent(rec.ChineseShare.Min), model.FormatPercent(rec.ChineseShare.Max))
+	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); Chinese ownership %s",
+		rec.Verdict, rec.Policy, rec.RunID, model.ChineseShareWords(rec.result))
 	if rec.Indeterminate {
 		s += "; indeterminate"
 	}
