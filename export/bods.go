@@ -17,11 +17,25 @@ import (
 
 // bodsEncoder writes a BODS 0.4 package (a JSON array of statements): for
 // each exported entity an entity statement annotated with its verdict, and
-// the statements of every entity, person and relationship on its evidence
-// paths. Each record is stated once ("new"), in the declaration of the
-// first exported entity that needs it; an exported entity already stated as
-// part of an earlier chain gets an "updated" statement carrying its verdict.
-// The set of records written is the one thing that grows with the export.
+// the statements of every entity, person and relationship above it — its
+// holders, their holders, and so on, every kind of relationship, ended ones
+// with their end dates. That is everything its verdict rests on (a verdict
+// depends only on what lies above an entity; its evidence paths are part
+// of it), where the evidence paths alone would lose a joint venture's
+// other partner or the holders an aggregate sums. Each record is stated
+// once ("new"), in the declaration of the first exported entity that needs
+// it; an exported entity already stated as part of an earlier chain gets an
+// "updated" statement carrying its verdict. The records written and the
+// entities whose holders were stated are what grows with the export.
+//
+// Round trip: everything scoring reads of an entity is stated — kind,
+// jurisdiction, the headquarters country (a business address), residence
+// and nationalities, identifiers, the countries of its other addresses —
+// and what BODS has no field for (state ownership, list tags) rides in an
+// annotation's custom property "uboAttributes". Record ids are our entity
+// ids, and the publisher is "ubo", which tells `ubo ingest bods` to keep
+// them as they are: export → ingest → score gives the same entities the
+// same verdicts (see TestBODSRoundTrip in ingest/crossstore).
 type bodsEncoder struct {
 	ctx     context.Context
 	st      store.Store
@@ -29,7 +43,7 @@ type bodsEncoder struct {
 	opts    Options
 	pubDate string
 	written map[string]bool // record keys (type + id) already in the package
-	cache   map[string]model.Entity
+	above   map[string]bool // entities whose holders are stated
 	first   bool
 }
 
@@ -42,7 +56,7 @@ func newBODSEncoder(ctx context.Context, st store.Store, w io.Writer, opts Optio
 		}
 	}
 	return &bodsEncoder{ctx: ctx, st: st, bw: bufio.NewWriterSize(w, 1<<16), opts: opts,
-		pubDate: pub, written: map[string]bool{}, cache: map[string]model.Entity{}, first: true}
+		pubDate: pub, written: map[string]bool{}, above: map[string]bool{}, first: true}
 }
 
 func (e *bodsEncoder) begin() error {
@@ -62,41 +76,47 @@ func (e *bodsEncoder) write(rec *Record) error {
 	if err := e.entityStatement(*rec.entity, subject, rec); err != nil {
 		return err
 	}
-	for _, ev := range rec.result.Evidence {
-		for _, id := range ev.Path {
-			ent, err := e.lookup(id)
-			if err != nil {
-				return err
-			}
-			if err := e.entityStatement(ent, subject, nil); err != nil {
-				return err
-			}
+	return e.holders(rec.entity.ID, subject)
+}
+
+// holders states everything above entity id: a walk up one level at a
+// time, each entity expanded once in the whole export (cycles end, and a
+// parent shared by many exported entities is read once).
+func (e *bodsEncoder) holders(id, subject string) error {
+	todo := []string{id}
+	for len(todo) > 0 {
+		n := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if e.above[n] {
+			continue
 		}
-		for _, h := range ev.Hops {
-			if err := e.relationshipStatement(h, subject); err != nil {
+		e.above[n] = true
+		g, err := e.st.Neighbourhood(e.ctx, n, store.Up, 1, 0)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // scored, then deleted by a reset or merge: nothing known above it
+		}
+		if err != nil {
+			return fmt.Errorf("export bods: holders of %s: %w", n, err)
+		}
+		byID := make(map[string]int, len(g.Entities))
+		for i, ent := range g.Entities {
+			byID[ent.ID] = i
+		}
+		for _, r := range g.Relationships {
+			holder := model.Entity{ID: r.HolderID, Kind: model.Unknown}
+			if i, ok := byID[r.HolderID]; ok {
+				holder = g.Entities[i]
+			}
+			if err := e.entityStatement(holder, subject, nil); err != nil {
 				return err
 			}
+			if err := e.relationshipStatement(r, subject); err != nil {
+				return err
+			}
+			todo = append(todo, r.HolderID)
 		}
 	}
 	return nil
-}
-
-func (e *bodsEncoder) lookup(id string) (model.Entity, error) {
-	if ent, ok := e.cache[id]; ok {
-		return ent, nil
-	}
-	ent, err := e.st.Entity(e.ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		ent, err = model.Entity{ID: id, Kind: model.Unknown}, nil
-	}
-	if err != nil {
-		return ent, fmt.Errorf("export bods: entity %s: %w", id, err)
-	}
-	if len(e.cache) > 100000 {
-		clear(e.cache)
-	}
-	e.cache[id] = ent
-	return ent, nil
 }
 
 // bodsRecordID keeps our ids as BODS record ids: they are stable strings.
@@ -133,7 +153,23 @@ type bodsAnnotation struct {
 	Motivation             string            `json:"motivation"`
 	Description            string            `json:"description"`
 	CreatedBy              map[string]string `json:"createdBy"`
+	// UBOAttributes is a custom property (BODS 0.4 allows them in an
+	// annotation) for the entity fields BODS has no place for.
+	UBOAttributes *BODSAttributes `json:"uboAttributes,omitempty"`
 }
+
+// BODSAttributes are the fields of an entity that a verdict may rest on and
+// BODS cannot state: state ownership of a company and list tags (sanctions
+// and export-control lists). `ubo ingest bods` reads them back.
+type BODSAttributes struct {
+	StateOwned bool     `json:"stateOwned,omitempty"`
+	Lists      []string `json:"lists,omitempty"`
+}
+
+// PublisherName is the publisher of every statement ubo exports; `ubo ingest
+// bods` keeps the record ids of such statements as entity ids instead of
+// prefixing them with "bods:", so a round trip keeps ids.
+const PublisherName = "ubo"
 
 func (e *bodsEncoder) emit(s bodsStatement) error {
 	b, err := json.Marshal(s)
@@ -166,7 +202,7 @@ func (e *bodsEncoder) base(recordID, recordType, subject string) bodsStatement {
 		DeclarationSubject: subject,
 		StatementDate:      e.pubDate,
 		PublicationDetails: bodsPublication{PublicationDate: e.pubDate, BODSVersion: "0.4",
-			Publisher: map[string]string{"name": "ubo"}},
+			Publisher: map[string]string{"name": PublisherName}},
 		RecordID:     recordID,
 		RecordStatus: "new",
 		RecordType:   recordType,
@@ -205,8 +241,14 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 		if len(nats) > 0 {
 			details["nationalities"] = nats
 		}
+		if addrs := bodsAddresses(ent); len(addrs) > 0 {
+			details["addresses"] = addrs
+		}
+		if ids := bodsIdentifiers(ent); len(ids) > 0 {
+			details["identifiers"] = ids
+		}
 		s.RecordDetails = details
-		e.annotate(&s, status, rec)
+		e.annotate(&s, status, rec, ent)
 		return e.emit(s)
 	}
 	s := e.base(bodsRecordID(ent.ID), "entity", subject)
@@ -224,31 +266,69 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 	if ent.Jurisdiction != "" {
 		details["jurisdiction"] = map[string]string{"name": ent.Jurisdiction, "code": ent.Jurisdiction}
 	}
+	if addrs := bodsAddresses(ent); len(addrs) > 0 {
+		details["addresses"] = addrs
+	}
 	if ids := bodsIdentifiers(ent); len(ids) > 0 {
 		details["identifiers"] = ids
 	}
 	s.RecordDetails = details
-	e.annotate(&s, status, rec)
+	e.annotate(&s, status, rec, ent)
 	return e.emit(s)
 }
 
-// annotate sets the record status and, for an exported entity, the verdict
-// annotation; an "updated" statement gets its own statement id.
-func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record) {
+// bodsAddresses states the countries of an entity's addresses, which is all
+// we keep of them: the headquarters country as a business address, a
+// person's residence as a residence address (both read back as such), and
+// every other address country as a registered address when it is the
+// jurisdiction, else an alternative one.
+func bodsAddresses(ent model.Entity) []map[string]any {
+	var out []map[string]any
+	add := func(typ, c string) {
+		out = append(out, map[string]any{"type": typ, "country": map[string]string{"name": c, "code": c}})
+	}
+	person := ent.Kind == model.Person
+	if ent.HQCountry != "" && !person {
+		add("business", ent.HQCountry)
+	}
+	if ent.Residence != "" && person {
+		add("residence", ent.Residence)
+	}
+	for _, c := range ent.AddressCountries {
+		switch {
+		case c == "", !person && c == ent.HQCountry, person && c == ent.Residence:
+		case !person && c == ent.Jurisdiction:
+			add("registered", c)
+		default:
+			add("alternative", c)
+		}
+	}
+	return out
+}
+
+// annotate sets the record status and the annotations: for an exported
+// entity its verdict, for an entity with state ownership or list tags those
+// (uboAttributes); an "updated" statement gets its own statement id.
+func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record, ent model.Entity) {
 	s.RecordStatus = status
 	if status != "new" {
 		s.StatementID = e.statementID(s.RecordType, s.RecordID, status)
 	}
 	if rec != nil {
-		s.Annotations = []bodsAnnotation{{StatementPointerTarget: "", Motivation: "commenting",
-			Description: e.verdictText(rec), CreatedBy: map[string]string{"name": "ubo"}}}
+		s.Annotations = append(s.Annotations, bodsAnnotation{StatementPointerTarget: "", Motivation: "commenting",
+			Description: e.verdictText(rec), CreatedBy: map[string]string{"name": PublisherName}})
+	}
+	if ent.StateOwned || len(ent.Lists) > 0 {
+		s.Annotations = append(s.Annotations, bodsAnnotation{StatementPointerTarget: "/recordDetails",
+			Motivation: "commenting", Description: "ubo attributes that BODS has no field for: state ownership, list tags",
+			CreatedBy:     map[string]string{"name": PublisherName},
+			UBOAttributes: &BODSAttributes{StateOwned: ent.StateOwned, Lists: ent.Lists}})
 	}
 }
 
 func (e *bodsEncoder) verdictText(rec *Record) string {
-	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); Chinese share %s%%–%s%%",
-		rec.Verdict, rec.Policy, rec.RunID,
-		model.FormatPercent(rec.ChineseShare.Min), model.FormatPercent(rec.ChineseShare.Max))
+	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); Chinese ownership %s",
+		rec.Verdict, rec.Policy, rec.RunID, model.ChineseShareWords(rec.result))
 	if rec.Indeterminate {
 		s += "; indeterminate"
 	}
@@ -283,23 +363,35 @@ func bodsIdentifiers(ent model.Entity) []map[string]string {
 	return out
 }
 
-func (e *bodsEncoder) relationshipStatement(h model.Hop, subject string) error {
-	recordID := "rel:" + h.HolderID + "->" + h.HeldID + ":" + string(h.Kind)
+// relationshipStatement states one relationship with its dates, and its
+// source as the statement's source.
+func (e *bodsEncoder) relationshipStatement(r model.Relationship, subject string) error {
+	recordID := "rel:" + r.ID
 	if e.stated("relationship", recordID) {
 		return nil
 	}
 	s := e.base(recordID, "relationship", subject)
-	interest := map[string]any{"type": bodsInterestType(h.Kind), "directOrIndirect": "direct"}
-	if h.Kind == model.Consolidation || h.Kind == model.Branch || h.Kind == model.FundManagement {
-		interest["details"] = strings.ReplaceAll(string(h.Kind), "_", " ")
+	direct := r.Direct
+	if direct != "direct" && direct != "indirect" {
+		direct = "unknown"
 	}
-	if h.Share.Known {
-		interest["share"] = bodsShare(h.Share)
+	interest := map[string]any{"type": bodsInterestType(r.Kind), "directOrIndirect": direct}
+	if r.Kind == model.Consolidation || r.Kind == model.Branch || r.Kind == model.FundManagement {
+		interest["details"] = strings.ReplaceAll(string(r.Kind), "_", " ")
 	}
-	s.RecordDetails = map[string]any{"isComponent": false, "subject": bodsRecordID(h.HeldID),
-		"interestedParty": bodsRecordID(h.HolderID), "interests": []any{interest}}
-	if h.SourceRef != "" {
-		s.Source = map[string]any{"type": []string{"officialRegister"}, "description": h.Source + " " + h.SourceRef}
+	if r.Share.Known {
+		interest["share"] = bodsShare(r.Share)
+	}
+	if r.StartDate != "" {
+		interest["startDate"] = r.StartDate
+	}
+	if r.EndDate != "" {
+		interest["endDate"] = r.EndDate
+	}
+	s.RecordDetails = map[string]any{"isComponent": false, "subject": bodsRecordID(r.HeldID),
+		"interestedParty": bodsRecordID(r.HolderID), "interests": []any{interest}}
+	if r.SourceRef != "" {
+		s.Source = map[string]any{"type": []string{"officialRegister"}, "description": r.Source + " " + r.SourceRef}
 	}
 	return e.emit(s)
 }

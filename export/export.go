@@ -22,6 +22,10 @@ const (
 	BODS  = "bods"
 )
 
+// Formats lists the formats, the default first (for --help and shell
+// completion).
+var Formats = []string{JSONL, CSV, BODS}
+
 // Filter selects the exported entities. By default only flagged ones.
 type Filter struct {
 	All      bool     // every scored entity

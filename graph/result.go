@@ -710,7 +710,20 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		b.WriteString(g.label(states[si].node))
 		b.WriteString(" (the evidence search stopped there, at its work budget)")
 	}
-	b.WriteString(" via ")
+	// A direct holding names no intermediary: "Owned by R (CN) directly:
+	// 51%", not "via <the entity itself> 51%". A longer path names each
+	// entity below the root with the share held in it, ending with the
+	// entity itself: "via M 100% → T 30%".
+	direct := reached && depth == 1
+	if direct {
+		b.WriteString(" directly")
+		if k := s.lKind[states[si].link]; k == ownCode || k == voteCode {
+			b.WriteByte(':')
+		}
+	} else {
+		b.WriteString(" via")
+	}
+	b.WriteByte(' ')
 	ownershipOnly := true
 	k := 0
 	for i := si; states[i].parent >= 0; i = states[i].parent {
@@ -724,19 +737,28 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		if k > 0 {
 			b.WriteString(" → ")
 		}
-		if ms.is(held, fRoot) { // a root on a control path: name why it is one
-			b.WriteString(s.rootLabel(held, md))
-		} else if name := g.names.bytes(g.attrs[held].name); len(name) > 0 {
-			b.Write(name)
-		} else {
-			b.WriteString(ev.Path[k+1])
+		if !direct {
+			if ms.is(held, fRoot) { // a root on a control path: name why it is one
+				b.WriteString(s.rootLabel(held, md))
+			} else if name := g.names.bytes(g.attrs[held].name); len(name) > 0 {
+				b.Write(name)
+			} else {
+				b.WriteString(ev.Path[k+1])
+			}
+			b.WriteByte(' ')
 		}
-		b.WriteByte(' ')
 		b.WriteString(s.hopShare(l))
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
 		k++
 	}
-	if ownershipOnly && v != vControlled {
+	// The share along the path, unless it is the one exact share a direct
+	// holding already states.
+	exact := false
+	if direct {
+		sh := s.linkShare(states[si].link)
+		exact = sh.Known && sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive
+	}
+	if ownershipOnly && v != vControlled && !exact {
 		b.WriteString(" (")
 		b.WriteString(formatPercent(ev.Share))
 		b.WriteString("% along this path)")
@@ -929,16 +951,16 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 		var why string
 		switch {
 		case meets(sig, ms.u[t], ms.is(t, fUStrict), md):
-			why = "Chinese integrated share " + amount(round(ms.u[t]), ms.is(t, fUStrict), md) + " " + thresholdText(sig.Inclusive, sig.Value)
+			why = "Chinese ownership " + amount(round(ms.u[t]), ms.is(t, fUStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
 		case meets(sig, ms.v[t], ms.is(t, fVStrict), md):
-			why = "Chinese-side votes " + amount(round(ms.v[t]), ms.is(t, fVStrict), md) + " " + thresholdText(sig.Inclusive, sig.Value)
+			why = "Chinese-held votes " + amount(round(ms.v[t]), ms.is(t, fVStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
 		default:
-			why = "a Chinese-side holder has a board or influence link"
+			why = "a Chinese holder has board or influence rights"
 		}
 		return join(why, first)
 	case vMinority:
-		return join("Chinese integrated share "+amount(round(ms.u[t]), ms.is(t, fUStrict), md)+
-			", Chinese-side votes "+amount(round(ms.v[t]), ms.is(t, fVStrict), md), first)
+		return join("Chinese ownership "+amount(round(ms.u[t]), ms.is(t, fUStrict), md)+
+			", Chinese-held votes "+amount(round(ms.v[t]), ms.is(t, fVStrict), md), first)
 	}
 	return ""
 }

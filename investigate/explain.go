@@ -16,6 +16,11 @@ type Explanation struct {
 	Policy  string       `json:"policy"`
 	AsOf    string       `json:"as_of"`
 	Summary string       `json:"summary"`
+	// ChineseShareText and ChineseVotesText are Result's chinese_share and
+	// chinese_votes in words (model.ChineseShareWords), as `ubo explain`
+	// prints them and the investigators' page shows them.
+	ChineseShareText string `json:"chinese_share_text"`
+	ChineseVotesText string `json:"chinese_votes_text"`
 	// Names of every entity mentioned (paths, controllers), for reading.
 	Names map[string]string `json:"names"`
 	// Aggregate is the aggregate 50% rule arithmetic over the direct
@@ -34,14 +39,15 @@ var verdictWords = map[string]string{
 	model.VerdictControlled:    "is controlled by a Chinese root through a chain of control (board, contractual or consolidation links, or more than 50% of the votes aggregated through controlled entities)",
 	model.VerdictOwned50:       "is 50% or more owned by Chinese roots or by entities that are themselves covered (aggregate 50% rule)",
 	model.VerdictJointControl:  "is jointly controlled, and a joint controller is Chinese or Chinese-controlled",
-	model.VerdictSignificant:   "has a significant Chinese interest (25% or more of equity or votes, or board/influence rights held by the Chinese side)",
+	model.VerdictSignificant:   "has a significant Chinese interest (25% or more of equity or votes, or board or influence rights held by Chinese holders)",
 	model.VerdictMinority:      "has a minority Chinese interest",
 	model.VerdictClear:         "has no ownership or control reaching a Chinese root in the data",
 }
 
-// Summarize fills Summary from the result.
+// Summarize fills Summary and the share texts from the result.
 func (x *Explanation) Summarize() {
 	r := x.Result
+	x.ChineseShareText, x.ChineseVotesText = model.ChineseShareWords(&r), model.ChineseVotesWords(&r)
 	name := x.Entity.Name
 	if name == "" {
 		name = x.Entity.ID
@@ -65,7 +71,11 @@ func (x *Explanation) Render(w io.Writer) error {
 	var b strings.Builder
 	r := x.Result
 	e := x.Entity
-	fmt.Fprintf(&b, "%s [%s]", orID(e.Name, e.ID), e.ID)
+	if e.Name != "" {
+		fmt.Fprintf(&b, "%s [%s]", e.Name, e.ID)
+	} else { // an unnamed entity is its id, once
+		b.WriteString(e.ID)
+	}
 	if e.Kind != "" {
 		fmt.Fprintf(&b, " — %s", e.Kind)
 	}
@@ -89,10 +99,8 @@ func (x *Explanation) Render(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "Run:       %s, policy %s, as of %s\n\n", x.RunID, x.Policy, x.AsOf)
 	b.WriteString(wrap(x.Summary, 100) + "\n\n")
-	fmt.Fprintf(&b, "Integrated Chinese share U:   %s%% certain, %s%% possible\n",
-		model.FormatPercent(r.ChineseShare.Min), model.FormatPercent(r.ChineseShare.Max))
-	fmt.Fprintf(&b, "Chinese-side votes V:         %s%% certain, %s%% possible\n",
-		model.FormatPercent(r.ChineseVotes.Min), model.FormatPercent(r.ChineseVotes.Max))
+	fmt.Fprintf(&b, "Chinese ownership:            %s\n", x.ChineseShareText)
+	fmt.Fprintf(&b, "Chinese-held votes:           %s\n", x.ChineseVotesText)
 	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", aggregateWords(r))
 	if x.Aggregate != nil {
 		fmt.Fprintf(&b, "                              %s\n", x.Aggregate.Text(x.name))
@@ -154,19 +162,12 @@ func aggregateWords(r model.Result) string {
 	case r.Verdict == model.VerdictChineseEntity:
 		return "covered (a Chinese root is covered itself)"
 	case r.AggregateCertain:
-		return "covered (Chinese-side holdings reach the threshold)"
+		return "covered (Chinese holdings reach the threshold)"
 	case r.AggregatePossible:
 		return "possibly covered (only if unknown holders are Chinese or shares are at their maximum)"
 	default:
 		return "not covered"
 	}
-}
-
-func orID(name, id string) string {
-	if name == "" {
-		return id
-	}
-	return name
 }
 
 // wrap breaks text into lines of at most width runes at spaces.

@@ -2,6 +2,7 @@ package investigate
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,110 @@ func TestRenderMarksTruncatedEvidence(t *testing.T) {
 	}
 	if i, j := strings.Index(out, "(truncated:"), strings.Index(out, "2. Controlled by P"); i < 0 || j < i {
 		t.Errorf("the note is not under the first path:\n%s", out)
+	}
+}
+
+// "What could change the verdict" holds only what would change it: a
+// relationship that ended before the as-of date is no candidate, pieces
+// that change nothing alone are listed only when all of them together do
+// (with that verdict), and otherwise nothing is listed.
+func TestUncertaintiesListOnlyWhatChanges(t *testing.T) {
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pol := policy.Default()
+	ended := func(r model.Relationship, d string) model.Relationship { r.EndDate = d; return r }
+	tests := []struct {
+		name        string
+		sg          store.Subgraph
+		wantHolders []string
+		wantVerdict string
+	}{
+		{"ended in 2016, the rest changes nothing", store.Subgraph{
+			Entities: []model.Entity{ent("T", "Target Ltd", "GB", model.Company), ent("M", "Margaret", "", model.Person),
+				ent("U", "Undisclosed", "", model.Unknown)},
+			Relationships: []model.Relationship{rel("M", "T", model.Ownership, model.Range(25, 50, true, false)),
+				ended(rel("U", "T", model.Ownership, model.Share{}), "2016-03-31")},
+		}, nil, ""},
+		{"only together", store.Subgraph{
+			Entities: []model.Entity{ent("T", "Target Ltd", "GB", model.Company), ent("C1", "Shenzhen One", "CN", model.Company),
+				ent("C2", "Shenzhen Two", "CN", model.Company)},
+			Relationships: []model.Relationship{rel("C1", "T", model.Ownership, model.Range(20, 25, false, false)),
+				rel("C2", "T", model.Ownership, model.Range(20, 25, false, false))},
+		}, []string{"C1", "C2"}, model.VerdictOwned50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			us, err := Uncertainties(tt.sg, "T", pol, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var holders []string
+			for _, u := range us {
+				holders = append(holders, u.HolderID)
+				if u.Verdict != tt.wantVerdict || !strings.Contains(u.Why, "the verdict would be "+tt.wantVerdict) {
+					t.Errorf("%s: verdict %q, why %q; want %s", u.HolderID, u.Verdict, u.Why, tt.wantVerdict)
+				}
+			}
+			if !slices.Equal(holders, tt.wantHolders) {
+				t.Errorf("listed %v (%+v), want %v", holders, us, tt.wantHolders)
+			}
+		})
+	}
+}
+
+// The facts read as plain words: "Chinese ownership" and "Chinese-held
+// votes", not U and V; a share the links do not give is not known rather
+// than "0% possible"; an unnamed entity is its id, once.
+func TestRenderWords(t *testing.T) {
+	path := []model.Evidence{{Path: []string{"P", "T"}, Explanation: "Controlled by P (CN) directly (consolidation)"}}
+	tests := []struct {
+		name   string
+		entity model.Entity
+		result model.Result
+		want   []string
+	}{
+		{"consolidated, no percentage", ent("T", "Target BV", "NL", model.Company),
+			model.Result{Verdict: model.VerdictControlled, Flagged: true, Evidence: path},
+			[]string{"Target BV [T] — company, NL\n",
+				"Chinese ownership:            not known: the links to its Chinese or possibly Chinese holders give no percentage\n",
+				"Chinese-held votes:           not known: the links to its Chinese or possibly Chinese holders give no percentage\n"}},
+		{"range", ent("T", "Target Ltd", "GB", model.Company),
+			model.Result{Verdict: model.VerdictSignificant, Evidence: path, ChineseShare: model.Interval{Min: 25, Max: 50},
+				ChineseVotes: model.Interval{Min: 0, Max: 50}},
+			[]string{"Chinese ownership:            at least 25%, up to 50%\n",
+				"Chinese-held votes:           up to 50% (none of it certain)\n"}},
+		{"nothing Chinese above", ent("T", "Target Ltd", "GB", model.Company),
+			model.Result{Verdict: model.VerdictClear},
+			[]string{"Chinese ownership:            0%\n", "Chinese-held votes:           0%\n"}},
+		{"root", ent("P", "Peking Holdings", "CN", model.Company),
+			model.Result{Verdict: model.VerdictChineseEntity, Flagged: true, ChineseShare: model.Interval{Min: 100, Max: 100}},
+			[]string{"Chinese ownership:            100% (it is a Chinese root itself)\n",
+				"Chinese-held votes:           not applicable (it is a Chinese root itself)\n"}},
+		{"unnamed", model.Entity{ID: "unknown:psc:1:x", Kind: model.Unknown},
+			model.Result{Verdict: model.VerdictClear},
+			[]string{"unknown:psc:1:x — unknown\n", "unknown:psc:1:x has no ownership"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := Explanation{Entity: tt.entity, Result: tt.result, Names: map[string]string{}}
+			x.Summarize()
+			var b bytes.Buffer
+			if err := x.Render(&b); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in:\n%s", w, out)
+				}
+			}
+			for _, jargon := range []string{"Integrated", "Chinese-side", " U:", " V:", "% possible", "[" + tt.entity.ID + "] [" + tt.entity.ID} {
+				if strings.Contains(out, jargon) {
+					t.Errorf("%q in:\n%s", jargon, out)
+				}
+			}
+			if tt.entity.Name == "" && strings.Count(strings.SplitN(out, "\n", 2)[0], tt.entity.ID) != 1 {
+				t.Errorf("unnamed entity's id not once in its header:\n%s", out)
+			}
+		})
 	}
 }

@@ -128,6 +128,12 @@ func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model
 		x.Notes = append(x.Notes, fmt.Sprintf("the what-if analysis looked at %d hops above the entity and at most %d links per entity; some links were left out", whatIfDepth, whatIfPerNode))
 	}
 	x.Uncertain, err = Uncertainties(sg, x.Entity.ID, pol, asOf)
+	if err == nil && len(x.Uncertain) == 0 {
+		// Indeterminate, yet no piece nor all of them together change the
+		// verdict in the neighbourhood looked at: say so rather than list
+		// pieces that would not change it.
+		x.Notes = append(x.Notes, fmt.Sprintf("the what-if analysis (%d hops above the entity, up to %d single changes) found nothing that would change the verdict on its own or together; what leaves it open lies further up or in many small pieces", whatIfDepth, maxCounterfactuals))
+	}
 	return err
 }
 

@@ -3,7 +3,6 @@ package investigate
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ubo-project/ubo/graph"
@@ -36,7 +35,11 @@ const maxCounterfactuals = 40
 // against target alone — an unknown holder taken to be a root, a range or
 // a missing share taken at its maximum — and the neighbourhood re-scored
 // with the engine. Pieces that change nothing alone are listed only when no
-// single piece changes the verdict (then only their combination does).
+// single piece changes the verdict and all of them together do (then they
+// are listed with that verdict); otherwise nothing is: the list holds only
+// what would change the verdict. Relationships that ended on or before
+// asOf are not candidates: the engine ignores them, so resolving them
+// changes nothing.
 func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf time.Time) ([]Uncertainty, error) {
 	base, err := scoreSubgraph(sg, pol, asOf, nil, nil)
 	if err != nil {
@@ -52,9 +55,13 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 	}
 	var cands []Uncertainty
 	unknownDone := map[string]bool{}
+	day := asOf.Format("2006-01-02")
 	for _, r := range sg.Relationships {
 		if len(cands) >= maxCounterfactuals {
 			break
+		}
+		if r.EndDate != "" && r.EndDate <= day {
+			continue // ended: the engine does not count it
 		}
 		if kinds[r.HolderID] == model.Unknown {
 			if unknownDone[r.HolderID] {
@@ -77,21 +84,24 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 				Share: r.Share, Assume: "the share is at the top of its range (" + model.FormatPercent(r.Share.Max) + "%)"})
 		}
 	}
-	var changing, silent []Uncertainty
-	for _, c := range cands {
-		var asRoot map[string]bool
-		var atMax map[[3]string]bool
+	// assume adds candidate c's counterfactual to asRoot and atMax.
+	assume := func(c Uncertainty, asRoot map[string]bool, atMax map[[3]string]bool) {
 		if kinds[c.HolderID] == model.Unknown {
 			// Chinese, and holding as much as the data leaves it
-			asRoot, atMax = map[string]bool{c.HolderID: true}, map[[3]string]bool{}
+			asRoot[c.HolderID] = true
 			for _, r := range sg.Relationships {
 				if r.HolderID == c.HolderID && (!r.Share.Known || r.Share.Min < r.Share.Max) {
 					atMax[[3]string{r.HolderID, r.HeldID, string(r.Kind)}] = true
 				}
 			}
-		} else {
-			atMax = map[[3]string]bool{{c.HolderID, c.HeldID, c.Kind}: true}
+			return
 		}
+		atMax[[3]string{c.HolderID, c.HeldID, c.Kind}] = true
+	}
+	var changing, silent []Uncertainty
+	for _, c := range cands {
+		asRoot, atMax := map[string]bool{}, map[[3]string]bool{}
+		assume(c, asRoot, atMax)
 		sc, err := scoreSubgraph(sg, pol, asOf, asRoot, atMax)
 		if err != nil {
 			return nil, err
@@ -112,8 +122,24 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 		})
 		return changing, nil
 	}
+	if len(silent) == 0 {
+		return nil, nil
+	}
+	asRoot, atMax := map[string]bool{}, map[[3]string]bool{}
+	for _, c := range silent {
+		assume(c, asRoot, atMax)
+	}
+	sc, err := scoreSubgraph(sg, pol, asOf, asRoot, atMax)
+	if err != nil {
+		return nil, err
+	}
+	after, _ := sc.Result(target)
+	if model.VerdictRank(after.Verdict) >= model.VerdictRank(before.Verdict) {
+		return nil, nil // not even all of them together would change it
+	}
 	for i := range silent {
-		silent[i].Why = strings.Replace(silent[i].Why, "alone, ", "only together with the others: ", 1)
+		silent[i].Verdict = after.Verdict
+		silent[i].Why = "only together with the others listed (" + silent[i].Assume + "), the verdict would be " + after.Verdict
 	}
 	return silent, nil
 }

@@ -43,6 +43,10 @@ const (
 	JSONL Format = "jsonl"
 )
 
+// Formats lists the formats of customer files and of screened rows, the
+// default output format first (for shell completion).
+var Formats = []string{string(JSONL), string(CSV)}
+
 // DetectFormat picks the format from the file name, else from the first
 // byte that is not a space ('{' is JSON Lines).
 func DetectFormat(name string, head []byte) Format {

@@ -251,6 +251,12 @@ func testBrowser(t *testing.T, browser string, st store.Store, shot string) {
 	if s := p.text(".details .title"); !strings.Contains(s, "CONTROLLED") || !strings.Contains(s, "flagged") {
 		t.Errorf("verdict badge = %q, want CONTROLLED, flagged", s)
 	}
+	// The shares in the words `ubo explain` uses: the board and voting links
+	// give no ownership percentage.
+	if s := p.text(".details dl.facts"); !strings.Contains(s, "Chinese ownership") || !strings.Contains(s, "not known") ||
+		!strings.Contains(s, "Chinese-held votes") || !strings.Contains(s, "at least 75%, up to 100%") || strings.Contains(s, "(U)") {
+		t.Errorf("facts = %q, want Chinese ownership not known and Chinese-held votes at least 75%%, up to 100%%", s)
+	}
 	if n := eval[int](p, `document.querySelectorAll("#evidence tbody tr").length`); n == 0 {
 		t.Error("the evidence table has no path")
 	}

@@ -16,10 +16,12 @@ func newExplainCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain ID",
 		Short: "Explain an entity's verdict: shares, controllers and evidence paths in words",
-		Long: `Explain prints an entity's verdict from the latest complete run in words: the integrated Chinese
-share interval, the aggregate 50% rule, its controllers and joint controllers, and the evidence paths
-with each hop's share, kind and source record. For an indeterminate verdict it lists the unknown
-holders and share ranges that could change it, and to what.`,
+		Long: `Explain prints an entity's verdict from the latest complete run in words: the Chinese ownership
+(directly and through other entities; "not known" when the links to its Chinese holders give no
+percentage) and the Chinese-held votes, the aggregate 50% rule, its controllers and joint
+controllers, and the evidence paths with each hop's share, kind and source record. For an
+indeterminate verdict it lists the unknown holders and share ranges that would change it, and to
+what (relationships ended by the as-of date are never among them).`,
 		Example: `  ubo explain gb-coh:01234567
   ubo explain target --json`,
 		Args: argsChecked(cobra.ExactArgs(1)),

@@ -34,8 +34,13 @@ Formats:
          aggregate_rule {certain,possible}, controllers, joint_controllers,
          evidence [{path, share, explanation}], run_id, policy (percent values 0-100)
   csv    the same fields flattened; evidence as readable text
-  bods   a BODS 0.4 package: entity/person statements for each exported entity and every entity on
-         its evidence paths, relationship statements for each evidence hop, the verdict as an annotation
+  bods   a BODS 0.4 package: an entity/person statement for each exported entity (its verdict as an
+         annotation) and for every entity above it, a relationship statement for every relationship
+         above it (ended ones with their end date): all its verdict rests on, with jurisdiction,
+         headquarters and other address countries, nationality, residence and identifiers; state
+         ownership and list tags in an annotation's "uboAttributes". Record ids are ubo's entity ids
+         and the publisher is "ubo": "ubo ingest bods" of the file keeps the ids and gives the same
+         verdicts
 
 With --out the file is written atomically (a temporary file renamed at the end; no half file on
 failure); without it the export goes to standard output.`,

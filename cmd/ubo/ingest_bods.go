@@ -24,7 +24,12 @@ asserts, is kept with its end date. Interests map to ownership, voting, board, c
 trust_role, nominee, officer or unknown_interest edges with the share interval as given
 (exclusive bounds kept) and direct/indirect. Unspecified interested parties become unknown holders,
 except "no beneficial owners" and "subject exempt from disclosure", which create nothing.
-Identifiers (GB-COH, XI-LEI, CN-USCC...) feed cross-source resolution.`,
+Identifiers (GB-COH, XI-LEI, CN-USCC...) feed cross-source resolution.
+
+Ids: an entity's id is "bods:" + its record id, except in statements published by "ubo" (what
+"ubo export --format bods" writes), whose record ids are ubo ids already and are kept; their
+state ownership and list tags (annotation "uboAttributes") and consolidation, branch and fund
+management interests are read back too, so an export re-ingested gives the same verdicts.`,
 		Example: `  ubo ingest bods statements.json
   ubo ingest bods part-0001.jsonl.gz part-0002.jsonl.gz`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),

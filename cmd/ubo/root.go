@@ -55,6 +55,7 @@ var subcommands []func(*globalOptions) *cobra.Command
 func register(f func(*globalOptions) *cobra.Command) { subcommands = append(subcommands, f) }
 
 func newRootCmd(g *globalOptions) *cobra.Command {
+	var setupErr error // a completion that could not be registered: every command fails with it
 	root := &cobra.Command{
 		Use:   "ubo",
 		Short: "Beneficial-ownership graph analyzer: does ownership or control reach a Chinese parent?",
@@ -66,6 +67,9 @@ and with what evidence.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if setupErr != nil {
+				return setupErr
+			}
 			level := slog.LevelInfo
 			switch {
 			case g.Quiet && g.Verbose:
@@ -100,6 +104,7 @@ and with what evidence.`,
 		root.AddCommand(f(g))
 	}
 	addExitStatus(root)
+	setupErr = addCompletions(root)
 	return root
 }
 

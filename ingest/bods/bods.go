@@ -33,6 +33,17 @@
 // that say the chain ends (no beneficial owners, subject exempt from
 // disclosure): nothing is created for those. A relationship whose subject
 // is unspecified has nothing to attach to and is skipped.
+//
+// Ids. An entity's id is "bods:" + its record id (0.4) or chain id
+// (0.2/0.3), except in 0.4 statements published by ubo itself (publisher
+// name "ubo", what `ubo export --format bods` writes): their record ids are
+// ubo entity ids already and are kept as they are, so export → ingest keeps
+// ids rather than giving "bods:bods:…" or "bods:lei:…". Such statements
+// also carry, in an annotation's custom property "uboAttributes", state
+// ownership and list tags, which are read back; and an interest
+// "otherInfluenceOrControl" whose details are "consolidation", "branch" or
+// "fund management" (what the export writes for those kinds) is that kind
+// again rather than influence.
 package bods
 
 import (
@@ -194,15 +205,26 @@ func (p *Parser) statement04(h header) error {
 		return nil // an older version of a record already written
 	}
 	closed := h.RecordStatus == "closed"
+	ours := h.PublicationDetails.Publisher.Name == UBOPublisher
+	idOf := func(recordID string) string { return "bods:" + recordID }
+	if ours {
+		idOf = func(recordID string) string { return recordID }
+	}
 	switch h.RecordType {
 	case "entity", "person":
 		e, err := buildEntity(h.RecordType, &d, "recordDetails.")
 		if err != nil {
 			return err
 		}
-		e.ID, e.SourceRef = "bods:"+key, h.StatementID
+		e.ID, e.SourceRef = idOf(key), h.StatementID
 		if closed {
 			e.Lists = append(e.Lists, ClosedTag)
+		}
+		for _, a := range h.Annotations {
+			if a.UBOAttributes != nil {
+				e.StateOwned = e.StateOwned || a.UBOAttributes.StateOwned
+				e.Lists = append(e.Lists, a.UBOAttributes.Lists...)
+			}
 		}
 		if err := p.emitEntity(e); err != nil {
 			return err
@@ -210,24 +232,26 @@ func (p *Parser) statement04(h header) error {
 		p.remember(key, h.StatementDate).seen = true
 		return nil
 	case "relationship":
-		held, ok, err := subject04(d.Subject)
+		heldKey, ok, err := subject04(d.Subject)
 		if err != nil || !ok {
 			return err
 		}
-		holder, unspec, err := party04(d.InterestedParty)
+		holderKey, unspec, err := party04(d.InterestedParty)
 		if err != nil {
 			return err
 		}
-		if err := p.stub(held, ""); err != nil {
+		held, holder := idOf(heldKey), ""
+		if err := p.stub(heldKey, held, ""); err != nil {
 			return err
 		}
-		if holder != "" {
-			if err := p.stub(holder, ""); err != nil {
+		if holderKey != "" {
+			holder = idOf(holderKey)
+			if err := p.stub(holderKey, holder, ""); err != nil {
 				return err
 			}
 		}
 		return p.relationship(relStatement{key: key, stmtID: h.StatementID, order: h.StatementDate, date: date,
-			closed: closed, held: held, holder: holder, unspec: unspec, interests: d.Interests})
+			closed: closed, held: held, holder: holder, unspec: unspec, interests: d.Interests, ours: ours})
 	case "":
 		return reject("recordType", "missing")
 	}
@@ -236,15 +260,15 @@ func (p *Parser) statement04(h header) error {
 
 // subject04 reads a 0.4 subject: a recordId, or an UnspecifiedRecord
 // (ok=false: nothing to attach interests to).
-func subject04(raw json.RawMessage) (id string, ok bool, err error) {
+func subject04(raw json.RawMessage) (recordID string, ok bool, err error) {
 	if len(raw) == 0 {
 		return "", false, reject("recordDetails.subject", "missing")
 	}
 	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &id); err != nil || id == "" {
+		if err := json.Unmarshal(raw, &recordID); err != nil || recordID == "" {
 			return "", false, reject("recordDetails.subject", "empty record id")
 		}
-		return "bods:" + id, true, nil
+		return recordID, true, nil
 	}
 	var u party
 	if err := json.Unmarshal(raw, &u); err != nil {
@@ -255,15 +279,15 @@ func subject04(raw json.RawMessage) (id string, ok bool, err error) {
 
 // party04 reads a 0.4 interested party: a recordId or an UnspecifiedRecord
 // (its reason returned in unspec).
-func party04(raw json.RawMessage) (id, unspec string, err error) {
+func party04(raw json.RawMessage) (recordID, unspec string, err error) {
 	if len(raw) == 0 {
 		return "", "", reject("recordDetails.interestedParty", "missing")
 	}
 	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &id); err != nil || id == "" {
+		if err := json.Unmarshal(raw, &recordID); err != nil || recordID == "" {
 			return "", "", reject("recordDetails.interestedParty", "empty record id")
 		}
-		return "bods:" + id, "", nil
+		return recordID, "", nil
 	}
 	var u party
 	if err := json.Unmarshal(raw, &u); err != nil {
@@ -333,20 +357,23 @@ func (p *Parser) statementLegacy(h header, raw []byte) error {
 		if err := json.Unmarshal(d.InterestedParty, &ip); err != nil {
 			return jsonReject("interestedParty", err)
 		}
-		held := "bods:" + p.chainOf(subj.DescribedByEntityStatement)
-		if err := p.stub(held, ""); err != nil {
+		heldKey := p.chainOf(subj.DescribedByEntityStatement)
+		held := "bods:" + heldKey
+		if err := p.stub(heldKey, held, ""); err != nil {
 			return err
 		}
 		var holder, unspec string
 		switch {
 		case ip.DescribedByEntityStatement != "":
-			holder = "bods:" + p.chainOf(ip.DescribedByEntityStatement)
-			if err := p.stub(holder, ""); err != nil {
+			k := p.chainOf(ip.DescribedByEntityStatement)
+			holder = "bods:" + k
+			if err := p.stub(k, holder, ""); err != nil {
 				return err
 			}
 		case ip.DescribedByPersonStatement != "":
-			holder = "bods:" + p.chainOf(ip.DescribedByPersonStatement)
-			if err := p.stub(holder, model.Person); err != nil {
+			k := p.chainOf(ip.DescribedByPersonStatement)
+			holder = "bods:" + k
+			if err := p.stub(k, holder, model.Person); err != nil {
 				return err
 			}
 		case ip.Unspecified != nil:
@@ -386,9 +413,8 @@ func (p *Parser) chainOf(id string) string {
 // stub makes sure a referenced entity exists before an edge uses it. A
 // statement read earlier has written it; otherwise a stub with only the id
 // (and the kind the reference implies) is written, which a later full
-// statement completes.
-func (p *Parser) stub(id string, kind model.EntityKind) error {
-	key := strings.TrimPrefix(id, "bods:")
+// statement completes. key is the record (or chain) key, id the entity id.
+func (p *Parser) stub(key, id string, kind model.EntityKind) error {
 	st := p.records[key]
 	if st != nil && st.seen {
 		return nil
@@ -428,6 +454,7 @@ type relStatement struct {
 	unspec       string // the unspecified reason when holder is ""
 	interests    []interest
 	legacy       bool                 // 0.2/0.3
+	ours         bool                 // published by ubo: details may name our kinds
 	prev         []model.Relationship // edges of other replaced chains (0.2/0.3)
 }
 
@@ -461,6 +488,9 @@ func (p *Parser) relationship(r relStatement) error {
 			kind, ok := InterestKind(in.Type)
 			if !ok {
 				return reject(f+".type", "%q is not in the interestType codelist", in.Type)
+			}
+			if k, ok := influenceDetails[in.Details]; ok && kind == model.Influence && r.ours {
+				kind = k
 			}
 			share, err := in.Share.toShare(r.legacy)
 			if err != nil {

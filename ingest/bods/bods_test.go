@@ -2,6 +2,7 @@ package bods
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -472,6 +473,53 @@ func TestAliasesAndAddressCountries(t *testing.T) {
 		}
 		if len(s.Rejects) != 0 {
 			t.Errorf("%s: rejects %v", tt.file, s.Rejects)
+		}
+	}
+}
+
+// Statements published by ubo (what `ubo export --format bods` writes) keep
+// their record ids as entity ids and carry state ownership and list tags in
+// an annotation's uboAttributes; an influence whose details name
+// consolidation is consolidation again. Any other publisher's record ids get
+// the "bods:" prefix, and its details are free text.
+func TestUBOPublishedStatements(t *testing.T) {
+	const stmts = `{"statementId":"s1","recordId":"lei:529900CNPARENT000194","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Parent","addresses":[{"type":"business","country":{"name":"CN","code":"CN"}}]},"annotations":[{"statementPointerTarget":"/recordDetails","motivation":"commenting","description":"d","uboAttributes":{"stateOwned":true,"lists":["us.bis.entity_list"]}}]}
+{"statementId":"s2","recordId":"bods:sub","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Sub"}}
+{"statementId":"s3","recordId":"rel:x","recordType":"relationship","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"subject":"bods:sub","interestedParty":"lei:529900CNPARENT000194","interests":[{"type":"otherInfluenceOrControl","details":"consolidation","directOrIndirect":"unknown"}]}}
+`
+	tests := []struct {
+		publisher   string
+		parent, sub string
+		stateOwned  bool
+		lists       []string
+		kind        model.RelKind
+	}{
+		{"ubo", "lei:529900CNPARENT000194", "bods:sub", true, []string{"us.bis.entity_list"}, model.Consolidation},
+		{"Open Ownership", "bods:lei:529900CNPARENT000194", "bods:bods:sub", true, []string{"us.bis.entity_list"}, model.Influence},
+	}
+	for _, tt := range tests {
+		sink := ingesttest.NewSink()
+		in := strings.ReplaceAll(stmts, "%s", tt.publisher)
+		if err := NewParser(sink).ParseReader(context.Background(), "in.jsonl", strings.NewReader(in)); err != nil {
+			t.Fatal(err)
+		}
+		if len(sink.Rejects) != 0 {
+			t.Errorf("%s: rejects %v", tt.publisher, sink.Rejects)
+		}
+		p, ok := sink.Entities[tt.parent]
+		if !ok || p.HQCountry != "CN" || p.StateOwned != tt.stateOwned || !reflect.DeepEqual(p.Lists, tt.lists) {
+			t.Errorf("%s: parent %s = %+v (present %v)", tt.publisher, tt.parent, p, ok)
+		}
+		if _, ok := sink.Entities[tt.sub]; !ok || len(sink.Entities) != 2 {
+			t.Errorf("%s: entities %v, want %s and %s", tt.publisher, slices.Collect(maps.Keys(sink.Entities)), tt.parent, tt.sub)
+		}
+		if len(sink.Rels) != 1 {
+			t.Fatalf("%s: relationships %v", tt.publisher, sink.Rels)
+		}
+		for _, r := range sink.Rels {
+			if r.HolderID != tt.parent || r.HeldID != tt.sub || r.Kind != tt.kind || r.Direct != "" {
+				t.Errorf("%s: relationship %+v, want %s -%s-> %s", tt.publisher, r, tt.parent, tt.kind, tt.sub)
+			}
 		}
 	}
 }

@@ -114,3 +114,18 @@ var chainEnds = map[string]bool{
 	"subjectExemptFromDisclosure":    true,
 	"subject-exempt-from-disclosure": true,
 }
+
+// UBOPublisher is the publisher name of the statements `ubo export --format
+// bods` writes (export.PublisherName): their record ids are kept as entity
+// ids.
+const UBOPublisher = "ubo"
+
+// influenceDetails are the details of an "otherInfluenceOrControl" interest
+// that name a kind of ours BODS has no interest type for, as `ubo export
+// --format bods` writes them: read back as that kind, not as influence, so
+// that a verdict resting on consolidation survives a round trip.
+var influenceDetails = map[string]model.RelKind{
+	"consolidation":   model.Consolidation,
+	"branch":          model.Branch,
+	"fund management": model.FundManagement,
+}

@@ -18,6 +18,22 @@ type header struct {
 	RecordType         string          `json:"recordType"`
 	RecordStatus       string          `json:"recordStatus"`
 	RecordDetails      json.RawMessage `json:"recordDetails"`
+	PublicationDetails struct {
+		Publisher struct {
+			Name string `json:"name"`
+		} `json:"publisher"`
+	} `json:"publicationDetails"` // 0.4
+	Annotations []annotation `json:"annotations"`
+}
+
+// annotation is the part of a 0.4 annotation we read: the custom property
+// "uboAttributes" that `ubo export --format bods` writes for the entity
+// fields BODS has no place for.
+type annotation struct {
+	UBOAttributes *struct {
+		StateOwned bool     `json:"stateOwned"`
+		Lists      []string `json:"lists"`
+	} `json:"uboAttributes"`
 }
 
 // details is the union of the entity, person and relationship fields of all
@@ -98,6 +114,7 @@ type interest struct {
 	Type             string     `json:"type"`
 	DirectOrIndirect string     `json:"directOrIndirect"` // 0.3, 0.4
 	InterestLevel    string     `json:"interestLevel"`    // 0.2
+	Details          string     `json:"details"`
 	Share            *shareJSON `json:"share"`
 	StartDate        string     `json:"startDate"`
 	EndDate          string     `json:"endDate"`

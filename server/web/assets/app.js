@@ -146,8 +146,9 @@ function explainView(x) {
     e.nationality && e.nationality.length && "national of " + e.nationality.join(", "),
     e.residence && "resident in " + e.residence, e.state_owned && "state-owned"].filter(Boolean).join(" · ");
 
-  fact("Chinese share (U)", intervalText(r.chinese_share));
-  fact("Chinese-side votes (V)", intervalText(r.chinese_votes));
+  // The words come with the explain view (the same as 'ubo explain' prints).
+  fact("Chinese ownership", x.chinese_share_text);
+  fact("Chinese-held votes", x.chinese_votes_text);
   fact("Aggregate 50% rule", aggregateText(x, who));
   fact("Controlled by (roots)", list(r.controllers, who));
   fact("Joint controllers", list(r.joint_controllers, who));
