@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -303,7 +302,7 @@ func (w *Writer) finishRejects() error {
 		if w.opts.RejectsNamed {
 			err = os.Rename(tmp, path)
 		} else {
-			path, err = linkNew(tmp, path)
+			path, err = atomicfile.LinkNew(tmp, path)
 		}
 	}
 	if err != nil {
@@ -312,30 +311,6 @@ func (w *Writer) finishRejects() error {
 	}
 	w.rejectsDone = path
 	return nil
-}
-
-// linkNew gives the finished temporary file tmp the name path, or — when
-// a file of that name exists (another run in the same second) — the first
-// free "<base>-N<ext>", without ever replacing a file: a hard link fails
-// rather than overwrite. It returns the name used.
-func linkNew(tmp, path string) (string, error) {
-	ext := filepath.Ext(path)
-	stem := strings.TrimSuffix(path, ext)
-	for n := 1; n < 1000; n++ {
-		name := path
-		if n > 1 {
-			name = fmt.Sprintf("%s-%d%s", stem, n, ext)
-		}
-		err := os.Link(tmp, name)
-		if errors.Is(err, os.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		return name, os.Remove(tmp)
-	}
-	return "", fmt.Errorf("%s and 998 numbered variants exist", path)
 }
 
 // progress draws "ingest csv: read N records (R/s)" at most every

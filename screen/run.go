@@ -17,14 +17,16 @@ import (
 
 // Summary counts one screening.
 type Summary struct {
-	Rows     int    `json:"rows"` // rows written (rejected rows are not)
-	Matched  int    `json:"matched"`
-	Review   int    `json:"review"`
-	NoMatch  int    `json:"no_match"`
-	Flagged  int    `json:"flagged"` // MATCHED rows whose verdict the policy flags
-	Rejected int    `json:"rejected"`
-	RunID    string `json:"run_id"`
-	Policy   string `json:"policy"`
+	Rows     int `json:"rows"` // rows written (rejected rows are not)
+	Matched  int `json:"matched"`
+	Review   int `json:"review"`
+	NoMatch  int `json:"no_match"`
+	Flagged  int `json:"flagged"` // MATCHED rows whose verdict the policy flags
+	Rejected int `json:"rejected"`
+	// RejectsFile is where rejected rows were written ("" when nowhere).
+	RejectsFile string `json:"rejects_file,omitempty"`
+	RunID       string `json:"run_id"`
+	Policy      string `json:"policy"`
 }
 
 // RowWriter writes result rows.

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,8 +194,17 @@ func testScreenFile(t *testing.T, st store.Store) {
 		recs[1][1] != "REVIEW" || recs[1][13] == "" || recs[2][3] != "lei:5493001KJTIIGC8Y1R12" {
 		t.Errorf("csv output %q", recs)
 	}
-	if _, err := os.Stat(rejects); !errors.Is(err, os.ErrNotExist) || sum.Rejected != 0 {
-		t.Errorf("a clean run leaves no rejects file (stat: %v)", err)
+	// A clean run writes no rejects file of its own naming and removes no
+	// earlier one; a named one describes the run: its header alone.
+	if b, err := os.ReadFile(rejects); err != nil || string(b) != "stale" || sum.Rejected != 0 || sum.RejectsFile != "" {
+		t.Errorf("a clean run: rejects file %q, %v, summary %+v; want the earlier file untouched", b, err, sum)
+	}
+	sum, err = sc.ScreenFile(ctx, screen.FileOptions{In: clean, Stdout: io.Discard, Rejects: rejects, RejectsNamed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(rejects); err != nil || string(b) != "file,line,field,reason\n" || sum.RejectsFile != rejects {
+		t.Errorf("a clean run with a named rejects file: %q, %v, summary %+v; want the header alone", b, err, sum)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -74,7 +75,7 @@ an LEI or USCC with a wrong check character is not a reject: the row says it was
 	f.StringVar(&opts.Format, "format", "jsonl", "output format: jsonl or csv")
 	f.StringVar(&opts.InputFormat, "input-format", "", "customer file format: csv or jsonl (default from the file name, else its first byte)")
 	f.StringVar(&opts.Policy, "policy", "default", "policy whose screening thresholds apply (built-in name or YAML file)")
-	f.StringVar(&opts.Rejects, "rejects", "", "file for rows that cannot be read (default <customers>-rejects.csv in the working directory)")
+	f.StringVar(&opts.Rejects, "rejects", "", "file for rows that cannot be read, always written (default: a new <customers>-rejects-<UTC time>.csv\nin the working directory, only when rows were rejected; an earlier one is never removed)")
 	f.BoolVar(&opts.FailOnFlagged, "fail-on-flagged", false, "exit 5 when a MATCHED customer has a flagged verdict")
 	f.IntVar(&opts.Workers, "workers", 4, "customers matched at once")
 	return cmd
@@ -95,10 +96,10 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 	if err != nil {
 		return usageError{fmt.Errorf("screen: %w", err)}
 	}
-	rejects := opts.Rejects
-	if rejects == "" {
+	rejects, named := opts.Rejects, opts.Rejects != ""
+	if !named {
 		base := filepath.Base(in)
-		rejects = strings.TrimSuffix(base, filepath.Ext(base)) + "-rejects.csv"
+		rejects = strings.TrimSuffix(base, filepath.Ext(base)) + "-rejects-" + time.Now().UTC().Format("20060102T150405Z") + ".csv"
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -115,15 +116,15 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 	}
 	p := newProgress(g)
 	sum, err := sc.ScreenFile(ctx, screen.FileOptions{In: in, Format: screen.Format(opts.InputFormat),
-		Out: opts.Out, Stdout: g.Out, OutFormat: opts.Format, Rejects: rejects, Workers: opts.Workers,
+		Out: opts.Out, Stdout: g.Out, OutFormat: opts.Format, Rejects: rejects, RejectsNamed: named, Workers: opts.Workers,
 		Progress: func(n int) { p.stage("screen", n, false) }})
 	if err != nil {
 		return fmt.Errorf("screen: %w", err)
 	}
 	p.stage("screen", sum.Rows+sum.Rejected, true)
 	rejectsNote := "none"
-	if sum.Rejected > 0 {
-		rejectsNote = rejects
+	if sum.RejectsFile != "" {
+		rejectsNote = sum.RejectsFile
 	}
 	if !g.Quiet {
 		fmt.Fprintf(g.ErrOut, "screen %s: %d rows: %d matched, %d review, %d no match; %d matched flagged; rejected %d (rejects: %s); verdicts of run %s, policy %s\n",
@@ -133,7 +134,7 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 		return flaggedCustomersError{Flagged: sum.Flagged}
 	}
 	if sum.Rejected > 0 {
-		return rejectsError{Rejected: sum.Rejected, RejectsFile: rejects}
+		return rejectsError{Rejected: sum.Rejected, RejectsFile: sum.RejectsFile}
 	}
 	return nil
 }

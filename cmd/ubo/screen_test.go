@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,5 +63,49 @@ func TestScreenCommand(t *testing.T) {
 	}
 	if code, _, _ := n.ubo("screen", customers, "--format", "xml"); code != 2 {
 		t.Errorf("bad --format: exit %d, want 2", code)
+	}
+}
+
+// Without --rejects a screening that rejects rows writes a new
+// <customers>-rejects-<time>.csv, and no later run removes or replaces it;
+// a named --rejects file is always written, its header alone when nothing
+// was rejected.
+func TestScreenRejectsFiles(t *testing.T) {
+	n := newNightly(t)
+	n.score(0)
+	t.Chdir(n.dir)
+	clean := filepath.Join(n.dir, "clean.csv")
+	n.write(clean, "customer_id,name,country\nk1,CN Holdco Co Ltd,CN\n")
+	bad := filepath.Join(n.dir, "bad.csv")
+	n.write(bad, "customer_id,name,country\nk1,CN Holdco Co Ltd,CN\nk2,,GB\n")
+
+	rejectsFiles := func() []string {
+		m, _ := filepath.Glob(filepath.Join(n.dir, "bad-rejects-*.csv"))
+		return m
+	}
+	if code, _, stderr := n.ubo("screen", bad); code != 4 || len(rejectsFiles()) != 1 || !strings.Contains(stderr, "bad-rejects-") {
+		t.Fatalf("first rejected run: exit %d, files %v, stderr %s", code, rejectsFiles(), stderr)
+	}
+	first := rejectsFiles()[0]
+	if b, _ := os.ReadFile(first); !strings.Contains(string(b), "bad.csv,3,name,missing") {
+		t.Errorf("rejects file %s: %q", first, b)
+	}
+	if code, _, stderr := n.ubo("screen", clean); code != 0 || !strings.Contains(stderr, "rejects: none") {
+		t.Errorf("clean run: exit %d, stderr %s", code, stderr)
+	}
+	if code, _, _ := n.ubo("screen", bad); code != 4 {
+		t.Errorf("second rejected run: exit %d", code)
+	}
+	if got := rejectsFiles(); len(got) != 2 || !slices.Contains(got, first) {
+		t.Errorf("after a clean and a second rejected run: %v, want the first file kept and a second one", got)
+	}
+
+	named := filepath.Join(n.dir, "named-rejects.csv")
+	n.write(named, "stale\n")
+	if code, _, _ := n.ubo("screen", clean, "--rejects", named); code != 0 {
+		t.Errorf("clean run with --rejects: exit %d", code)
+	}
+	if b, err := os.ReadFile(named); err != nil || string(b) != "file,line,field,reason\n" {
+		t.Errorf("named rejects after a clean run: %q %v, want the header alone", b, err)
 	}
 }

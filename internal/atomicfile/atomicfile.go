@@ -4,10 +4,12 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write calls write with a temporary file beside path and renames it over
@@ -44,3 +46,27 @@ func Write(path string, write func(io.Writer) error) error {
 // umask), for files that are streamed into a temporary file over a long
 // run and cannot use Write; os.CreateTemp alone would leave them 0600.
 func Perm() os.FileMode { return 0o666 &^ umask() }
+
+// LinkNew gives the finished temporary file tmp the name path, or — when
+// a file of that name exists (another run in the same second) — the first
+// free "<base>-N<ext>", without ever replacing a file: a hard link fails
+// rather than overwrite. It returns the name used.
+func LinkNew(tmp, path string) (string, error) {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	for n := 1; n < 1000; n++ {
+		name := path
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d%s", stem, n, ext)
+		}
+		err := os.Link(tmp, name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return name, os.Remove(tmp)
+	}
+	return "", fmt.Errorf("%s and 998 numbered variants exist", path)
+}
