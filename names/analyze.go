@@ -9,7 +9,7 @@ type Analysis struct {
 	// LegalForms are the legal-form spellings removed ("co", "ltd",
 	// "有限公司"); LegalCodes the ISO 20275 ELF codes they stand for,
 	// sorted, each once, empty when none was removed or only neutral ones
-	// ("co", "company").
+	// ("co", "company"); read-only, as names share them.
 	LegalForms []string
 	LegalCodes []string
 	// Reading is the name read as pinyin with no spaces when every word is

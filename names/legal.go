@@ -43,6 +43,10 @@ var extraForms = [][2]string{
 func loadLegalForms() {
 	latinForms, hanForms = map[string]legalForm{}, map[string]legalForm{}
 	add := func(phrase string, f legalForm) {
+		// Sorted and each once, so that a name with one legal form can
+		// share them (see stripLegalForms).
+		slices.Sort(f.codes)
+		f.codes = slices.Compact(f.codes)
 		folded := Fold(phrase)
 		if folded == "" {
 			return
@@ -85,9 +89,12 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 	legalOnce.Do(loadLegalForms)
 	core = append([]string(nil), words...)
 	var prefixes []string
+	var taken [][]string // the codes of each form taken
 	take := func(spelling string, f legalForm) {
 		removed = append(removed, spelling)
-		codes = append(codes, f.codes...) // sorted and made unique below
+		if len(f.codes) > 0 {
+			taken = append(taken, f.codes)
+		}
 	}
 	for changed := true; changed; {
 		changed = false
@@ -137,6 +144,17 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 	// Suffixes were taken from the end: put them back in reading order.
 	slices.Reverse(removed)
 	removed = append(prefixes, removed...)
-	slices.Sort(codes)
-	return core, removed, slices.Compact(codes)
+	switch len(taken) {
+	case 0:
+	case 1:
+		// Most names have one legal form: its codes, shared (read-only).
+		codes = taken[0]
+	default:
+		for _, c := range taken {
+			codes = append(codes, c...)
+		}
+		slices.Sort(codes)
+		codes = slices.Compact(codes)
+	}
+	return core, removed, codes
 }
