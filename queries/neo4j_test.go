@@ -15,7 +15,6 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/internal/neo4jtest"
 	"github.com/ubo-project/ubo/model"
-	"github.com/ubo-project/ubo/names"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/storetest"
 )
@@ -518,41 +517,4 @@ func TestNameIndexMigration(t *testing.T) {
 	if v := cypherStrings(t, s, `MATCH (st:UboSchema {id: 'names'}) RETURN st.names`, nil); !slices.Equal(v, []string{"1"}) {
 		t.Errorf("schema state = %v, want [1]", v)
 	}
-}
-
-// TestNameCandidatesCommonTokensRank: a rare token in more entities than
-// the limit leaves the cut to the common tokens too. 30 entities carry
-// "xyzzy" and the limit is 25: "Xyzzy Holdings Group International" has
-// the longest name, so by "xyzzy" alone it would rank last and be cut;
-// "holdings", in more than 300 entities, must lift it to the top.
-func TestNameCandidatesCommonTokensRank(t *testing.T) {
-	s := openTestStore(t)
-	var es []model.Entity
-	for i := range 310 {
-		es = append(es, model.Entity{ID: fmt.Sprintf("h%03d", i), Name: fmt.Sprintf("Holdings Number %d", i), Kind: model.Company})
-	}
-	for i := range 29 {
-		es = append(es, model.Entity{ID: fmt.Sprintf("x%02d", i), Name: fmt.Sprintf("Xyzzy K%d", i), Kind: model.Company})
-	}
-	// Others, so that "holdings" is common but not in nearly every entity
-	// (where its BM25 weight would be nil).
-	for i := range 2000 {
-		es = append(es, model.Entity{ID: fmt.Sprintf("o%04d", i), Name: fmt.Sprintf("Other %d", i), Kind: model.Company})
-	}
-	target := model.Entity{ID: "target", Name: "Xyzzy Holdings Group International", Kind: model.Company}
-	es = append(es, target)
-	must(t, s.UpsertEntities(t.Context(), es))
-	got, err := s.NameCandidates(t.Context(), names.QueryTokens("Xyzzy Holdings"), 25)
-	must(t, err)
-	if len(got) != 25 || got[0].ID != "target" {
-		t.Errorf("NameCandidates(xyzzy holdings, 25) = %v, want 25 with target first", entityIDsOf(got))
-	}
-}
-
-func entityIDsOf(es []model.Entity) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.ID
-	}
-	return out
 }

@@ -112,8 +112,9 @@ type Store interface {
 	// tokens they match (a rare token weighs far more than a common one),
 	// ties by id. It reads an index, never every entity: a token shared by
 	// very many entities only ranks the entities rarer tokens found when
-	// there are any (see each store for its bound). Unknown tokens match
-	// nothing. The entities may carry only what matching reads: ID, Name,
+	// there are any (see each store for its bound), and when those are no
+	// more than limit, all are returned in the order of the rarer tokens
+	// alone. Unknown tokens match nothing. The entities may carry only what matching reads: ID, Name,
 	// Kind, Aliases and the countries (Jurisdiction, HQCountry,
 	// AddressCountries, Nationality, Residence).
 	NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error)

@@ -77,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchNamesByAlias", testSearchNamesByAlias},
 		{"NameCandidates", testNameCandidates},
 		{"NameCandidatesFollowWrites", testNameCandidatesFollowWrites},
+		{"NameCandidatesCommonTokensRank", testNameCandidatesCommonTokensRank},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
