@@ -45,6 +45,12 @@ type Options struct {
 	Progress func(stage string, n int, done bool)
 	// Now is the clock (tests fix it).
 	Now func() time.Time
+	// LockOwner describes the run in the store's scoring lock (what a
+	// second run reports it waits for); default "ubo score --policy NAME".
+	LockOwner string
+	// LockWait is how long to wait for another run's scoring lock before
+	// failing with its *store.LockedError (0: fail at once).
+	LockWait time.Duration
 }
 
 // Timings are the wall-clock durations of each stage.
@@ -78,7 +84,7 @@ const maxListedChanges = 100
 
 // Run scores everything in st. A run interrupted before FinishRun stays
 // "running" in the store and is never taken as the latest complete run.
-func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
+func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err error) {
 	if opts.Policy == nil {
 		return Outcome{}, errors.New("score: no policy")
 	}
@@ -102,6 +108,30 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		progress = func(string, int, bool) {}
 	}
 	var out Outcome
+	// Two runs must never interleave: both would publish, and the
+	// entities would end up carrying a mix of the two (issue 19). A dry
+	// run writes nothing and takes no lock.
+	if !opts.DryRun {
+		owner := opts.LockOwner
+		if owner == "" {
+			owner = "ubo score --policy " + opts.Policy.Name
+		}
+		lctx, unlock, err := lockRuns(ctx, st, store.NewLockHolder(owner), opts.LockWait)
+		if err != nil {
+			return out, fmt.Errorf("score: %w", err)
+		}
+		defer func() {
+			if uerr := unlock(); uerr != nil && err == nil {
+				err = fmt.Errorf("score: %w", uerr)
+			}
+		}()
+		defer func() {
+			if err != nil && errors.Is(context.Cause(lctx), store.ErrLockLost) {
+				err = fmt.Errorf("score: %w: %w", store.ErrLockLost, err)
+			}
+		}()
+		ctx = lctx
+	}
 	run := model.Run{
 		ID:         newRunID(opts.Now()),
 		Started:    opts.Now().UTC(),
@@ -285,6 +315,32 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	out.Timings.Write = time.Since(t3)
 	out.Run = run
 	return out, nil
+}
+
+// lockPoll is how often a run waiting for the scoring lock asks again.
+var lockPoll = time.Second
+
+// lockRuns takes st's scoring lock, asking again every lockPoll while
+// another process holds it, for up to wait.
+func lockRuns(ctx context.Context, st store.Store, holder store.LockHolder, wait time.Duration) (context.Context, func() error, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		lctx, unlock, err := st.LockRuns(ctx, holder)
+		var le *store.LockedError
+		if err == nil || !errors.As(err, &le) || !time.Now().Before(deadline) {
+			if le != nil && wait > 0 {
+				err = fmt.Errorf("waited %s: %w", wait, err)
+			}
+			return lctx, unlock, err
+		}
+		t := time.NewTimer(min(lockPoll, time.Until(deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, nil, ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // loadBatch is how many rows a load stream hands over per lock.

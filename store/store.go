@@ -125,6 +125,14 @@ type Store interface {
 	// Reset deletes all ubo data (in batches on large stores).
 	Reset(ctx context.Context) error
 
+	// LockRuns takes the store's scoring lock for holder, or returns a
+	// *LockedError naming the process holding it: two runs never publish
+	// at once. The lock of a process that died is released (embedded: the
+	// file lock dies with the process; Neo4j: the lock expires when its
+	// heartbeat stops). The returned context is ctx, cancelled with cause
+	// ErrLockLost if the lock is lost while held; unlock releases it.
+	LockRuns(ctx context.Context, holder LockHolder) (locked context.Context, unlock func() error, err error)
+
 	// BeginRun records a run as running. WriteResults stores a batch of
 	// results under that run. FinishRun marks it complete (or failed) and,
 	// when complete, makes its results the current ones (Neo4j: properties

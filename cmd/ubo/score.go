@@ -21,6 +21,7 @@ type scoreOptions struct {
 	DryRun         bool
 	FailOnNewFlags bool
 	JSON           bool
+	Wait           time.Duration
 }
 
 func newScoreCmd(g *globalOptions) *cobra.Command {
@@ -34,10 +35,16 @@ run (id, policy name and hash, as-of date, counts per verdict, newly flagged and
 the previous complete run). A run that is interrupted is never taken as the latest complete run.
 
 Nightly use: 'ubo score --fail-on-new-flags' exits 5 when the run flagged entities the previous
-complete run had not, so cron or CI can alert.`,
+complete run had not, so cron or CI can alert.
+
+Only one score runs on a store at a time: a second one fails at once with exit 3, naming the
+process that holds the store's scoring lock (owner, pid, host, since), or with --wait waits for it
+that long. The lock of a process that died is freed: on the embedded store with the process (a file
+lock on STORE.lock), on Neo4j when its heartbeat (every 20 s) has stopped for 2 minutes.`,
 		Example: `  ubo score
   ubo score --policy doj-covered-person --as-of 2025-12-31
-  ubo score --policy my-policy.yaml --fail-on-new-flags`,
+  ubo score --policy my-policy.yaml --fail-on-new-flags
+  ubo score --wait 30m           # queue behind a run that is still going`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runScore(cmd, g, opts) },
 	}
@@ -46,6 +53,7 @@ complete run had not, so cron or CI can alert.`,
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "score and print the summary, write nothing")
 	cmd.Flags().BoolVar(&opts.FailOnNewFlags, "fail-on-new-flags", false, "exit 5 when entities were newly flagged since the previous complete run")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run record as JSON on stdout")
+	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another run's scoring lock (e.g. 30m; default: fail at once)")
 	return cmd
 }
 
@@ -66,7 +74,8 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	defer st.Close(ctx)
 	limitGCHeadroom()
 	p := newProgress(g)
-	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun, Progress: p.stage})
+	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
+		Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
 	if err != nil {
 		return err
 	}

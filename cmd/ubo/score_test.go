@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/embedded"
 )
 
 // The nightly pipeline through the CLI on an embedded store: generic CSV
@@ -223,4 +226,44 @@ func TestExportOutAtomic(t *testing.T) {
 			t.Errorf("temporary file left: %s", e.Name())
 		}
 	}
+}
+
+// TestScoreLockedStore: a score while another holds the store's scoring
+// lock exits 3 naming the holder; --wait gives up after its duration.
+func TestScoreLockedStore(t *testing.T) {
+	n := newNightly(t)
+	st, err := embedded.Open(n.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, unlock, err := st.LockRuns(context.Background(), store.NewLockHolder("ubo score --policy ofac-50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"at once", []string{"score"}, []string{"ofac-50", "pid", "locked"}},
+		{"wait", []string{"score", "--wait", "1500ms"}, []string{"ofac-50", "waited 1.5s"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := n.ubo(tc.args...)
+			if code != exitUnreachable {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitUnreachable, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+		})
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	n.score(exitOK)
 }

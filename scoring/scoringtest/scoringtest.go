@@ -193,6 +193,7 @@ func Run(t *testing.T, open Opener, hooks Hooks) {
 		{"DryRunWritesNothing", testDryRun},
 		{"ChangedSinceNeedsCompleteRun", testChangedSinceValidation},
 		{"DiffUnknownRun", testDiffUnknownRun},
+		{"ConcurrentRunsSerialised", testConcurrentRuns},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t), hooks) })

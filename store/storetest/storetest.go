@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"RunLifecycle", testRunLifecycle},
+		{"LockRuns", testLockRuns},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
