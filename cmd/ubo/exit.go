@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"syscall"
 
 	"github.com/ubo-project/ubo/store"
 )
@@ -15,6 +17,9 @@ const (
 	exitUnreachable = 3
 	exitRejects     = 4
 	exitNewFlags    = 5
+	// exitInterrupted is 128 + SIGINT, what shells report for Ctrl-C
+	// (SIGTERM gives 128 + 15).
+	exitInterrupted = 130
 )
 
 const exitStatusHelp = `EXIT STATUS
@@ -26,7 +31,8 @@ const exitStatusHelp = `EXIT STATUS
   4  ingest finished, but some records were rejected (see the rejects file)
   4  screen finished, but some customer rows were rejected (see the rejects file)
   5  score --fail-on-new-flags: the run flagged entities the previous complete run had not;
-     screen --fail-on-flagged: a MATCHED customer's verdict is flagged`
+     screen --fail-on-flagged: a MATCHED customer's verdict is flagged
+  130 interrupted (Ctrl-C, SIGINT; 143 for SIGTERM): nothing half-done is taken as complete`
 
 // usageError marks errors in how the command was called (exit 2).
 type usageError struct{ err error }
@@ -61,15 +67,32 @@ func (e flaggedCustomersError) Error() string {
 	return fmt.Sprintf("%d matched customer(s) have a flagged verdict", e.Flagged)
 }
 
+// interruptedError is the cause of the command context's cancellation on
+// SIGINT or SIGTERM.
+type interruptedError struct{ signal os.Signal }
+
+func (e interruptedError) Error() string { return "interrupted" }
+
+// code is 128 + the signal number, as shells report a process killed by it.
+func (e interruptedError) code() int {
+	if s, ok := e.signal.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return exitInterrupted
+}
+
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ue usageError
 	var re rejectsError
 	var ne newFlagsError
 	var fe flaggedCustomersError
+	var ie interruptedError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ie):
+		return ie.code()
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.Is(err, store.ErrUnreachable):
