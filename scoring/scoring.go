@@ -70,6 +70,10 @@ type Timings struct {
 	Previous time.Duration
 }
 
+// ErrEmptyStore is returned by Run on a store without entities (nothing
+// ingested, or a mistyped --db); no run is recorded.
+var ErrEmptyStore = errors.New("score: the store holds no entities (is --db right? load data with 'ubo ingest')")
+
 // Outcome is what a run produced.
 type Outcome struct {
 	Run     model.Run
@@ -219,6 +223,11 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	}
 	run.Entities, run.Edges = g.NumEntities(), g.NumEdges()
 	out.Timings.Load = time.Since(t0)
+	if run.Entities == 0 {
+		// A complete run of nothing would read as "everything cleared" to
+		// diff, screen and a nightly job's alerting.
+		return out, ErrEmptyStore
+	}
 
 	t1 := time.Now()
 	progress(StageScore, 0, false)

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/ubo-project/ubo/model"
 )
@@ -15,6 +16,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrUnreachable wraps every failure to connect to a store (exit code 3).
 var ErrUnreachable = errors.New("store unreachable")
+
+// ErrNoStore is returned when opening a store that does not exist for a
+// command that only reads it (a mistyped --db path); it matches
+// ErrUnreachable.
+var ErrNoStore = fmt.Errorf("%w: no such store (check --db or UBO_DB; 'ubo ingest' or 'ubo db init' creates one)", ErrUnreachable)
 
 // Direction selects which way Neighbourhood walks from its start entity.
 type Direction int

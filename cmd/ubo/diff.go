@@ -26,7 +26,7 @@ complete run. An empty verdict means the entity was not scored in that run.`,
 		Args: argsChecked(cobra.MaximumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

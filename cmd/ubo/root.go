@@ -85,7 +85,7 @@ and with what evidence.`,
 	root.SetOut(g.Out)
 	root.SetErr(g.ErrOut)
 	root.PersistentFlags().StringVar(&g.DB, "db", "",
-		"store: a neo4j://, neo4j+s:// or bolt:// URI, or the path of the embedded store\n(default $UBO_DB, else $NEO4J_URI, else ubo.db)")
+		"store: a neo4j://, neo4j+s:// or bolt:// URI, or the path of the embedded store\n(default $UBO_DB, else $NEO4J_URI, else ubo.db); only ingest, db init and demo\ncreate a missing embedded store")
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print errors only; no progress")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "print debug logs")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -23,7 +23,7 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 		Args:  argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

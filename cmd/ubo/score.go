@@ -33,6 +33,7 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 computes each entity's verdict under the policy, writes the results back in batches and records the
 run (id, policy name and hash, as-of date, counts per verdict, newly flagged and newly cleared since
 the previous complete run). A run that is interrupted is never taken as the latest complete run.
+A store without entities (nothing ingested, or a mistyped --db) is an error and records no run.
 
 Nightly use: 'ubo score --fail-on-new-flags' exits 5 when the run flagged entities the previous
 complete run had not, so cron or CI can alert.
@@ -67,7 +68,7 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -194,6 +194,7 @@ func Run(t *testing.T, open Opener, hooks Hooks) {
 		{"ChangedSinceNeedsCompleteRun", testChangedSinceValidation},
 		{"DiffUnknownRun", testDiffUnknownRun},
 		{"ConcurrentRunsSerialised", testConcurrentRuns},
+		{"EmptyStoreFails", testEmptyStoreFails},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t), hooks) })
@@ -605,5 +606,20 @@ func testDiffUnknownRun(t *testing.T, st store.Store, _ Hooks) {
 	})
 	if err != nil || n != len(wantVerdicts) {
 		t.Errorf("diff from an empty run: %d changes, %v", n, err)
+	}
+}
+
+// testEmptyStoreFails: scoring a store without entities fails, records no
+// run and publishes nothing, dry run or not.
+func testEmptyStoreFails(t *testing.T, st store.Store, _ Hooks) {
+	for _, dry := range []bool{false, true} {
+		_, err := scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default(), AsOf: AsOf, DryRun: dry})
+		if !errors.Is(err, scoring.ErrEmptyStore) {
+			t.Errorf("dry run %v: %v, want ErrEmptyStore", dry, err)
+		}
+	}
+	runs, err := st.Runs(context.Background())
+	if err != nil || len(runs) != 0 {
+		t.Errorf("runs after scoring an empty store: %+v, %v", runs, err)
 	}
 }

@@ -172,6 +172,19 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
+// OpenExisting is Open for a store that must already exist: what every
+// command but those that load data uses, so that a mistyped path is an
+// error instead of a new, empty store. A missing file wraps
+// store.ErrNoStore (and store.ErrUnreachable).
+func OpenExisting(path string) (*Store, error) {
+	if path != "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("embedded store %s: %w", path, store.ErrNoStore)
+		}
+	}
+	return Open(path)
+}
+
 // dsn builds the driver name for path with the per-connection pragmas.
 func dsn(path string) string {
 	// SQLite URI: escape the characters that end or escape a URI path.
