@@ -148,9 +148,11 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// The previous complete run's flags are read while the graph loads and
-	// scores (a stream over every result of that run).
-	prev, err := latestComplete(ctx, st)
+	// The previous complete run of the same policy (name and hash: another
+	// policy, or an edited one, flags other entities by design) is what
+	// newly flagged and cleared are counted against. Its flags are read
+	// while the graph loads and scores (a stream over its results).
+	prev, err := PreviousComplete(ctx, st, run)
 	if err != nil {
 		return out, err
 	}
@@ -484,6 +486,31 @@ func latestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 // LatestComplete is exported for the CLI's runs, diff and export commands.
 func LatestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 	return latestComplete(ctx, st)
+}
+
+// PreviousComplete returns the newest complete run other than run, started
+// no later than it, of the same policy (name and hash), or nil: what run's
+// newly flagged and cleared are counted against, and what `ubo diff`
+// compares it with.
+func PreviousComplete(ctx context.Context, st store.Store, run model.Run) (*model.Run, error) {
+	runs, err := st.Runs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	for i := range runs {
+		r := &runs[i]
+		if r.ID != run.ID && r.Status == model.RunComplete && !r.Started.After(run.Started) &&
+			SamePolicy(*r, run) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// SamePolicy reports whether two runs were scored under the same policy:
+// the same name and the same content hash.
+func SamePolicy(a, b model.Run) bool {
+	return a.Policy == b.Policy && a.PolicyHash == b.PolicyHash
 }
 
 // newRunID is sortable by time and unique: 20261128T221500Z-1a2b3c.

@@ -30,7 +30,8 @@ const exitStatusHelp = `EXIT STATUS
      score: another score holds the store's scoring lock)
   4  ingest finished, but some records were rejected (see the rejects file)
   4  screen finished, but some customer rows were rejected (see the rejects file)
-  5  score --fail-on-new-flags: the run flagged entities the previous complete run had not;
+  5  score --fail-on-new-flags: the run flagged entities the previous complete run of the same
+     policy had not;
      screen --fail-on-flagged: a MATCHED customer's verdict is flagged
   130 interrupted (Ctrl-C, SIGINT; 143 for SIGTERM): nothing half-done is taken as complete`
 
@@ -57,7 +58,7 @@ func (e rejectsError) Error() string {
 type newFlagsError struct{ NewlyFlagged int }
 
 func (e newFlagsError) Error() string {
-	return fmt.Sprintf("%d entit(y/ies) newly flagged since the previous run", e.NewlyFlagged)
+	return fmt.Sprintf("%d entit(y/ies) newly flagged since the previous run of the same policy", e.NewlyFlagged)
 }
 
 // flaggedCustomersError is returned by screen --fail-on-flagged (exit 5).

@@ -20,7 +20,10 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "runs",
 		Short: "List scoring runs, newest first",
-		Args:  argsChecked(cobra.NoArgs),
+		Long: `Runs lists the scoring runs, newest first, with the policy each was scored under (name@hash),
+its counts, and NEW and CLEARED: the entities newly flagged and newly cleared since SINCE, the
+previous complete run of the same policy (name and hash; '-' for a policy's first run).`,
+		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			st, err := g.openExistingStore(ctx)
@@ -42,15 +45,15 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 				return writeJSON(g.Out, runs)
 			}
 			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED")
+			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED\tSINCE")
 			for _, r := range runs {
 				flagged := 0
 				for _, v := range []string{model.VerdictChineseEntity, model.VerdictControlled, model.VerdictOwned50, model.VerdictJointControl} {
 					flagged += r.Counts[v]
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%d\t%d\t%d\n", r.ID, r.Status,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%d\t%d\t%d\t%s\n", r.ID, r.Status,
 					r.Started.Format("2006-01-02 15:04:05"), r.Policy, r.PolicyHash, r.AsOf,
-					r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared)
+					r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared, orDash(r.PreviousRun))
 			}
 			return tw.Flush()
 		},

@@ -267,3 +267,40 @@ func TestScoreLockedStore(t *testing.T) {
 	}
 	n.score(exitOK)
 }
+
+// TestNightlyOtherPolicyBetween: a run of another policy between two
+// default runs changes neither --fail-on-new-flags nor diff nor runs, which
+// compare with the previous run of the same policy and say which.
+func TestNightlyOtherPolicyBetween(t *testing.T) {
+	n := newNightly(t)
+	first := n.score(exitNewFlags, "--fail-on-new-flags")
+	doj := n.score(exitNewFlags, "--fail-on-new-flags", "--policy", "doj-covered-person")
+	if doj.PreviousRun != "" || doj.Policy != "doj-covered-person" {
+		t.Errorf("doj run %+v: want no previous run", doj)
+	}
+	again := n.score(exitOK, "--fail-on-new-flags")
+	if again.PreviousRun != first.ID || again.NewlyFlagged != 0 || again.NewlyCleared != 0 {
+		t.Errorf("default after doj: %+v, want compared with %s", again, first.ID)
+	}
+	code, stdout, stderr := n.ubo("diff")
+	if code != 0 || !strings.Contains(stderr, "from run "+first.ID) || !strings.Contains(stderr, "0 change(s)") ||
+		strings.Contains(stderr, "warning") {
+		t.Errorf("diff: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = n.ubo("diff", doj.ID, again.ID)
+	if code != 0 || !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "doj-covered-person@") {
+		t.Errorf("diff across policies: exit %d, stderr %q", code, stderr)
+	}
+	code, stdout, _ = n.ubo("runs")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasSuffix(lines[0], "SINCE") ||
+		!strings.HasSuffix(lines[1], first.ID) || !strings.Contains(lines[2], "doj-covered-person@") ||
+		!strings.HasSuffix(lines[2], "-") {
+		t.Errorf("runs: exit %d\n%s", code, stdout)
+	}
+	// The doj run alone has no earlier run of its policy to diff with.
+	n.score(exitOK, "--policy", "doj-covered-person")
+	if code, _, stderr := n.ubo("diff"); code != 0 || !strings.Contains(stderr, "from run "+doj.ID) {
+		t.Errorf("diff after a second doj run: exit %d, %q", code, stderr)
+	}
+}
