@@ -118,7 +118,6 @@ var (
 	qPublishState         = mustQuery("publish_state")
 	qBeginPublish         = mustQuery("begin_publish")
 	qUnflag               = mustQuery("unflag")
-	qPrunableRuns         = mustQuery("prunable_runs")
 	qLockRuns             = mustQuery("lock_runs")
 	qPublishedVerdicts    = mustQuery("published_verdicts")
 	qHeartbeatLock        = mustQuery("heartbeat_lock")

@@ -328,6 +328,26 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	return out, nil
 }
 
+// Prune deletes the results of old runs (store.Store.PruneRuns) holding the
+// scoring lock, so that it never deletes the previous run a score is
+// reading.
+func Prune(ctx context.Context, st store.Store, keep int) (_ []string, err error) {
+	lctx, unlock, err := st.LockRuns(ctx, store.NewLockHolder(fmt.Sprintf("ubo runs prune --keep %d", keep)))
+	if err != nil {
+		return nil, fmt.Errorf("runs prune: %w", err)
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("runs prune: %w", uerr)
+		}
+	}()
+	pruned, err := st.PruneRuns(lctx, keep)
+	if err != nil {
+		return nil, fmt.Errorf("runs prune: %w", err)
+	}
+	return pruned, nil
+}
+
 // lockPoll is how often a run waiting for the scoring lock asks again.
 var lockPoll = time.Second
 

@@ -147,6 +147,12 @@ type Store interface {
 	BeginRun(ctx context.Context, run model.Run) error
 	WriteResults(ctx context.Context, runID string, batch []model.Result) error
 	FinishRun(ctx context.Context, run model.Run) error
+	// PruneRuns deletes the results of the complete runs that
+	// RunsToPrune(Runs(), keep) names and marks their records pruned
+	// (status model.RunPruned; records stay listed), and deletes whatever
+	// results failed runs still hold. It returns the ids of the runs it
+	// pruned. FinishRun of a complete run prunes with DefaultKeepRuns.
+	PruneRuns(ctx context.Context, keep int) ([]string, error)
 	// Runs lists runs, newest first.
 	Runs(ctx context.Context) ([]model.Run, error)
 	// EachResult streams a run's results ordered by entity id.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/scoring"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newRunsCmd) }
@@ -60,5 +62,60 @@ previous complete run of the same policy (name and hash; '-' for a policy's firs
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run records as JSON")
 	cmd.Flags().IntVar(&opts.Limit, "limit", 20, "show at most this many runs (0: all)")
+	cmd.AddCommand(newRunsPruneCmd(g))
+	return cmd
+}
+
+type runsPruneOptions struct {
+	Keep int
+	JSON bool
+}
+
+func newRunsPruneCmd(g *globalOptions) *cobra.Command {
+	opts := &runsPruneOptions{}
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Delete the results of old runs (their records stay, status pruned)",
+		Long: fmt.Sprintf(`Prune deletes the results of every complete run but the newest --keep ones, keeping always the
+latest complete run and the newest complete run of each policy (name and hash), which the next run
+of that policy counts its newly flagged entities against. The run records stay listed with status
+'pruned' (diff and export --changed-since refuse them). Running runs are left alone; failed runs
+lose whatever results they wrote.
+
+Every completed 'ubo score' prunes the same way with --keep %d. Prune takes the store's scoring
+lock, so it fails (exit 3) while a score runs. The embedded store's file does not shrink: the freed
+pages hold the next runs' results.`, store.DefaultKeepRuns),
+		Example: `  ubo runs prune --keep 3
+  ubo runs prune --keep 1 --json`,
+		Args: argsChecked(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Keep < 1 {
+				return usagef("runs prune: --keep must be at least 1 (the latest complete run always stays)")
+			}
+			ctx := cmd.Context()
+			st, err := g.openExistingStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close(ctx)
+			pruned, err := scoring.Prune(ctx, st, opts.Keep)
+			if err != nil {
+				return err
+			}
+			if opts.JSON {
+				if pruned == nil {
+					pruned = []string{}
+				}
+				return writeJSON(g.Out, map[string]any{"pruned": pruned})
+			}
+			for _, id := range pruned {
+				fmt.Fprintln(g.Out, id)
+			}
+			fmt.Fprintf(g.ErrOut, "pruned the results of %d run(s)\n", len(pruned))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&opts.Keep, "keep", store.DefaultKeepRuns, "complete runs that keep their results, newest first")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, `print {"pruned": [run ids]}`)
 	return cmd
 }

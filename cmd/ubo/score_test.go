@@ -304,3 +304,55 @@ func TestNightlyOtherPolicyBetween(t *testing.T) {
 		t.Errorf("diff after a second doj run: exit %d, %q", code, stderr)
 	}
 }
+
+// TestRunsPrune: 'ubo runs prune --keep N' on the CLI, its refusals, and a
+// pruned run in runs and diff.
+func TestRunsPrune(t *testing.T) {
+	n := newNightly(t)
+	var ids []string
+	for range 4 {
+		ids = append(ids, n.score(exitOK).ID)
+	}
+	code, stdout, stderr := n.ubo("runs", "prune", "--keep", "2", "--json")
+	var got struct{ Pruned []string }
+	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil ||
+		strings.Join(got.Pruned, " ") != ids[1]+" "+ids[0] {
+		t.Errorf("runs prune: exit %d, stdout %q (want %v pruned), stderr %q", code, stdout, ids[:2], stderr)
+	}
+	code, stdout, _ = n.ubo("runs")
+	if code != 0 || strings.Count(stdout, " pruned ") != 2 || strings.Count(stdout, " complete ") != 2 {
+		t.Errorf("runs after prune: exit %d\n%s", code, stdout)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"keep 0", []string{"runs", "prune", "--keep", "0"}, exitUsage, "at least 1"},
+		{"diff a pruned run", []string{"diff", ids[0]}, exitUsage, "pruned"},
+		{"nothing left", []string{"runs", "prune", "--keep", "2"}, exitOK, "pruned the results of 0 run(s)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := n.ubo(tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tc.code, stderr, tc.want)
+			}
+		})
+	}
+	// While a score holds the lock, prune refuses.
+	st, err := embedded.Open(n.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, unlock, err := st.LockRuns(context.Background(), store.NewLockHolder("ubo score"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if code, _, stderr := n.ubo("runs", "prune"); code != exitUnreachable || !strings.Contains(stderr, "ubo score") {
+		t.Errorf("prune of a locked store: exit %d, %q", code, stderr)
+	}
+}

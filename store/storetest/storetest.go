@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"RunLifecycle", testRunLifecycle},
 		{"LockRuns", testLockRuns},
+		{"PruneRuns", testPruneRuns},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
