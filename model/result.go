@@ -77,6 +77,9 @@ const (
 	RunRunning  = "running"
 	RunComplete = "complete"
 	RunFailed   = "failed"
+	// RunPruned is a complete run whose results retention deleted (see
+	// store.RunsToPrune); its record stays listed.
+	RunPruned = "pruned"
 )
 
 // Run is the record of one scoring run.

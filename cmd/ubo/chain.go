@@ -48,7 +48,7 @@ with "+N more".`,
 			if opts.MaxChildren < 1 {
 				return usagef("chain: --max-children %d: want 1 or more", opts.MaxChildren)
 			}
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -52,7 +52,7 @@ func newDBStatusCmd(g *globalOptions) *cobra.Command {
 		Args:  argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -111,7 +111,7 @@ func newDBResetCmd(g *globalOptions) *cobra.Command {
 					return usagef("db reset: not confirmed (type 'yes', or pass --force)")
 				}
 			}
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

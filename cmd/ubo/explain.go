@@ -27,7 +27,7 @@ what (relationships ended by the as-of date are never among them).`,
 		Args: argsChecked(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
 			if opts.Limit < 1 {
 				return usagef("search: --limit %d: want 1 or more", opts.Limit)
 			}
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

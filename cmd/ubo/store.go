@@ -22,8 +22,21 @@ func isNeo4jURI(db string) bool {
 
 // openStore opens the store selected by --db: Neo4j for a neo4j:// or
 // bolt:// URI (credentials from NEO4J_USERNAME / NEO4J_PASSWORD, database
-// from NEO4J_DATABASE), else the embedded store file. The caller closes it.
+// from NEO4J_DATABASE), else the embedded store file, which it creates when
+// missing: for the commands that load data (ingest, db init, demo). The
+// caller closes it.
 func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
+	return g.open(ctx, embedded.Open)
+}
+
+// openExistingStore is openStore for every other command: a missing
+// embedded store file is an error (store.ErrNoStore, exit 3), never a new
+// empty store at a mistyped path.
+func (g *globalOptions) openExistingStore(ctx context.Context) (store.Store, error) {
+	return g.open(ctx, embedded.OpenExisting)
+}
+
+func (g *globalOptions) open(ctx context.Context, openEmbedded func(string) (*embedded.Store, error)) (store.Store, error) {
 	if isNeo4jURI(g.DB) {
 		st, err := queries.Open(ctx, queries.Config{
 			URI:      g.DB,
@@ -37,7 +50,7 @@ func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
 		g.logger().Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
 		return st, nil
 	}
-	st, err := embedded.Open(g.DB)
+	st, err := openEmbedded(g.DB)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,8 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"RunLifecycle", testRunLifecycle},
+		{"LockRuns", testLockRuns},
+		{"PruneRuns", testPruneRuns},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
