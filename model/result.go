@@ -81,18 +81,22 @@ const (
 
 // Run is the record of one scoring run.
 type Run struct {
-	ID            string         `json:"id"`
-	Started       time.Time      `json:"started"`
-	Finished      time.Time      `json:"finished,omitzero"`
-	Status        string         `json:"status"`
-	Policy        string         `json:"policy"`
-	PolicyHash    string         `json:"policy_hash"`
-	AsOf          string         `json:"as_of"` // YYYY-MM-DD
-	Entities      int            `json:"entities"`
-	Edges         int            `json:"edges"`
-	Counts        map[string]int `json:"counts"` // per verdict
-	Indeterminate int            `json:"indeterminate"`
-	NewlyFlagged  int            `json:"newly_flagged"`
-	NewlyCleared  int            `json:"newly_cleared"`
-	PreviousRun   string         `json:"previous_run,omitempty"`
+	ID         string         `json:"id"`
+	Started    time.Time      `json:"started"`
+	Finished   time.Time      `json:"finished,omitzero"`
+	Status     string         `json:"status"`
+	Policy     string         `json:"policy"`
+	PolicyHash string         `json:"policy_hash"`
+	AsOf       string         `json:"as_of"` // YYYY-MM-DD
+	Entities   int            `json:"entities"`
+	Edges      int            `json:"edges"`
+	Counts     map[string]int `json:"counts"` // per verdict
+	// FlaggedVerdicts are the verdicts the run's policy flags, recorded so
+	// that the flagged count of a run scored under a policy file never
+	// depends on that file still being there (nil in runs recorded before).
+	FlaggedVerdicts []string `json:"flagged_verdicts"`
+	Indeterminate   int      `json:"indeterminate"`
+	NewlyFlagged    int      `json:"newly_flagged"`
+	NewlyCleared    int      `json:"newly_cleared"`
+	PreviousRun     string   `json:"previous_run,omitempty"`
 }

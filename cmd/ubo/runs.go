@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/scoring"
 )
 
 func init() { register(newRunsCmd) }
@@ -44,11 +46,11 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED")
 			for _, r := range runs {
-				flagged := 0
-				for _, v := range []string{model.VerdictChineseEntity, model.VerdictControlled, model.VerdictOwned50, model.VerdictJointControl} {
-					flagged += r.Counts[v]
+				flagged := "?" // the run's policy is not known any more
+				if n, ok := scoring.FlaggedCount(r); ok {
+					flagged = strconv.Itoa(n)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%d\t%d\t%d\n", r.ID, r.Status,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%s\t%d\t%d\n", r.ID, r.Status,
 					r.Started.Format("2006-01-02 15:04:05"), r.Policy, r.PolicyHash, r.AsOf,
 					r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared)
 			}
