@@ -18,7 +18,8 @@ func newExplainCmd(g *globalOptions) *cobra.Command {
 		Short: "Explain an entity's verdict: shares, controllers and evidence paths in words",
 		Long: `Explain prints an entity's verdict from the latest complete run in words: the Chinese ownership
 (directly and through other entities; "not known" when the links to its Chinese holders give no
-percentage) and the Chinese-held votes, the aggregate 50% rule, its controllers and joint
+percentage) and the Chinese-held votes, the aggregate 50% rule with the sum the engine made (as
+stored with the result), its controllers and joint
 controllers, and the evidence paths with each hop's share, kind and source record. For an
 indeterminate verdict it lists the unknown holders and share ranges that would change it, and to
 what (relationships ended by the as-of date are never among them).`,
