@@ -147,7 +147,7 @@ func sumCounts(m map[string]int) int {
 // displayDB is the store location safe to print (no credentials).
 func displayDB(db string) string {
 	if isNeo4jURI(db) {
-		return redactURI(db)
+		return store.RedactURI(db)
 	}
 	return db
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -64,13 +65,14 @@ func (e flaggedCustomersError) Error() string {
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ue usageError
+	var ie investigate.InputError
 	var re rejectsError
 	var ne newFlagsError
 	var fe flaggedCustomersError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &ie):
 		return exitUsage
 	case errors.Is(err, store.ErrUnreachable):
 		return exitUnreachable

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
@@ -10,6 +10,24 @@ import (
 func init() { register(newExplainCmd) }
 
 type explainOptions struct{ JSON bool }
+
+// runExplain is `ubo explain` without cobra: the explanation in words,
+// or as JSON.
+func runExplain(ctx context.Context, g *globalOptions, id string, opts explainOptions) error {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close(ctx)
+	x, err := investigate.ExplainID(ctx, st, id)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(g.Out, x)
+	}
+	return x.Render(g.Out)
+}
 
 func newExplainCmd(g *globalOptions) *cobra.Command {
 	opts := &explainOptions{}
@@ -27,24 +45,7 @@ what (relationships ended by the as-of date are never among them).`,
   ubo explain target --json`,
 		Args: argsChecked(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			e, err := findEntity(ctx, st, args[0])
-			if err != nil {
-				return err
-			}
-			x, err := investigate.Explain(ctx, st, e)
-			if err != nil {
-				return fmt.Errorf("explain: %w", err)
-			}
-			if opts.JSON {
-				return writeJSON(g.Out, x)
-			}
-			return x.Render(g.Out)
+			return runExplain(cmd.Context(), g, args[0], *opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the explanation as JSON")

@@ -34,7 +34,7 @@ func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		g.logger().Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
+		g.logger().Debug("opened store", "backend", "neo4j", "uri", store.RedactURI(g.DB))
 		return st, nil
 	}
 	st, err := embedded.Open(g.DB)
