@@ -92,3 +92,33 @@ func load(t *testing.T, st store.Store, entities []model.Entity, rels []model.Re
 		t.Fatal(err)
 	}
 }
+
+// A result stored before results kept the aggregate arithmetic (covered,
+// yet no terms) shows no arithmetic, rather than "no direct holder", and
+// explain says to score again.
+func TestExplainResultWithoutRecordedAggregate(t *testing.T) {
+	ctx := context.Background()
+	st := storetesting.Embedded(t)
+	e := model.Entity{ID: "t", Name: "Target Ltd", Kind: model.Company, Jurisdiction: "GB", Source: "test"}
+	load(t, st, []model.Entity{e}, nil)
+	run := model.Run{ID: "run-1", Started: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Policy: "default",
+		PolicyHash: policy.Default().Hash(), AsOf: "2026-01-01", Counts: map[string]int{}}
+	old := model.Result{EntityID: "t", Verdict: model.VerdictOwned50, Flagged: true, AggregateCertain: true, AggregatePossible: true,
+		Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{}, Explanation: "Owned 50%."}
+	for _, err := range []error{st.BeginRun(ctx, run), st.WriteResults(ctx, run.ID, []model.Result{old}), st.FinishRun(ctx, run)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err := investigate.Explain(ctx, st, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := x.Render(&b); err != nil {
+		t.Fatal(err)
+	}
+	if s := b.String(); strings.Contains(s, model.NoAggregateTerms) || !strings.Contains(s, "scored before ubo recorded the aggregate arithmetic") {
+		t.Errorf("explain of an older result:\n%s", s)
+	}
+}

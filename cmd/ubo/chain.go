@@ -23,19 +23,16 @@ func runChain(ctx context.Context, g *globalOptions, opts investigate.ChainOptio
 	if err := opts.Check(); err != nil { // before the store is opened
 		return err
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	tree, err := investigate.Chain(ctx, st, opts)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return writeJSON(g.Out, tree)
-	}
-	return investigate.RenderTree(g.Out, tree, investigate.Style{Color: g.stdoutIsTerminal()})
+	return g.withStore(ctx, func(st store.Store) error {
+		tree, err := investigate.Chain(ctx, st, opts)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeJSON(g.Out, tree)
+		}
+		return investigate.RenderTree(g.Out, tree, investigate.Style{Color: g.stdoutIsTerminal()})
+	})
 }
 
 func newChainCmd(g *globalOptions) *cobra.Command {

@@ -34,16 +34,13 @@ func newDBInitCmd(g *globalOptions) *cobra.Command {
 
 // runDBInit is `ubo db init` without cobra.
 func runDBInit(ctx context.Context, g *globalOptions) error {
-	st, err := g.openStore(ctx)
-	if err != nil {
+	return g.withStore(ctx, func(st store.Store) error {
+		if err := st.Init(ctx); err != nil {
+			return fmt.Errorf("db init: %w", err)
+		}
+		_, err := fmt.Fprintf(g.Out, "initialised %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
 		return err
-	}
-	defer st.Close(ctx)
-	if err := st.Init(ctx); err != nil {
-		return fmt.Errorf("db init: %w", err)
-	}
-	fmt.Fprintf(g.Out, "initialised %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
-	return nil
+	})
 }
 
 type dbStatusOptions struct{ JSON bool }
@@ -64,19 +61,16 @@ func newDBStatusCmd(g *globalOptions) *cobra.Command {
 
 // runDBStatus is `ubo db status` without cobra.
 func runDBStatus(ctx context.Context, g *globalOptions, opts dbStatusOptions) error {
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	s, err := st.Status(ctx)
-	if err != nil {
-		return fmt.Errorf("db status: %w", err)
-	}
-	if opts.JSON {
-		return writeJSON(g.Out, s)
-	}
-	return s.WriteText(g.Out)
+	return g.withStore(ctx, func(st store.Store) error {
+		s, err := st.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("db status: %w", err)
+		}
+		if opts.JSON {
+			return writeJSON(g.Out, s)
+		}
+		return s.WriteText(g.Out)
+	})
 }
 
 type dbResetOptions struct{ Force bool }
@@ -105,14 +99,11 @@ func runDBReset(ctx context.Context, g *globalOptions, opts dbResetOptions) erro
 			return usagef("db reset: not confirmed (type 'yes', or pass --force)")
 		}
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
+	return g.withStore(ctx, func(st store.Store) error {
+		if err := st.Reset(ctx); err != nil {
+			return fmt.Errorf("db reset: %w", err)
+		}
+		_, err := fmt.Fprintf(g.Out, "reset %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
 		return err
-	}
-	defer st.Close(ctx)
-	if err := st.Reset(ctx); err != nil {
-		return fmt.Errorf("db reset: %w", err)
-	}
-	fmt.Fprintf(g.Out, "reset %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
-	return nil
+	})
 }

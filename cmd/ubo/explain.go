@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newExplainCmd) }
@@ -14,19 +15,16 @@ type explainOptions struct{ JSON bool }
 // runExplain is `ubo explain` without cobra: the explanation in words,
 // or as JSON.
 func runExplain(ctx context.Context, g *globalOptions, id string, opts explainOptions) error {
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	x, err := investigate.ExplainID(ctx, st, id)
-	if err != nil {
-		return err
-	}
-	if opts.JSON {
-		return writeJSON(g.Out, x)
-	}
-	return x.Render(g.Out)
+	return g.withStore(ctx, func(st store.Store) error {
+		x, err := investigate.ExplainID(ctx, st, id)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return writeJSON(g.Out, x)
+		}
+		return x.Render(g.Out)
+	})
 }
 
 func newExplainCmd(g *globalOptions) *cobra.Command {

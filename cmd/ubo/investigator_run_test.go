@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,5 +91,24 @@ func TestInvestigatorRunFunctions(t *testing.T) {
 				t.Errorf("error %v (exit %d), want %q (exit %d)", err, exitCode(err), tc.want, exitUsage)
 			}
 		})
+	}
+}
+
+// withStore closes the store whatever fn returns, and returns fn's error:
+// the embedded file's lock is free for the next command.
+func TestWithStoreCloses(t *testing.T) {
+	ctx := context.Background()
+	g := &globalOptions{DB: filepath.Join(t.TempDir(), "ubo.db"), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+	boom := errors.New("boom")
+	for i, want := range []error{boom, nil} {
+		err := g.withStore(ctx, func(st store.Store) error {
+			if err := st.Init(ctx); err != nil {
+				return err
+			}
+			return want
+		})
+		if !errors.Is(err, want) || (want == nil && err != nil) {
+			t.Errorf("call %d: error %v, want %v", i, err, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newSearchCmd) }
@@ -19,19 +20,16 @@ func runSearch(ctx context.Context, g *globalOptions, opts searchOptions) error 
 	if err := opts.Check(); err != nil { // before the store is opened
 		return err
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	hits, err := investigate.SearchWith(ctx, st, opts.SearchOptions)
-	if err != nil {
-		return err
-	}
-	if opts.JSON {
-		return writeJSON(g.Out, hits)
-	}
-	return investigate.RenderHits(g.Out, g.ErrOut, opts.Text(), hits)
+	return g.withStore(ctx, func(st store.Store) error {
+		hits, err := investigate.SearchWith(ctx, st, opts.SearchOptions)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return writeJSON(g.Out, hits)
+		}
+		return investigate.RenderHits(g.Out, g.ErrOut, opts.Text(), hits)
+	})
 }
 
 func newSearchCmd(g *globalOptions) *cobra.Command {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -43,4 +44,20 @@ func (g *globalOptions) openStore(ctx context.Context) (store.Store, error) {
 	}
 	g.logger().Debug("opened store", "backend", "embedded", "path", g.DB)
 	return st, nil
+}
+
+// withStore opens the store --db selects, runs fn with it and closes it:
+// a failure to close (an embedded file not synced) is the command's error
+// when fn succeeded, never dropped.
+func (g *globalOptions) withStore(ctx context.Context, fn func(st store.Store) error) (err error) {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(ctx); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+	}()
+	return fn(st)
 }
