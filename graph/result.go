@@ -908,12 +908,12 @@ func (s *Scoring) aggregateData(t uint32) *model.Aggregate {
 		return nil
 	}
 	slices.SortStableFunc(links, func(a, b uint32) int {
-		for _, md := range []int{possible, certain} {
-			va, _ := s.val(a, md)
-			vb, _ := s.val(b, md)
-			if va != vb {
-				return cmp.Compare(vb, va)
-			}
+		pa, _ := s.val(a, possible)
+		pb, _ := s.val(b, possible)
+		ca, _ := s.val(a, certain)
+		cb, _ := s.val(b, certain)
+		if c := cmp.Or(cmp.Compare(pb, pa), cmp.Compare(cb, ca)); c != 0 {
+			return c
 		}
 		return s.entityOrder(s.lHolder[a], s.lHolder[b])
 	})
