@@ -144,6 +144,9 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		PolicyHash: opts.Policy.Hash(),
 		AsOf:       opts.AsOf.Format("2006-01-02"),
 		Counts:     map[string]int{},
+		// Never nil: a run that records what its policy flags says so even
+		// when that is nothing.
+		FlaggedVerdicts: append([]string{}, opts.Policy.Flagged...),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -531,6 +534,35 @@ func PreviousComplete(ctx context.Context, st store.Store, run model.Run) (*mode
 // the same name and the same content hash.
 func SamePolicy(a, b model.Run) bool {
 	return a.Policy == b.Policy && a.PolicyHash == b.PolicyHash
+}
+
+// FlaggedVerdicts returns the verdicts run's policy flags: those the run
+// recorded, else (a run recorded before runs kept them) those of the
+// built-in preset or policy file of its name, if its hash is still the
+// run's. ok is false when neither is known.
+func FlaggedVerdicts(run model.Run) (verdicts []string, ok bool) {
+	if run.FlaggedVerdicts != nil {
+		return run.FlaggedVerdicts, true
+	}
+	p, err := policy.Load(run.Policy)
+	if err != nil || p.Hash() != run.PolicyHash {
+		return nil, false
+	}
+	return p.Flagged, true
+}
+
+// FlaggedCount is how many entities run flagged, from its per-verdict
+// counts and its policy's flagged verdicts (FlaggedVerdicts); ok is false
+// when the policy's flagged verdicts are not known.
+func FlaggedCount(run model.Run) (n int, ok bool) {
+	verdicts, ok := FlaggedVerdicts(run)
+	if !ok {
+		return 0, false
+	}
+	for _, v := range verdicts {
+		n += run.Counts[v]
+	}
+	return n, true
 }
 
 // newRunID is sortable by time and unique: 20261128T221500Z-1a2b3c.

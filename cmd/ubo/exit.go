@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/store"
 )
 
@@ -86,6 +87,7 @@ func (e interruptedError) code() int {
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ue usageError
+	var inputErr investigate.InputError
 	var re rejectsError
 	var ne newFlagsError
 	var fe flaggedCustomersError
@@ -95,7 +97,7 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &ie):
 		return ie.code()
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &inputErr):
 		return exitUsage
 	case errors.Is(err, store.ErrUnreachable):
 		return exitUnreachable

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -49,11 +50,11 @@ previous complete run of the same policy (name and hash; '-' for a policy's firs
 			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED\tSINCE")
 			for _, r := range runs {
-				flagged := 0
-				for _, v := range []string{model.VerdictChineseEntity, model.VerdictControlled, model.VerdictOwned50, model.VerdictJointControl} {
-					flagged += r.Counts[v]
+				flagged := "?" // the run's policy is not known any more
+				if n, ok := scoring.FlaggedCount(r); ok {
+					flagged = strconv.Itoa(n)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%d\t%d\t%d\t%s\n", r.ID, r.Status,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%s\t%d\t%d\t%s\n", r.ID, r.Status,
 					r.Started.Format("2006-01-02 15:04:05"), r.Policy, r.PolicyHash, r.AsOf,
 					r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared, orDash(r.PreviousRun))
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -47,7 +48,7 @@ func (g *globalOptions) open(ctx context.Context, openEmbedded func(string) (*em
 		if err != nil {
 			return nil, err
 		}
-		g.logger().Debug("opened store", "backend", "neo4j", "uri", redactURI(g.DB))
+		g.logger().Debug("opened store", "backend", "neo4j", "uri", store.RedactURI(g.DB))
 		return st, nil
 	}
 	st, err := openEmbedded(g.DB)
@@ -56,4 +57,32 @@ func (g *globalOptions) open(ctx context.Context, openEmbedded func(string) (*em
 	}
 	g.logger().Debug("opened store", "backend", "embedded", "path", g.DB)
 	return st, nil
+}
+
+// withStore opens the existing store --db selects (see
+// openExistingStore), runs fn with it and closes it: a failure to close
+// (an embedded file not synced) is the command's error when fn succeeded,
+// never dropped.
+func (g *globalOptions) withStore(ctx context.Context, fn func(st store.Store) error) error {
+	return g.withOpened(ctx, g.openExistingStore, fn)
+}
+
+// withNewStore is withStore for the commands that may create the store
+// (db init).
+func (g *globalOptions) withNewStore(ctx context.Context, fn func(st store.Store) error) error {
+	return g.withOpened(ctx, g.openStore, fn)
+}
+
+func (g *globalOptions) withOpened(ctx context.Context, open func(context.Context) (store.Store, error),
+	fn func(st store.Store) error) (err error) {
+	st, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(ctx); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+	}()
+	return fn(st)
 }
