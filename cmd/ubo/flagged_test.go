@@ -28,9 +28,9 @@ func TestRunsFlaggedColumnFollowsThePolicy(t *testing.T) {
 		}
 		out := map[string]string{}
 		for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
-			// RUN STATUS STARTED(date time) POLICY AS-OF ENTITIES FLAGGED NEW CLEARED
+			// RUN STATUS STARTED(date time) POLICY AS-OF ENTITIES FLAGGED NEW CLEARED SINCE
 			f := strings.Fields(line)
-			if len(f) != 10 {
+			if len(f) != 11 {
 				t.Fatalf("runs line %q", line)
 			}
 			out[f[0]] = f[7]

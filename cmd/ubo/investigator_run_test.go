@@ -94,14 +94,14 @@ func TestInvestigatorRunFunctions(t *testing.T) {
 	}
 }
 
-// withStore closes the store whatever fn returns, and returns fn's error:
+// withNewStore (as withStore) closes the store whatever fn returns, and returns fn's error:
 // the embedded file's lock is free for the next command.
 func TestWithStoreCloses(t *testing.T) {
 	ctx := context.Background()
 	g := &globalOptions{DB: filepath.Join(t.TempDir(), "ubo.db"), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
 	boom := errors.New("boom")
 	for i, want := range []error{boom, nil} {
-		err := g.withStore(ctx, func(st store.Store) error {
+		err := g.withNewStore(ctx, func(st store.Store) error {
 			if err := st.Init(ctx); err != nil {
 				return err
 			}
