@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -36,15 +35,13 @@ const (
 	DefaultReported       = 3  // candidates kept in a result
 )
 
-// Matcher matches customers to entities. Between calls it keeps only a
-// cache of name analyses (which change no answer), and it is safe for
-// concurrent use when its Candidates source is.
+// Matcher matches customers to entities. It holds no state between calls
+// and is safe for concurrent use when its Candidates source is.
 type Matcher struct {
 	src      Candidates
 	th       Thresholds
 	limit    int
 	reported int
-	analyses analysisCache
 }
 
 // New returns a Matcher drawing entities from src.
@@ -276,9 +273,12 @@ func (m *Matcher) score(q query, e model.Entity) *Candidate {
 	cand := &Candidate{Entity: e}
 	var best nameScore
 	var bestName names.Analysis
-	read := q.name.Reading != "" // else the candidate's reading would not be compared
+	analyze := names.Analyze
+	if q.name.Reading == "" {
+		analyze = names.AnalyzeUnread // the candidate's reading would not be compared
+	}
 	for _, n := range append([]string{e.Name}, e.Aliases...) {
-		a := m.analyses.analyze(n, read)
+		a := analyze(n)
 		if s := m.compareNames(q.name, a); s.value > best.value || cand.MatchedName == "" {
 			best, bestName, cand.MatchedName = s, a, n
 		}
@@ -483,43 +483,4 @@ func customerIdentifiers(c Customer, country string) ([]customerID, []Reason) {
 		add(v)
 	}
 	return ids, reasons
-}
-
-// analysisCache keeps the analyses of candidates' names: the entities that
-// share a customer's rarer words are candidates for every customer with
-// those words, and an analysis (folding, legal forms, pinyin) costs more
-// than the comparison it serves. Bounded: past maxCachedAnalyses it starts
-// again.
-type analysisCache struct {
-	mu sync.Mutex
-	m  map[analysisKey]names.Analysis
-}
-
-type analysisKey struct {
-	name string
-	read bool // names.Analyze, else names.AnalyzeUnread
-}
-
-const maxCachedAnalyses = 1 << 18
-
-func (c *analysisCache) analyze(name string, read bool) names.Analysis {
-	k := analysisKey{name, read}
-	c.mu.Lock()
-	a, ok := c.m[k]
-	c.mu.Unlock()
-	if ok {
-		return a
-	}
-	if read {
-		a = names.Analyze(name)
-	} else {
-		a = names.AnalyzeUnread(name)
-	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedAnalyses {
-		c.m = make(map[analysisKey]names.Analysis, 1024)
-	}
-	c.m[k] = a
-	c.mu.Unlock()
-	return a
 }
