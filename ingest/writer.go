@@ -50,6 +50,11 @@ type WriterOptions struct {
 	// Context is used by the store writes that Entity and Relationship
 	// trigger when a batch fills (default context.Background()).
 	Context context.Context
+	// Snapshot, when not 0, is the generation of a snapshot ingest: after
+	// each batch is written, the records of Source in it are marked in the
+	// store's snapshot ledger (store.Snapshotter), so that the caller can
+	// retire what the snapshot did not assert once it was read whole.
+	Snapshot int64
 }
 
 // Writer is the Sink that batches records into a store.Store. Entities are
@@ -232,6 +237,17 @@ func (w *Writer) flush(ctx context.Context) error {
 		w.err = fmt.Errorf("write %d relationships: %w", len(w.rels), err)
 		return w.err
 	}
+	if w.opts.Snapshot != 0 {
+		marks := make([]store.Assertion, 0, len(w.rels))
+		for i := range w.rels {
+			if w.rels[i].Source == w.opts.Source {
+				marks = append(marks, store.Assertion{Relationship: true, ID: w.rels[i].ID})
+			}
+		}
+		if err := w.mark(ctx, marks); err != nil {
+			return err
+		}
+	}
 	w.stats.Relationships += len(w.rels)
 	w.rels = w.rels[:0]
 	w.progress(false)
@@ -246,9 +262,34 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 		w.err = fmt.Errorf("write %d entities: %w", len(w.entities), err)
 		return w.err
 	}
+	if w.opts.Snapshot != 0 {
+		marks := make([]store.Assertion, 0, len(w.entities))
+		for i := range w.entities {
+			if e := &w.entities[i]; e.Source == w.opts.Source {
+				marks = append(marks, store.Assertion{ID: e.ID, Lists: e.Lists})
+			}
+		}
+		if err := w.mark(ctx, marks); err != nil {
+			return err
+		}
+	}
 	w.stats.Entities += len(w.entities)
 	w.entities = w.entities[:0]
 	w.progress(false)
+	return nil
+}
+
+// mark records a written batch in the snapshot ledger.
+func (w *Writer) mark(ctx context.Context, marks []store.Assertion) error {
+	sn, ok := w.st.(store.Snapshotter)
+	if !ok {
+		w.err = fmt.Errorf("the %s store cannot take snapshots", w.st.Backend())
+		return w.err
+	}
+	if err := sn.MarkAsserted(ctx, w.opts.Source, w.opts.Snapshot, marks); err != nil {
+		w.err = fmt.Errorf("mark %d snapshot records: %w", len(marks), err)
+		return w.err
+	}
 	return nil
 }
 
@@ -377,4 +418,15 @@ func (w *Writer) CanonicalIDs(ctx context.Context, ids []string) (map[string]str
 		return nil, err
 	}
 	return w.st.CanonicalIDs(ctx, ids)
+}
+
+// RetireSnapshot retires, as of date, what source asserted before the
+// snapshot of generation gen and gen did not (store.Snapshotter), once
+// the whole snapshot was written.
+func RetireSnapshot(ctx context.Context, st store.Store, source string, gen int64, date string) (store.RetireStats, error) {
+	sn, ok := st.(store.Snapshotter)
+	if !ok {
+		return store.RetireStats{}, fmt.Errorf("the %s store cannot take snapshots", st.Backend())
+	}
+	return sn.RetireUnasserted(ctx, source, gen, date)
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Snapshot refresh (issue 18 item 1): a record a source asserted in one
+// full snapshot and no longer asserts in the next is retired, on both
+// stores: the entity it flagged is CLEAR after `ubo score`, `ubo diff`
+// lists it, and scoring as of the first snapshot's date still flags it.
+
+const (
+	snapDate1 = "2026-11-01"
+	snapDate2 = "2026-11-02"
+)
+
+// pscLine is one PSC snapshot record of an individual with the given
+// nationality and natures of control in company 01000001.
+func pscLine(id, name, nationality string, natures ...string) string {
+	n, _ := json.Marshal(natures)
+	return `{"company_number":"01000001","data":{"kind":"individual-person-with-significant-control","name":"` + name +
+		`","nationality":"` + nationality + `","notified_on":"2019-05-01","natures_of_control":` + string(n) +
+		`,"links":{"self":"/company/01000001/persons-with-significant-control/individual/` + id + `"}}}` + "\n"
+}
+
+// ftmLine is one FollowTheMoney entity line.
+func ftmLine(id, caption, schema string, props map[string][]string, datasets []string, target bool) string {
+	b, _ := json.Marshal(map[string]any{"id": id, "caption": caption, "schema": schema, "properties": props,
+		"datasets": datasets, "target": target})
+	return string(b) + "\n"
+}
+
+type snapshotScenario struct {
+	name, source, policy, entity string
+	first, second                []string // the two snapshots' files
+	// retired is what the second snapshot's summary line must say.
+	retired string
+}
+
+func snapshotScenarios(t *testing.T) []snapshotScenario {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	chinese := pscLine("LiPsc1", "Li Example", "Chinese", "ownership-of-shares-75-to-100-percent", "voting-rights-75-to-100-percent")
+	british := pscLine("AnnPsc2", "Ann Sample", "British", "significant-influence-or-control")
+	psc1 := write("psc-1.txt", chinese+british)
+	psc2 := write("psc-2.txt", british)
+
+	cross, err := filepath.Abs(filepath.Join("..", "..", "testdata", "cross"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lei, rr1 := filepath.Join(cross, "gleif-lei.xml"), filepath.Join(cross, "gleif-rr.xml")
+	rr, err := os.ReadFile(rr1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRecords := regexp.MustCompile(`(?s)<rr:RelationshipRecord .*</rr:RelationshipRecord>`).ReplaceAllString(string(rr), "")
+	noRecords = strings.Replace(noRecords, "<rr:RecordCount>1</rr:RecordCount>", "<rr:RecordCount>0</rr:RecordCount>", 1)
+	if noRecords == string(rr) {
+		t.Fatal("the GLEIF fixture's relationship record was not found")
+	}
+	rr2 := write("rr-2.xml", noRecords)
+
+	parent := func(listed bool) string {
+		props := map[string][]string{"name": {"Example Listed Holdings Ltd"}, "jurisdiction": {"ru"}}
+		datasets := []string{"ubo_fixture"}
+		if listed {
+			props["topics"] = []string{"sanction"}
+			datasets = append(datasets, "us_ofac_sdn")
+		}
+		return ftmLine("NK-parent", "Example Listed Holdings Ltd", "Company", props, datasets, listed)
+	}
+	rest := ftmLine("NK-sub", "Example Subsidiary GmbH", "Company", map[string][]string{"name": {"Example Subsidiary GmbH"}, "jurisdiction": {"de"}}, []string{"ubo_fixture"}, false) +
+		ftmLine("NK-own", "", "Ownership", map[string][]string{"owner": {"NK-parent"}, "asset": {"NK-sub"}, "percentage": {"60"}}, []string{"ubo_fixture"}, false)
+	ftm1 := write("ftm-1.json", parent(true)+rest)
+	ftm2 := write("ftm-2.json", parent(false)+rest)
+
+	return []snapshotScenario{
+		{name: "psc", source: "psc", policy: "default", entity: "gb-coh:01000001",
+			first: []string{psc1}, second: []string{psc2},
+			retired: "ended 2 relationship(s), 1 entity(ies) inactive, 0 reactivated, 0 list tag(s) retired"},
+		{name: "gleif", source: "gleif", policy: "default", entity: "lei:213800CROSSUK0000187",
+			first:   []string{lei, rr1},
+			second:  []string{lei, rr2},
+			retired: "ended 1 relationship(s), 0 entity(ies) inactive, 0 reactivated, 0 list tag(s) retired"},
+		{name: "ftm", source: "ftm", policy: "ofac-50", entity: "ftm:NK-sub",
+			first: []string{ftm1}, second: []string{ftm2},
+			retired: "ended 0 relationship(s), 0 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired"},
+	}
+}
+
+func TestSnapshotRetiresWhatTheSourceDropped(t *testing.T) {
+	stores := []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
+		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
+	}
+	for _, sc := range snapshotScenarios(t) {
+		for _, s := range stores {
+			t.Run(sc.name+"/"+s.name, func(t *testing.T) {
+				db := s.db(t)
+				t.Chdir(t.TempDir())
+				ubo := func(args ...string) (string, string) {
+					t.Helper()
+					code, stdout, stderr := runUbo(t, append([]string{"--db", db}, args...)...)
+					if code != 0 {
+						t.Fatalf("ubo %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout, stderr)
+					}
+					return stdout, stderr
+				}
+				verdict := func() string {
+					t.Helper()
+					out, _ := ubo("explain", sc.entity, "--json")
+					var x struct {
+						Result struct {
+							Verdict string `json:"verdict"`
+							Flagged bool   `json:"flagged"`
+						} `json:"result"`
+					}
+					if err := json.Unmarshal([]byte(out), &x); err != nil {
+						t.Fatalf("explain --json: %v: %s", err, out)
+					}
+					if x.Result.Flagged {
+						return "flagged " + x.Result.Verdict
+					}
+					return x.Result.Verdict
+				}
+
+				ubo(append([]string{"ingest", sc.source, "--snapshot", "--snapshot-date", snapDate1}, sc.first...)...)
+				ubo("score", "--policy", sc.policy, "--as-of", snapDate1)
+				before := verdict()
+				if !strings.HasPrefix(before, "flagged ") {
+					t.Fatalf("after the first snapshot %s is %s, want flagged", sc.entity, before)
+				}
+
+				_, stderr := ubo(append([]string{"ingest", sc.source, "--snapshot", "--snapshot-date", snapDate2}, sc.second...)...)
+				if want := "snapshot of " + snapDate2 + ": " + sc.retired; !strings.Contains(stderr, want) {
+					t.Errorf("second snapshot's summary lacks %q:\n%s", want, stderr)
+				}
+				ubo("score", "--policy", sc.policy, "--as-of", snapDate2)
+				if got := verdict(); got != "CLEAR" {
+					t.Errorf("after the second snapshot %s is %s, want CLEAR", sc.entity, got)
+				}
+				diff, _ := ubo("diff")
+				if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(sc.entity) + ` +` + strings.TrimPrefix(before, "flagged ") + ` +CLEAR\s*$`).MatchString(diff) {
+					t.Errorf("diff does not list %s %s → CLEAR:\n%s", sc.entity, before, diff)
+				}
+
+				ubo("score", "--policy", sc.policy, "--as-of", snapDate1)
+				if got := verdict(); got != before {
+					t.Errorf("scored as of %s after the second snapshot, %s is %s, want %s", snapDate1, sc.entity, got, before)
+				}
+			})
+		}
+	}
+}
