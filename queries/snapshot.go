@@ -16,13 +16,15 @@ var (
 	qMarkAsserted        = mustQuery("mark_asserted")
 	qRetireRelationships = mustQuery("retire_relationships")
 	qSetRelationshipEnd  = mustQuery("set_relationship_end")
-	qEntityLedger        = mustQuery("entity_ledger")
-	qOtherLedgers        = mustQuery("other_ledgers")
-	qEntitiesToRetire    = mustQuery("entities_to_retire")
+	qEntitiesWithTags    = mustQuery("entities_with_ledger_tags")
+	qEntitiesUnasserted  = mustQuery("entities_unasserted")
 	qDeleteStaleLedger   = mustQuery("delete_stale_ledger")
 	qCommitLedger        = mustQuery("commit_ledger")
-	retireWriteBatchSize = 5000
 )
+
+// retireWriteBatchSize bounds the rows of one write query of a retirement
+// (all in one transaction).
+const retireWriteBatchSize = 5000
 
 // ledgerKey is a :SourceAssertion's key: source names hold no "|".
 func ledgerKey(source string, relationship bool, id string) string {
@@ -110,59 +112,57 @@ func retireRelationshipsTx(ctx context.Context, tx neo4j.ManagedTransaction, sou
 	return nil
 }
 
+// retireEntitiesTx looks at the entities whose list tags source's previous
+// snapshot gave (their whole ledger decides which tags are retired) and at
+// those only source knows that gen did not assert (they become inactive);
+// the rest, most of a large source, is not read.
 func retireEntitiesTx(ctx context.Context, tx neo4j.ManagedTransaction, source string, gen int64, date string, st *store.RetireStats) error {
-	recs, err := runInTx(ctx, tx, qEntityLedger, map[string]any{"source": source, "gen": gen})
+	type entity struct {
+		e      model.Entity
+		ledger *store.EntityLedger
+	}
+	var todo []entity
+	seen := map[string]bool{}
+	recs, err := runInTx(ctx, tx, qEntitiesWithTags, map[string]any{"source": source, "gen": gen})
 	if err != nil {
-		return fmt.Errorf("snapshot ledger %s: %w", source, err)
+		return fmt.Errorf("entities with list tags of %s: %w", source, err)
 	}
-	ledger := map[string]*store.EntityLedger{}
-	ids := []string{}
-	for _, rec := range recs {
-		id := str(rec.Values[0])
-		l := ledger[id]
-		if l == nil {
-			l = &store.EntityLedger{}
-			ledger[id] = l
-			ids = append(ids, id)
-		}
-		l.Prev = model.SortedUnique(append(l.Prev, strs(rec.Values[2])...))
-		if asserted, _ := rec.Values[1].(bool); asserted {
-			l.Asserted = true
-			l.Cur = model.SortedUnique(append(l.Cur, strs(rec.Values[3])...))
-		}
-	}
-	recs, err = runInTx(ctx, tx, qEntitiesToRetire, map[string]any{"ids": ids, "prefix": source + ":"})
-	if err != nil {
-		return fmt.Errorf("entities to retire: %w", err)
-	}
-	entities := make([]model.Entity, 0, len(recs))
-	var others []string // entities whose list tags may be retired
 	for _, rec := range recs {
 		e, err := decodeEntity(rec.Values[0])
 		if err != nil {
 			return err
 		}
-		if l := ledger[e.ID]; l != nil && slices.ContainsFunc(l.Prev, func(t string) bool { return !slices.Contains(l.Cur, t) }) {
-			others = append(others, e.ID)
-			l.Others = map[string][]string{}
+		l := &store.EntityLedger{}
+		entries, _ := rec.Values[1].([]any)
+		for _, v := range entries {
+			entry, _ := v.([]any)
+			if len(entry) != 4 {
+				return fmt.Errorf("entity %q: snapshot ledger entry %v", e.ID, v)
+			}
+			current, _ := entry[1].(bool)
+			l.Add(source, str(entry[0]), current, strs(entry[2]), strs(entry[3]))
 		}
-		entities = append(entities, e)
+		seen[e.ID] = true
+		todo = append(todo, entity{e, l})
 	}
-	if len(others) > 0 {
-		recs, err := runInTx(ctx, tx, qOtherLedgers, map[string]any{"ids": others, "source": source})
+	recs, err = runInTx(ctx, tx, qEntitiesUnasserted, map[string]any{"source": source, "gen": gen,
+		"prefix": source + ":", "inactive": store.InactiveTagPrefix, "key": ledgerKey(source, false, "")})
+	if err != nil {
+		return fmt.Errorf("entities %s did not assert: %w", source, err)
+	}
+	for _, rec := range recs {
+		e, err := decodeEntity(rec.Values[0])
 		if err != nil {
-			return fmt.Errorf("other sources' snapshot ledgers: %w", err)
+			return err
 		}
-		for _, rec := range recs {
-			l, src := ledger[str(rec.Values[0])], str(rec.Values[1])
-			l.Others[src] = model.SortedUnique(append(l.Others[src], strs(rec.Values[2])...))
+		if !seen[e.ID] {
+			todo = append(todo, entity{e: e})
 		}
 	}
 	var rows []map[string]any
-	for i := range entities {
-		old := entities[i]
-		cur := old
-		ch, inactive, reactivated, tags := store.RetireEntity(&cur, source, date, ledger[old.ID])
+	for _, t := range todo {
+		cur := t.e
+		ch, inactive, reactivated, tags := store.RetireEntity(&cur, source, date, t.ledger)
 		if !ch {
 			continue
 		}
@@ -173,7 +173,7 @@ func retireEntitiesTx(ctx context.Context, tx neo4j.ManagedTransaction, source s
 			st.Reactivated++
 		}
 		st.ListTags += tags
-		rows = append(rows, (&upsertState{stored: true, old: old, cur: cur}).row())
+		rows = append(rows, (&upsertState{stored: true, old: t.e, cur: cur}).row())
 	}
 	for start := 0; start < len(rows); start += retireWriteBatchSize {
 		if _, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows[start:min(start+retireWriteBatchSize, len(rows))]}); err != nil {

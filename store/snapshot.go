@@ -76,6 +76,26 @@ type EntityLedger struct {
 	Others   map[string][]string
 }
 
+// Add folds one ledger entry of the entity into l, for a retirement by
+// source: an entry of src with its committed (prev) and pending (cur) list
+// tags; current says its pending tags are those of the retiring snapshot.
+func (l *EntityLedger) Add(source, src string, current bool, prev, cur []string) {
+	if src != source {
+		if l.Others == nil {
+			l.Others = map[string][]string{}
+		}
+		// An interrupted snapshot's pending tags count too: keeping a tag
+		// is the safe side.
+		l.Others[src] = model.SortedUnique(append(append(slices.Clone(l.Others[src]), prev...), cur...))
+		return
+	}
+	l.Prev = model.SortedUnique(append(slices.Clone(l.Prev), prev...))
+	if current {
+		l.Asserted = true
+		l.Cur = model.SortedUnique(append(slices.Clone(l.Cur), cur...))
+	}
+}
+
 // RetireEntity applies a retirement by source on date to e (the rule both
 // stores share): it reports whether e changed and how.
 func RetireEntity(e *model.Entity, source, date string, l *EntityLedger) (changed, inactive, reactivated bool, retiredTags int) {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -165,5 +168,89 @@ func TestSnapshotRetiresWhatTheSourceDropped(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestInterruptedSnapshotRetiresNothing: a snapshot whose input fails part
+// way (a truncated .gz, after batches were committed) ends nothing, and the
+// next complete snapshot retires exactly what it lacks.
+func TestInterruptedSnapshotRetiresNothing(t *testing.T) {
+	dir := t.TempDir()
+	chinese := pscLine("LiPsc1", "Li Example", "Chinese", "ownership-of-shares-75-to-100-percent")
+	british := pscLine("AnnPsc2", "Ann Sample", "British", "significant-influence-or-control")
+	var others strings.Builder // more than a batch, so some are written before the cut
+	for i := range 3000 {
+		others.WriteString(strings.ReplaceAll(british, "01000001", fmt.Sprintf("02%06d", i)))
+	}
+	first := filepath.Join(dir, "psc-1.txt")
+	second := filepath.Join(dir, "psc-2.txt")
+	cut := filepath.Join(dir, "psc-2.txt.gz")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(british + others.String()))
+	zw.Close()
+	for name, content := range map[string][]byte{
+		first:  []byte(chinese + british),
+		second: []byte(british + others.String()),
+		cut:    gz.Bytes()[:gz.Len()*2/3],
+	} {
+		if err := os.WriteFile(name, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stores := []struct {
+		name string
+		db   func(t *testing.T) string
+	}{
+		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
+		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
+	}
+	const company = "gb-coh:01000001"
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			db := s.db(t)
+			t.Chdir(t.TempDir())
+			ubo := func(want int, args ...string) string {
+				t.Helper()
+				code, stdout, stderr := runUbo(t, append([]string{"--db", db}, args...)...)
+				if code != want {
+					t.Fatalf("ubo %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, want, stdout, stderr)
+				}
+				return stdout + stderr
+			}
+			verdict := func(asOf string) string {
+				t.Helper()
+				ubo(0, "score", "--as-of", asOf)
+				out := ubo(0, "explain", company, "--json")
+				var x struct {
+					Result struct {
+						Verdict string `json:"verdict"`
+					} `json:"result"`
+				}
+				if err := json.Unmarshal([]byte(out), &x); err != nil {
+					t.Fatalf("explain --json: %v: %s", err, out)
+				}
+				return x.Result.Verdict
+			}
+			ubo(0, "ingest", "psc", "--snapshot", "--snapshot-date", snapDate1, first)
+			flagged := verdict(snapDate1)
+			if flagged == "CLEAR" {
+				t.Fatalf("after the first snapshot %s is CLEAR", company)
+			}
+			out := ubo(exitFailure, "ingest", "psc", "--snapshot", "--snapshot-date", snapDate2, cut)
+			if strings.Contains(out, "snapshot of") || !strings.Contains(out, "FAILED part way") {
+				t.Errorf("an interrupted snapshot says:\n%s", out)
+			}
+			if got := verdict(snapDate2); got != flagged {
+				t.Errorf("after an interrupted snapshot %s is %s, want %s (nothing retired)", company, got, flagged)
+			}
+			out = ubo(0, "ingest", "psc", "--snapshot", "--snapshot-date", snapDate2, second)
+			if !strings.Contains(out, "snapshot of "+snapDate2+": ended 1 relationship(s), 1 entity(ies) inactive") {
+				t.Errorf("the complete snapshot says:\n%s", out)
+			}
+			if got := verdict(snapDate2); got != "CLEAR" {
+				t.Errorf("after the complete snapshot %s is %s, want CLEAR", company, got)
+			}
+		})
 	}
 }

@@ -6,8 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-
+	
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
@@ -22,7 +21,8 @@ const (
 
 // MarkAsserted implements store.Snapshotter: one transaction per batch.
 // The list tags of a record marked again in the same generation are
-// unioned, those of an older generation replaced.
+// unioned (in Go when the record gives tags, by the upsert keeping the
+// stored ones when it gives none), those of an older generation replaced.
 func (s *Store) MarkAsserted(ctx context.Context, source string, gen int64, batch []store.Assertion) error {
 	if len(batch) == 0 {
 		return ctx.Err()
@@ -33,7 +33,9 @@ func (s *Store) MarkAsserted(ctx context.Context, source string, gen int64, batc
 			return err
 		}
 		up, err := tx.PrepareContext(ctx, `INSERT INTO source_assertions (source, kind, id, pending_gen, pending_lists) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (source, kind, id) DO UPDATE SET pending_gen = excluded.pending_gen, pending_lists = excluded.pending_lists`)
+			ON CONFLICT (source, kind, id) DO UPDATE SET pending_gen = excluded.pending_gen,
+				pending_lists = CASE WHEN pending_gen = excluded.pending_gen AND excluded.pending_lists = '[]'
+					THEN pending_lists ELSE excluded.pending_lists END`)
 		if err != nil {
 			return err
 		}
@@ -102,11 +104,7 @@ func (s *Store) RetireUnasserted(ctx context.Context, source string, gen int64, 
 		if err := retireRelationships(ctx, tx, source, gen, date, &st); err != nil {
 			return err
 		}
-		ledger, err := entityLedger(ctx, tx, source, gen)
-		if err != nil {
-			return err
-		}
-		if err := retireEntities(ctx, tx, source, date, ledger, &st); err != nil {
+		if err := retireEntities(ctx, tx, source, gen, date, &st); err != nil {
 			return err
 		}
 		// The ledger keeps this snapshot's records only: they are what the
@@ -164,116 +162,102 @@ func retireRelationships(ctx context.Context, tx *sql.Tx, source string, gen int
 	return nil
 }
 
-// entityLedger reads source's ledger of entities, by the entity each id
-// resolves to.
-func entityLedger(ctx context.Context, tx *sql.Tx, source string, gen int64) (map[string]*store.EntityLedger, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT coalesce(al.canonical, a.id), a.pending_gen, a.committed_lists, a.pending_lists
-		FROM source_assertions a LEFT JOIN aliases al ON al.alias = a.id
-		WHERE a.source = ? AND a.kind = 0`, source)
+// ledgerOf reads every ledger entry of the entity id (through the ids
+// merged into it) as what a retirement by source at generation gen needs.
+func ledgerOf(ctx context.Context, tx *sql.Tx, source string, gen int64, id string) (*store.EntityLedger, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT a.source, a.pending_gen, a.committed_lists, a.pending_lists FROM source_assertions a
+		WHERE a.kind = 0 AND (a.id = ?1 OR a.id IN (SELECT alias FROM aliases WHERE canonical = ?1))`, id)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot ledger %s: %w", source, err)
+		return nil, fmt.Errorf("snapshot ledger of %q: %w", id, err)
 	}
 	defer rows.Close()
-	out := map[string]*store.EntityLedger{}
+	l := &store.EntityLedger{Others: map[string][]string{}}
 	for rows.Next() {
 		var (
-			id             string
-			pgen           int64
-			committed, cur string
+			src                string
+			pgen               int64
+			committed, pending string
 		)
-		if err := rows.Scan(&id, &pgen, &committed, &cur); err != nil {
+		if err := rows.Scan(&src, &pgen, &committed, &pending); err != nil {
 			return nil, err
-		}
-		l := out[id]
-		if l == nil {
-			l = &store.EntityLedger{}
-			out[id] = l
 		}
 		prev, err := decodeTags(committed)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot ledger %s %q: %w", source, id, err)
+			return nil, fmt.Errorf("snapshot ledger %s %q: %w", src, id, err)
 		}
-		l.Prev = model.SortedUnique(append(l.Prev, prev...))
-		if pgen == gen {
-			l.Asserted = true
-			tags, err := decodeTags(cur)
-			if err != nil {
-				return nil, fmt.Errorf("snapshot ledger %s %q: %w", source, id, err)
-			}
-			l.Cur = model.SortedUnique(append(l.Cur, tags...))
+		cur, err := decodeTags(pending)
+		if err != nil {
+			return nil, fmt.Errorf("snapshot ledger %s %q: %w", src, id, err)
 		}
+		l.Add(source, src, pgen == gen, prev, cur)
 	}
-	return out, rows.Err()
+	return l, rows.Err()
 }
 
-// otherLedgers fills l.Others for entity id: every other source's tags
-// (the last snapshot's and a pending one's) for the ids resolving to it.
-func otherLedgers(ctx context.Context, tx *sql.Tx, source, id string, l *store.EntityLedger) error {
-	rows, err := tx.QueryContext(ctx, `SELECT a.source, a.committed_lists, a.pending_lists FROM source_assertions a
-		WHERE a.kind = 0 AND a.source != ?1 AND (a.id = ?2 OR a.id IN (SELECT alias FROM aliases WHERE canonical = ?2))`, source, id)
-	if err != nil {
-		return fmt.Errorf("snapshot ledgers of %q: %w", id, err)
+// retireEntities looks at two kinds of entities: those gen did not assert
+// (an anti-join with the ledger; those only source knew become inactive)
+// and those whose list tags source's previous snapshot gave (their whole
+// ledger decides which tags are retired). The rest, most of a large
+// source, is not decoded.
+func retireEntities(ctx context.Context, tx *sql.Tx, source string, gen int64, date string, st *store.RetireStats) error {
+	type entity struct {
+		rid    int64
+		e      model.Entity
+		ledger *store.EntityLedger
 	}
-	defer rows.Close()
-	l.Others = map[string][]string{}
-	for rows.Next() {
-		var src, committed, pending string
-		if err := rows.Scan(&src, &committed, &pending); err != nil {
-			return err
-		}
-		a, err := decodeTags(committed)
+	var todo []*entity
+	seen := map[string]bool{}
+	read := func(query string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
-		b, err := decodeTags(pending)
-		if err != nil {
-			return err
-		}
-		l.Others[src] = model.SortedUnique(append(append(l.Others[src], a...), b...))
-	}
-	return rows.Err()
-}
-
-func retireEntities(ctx context.Context, tx *sql.Tx, source, date string, ledger map[string]*store.EntityLedger, st *store.RetireStats) error {
-	rows, err := tx.QueryContext(ctx, `SELECT rid, data FROM entities`)
-	if err != nil {
-		return fmt.Errorf("entities to retire: %w", err)
-	}
-	type changed struct {
-		rid int64
-		e   model.Entity
-	}
-	var todo []changed
-	for rows.Next() {
-		var (
-			rid  int64
-			data []byte
-			e    model.Entity
-		)
-		if err := rows.Scan(&rid, &data); err != nil {
-			rows.Close()
-			return err
-		}
-		if err := codec.DecodeEntity(data, &e); err != nil {
-			rows.Close()
-			return fmt.Errorf("entity row %d: stored data: %w", rid, err)
-		}
-		if l := ledger[e.ID]; l != nil || store.OnlyFrom(&e, source) {
-			todo = append(todo, changed{rid, e})
-		}
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
-	}
-	for i := range todo {
-		c := &todo[i]
-		l := ledger[c.e.ID]
-		if l != nil && slices.ContainsFunc(l.Prev, func(t string) bool { return !slices.Contains(l.Cur, t) }) {
-			if err := otherLedgers(ctx, tx, source, c.e.ID, l); err != nil {
+		for rows.Next() {
+			var (
+				rid  int64
+				data []byte
+				e    model.Entity
+			)
+			if err := rows.Scan(&rid, &data); err != nil {
+				rows.Close()
 				return err
 			}
+			if err := codec.DecodeEntity(data, &e); err != nil {
+				rows.Close()
+				return fmt.Errorf("entity row %d: stored data: %w", rid, err)
+			}
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				todo = append(todo, &entity{rid: rid, e: e})
+			}
 		}
-		ch, inactive, reactivated, tags := store.RetireEntity(&c.e, source, date, l)
+		return errors.Join(rows.Err(), rows.Close())
+	}
+	// Entities with tags to compare first: their ledger is read below.
+	if err := read(`SELECT e.rid, e.data FROM entities e WHERE e.id IN (
+		SELECT coalesce(al.canonical, a.id) FROM source_assertions a LEFT JOIN aliases al ON al.alias = a.id
+		WHERE a.source = ?1 AND a.kind = 0 AND a.committed_lists != '[]')`, source); err != nil {
+		return fmt.Errorf("entities with list tags of %s: %w", source, err)
+	}
+	withTags := len(todo)
+	for _, t := range todo {
+		l, err := ledgerOf(ctx, tx, source, gen, t.e.ID)
+		if err != nil {
+			return err
+		}
+		t.ledger = l
+	}
+	if err := read(`SELECT e.rid, e.data FROM entities e
+		WHERE NOT EXISTS (SELECT 1 FROM source_assertions a WHERE a.source = ?1 AND a.kind = 0 AND a.id = e.id AND a.pending_gen = ?2)
+		AND NOT EXISTS (SELECT 1 FROM aliases al JOIN source_assertions a ON a.source = ?1 AND a.kind = 0 AND a.id = al.alias AND a.pending_gen = ?2
+			WHERE al.canonical = e.id)`, source, gen); err != nil {
+		return fmt.Errorf("entities %s did not assert: %w", source, err)
+	}
+	for i, t := range todo {
+		if i >= withTags && !store.OnlyFrom(&t.e, source) {
+			continue
+		}
+		ch, inactive, reactivated, tags := store.RetireEntity(&t.e, source, date, t.ledger)
 		if !ch {
 			continue
 		}
@@ -285,8 +269,8 @@ func retireEntities(ctx context.Context, tx *sql.Tx, source, date string, ledger
 		}
 		st.ListTags += tags
 		// Lists are not names: the name index stays as it is.
-		if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&c.e), c.rid); err != nil {
-			return fmt.Errorf("entity %q: %w", c.e.ID, err)
+		if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&t.e), t.rid); err != nil {
+			return fmt.Errorf("entity %q: %w", t.e.ID, err)
 		}
 	}
 	return nil

@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasFillsOnly", testUpsertThroughAliasFillsOnly},
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
+		{"SnapshotRetire", testSnapshotRetire},
 		{"RunLifecycle", testRunLifecycle},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
