@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	
+
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
