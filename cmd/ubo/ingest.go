@@ -54,8 +54,12 @@ an earlier date still sees them), the list tags its previous snapshot gave an en
 does not become ubo.retired:<date>:<tag> (unless another source gives them), and entities only
 this source knew become inactive (the list tag ubo.inactive:<date>: from that date on such an
 entity is no Chinese root and, its relationships ended, scores CLEAR). An ingest that fails part way
-retires nothing; records rejected from a snapshot count as not asserted. List tags are compared
-with the source's previous --snapshot ingest: the first snapshot retires no list tags.`,
+retires nothing. Give every file of the source in the one run (GLEIF: LEI, relationship and
+reporting-exception files): what the run does not read, and records it rejects, count as no longer
+asserted. List tags are compared with the source's previous --snapshot ingest: the first snapshot
+retires no list tags.`,
+		Example: `  ubo ingest psc --snapshot psc-snapshot-2026-11-02_*.txt
+  ubo ingest gleif --snapshot --snapshot-date 2026-11-02 lei2.xml.zip rr.xml.zip repex.xml.zip`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))

@@ -254,3 +254,30 @@ func TestInterruptedSnapshotRetiresNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestSnapshotFlagsUsage(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "psc.txt")
+	if err := os.WriteFile(in, []byte(pscLine("A", "Ann Sample", "British", "significant-influence-or-control")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "ubo.db")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"date without --snapshot", []string{"--snapshot-date", "2026-11-02"}, "--snapshot-date needs --snapshot"},
+		{"not a date", []string{"--snapshot", "--snapshot-date", "02/11/2026"}, `--snapshot-date "02/11/2026": want a date like 2026-11-02`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runUbo(t, append(append([]string{"--db", db, "ingest", "psc"}, tc.args...), in)...)
+			if code != exitUsage || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitUsage, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("a usage error opened the store")
+	}
+}

@@ -108,7 +108,9 @@ func testSnapshotRetire(t *testing.T, s store.Store) {
 		}
 	}
 
-	// A source asserting p again makes it active.
+	// A source asserting p and r1 again makes p active and r1 open.
 	upsertEntities(t, s, model.Entity{ID: "p", Source: "psc", SourceRef: "p"})
 	equal(t, "p's lists asserted again", getEntity(t, s, "p").Lists, []string(nil))
+	upsertRels(t, s, model.Relationship{ID: "r1", HolderID: "p", HeldID: "c", Kind: model.Ownership, Share: model.Exact(60), Source: "psc"})
+	equal(t, "r1's end asserted again", ends()["r1"], "")
 }
