@@ -72,6 +72,8 @@ type Writer struct {
 
 	ambiguities []Reject // the first maxAmbiguities reported
 
+	deltas []store.RecordChange // reported by parsers of delta files, in order
+
 	rejectsTmp  *os.File
 	rejectsCSV  *csv.Writer
 	rejectsDone string // the path Close wrote the rejects to, "" when none
@@ -122,6 +124,34 @@ func (w *Writer) Ambiguous(r Reject) {
 	if len(w.ambiguities) < maxAmbiguities {
 		w.ambiguities = append(w.ambiguities, r)
 	}
+}
+
+// Delta records a delta file's change of one record (ingest.DeltaReporter).
+func (w *Writer) Delta(c store.RecordChange) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.deltas = append(w.deltas, c)
+}
+
+// Deltas returns the changes delta files reported, in order.
+func (w *Writer) Deltas() []store.RecordChange {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]store.RecordChange(nil), w.deltas...)
+}
+
+// ApplyDeltas applies, after Close, the changes delta files reported
+// (store.DeltaApplier), in one transaction.
+func (w *Writer) ApplyDeltas(ctx context.Context) (store.RetireStats, error) {
+	changes := w.Deltas()
+	if len(changes) == 0 {
+		return store.RetireStats{}, nil
+	}
+	da, ok := w.st.(store.DeltaApplier)
+	if !ok {
+		return store.RetireStats{}, fmt.Errorf("the %s store cannot apply deltas", w.st.Backend())
+	}
+	return da.ApplyDelta(ctx, w.opts.Source, changes)
 }
 
 // Ambiguities returns the first 1,000 ambiguities reported (Stats.Ambiguous

@@ -182,3 +182,108 @@ func retireEntitiesTx(ctx context.Context, tx neo4j.ManagedTransaction, source s
 	}
 	return nil
 }
+
+var _ store.DeltaApplier = (*Store)(nil)
+
+var (
+	qDeltaRecords   = mustQuery("delta_records")
+	qOtherLedgers   = mustQuery("other_ledgers")
+	qSetDeltaLedger = mustQuery("set_delta_ledger")
+)
+
+// ApplyDelta implements store.DeltaApplier in one managed write
+// transaction: the records' ledger entries, their entities and the other
+// sources' entries are read in three queries, the changes applied in Go
+// (store.ApplyChanges) and the changed entities written with their packed
+// copies.
+func (s *Store) ApplyDelta(ctx context.Context, source string, changes []store.RecordChange) (store.RetireStats, error) {
+	var st store.RetireStats
+	if len(changes) == 0 {
+		return st, ctx.Err()
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range changes {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			ids = append(ids, c.ID)
+		}
+	}
+	prefix := ledgerKey(source, false, "")
+	err := s.write(ctx, "apply delta "+source, func(tx neo4j.ManagedTransaction) error {
+		st = store.RetireStats{}
+		recs, err := runInTx(ctx, tx, qDeltaRecords, map[string]any{"ids": ids, "prefix": prefix})
+		if err != nil {
+			return fmt.Errorf("delta records: %w", err)
+		}
+		canon := map[string]string{}
+		own := map[string]store.DeltaRecord{}
+		var eids []string
+		for _, rec := range recs {
+			id, eid := str(rec.Values[0]), str(rec.Values[1])
+			found, _ := rec.Values[2].(bool)
+			canon[id] = eid
+			own[id] = store.DeltaRecord{Lists: strs(rec.Values[3]), Found: found}
+			eids = append(eids, eid)
+		}
+		recs, err = runInTx(ctx, tx, qEntitiesByIDs, map[string]any{"ids": eids})
+		if err != nil {
+			return fmt.Errorf("delta entities: %w", err)
+		}
+		entities := map[string]*model.Entity{}
+		for _, rec := range recs {
+			e, err := decodeEntity(rec.Values[0])
+			if err != nil {
+				return err
+			}
+			entities[e.ID] = &e
+		}
+		recs, err = runInTx(ctx, tx, qOtherLedgers, map[string]any{"ids": eids, "source": source})
+		if err != nil {
+			return fmt.Errorf("other sources' snapshot ledgers: %w", err)
+		}
+		others := map[string]map[string][]string{}
+		for _, rec := range recs {
+			id, src := str(rec.Values[0]), str(rec.Values[1])
+			if others[id] == nil {
+				others[id] = map[string][]string{}
+			}
+			others[id][src] = model.SortedUnique(append(others[id][src], strs(rec.Values[2])...))
+		}
+		byEntity := map[string][]store.RecordChange{}
+		var order []string
+		for _, c := range changes {
+			eid := canon[c.ID]
+			if entities[eid] == nil {
+				continue // a record never written: nothing to change
+			}
+			if byEntity[eid] == nil {
+				order = append(order, eid)
+			}
+			byEntity[eid] = append(byEntity[eid], c)
+		}
+		var rows []map[string]any
+		for _, eid := range order {
+			old := *entities[eid]
+			cur := old
+			if store.ApplyChanges(&cur, source, byEntity[eid], own, others[eid], &st) {
+				rows = append(rows, (&upsertState{stored: true, old: old, cur: cur}).row())
+			}
+		}
+		for start := 0; start < len(rows); start += retireWriteBatchSize {
+			if _, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows[start:min(start+retireWriteBatchSize, len(rows))]}); err != nil {
+				return fmt.Errorf("delta entities: %w", err)
+			}
+		}
+		ledger := make([]map[string]any, 0, len(own))
+		for _, id := range ids {
+			r := own[id]
+			ledger = append(ledger, map[string]any{"key": prefix + id, "id": id, "found": r.Found, "lists": strList(r.Lists)})
+		}
+		if _, err := runInTx(ctx, tx, qSetDeltaLedger, map[string]any{"rows": ledger, "source": source}); err != nil {
+			return fmt.Errorf("delta ledger: %w", err)
+		}
+		return nil
+	})
+	return st, err
+}

@@ -170,3 +170,62 @@ func RelationshipToRetire(r *model.Relationship, source, date string) bool {
 	r.EndDate = date
 	return true
 }
+
+// RecordChange is what a delta file says about one entity record of its
+// source (FtM ADD/MOD/DEL): the record as the source wrote its id, whether
+// it was deleted, the list tags it now gives (a deletion's own markers),
+// and the date the change takes effect (YYYY-MM-DD).
+type RecordChange struct {
+	ID      string
+	Deleted bool
+	Lists   []string
+	Date    string
+}
+
+// DeltaApplier is a store that applies the deletions of delta files: both
+// stores.
+type DeltaApplier interface {
+	// ApplyDelta applies changes of source in one transaction, after their
+	// records were written: a deleted record's entity becomes inactive
+	// when only source knew it, and the list tags the record gave before
+	// and no longer gives are retired (store.RetireEntity) as of the
+	// change's date. What a record gave before is its ledger entry (a
+	// snapshot's, or an earlier delta's); without one, when only source
+	// knows the entity, every tag it has but ubo's own. The ledger entry
+	// then holds the record's new tags (a deleted record's is removed).
+	// Unknown ids are skipped.
+	ApplyDelta(ctx context.Context, source string, changes []RecordChange) (RetireStats, error)
+}
+
+// DeltaRecord is what the ledger holds about one record of a change: the
+// tags its entry gives, and whether there is an entry.
+type DeltaRecord struct {
+	Lists []string
+	Found bool
+}
+
+// ApplyChanges applies, in order, the changes of source's records that
+// resolve to e: own has each record's ledger entry, others the other
+// sources' tags for e (as EntityLedger.Others). It reports whether e
+// changed and adds what it did to st.
+func ApplyChanges(e *model.Entity, source string, changes []RecordChange, own map[string]DeltaRecord, others map[string][]string, st *RetireStats) bool {
+	changed := false
+	for _, c := range changes {
+		prev := own[c.ID].Lists
+		if !own[c.ID].Found && OnlyFrom(e, source) {
+			prev = slices.DeleteFunc(slices.Clone(e.Lists), func(t string) bool { return strings.HasPrefix(t, "ubo.") })
+		}
+		l := &EntityLedger{Asserted: !c.Deleted, Prev: prev, Cur: model.SortedUnique(c.Lists), Others: others}
+		ch, inactive, reactivated, tags := RetireEntity(e, source, c.Date, l)
+		if inactive {
+			st.Entities++
+		}
+		if reactivated {
+			st.Reactivated++
+		}
+		st.ListTags += tags
+		changed = changed || ch
+		own[c.ID] = DeltaRecord{Lists: l.Cur, Found: !c.Deleted}
+	}
+	return changed
+}

@@ -169,6 +169,14 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
 			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
 	}
+	if len(w.Deltas()) > 0 {
+		ds, err := w.ApplyDeltas(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
+		}
+		fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
+			source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
+	}
 	rejects = w.RejectsPath()
 	rejectsNote := "none"
 	if rejects != "" {

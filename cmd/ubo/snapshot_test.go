@@ -41,7 +41,10 @@ func ftmLine(id, caption, schema string, props map[string][]string, datasets []s
 type snapshotScenario struct {
 	name, source, policy, entity string
 	first, second                []string // the two snapshots' files
-	// retired is what the second snapshot's summary line must say.
+	// delta: the first ingest is a plain one and the second a delta file,
+	// not snapshots.
+	delta bool
+	// retired is what the second ingest's summary line must say.
 	retired string
 }
 
@@ -88,6 +91,9 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 		ftmLine("NK-own", "", "Ownership", map[string][]string{"owner": {"NK-parent"}, "asset": {"NK-sub"}, "percentage": {"60"}}, []string{"ubo_fixture"}, false)
 	ftm1 := write("ftm-1.json", parent(true)+rest)
 	ftm2 := write("ftm-2.json", parent(false)+rest)
+	mod := strings.Replace(parent(false), `{"caption"`, `{"last_change":"`+snapDate2+`T06:00:00","caption"`, 1)
+	ftmMod := write("ftm-mod.delta.json", `{"op":"MOD","entity":`+strings.TrimSpace(mod)+"}\n")
+	ftmDel := write("ftm-del.delta.json", `{"op":"DEL","entity":{"id":"NK-parent","schema":"Company","last_seen":"`+snapDate2+`T06:00:00"}}`+"\n")
 
 	return []snapshotScenario{
 		{name: "psc", source: "psc", policy: "default", entity: "gb-coh:01000001",
@@ -100,6 +106,12 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 		{name: "ftm", source: "ftm", policy: "ofac-50", entity: "ftm:NK-sub",
 			first: []string{ftm1}, second: []string{ftm2},
 			retired: "ended 0 relationship(s), 0 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired"},
+		{name: "ftm-delta-mod", source: "ftm", policy: "ofac-50", entity: "ftm:NK-sub", delta: true,
+			first: []string{ftm1}, second: []string{ftmMod},
+			retired: "delta: 1 record change(s): 0 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired"},
+		{name: "ftm-delta-del", source: "ftm", policy: "ofac-50", entity: "ftm:NK-sub", delta: true,
+			first: []string{ftm1}, second: []string{ftmDel},
+			retired: "delta: 1 record change(s): 1 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired"},
 	}
 }
 
@@ -142,16 +154,21 @@ func TestSnapshotRetiresWhatTheSourceDropped(t *testing.T) {
 					return x.Result.Verdict
 				}
 
-				ubo(append([]string{"ingest", sc.source, "--snapshot", "--snapshot-date", snapDate1}, sc.first...)...)
+				firstFlags := []string{"--snapshot", "--snapshot-date", snapDate1}
+				secondFlags, summary := []string{"--snapshot", "--snapshot-date", snapDate2}, "snapshot of "+snapDate2+": "
+				if sc.delta {
+					firstFlags, secondFlags, summary = nil, nil, ""
+				}
+				ubo(append(append([]string{"ingest", sc.source}, firstFlags...), sc.first...)...)
 				ubo("score", "--policy", sc.policy, "--as-of", snapDate1)
 				before := verdict()
 				if !strings.HasPrefix(before, "flagged ") {
 					t.Fatalf("after the first snapshot %s is %s, want flagged", sc.entity, before)
 				}
 
-				_, stderr := ubo(append([]string{"ingest", sc.source, "--snapshot", "--snapshot-date", snapDate2}, sc.second...)...)
-				if want := "snapshot of " + snapDate2 + ": " + sc.retired; !strings.Contains(stderr, want) {
-					t.Errorf("second snapshot's summary lacks %q:\n%s", want, stderr)
+				_, stderr := ubo(append(append([]string{"ingest", sc.source}, secondFlags...), sc.second...)...)
+				if want := summary + sc.retired; !strings.Contains(stderr, want) {
+					t.Errorf("second ingest's summary lacks %q:\n%s", want, stderr)
 				}
 				ubo("score", "--policy", sc.policy, "--as-of", snapDate2)
 				if got := verdict(); got != "CLEAR" {

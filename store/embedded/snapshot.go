@@ -275,3 +275,93 @@ func retireEntities(ctx context.Context, tx *sql.Tx, source string, gen int64, d
 	}
 	return nil
 }
+
+var _ store.DeltaApplier = (*Store)(nil)
+
+// ApplyDelta implements store.DeltaApplier in one write transaction: the
+// changes are grouped by the entity their record resolves to and applied
+// in order (store.ApplyChanges).
+func (s *Store) ApplyDelta(ctx context.Context, source string, changes []store.RecordChange) (store.RetireStats, error) {
+	var st store.RetireStats
+	if len(changes) == 0 {
+		return st, ctx.Err()
+	}
+	err := s.write(ctx, "apply delta "+source, func(tx *sql.Tx) error {
+		st = store.RetireStats{}
+		byEntity := map[string][]store.RecordChange{}
+		var order []string
+		own := map[string]store.DeltaRecord{}
+		for _, c := range changes {
+			canon, err := s.resolve(ctx, tx, c.ID)
+			if err != nil {
+				return fmt.Errorf("record %q: %w", c.ID, err)
+			}
+			if byEntity[canon] == nil {
+				order = append(order, canon)
+			}
+			byEntity[canon] = append(byEntity[canon], c)
+			if _, ok := own[c.ID]; ok {
+				continue
+			}
+			var lists string
+			switch err := tx.QueryRowContext(ctx, `SELECT committed_lists FROM source_assertions WHERE source = ? AND kind = 0 AND id = ?`,
+				source, c.ID).Scan(&lists); {
+			case errors.Is(err, sql.ErrNoRows):
+				own[c.ID] = store.DeltaRecord{}
+			case err != nil:
+				return fmt.Errorf("snapshot ledger %s %q: %w", source, c.ID, err)
+			default:
+				tags, err := decodeTags(lists)
+				if err != nil {
+					return fmt.Errorf("snapshot ledger %s %q: %w", source, c.ID, err)
+				}
+				own[c.ID] = store.DeltaRecord{Lists: tags, Found: true}
+			}
+		}
+		for _, id := range order {
+			var (
+				rid  int64
+				data []byte
+				e    model.Entity
+			)
+			switch err := tx.QueryRowContext(ctx, `SELECT rid, data FROM entities WHERE id = ?`, id).Scan(&rid, &data); {
+			case errors.Is(err, sql.ErrNoRows):
+				continue // a record never written: nothing to change
+			case err != nil:
+				return fmt.Errorf("entity %q: %w", id, err)
+			}
+			if err := codec.DecodeEntity(data, &e); err != nil {
+				return fmt.Errorf("entity %q: stored data: %w", id, err)
+			}
+			l, err := ledgerOf(ctx, tx, source, 0, id)
+			if err != nil {
+				return err
+			}
+			if !store.ApplyChanges(&e, source, byEntity[id], own, l.Others, &st) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&e), rid); err != nil {
+				return fmt.Errorf("entity %q: %w", id, err)
+			}
+		}
+		for id, r := range own {
+			var err error
+			if !r.Found {
+				_, err = tx.ExecContext(ctx, `DELETE FROM source_assertions WHERE source = ? AND kind = 0 AND id = ?`, source, id)
+			} else {
+				var tags string
+				if tags, err = encodeTags(r.Lists); err == nil {
+					_, err = tx.ExecContext(ctx, `INSERT INTO source_assertions (source, kind, id, committed_lists, pending_gen, pending_lists)
+						VALUES (?1, 0, ?2, ?3, 0, ?3)
+						ON CONFLICT (source, kind, id) DO UPDATE SET committed_lists = excluded.committed_lists, pending_lists = excluded.pending_lists`,
+						source, id, tags)
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("snapshot ledger %s %q: %w", source, id, err)
+			}
+		}
+		return nil
+	})
+	return st, err
+}

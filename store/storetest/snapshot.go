@@ -114,3 +114,50 @@ func testSnapshotRetire(t *testing.T, s store.Store) {
 	upsertRels(t, s, model.Relationship{ID: "r1", HolderID: "p", HeldID: "c", Kind: model.Ownership, Share: model.Exact(60), Source: "psc"})
 	equal(t, "r1's end asserted again", ends()["r1"], "")
 }
+
+// testApplyDelta: a delta's changes retire the list tags a record gave
+// before (its ledger entry, else the entity's own tags when only the
+// source knows it) and a deletion makes an entity only the source knew
+// inactive; tags another source may give stay.
+func testApplyDelta(t *testing.T, s store.Store) {
+	da, ok := s.(store.DeltaApplier)
+	if !ok {
+		t.Fatalf("%s store is no store.DeltaApplier", s.Backend())
+	}
+	sn := s.(store.Snapshotter)
+	const d2 = "2026-11-02"
+	upsertEntities(t, s,
+		model.Entity{ID: "f", Name: "F", Kind: model.Company, Lists: []string{"sanction", "us_ofac_sdn"}, Source: "ftm", SourceRef: "f"},
+		model.Entity{ID: "g", Name: "G", Kind: model.Company, Lists: []string{"sanction"}, Source: "ftm", SourceRef: "g"},
+		model.Entity{ID: "g", Source: "csv", SourceRef: "g"})
+	// f's ledger entry (a snapshot) gives both tags; h, written after, has none.
+	if err := sn.MarkAsserted(ctx(t), "ftm", 1, []store.Assertion{{ID: "f", Lists: []string{"sanction", "us_ofac_sdn"}}, {ID: "g"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sn.RetireUnasserted(ctx(t), "ftm", 1, "2026-11-01"); err != nil {
+		t.Fatal(err)
+	}
+	upsertEntities(t, s, model.Entity{ID: "h", Name: "H", Kind: model.Person, Lists: []string{"role.pep", "sanction"}, Source: "ftm", SourceRef: "h"})
+	apply := func(want store.RetireStats, changes ...store.RecordChange) {
+		t.Helper()
+		got, err := da.ApplyDelta(ctx(t), "ftm", changes)
+		if err != nil {
+			t.Fatalf("ApplyDelta: %v", err)
+		}
+		equal(t, "delta", got, want)
+	}
+	apply(store.RetireStats{ListTags: 3, Entities: 1},
+		store.RecordChange{ID: "f", Lists: []string{"sanction"}, Date: d2},
+		store.RecordChange{ID: "g", Deleted: true, Date: d2}, // csv may give the tag
+		store.RecordChange{ID: "h", Deleted: true, Date: d2},
+		store.RecordChange{ID: "nobody", Deleted: true, Date: d2})
+	equal(t, "f's lists", getEntity(t, s, "f").Lists, []string{"sanction", store.RetiredTagPrefix + d2 + ":us_ofac_sdn"})
+	equal(t, "g's lists", getEntity(t, s, "g").Lists, []string{"sanction"})
+	equal(t, "h's lists", getEntity(t, s, "h").Lists, []string{store.InactiveTagPrefix + d2,
+		store.RetiredTagPrefix + d2 + ":role.pep", store.RetiredTagPrefix + d2 + ":sanction"})
+	// The ledger now holds f's new tags: deleting f retires the one left.
+	apply(store.RetireStats{ListTags: 1, Entities: 1}, store.RecordChange{ID: "f", Deleted: true, Date: d2})
+	equal(t, "f's lists deleted", getEntity(t, s, "f").Lists, []string{store.InactiveTagPrefix + d2,
+		store.RetiredTagPrefix + d2 + ":sanction", store.RetiredTagPrefix + d2 + ":us_ofac_sdn"})
+	apply(store.RetireStats{}, store.RecordChange{ID: "f", Deleted: true, Date: d2}) // twice: nothing more
+}

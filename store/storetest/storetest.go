@@ -65,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"SnapshotRetire", testSnapshotRetire},
+		{"ApplyDelta", testApplyDelta},
 		{"RunLifecycle", testRunLifecycle},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
