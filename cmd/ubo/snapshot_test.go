@@ -77,6 +77,22 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 		t.Fatal("the GLEIF fixture's relationship record was not found")
 	}
 	rr2 := write("rr-2.xml", noRecords)
+	// Delta files: the CN parent's LEI retired; the relationship record retired.
+	leiXML, err := os.ReadFile(lei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parentAt := strings.Index(string(leiXML), "<lei:LEI>549300CNCROSS0000189</lei:LEI>")
+	if parentAt < 0 {
+		t.Fatal("the GLEIF fixture's CN parent was not found")
+	}
+	retire := strings.NewReplacer("<lei:EntityStatus>ACTIVE</lei:EntityStatus>", "<lei:EntityStatus>INACTIVE</lei:EntityStatus>",
+		"<lei:LastUpdateDate>2026-06-01T00:00:00+08:00</lei:LastUpdateDate>", "<lei:LastUpdateDate>"+snapDate2+"T00:00:00Z</lei:LastUpdateDate>",
+		"<lei:RegistrationStatus>ISSUED</lei:RegistrationStatus>", "<lei:RegistrationStatus>RETIRED</lei:RegistrationStatus>")
+	leiRetired := write("lei-retired.xml", string(leiXML[:parentAt])+retire.Replace(string(leiXML[parentAt:])))
+	rrRetired := write("rr-retired.xml", strings.NewReplacer(
+		"<rr:RegistrationStatus>PUBLISHED</rr:RegistrationStatus>", "<rr:RegistrationStatus>RETIRED</rr:RegistrationStatus>",
+		"<rr:LastUpdateDate>2026-06-01T00:00:00Z</rr:LastUpdateDate>", "<rr:LastUpdateDate>"+snapDate2+"T00:00:00Z</rr:LastUpdateDate>").Replace(string(rr)))
 
 	parent := func(listed bool) string {
 		props := map[string][]string{"name": {"Example Listed Holdings Ltd"}, "jurisdiction": {"ru"}}
@@ -103,6 +119,12 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 			first:   []string{lei, rr1},
 			second:  []string{lei, rr2},
 			retired: "ended 1 relationship(s), 0 entity(ies) inactive, 0 reactivated, 0 list tag(s) retired"},
+		{name: "gleif-delta-lei-retired", source: "gleif", policy: "default", entity: "lei:213800CROSSUK0000187", delta: true,
+			first: []string{lei, rr1}, second: []string{leiRetired},
+			retired: "delta: 1 record change(s): 1 entity(ies) inactive, 0 reactivated, 0 list tag(s) retired"},
+		{name: "gleif-delta-rr-retired", source: "gleif", policy: "default", entity: "lei:213800CROSSUK0000187", delta: true,
+			first: []string{lei, rr1}, second: []string{rrRetired},
+			retired: "read 1, written 2 entities and 1 relationships"},
 		{name: "ftm", source: "ftm", policy: "ofac-50", entity: "ftm:NK-sub",
 			first: []string{ftm1}, second: []string{ftm2},
 			retired: "ended 0 relationship(s), 0 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired"},
