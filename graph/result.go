@@ -852,6 +852,12 @@ func (s *Scoring) rootReason(r uint32) (code, why string) {
 				return t, "listed as " + t
 			}
 		}
+		for _, t := range g.sets[a.lists] {
+			// A tag a later snapshot retired (see roots).
+			if date, was, ok := model.RetiredTag(t); ok && slices.Contains(s.p.Roots.ListTags, was) {
+				return was, "listed as " + was + " until " + date
+			}
+		}
 	}
 	return "", ""
 }

@@ -106,11 +106,24 @@ var schema = []string{
 		data      BLOB NOT NULL,
 		PRIMARY KEY (run_id, entity_id)
 	) WITHOUT ROWID`,
+	// The snapshot ledger (snapshot.go): per source, each record (kind 0:
+	// an entity id as the source wrote it, 1: a relationship id) the last
+	// snapshot asserted, with the list tags it gave; pending_* is what the
+	// snapshot of generation pending_gen, not yet retired, asserted.
+	`CREATE TABLE IF NOT EXISTS source_assertions (
+		source          TEXT NOT NULL,
+		kind            INTEGER NOT NULL,
+		id              TEXT NOT NULL,
+		committed_lists TEXT NOT NULL DEFAULT '[]', -- JSON array
+		pending_gen     INTEGER NOT NULL,
+		pending_lists   TEXT NOT NULL DEFAULT '[]',
+		PRIMARY KEY (source, kind, id)
+	) WITHOUT ROWID`,
 }
 
 // dataTables are dropped by Reset (Init recreates them).
 var dataTables = []string{"entities", "entity_identifiers", "entity_names", "name_tokens",
-	"name_token_df", "name_index_stats", "aliases", "relationships", "runs", "results"}
+	"name_token_df", "name_index_stats", "aliases", "relationships", "runs", "results", "source_assertions"}
 
 // Store is the embedded store. It is safe for concurrent use; writes are
 // serialised in-process and across processes by SQLite's file lock.

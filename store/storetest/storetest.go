@@ -64,6 +64,8 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasFillsOnly", testUpsertThroughAliasFillsOnly},
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
+		{"SnapshotRetire", testSnapshotRetire},
+		{"ApplyDelta", testApplyDelta},
 		{"RunLifecycle", testRunLifecycle},
 		{"LockRuns", testLockRuns},
 		{"PruneRuns", testPruneRuns},
