@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -234,6 +235,7 @@ func (w *Writer) flush(ctx context.Context) error {
 	}
 	w.stats.Relationships += len(w.rels)
 	w.rels = w.rels[:0]
+	faultpoint.Hit(faultpoint.IngestBatch)
 	w.progress(false)
 	return nil
 }
@@ -248,6 +250,7 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 	}
 	w.stats.Entities += len(w.entities)
 	w.entities = w.entities[:0]
+	faultpoint.Hit(faultpoint.IngestBatch)
 	w.progress(false)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/graph"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/store"
@@ -367,6 +368,8 @@ func newResultWriter(ctx context.Context, st store.Store, runID string, writers 
 				if err = st.WriteResults(ctx, runID, b); err != nil {
 					err = fmt.Errorf("score: write results: %w", err)
 					w.failOnce.Do(func() { close(w.failed) })
+				} else {
+					faultpoint.Hit(faultpoint.ResultsBatch)
 				}
 				w.mu.Lock()
 				w.elapsed += time.Since(t)

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/ubo-project/ubo/ingest/norm"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -131,6 +132,7 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 		if err := st.MergeEntities(ctx, batch); err != nil {
 			return rep, fmt.Errorf("resolve: merge %d entities: %w", len(batch), err)
 		}
+		faultpoint.Hit(faultpoint.ResolveBatch)
 	}
 	return rep, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
@@ -104,6 +105,9 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 				SELECT id FROM (SELECT id FROM runs WHERE status = ?
 					ORDER BY started DESC, id DESC LIMIT -1 OFFSET ?))`,
 			model.RunFailed, model.RunComplete, keepCompleteRuns)
+		if err == nil {
+			faultpoint.Hit(faultpoint.PublishCommit)
+		}
 		return err
 	})
 }
