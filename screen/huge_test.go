@@ -66,11 +66,11 @@ func TestHugeInputs(t *testing.T) {
 		err     string // the error that stops the file; "" when it reads to the end
 		rejects int    // at least this many rejected rows
 	}{
-		{"csv: 1 GB single line", CSV, func() io.Reader { return repeated("customer_id,name\nc1,", "x", "\n", gb) }, "line 2: a line longer than 16 MiB", 0},
-		{"csv: 1 GB header", CSV, func() io.Reader { return repeated("", "customer_id", "\n", gb/11) }, "header: a line longer than 16 MiB", 0},
+		{"csv: 1 GB single line", CSV, func() io.Reader { return repeated("customer_id,name\nc1,", "x", "\n", gb) }, "after line 1: line 2: longer than 16 MiB", 0},
+		{"csv: 1 GB header", CSV, func() io.Reader { return repeated("", "customer_id", "\n", gb/11) }, "header: line 1: longer than 16 MiB", 0},
 		{"csv: unclosed quote, then a million lines", CSV, func() io.Reader {
 			return repeated("customer_id,name\nc1,\"open\n", strings.Repeat("y", 100)+"\n", "", 1_000_000)
-		}, "line 2: a record longer than 32 MiB", 0},
+		}, "after line 1: a record longer than 32 MiB", 0},
 		{"csv: a million lines of garbage", CSV, func() io.Reader { return repeated("customer_id,name\n", garbage, "", 1_000_000) }, "", 1_000_000},
 		{"jsonl: 1 GB single line", JSONL, func() io.Reader { return repeated(`{"customer_id":"c1","name":"`, "x", `"}`+"\n", gb) }, "line 1: longer than 16 MiB", 0},
 		{"jsonl: a million lines of garbage", JSONL, func() io.Reader { return repeated("", garbage, "", 1_000_000) }, "", 1_000_000},

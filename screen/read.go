@@ -174,6 +174,7 @@ const (
 type limitReader struct {
 	r          io.Reader
 	line, rec  int
+	lines      int // newlines read
 	errTooLong error
 }
 
@@ -186,11 +187,12 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	// ends in can grow past the limit.
 	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
 		l.line = n - i - 1
+		l.lines += bytes.Count(p[:i+1], []byte{'\n'})
 	} else {
 		l.line += n
 	}
 	if l.line > MaxLineBytes {
-		l.errTooLong = fmt.Errorf("a line longer than %d MiB (not a customer file?)", MaxLineBytes>>20)
+		l.errTooLong = fmt.Errorf("line %d: longer than %d MiB (not a customer file?)", l.lines+1, MaxLineBytes>>20)
 		return 0, l.errTooLong
 	}
 	if l.rec += n; l.rec > MaxRecordBytes {
@@ -237,12 +239,19 @@ func (rd *Reader) initCSV(r io.Reader) error {
 		}
 		return ""
 	}
+	last := 1 // the line of the last record read
 	rd.next = func() (match.Customer, int, error) {
 		lim.rec = 0
 		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
 		if err != nil && lim.errTooLong != nil {
-			return match.Customer{}, line, fmt.Errorf("%s: line %d: %w", rd.file, line, lim.errTooLong)
+			return match.Customer{}, last, fmt.Errorf("%s: after line %d: %w", rd.file, last, lim.errTooLong)
+		}
+		// FieldPos panics for a record without fields, which is what a
+		// parse error returns: it is asked only of a record read.
+		line := last
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+			last = line
 		}
 		if err != nil {
 			var pe *csv.ParseError
