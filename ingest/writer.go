@@ -80,7 +80,8 @@ type Writer struct {
 // NewWriter returns a Writer into st.
 func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = DefaultBatchSize
+		// A faults build may shrink it (internal/faultpoint.Size).
+		opts.BatchSize = faultpoint.Size(faultpoint.IngestBatch, DefaultBatchSize)
 	}
 	if opts.Context == nil {
 		opts.Context = context.Background()

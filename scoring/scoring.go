@@ -84,7 +84,8 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		return Outcome{}, errors.New("score: no policy")
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 5000
+		// A faults build may shrink it (internal/faultpoint.Size).
+		opts.BatchSize = faultpoint.Size(faultpoint.ResultsBatch, 5000)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -93,7 +93,7 @@ func crashCycle(t *testing.T, db string, srv *server) {
 		fn     func(t *testing.T)
 	}{
 		{"server killed during ingest stays down", true, func(t *testing.T) {
-			p := stopAt(t, db, faultpoint.IngestBatch, 2, ingestMain()...)
+			p := stopAt(t, db, faultpoint.IngestBatch, 4, ingestMain()...)
 			srv.kill9(t)
 			p.resume(t)
 			r := p.wait(t, 3*time.Minute)
@@ -114,22 +114,23 @@ func crashCycle(t *testing.T, db string, srv *server) {
 			if e+rel == 0 || e+rel >= ref.entities+ref.relationshp {
 				t.Fatalf("after the crash the store holds %d entities and %d relationships; want a part of the input", e, rel)
 			}
-			figure("%-8s Neo4j kill -9 during ingest (batch 2), server kept down: ubo exit 3 after %s; restart and recovery %s",
+			figure("%-8s Neo4j kill -9 during ingest (after batch 4), server kept down: ubo exit 3 after %s; restart and recovery %s",
 				backend, r.took.Round(time.Second), took.Round(time.Second))
 		}},
 		{"ubo killed during ingest", false, func(t *testing.T) {
-			p := stopAt(t, db, faultpoint.IngestBatch, 3, ingestMain()...)
+			// Batches 1-3 are the entities, 4 on the relationships.
+			p := stopAt(t, db, faultpoint.IngestBatch, 5, ingestMain()...)
 			p.kill(t)
 			e, rel := counts(t, db)
 			r := mustUbo(t, db, ingestMain()...)
-			figure("%-8s ubo kill -9 during ingest (after batch 3; store kept %d entities, %d relationships): rerun %s",
+			figure("%-8s ubo kill -9 during ingest (after batch 5; store kept %d entities, %d relationships): rerun %s",
 				backend, e, rel, r.took.Round(10*time.Millisecond))
 		}},
 		{"ubo killed during resolution", false, func(t *testing.T) {
 			p := stopAt(t, db, faultpoint.ResolveBatch, 1, ingestDups()...)
 			p.kill(t)
 			r := mustUbo(t, db, ingestDups()...)
-			if left := fmt.Sprintf("resolved %d merge(s)", dupCompanies-1000); !strings.Contains(r.stderr, left) {
+			if left := fmt.Sprintf("resolved %d merge(s)", dupCompanies-batchSizes[faultpoint.ResolveBatch]); !strings.Contains(r.stderr, left) {
 				t.Errorf("the rerun after a killed resolution did not say %q: %s", left, r.stderr)
 			}
 			sameText(t, "the graph", graph(t, db), ref.graph)

@@ -26,19 +26,21 @@ import (
 	"github.com/ubo-project/ubo/store/embedded"
 )
 
-// registryEntities is the size of the generated registry: large enough for
-// several ingest, resolution, results and (shrunk) publish batches, small
-// enough that the Neo4j scenarios stay within a few minutes on 2 cores.
-const registryEntities = 8000
+// registryEntities is the size of the generated registry: small, so that
+// the Neo4j scenarios stay within minutes on 2 cores; the batches are
+// shrunk (batchSizes) so that it still takes several of each.
+const registryEntities = 3000
 
 // dupCompanies is how many companies the second input repeats under other
-// ids with the same identifiers: resolution merges them in 3 batches (of
-// 1,000, resolve.mergeBatch).
-const dupCompanies = 2100
+// ids with the same identifiers: resolution merges them in 3 batches.
+const dupCompanies = 500
 
-// publishBatch shrinks Neo4j's publish batches (10,000 rows) so that the
-// few thousand verdicts changing between the two policies take several.
-const publishBatch = 500
+// batchSizes shrink the batches of a faults build (faultpoint.Size):
+// ingest 5,000 records → 1,000, resolution 1,000 merges → 200, results
+// 5,000 → 1,000, Neo4j's publish 10,000 rows → 200 (the thousand-odd
+// verdicts that change between the two policies).
+var batchSizes = map[string]int{faultpoint.IngestBatch: 1000, faultpoint.ResolveBatch: 200,
+	faultpoint.ResultsBatch: 1000, faultpoint.PublishBatch: 200}
 
 // The two runs: A is the previous complete run, B the next one. They differ
 // in thousands of verdicts, so publishing one over the other writes much.
@@ -144,6 +146,15 @@ type result struct {
 	took           time.Duration
 }
 
+// sizeEnv is the environment that applies batchSizes.
+func sizeEnv() []string {
+	var env []string
+	for name, n := range batchSizes {
+		env = append(env, fmt.Sprintf("UBO_FAULT_SIZE_%s=%d", strings.ToUpper(strings.ReplaceAll(name, ".", "_")), n))
+	}
+	return env
+}
+
 // ubo runs the binary on db to the end.
 func ubo(t *testing.T, db string, env []string, args ...string) result {
 	t.Helper()
@@ -175,7 +186,9 @@ func start(t *testing.T, db string, env []string, args ...string) *proc {
 	all := append([]string{"--db", db}, args...)
 	p := &proc{cmd: exec.Command(bin, all...), args: strings.Join(args, " "), done: make(chan struct{}), started: time.Now()}
 	p.cmd.Dir = t.TempDir() // rejects files, if any, land there
-	p.cmd.Env = append(os.Environ(), env...)
+	// Reruns and reference runs use the same batch sizes as the runs
+	// they are compared with.
+	p.cmd.Env = append(append(os.Environ(), sizeEnv()...), env...)
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start ubo %s: %v", p.args, err)
@@ -208,8 +221,7 @@ func (p *proc) wait(t *testing.T, limit time.Duration) result {
 // has stopped itself there (state T in /proc).
 func stopAt(t *testing.T, db, point string, hit int, args ...string) *proc {
 	t.Helper()
-	p := start(t, db, []string{fmt.Sprintf("%s=%s:%d", faultpoint.Env, point, hit),
-		fmt.Sprintf("UBO_FAULT_SIZE_%s=%d", strings.ToUpper(strings.ReplaceAll(faultpoint.PublishBatch, ".", "_")), publishBatch)}, args...)
+	p := start(t, db, []string{fmt.Sprintf("%s=%s:%d", faultpoint.Env, point, hit)}, args...)
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		select {
