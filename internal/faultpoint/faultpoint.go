@@ -3,7 +3,7 @@
 // batch of an ingest, of resolution or of scoring results is committed,
 // and inside the publish of a run's results. In a normal build Hit does
 // nothing and costs nothing; built with -tags faults, a process whose
-// UBO_FAULTPOINT names a point stops itself (SIGSTOP) when it reaches that
+// UBO_FAULTPOINT names a point stops itself (SIGSTOP; Linux only) when it reaches that
 // point, so that the test can kill -9 it there, or kill and restart Neo4j
 // under it and let it continue (SIGCONT).
 package faultpoint

@@ -1,8 +1,8 @@
-//go:build !faults || !unix
+//go:build !faults || !linux
 
 package faultpoint
 
-// Hit does nothing outside a faults build (and off unix, which has no SIGSTOP).
+// Hit does nothing outside a faults build (and off Linux).
 func Hit(string) {}
 
 // Size returns def outside a faults build.

@@ -1,10 +1,11 @@
-//go:build faults && unix
+//go:build faults && linux
 
 package faultpoint
 
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +45,14 @@ func Hit(name string) {
 		return
 	}
 	fmt.Fprintf(os.Stderr, "faultpoint: %s reached (hit %d): stopping pid %d\n", name, at, os.Getpid())
-	_ = syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+	// The signal goes to this thread, which then stops before it returns
+	// to user code. Sent to the process (kill), another thread would take
+	// it and this one run on for a moment: long enough to commit the
+	// transaction the test meant to interrupt (it did, on the embedded
+	// store's FinishRun).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	_ = syscall.Tgkill(os.Getpid(), syscall.Gettid(), syscall.SIGSTOP)
 }
 
 // Size returns the value of UBO_FAULT_SIZE_<NAME> (name upper-cased, dots

@@ -1,4 +1,4 @@
-//go:build faults && unix
+//go:build faults && linux
 
 package faults
 
@@ -384,7 +384,11 @@ func checkInterrupted(t *testing.T, db string, before []model.Run) {
 		t.Fatalf("%d runs after the interrupted one, want %d", len(after), len(before)+1)
 	}
 	if after[0].Status == model.RunComplete {
-		t.Fatalf("the interrupted run %s is complete", after[0].ID)
+		var list []string
+		for _, r := range after {
+			list = append(list, fmt.Sprintf("%s %s started %s", r.ID, r.Status, r.Started.Format(time.RFC3339Nano)))
+		}
+		t.Fatalf("the interrupted run %s is complete; runs:\n%s", after[0].ID, strings.Join(list, "\n"))
 	}
 	if got, want := latestComplete(after), latestComplete(before); got != want {
 		t.Fatalf("latest complete run is %s, want %s (the one before the interruption)", got, want)
