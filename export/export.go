@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
 	"github.com/ubo-project/ubo/model"
@@ -263,8 +264,10 @@ func WriteFile(ctx context.Context, st store.Store, path string, opts Options) (
 		n, writeErr = Write(ctx, st, w, opts)
 		return writeErr
 	})
-	if err != nil && writeErr == nil { // the file itself failed: name it
-		err = fmt.Errorf("export: %s: %w", path, err)
+	// Name the file the user asked for: a failed write names only the
+	// temporary file, which is gone by now.
+	if err != nil && !strings.Contains(err.Error(), path) {
+		err = fmt.Errorf("export %s: %w", path, err)
 	}
 	return n, err
 }

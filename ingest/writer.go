@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -85,7 +86,8 @@ type Writer struct {
 // NewWriter returns a Writer into st.
 func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = DefaultBatchSize
+		// A faults build may shrink it (internal/faultpoint.Size).
+		opts.BatchSize = faultpoint.Size(faultpoint.IngestBatch, DefaultBatchSize)
 	}
 	if opts.Context == nil {
 		opts.Context = context.Background()
@@ -279,6 +281,7 @@ func (w *Writer) flush(ctx context.Context) error {
 	}
 	w.stats.Relationships += len(w.rels)
 	w.rels = w.rels[:0]
+	faultpoint.Hit(faultpoint.IngestBatch)
 	w.progress(false)
 	return nil
 }
@@ -304,6 +307,7 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 	}
 	w.stats.Entities += len(w.entities)
 	w.entities = w.entities[:0]
+	faultpoint.Hit(faultpoint.IngestBatch)
 	w.progress(false)
 	return nil
 }

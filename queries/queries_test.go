@@ -1,10 +1,15 @@
 package queries
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 func TestEscapeLucene(t *testing.T) {
@@ -118,5 +123,32 @@ func TestTokenQuery(t *testing.T) {
 	}
 	if got := tokenQuery(usableTokens([]string{"", " "}), nil, 33); got != "" {
 		t.Errorf("tokenQuery of no usable token = %q, want none", got)
+	}
+}
+
+func TestFailUnreachable(t *testing.T) {
+	refused := &neo4j.ConnectivityError{Inner: errors.New("dial tcp 127.0.0.1:7687: connect: connection refused")}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connectivity error", refused, true},
+		{"wrapped connectivity error", fmt.Errorf("page 3: %w", refused), true},
+		// A managed write whose server went away and stayed down: the
+		// driver gives up after its retry time with this error.
+		{"retries exhausted on a dead server", &neo4j.TransactionExecutionLimit{Cause: "timeout (exceeded max retry time: 30s)",
+			Errors: []error{refused, refused}}, true},
+		{"retries exhausted on another error", &neo4j.TransactionExecutionLimit{Cause: "timeout",
+			Errors: []error{refused, &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected"}}}, false},
+		{"query error", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := fail(context.Background(), "upsert relationships", tt.err)
+			if got := errors.Is(err, store.ErrUnreachable); got != tt.want {
+				t.Errorf("fail(%v) is store.ErrUnreachable: %v, want %v", tt.err, got, tt.want)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
@@ -758,10 +759,14 @@ func (s *Store) sendPublished(ctx context.Context, what, runID, current string, 
 					}
 					return
 				}
+				faultpoint.Hit(faultpoint.PublishBatch)
 			}
 		})
 	}
-	rows := make([]any, 0, batchSize)
+	// A faults build may shrink the batches, so that the fault tests'
+	// small registry publishes in several.
+	pubBatch := int64(faultpoint.Size(faultpoint.PublishBatch, int(batchSize)))
+	rows := make([]any, 0, pubBatch)
 	flush := func() error {
 		if len(rows) == 0 {
 			return nil
@@ -771,13 +776,13 @@ func (s *Store) sendPublished(ctx context.Context, what, runID, current string, 
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		rows = make([]any, 0, batchSize)
+		rows = make([]any, 0, pubBatch)
 		return nil
 	}
 	add := func(r *pubRow) error {
 		st.rowsSent++
 		rows = append(rows, []any{r.id, r.verdict, r.flagged, r.indet, r.shareMin, r.shareMax})
-		if int64(len(rows)) == batchSize {
+		if int64(len(rows)) == pubBatch {
 			return flush()
 		}
 		return nil

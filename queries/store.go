@@ -109,10 +109,28 @@ func fail(ctx context.Context, what string, err error) error {
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		return fmt.Errorf("neo4j: %s: %w", what, ctx.Err())
 	}
-	if neo4j.IsConnectivityError(err) {
+	if unreachable(err) {
 		return fmt.Errorf("neo4j: %s: %w: %w", what, store.ErrUnreachable, err)
 	}
 	return fmt.Errorf("neo4j: %s: %w", what, err)
+}
+
+// unreachable reports an error meaning the server cannot be reached: a
+// connectivity error anywhere in the chain, also as the last attempt of a
+// managed transaction that ran out of retries. The driver's
+// TransactionExecutionLimit does not unwrap to its attempts' errors, so a
+// server that went down during a write and stayed down was reported as a
+// plain failure (exit 1) instead of an unreachable store (exit 3).
+func unreachable(err error) bool {
+	var ce *neo4j.ConnectivityError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var tl *neo4j.TransactionExecutionLimit
+	if errors.As(err, &tl) && len(tl.Errors) > 0 {
+		return unreachable(tl.Errors[len(tl.Errors)-1])
+	}
+	return false
 }
 
 // query runs a small read and returns all its records.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/graph"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/store"
@@ -93,7 +94,8 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		return Outcome{}, errors.New("score: no policy")
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 5000
+		// A faults build may shrink it (internal/faultpoint.Size).
+		opts.BatchSize = faultpoint.Size(faultpoint.ResultsBatch, 5000)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -457,6 +459,8 @@ func newResultWriter(ctx context.Context, st store.Store, runID string, writers 
 				if err = st.WriteResults(ctx, runID, b); err != nil {
 					err = fmt.Errorf("score: write results: %w", err)
 					w.failOnce.Do(func() { close(w.failed) })
+				} else {
+					faultpoint.Hit(faultpoint.ResultsBatch)
 				}
 				w.mu.Lock()
 				w.elapsed += time.Since(t)

@@ -159,8 +159,52 @@ func splitIdentifiers(s string) []string {
 	return out
 }
 
+// MaxLineBytes bounds one line of a customer file, and MaxRecordBytes one
+// CSV record (a quoted field may span lines): a longer one stops the file
+// with an error naming its line, instead of taking memory without bound
+// (a file of binary data, an unclosed quote at the top of a large file).
+const (
+	MaxLineBytes   = 16 << 20
+	MaxRecordBytes = 32 << 20
+)
+
+// limitReader fails a read once a line grows past MaxLineBytes or the
+// bytes handed out since the last reset (one CSV record, give or take the
+// CSV reader's read-ahead) past MaxRecordBytes.
+type limitReader struct {
+	r          io.Reader
+	line, rec  int
+	lines      int // newlines read
+	errTooLong error
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.errTooLong != nil {
+		return 0, l.errTooLong
+	}
+	n, err := l.r.Read(p)
+	// A read is far shorter than a line may be, so only the line the read
+	// ends in can grow past the limit.
+	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
+		l.line = n - i - 1
+		l.lines += bytes.Count(p[:i+1], []byte{'\n'})
+	} else {
+		l.line += n
+	}
+	if l.line > MaxLineBytes {
+		l.errTooLong = fmt.Errorf("line %d: longer than %d MiB (not a customer file?)", l.lines+1, MaxLineBytes>>20)
+		return 0, l.errTooLong
+	}
+	if l.rec += n; l.rec > MaxRecordBytes {
+		l.errTooLong = fmt.Errorf("a record longer than %d MiB (an unclosed quote?)", MaxRecordBytes>>20)
+		return 0, l.errTooLong
+	}
+	return n, err
+}
+
 func (rd *Reader) initCSV(r io.Reader) error {
-	br := bufio.NewReader(r)
+	lim := &limitReader{r: r}
+	br := bufio.NewReader(lim)
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		_, _ = br.Discard(3)
 	}
@@ -195,9 +239,20 @@ func (rd *Reader) initCSV(r io.Reader) error {
 		}
 		return ""
 	}
+	last := 1 // the line of the last record read
 	rd.next = func() (match.Customer, int, error) {
+		lim.rec = 0
 		rec, err := cr.Read()
-		line, _ := cr.FieldPos(0)
+		if err != nil && lim.errTooLong != nil {
+			return match.Customer{}, last, fmt.Errorf("%s: after line %d: %w", rd.file, last, lim.errTooLong)
+		}
+		// FieldPos panics for a record without fields, which is what a
+		// parse error returns: it is asked only of a record read.
+		line := last
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+			last = line
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -227,7 +282,7 @@ type jsonCustomer struct {
 
 func (rd *Reader) initJSONL(r io.Reader) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
 	line := 0
 	rd.next = func() (match.Customer, int, error) {
 		for sc.Scan() {
@@ -238,6 +293,11 @@ func (rd *Reader) initJSONL(r io.Reader) {
 			}
 			if len(b) == 0 {
 				continue
+			}
+			if b[0] != '{' {
+				// Garbage (a binary file, a CSV given as JSON Lines) is
+				// rejected without starting a JSON decoder per line.
+				return match.Customer{}, line, &Reject{File: rd.file, Line: line, Reason: "not a customer object: a JSON object starts with '{'"}
 			}
 			var jc jsonCustomer
 			dec := json.NewDecoder(bytes.NewReader(b))
@@ -263,7 +323,9 @@ func (rd *Reader) initJSONL(r io.Reader) {
 			}
 			return c, line, nil
 		}
-		if err := sc.Err(); err != nil {
+		if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+			return match.Customer{}, line, fmt.Errorf("%s: line %d: longer than %d MiB (not a customer file?)", rd.file, line+1, MaxLineBytes>>20)
+		} else if err != nil {
 			return match.Customer{}, line, fmt.Errorf("%s: line %d: %w", rd.file, line+1, err)
 		}
 		return match.Customer{}, line, io.EOF

@@ -101,3 +101,10 @@ type FlaggedStreamer interface {
 type ResultSummaryStreamer interface {
 	EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error
 }
+
+// Checker verifies a store's own files (the embedded store's pages); an
+// error means the store is damaged. Neo4j checks its store itself
+// (neo4j-admin database check), so only the embedded store has it.
+type Checker interface {
+	Check(ctx context.Context) error
+}

@@ -16,6 +16,9 @@ func (s Status) WriteText(w io.Writer) error {
 	writeCounts(&b, "entities", s.Entities)
 	writeCounts(&b, "relationships", s.Relationships)
 	fmt.Fprintf(&b, "runs:     %d\n", s.Runs)
+	if s.Check != "" {
+		fmt.Fprintf(&b, "check:    %s\n", s.Check)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

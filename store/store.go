@@ -52,6 +52,8 @@ type Status struct {
 	Entities      map[string]int `json:"entities"`      // by kind
 	Relationships map[string]int `json:"relationships"` // by kind
 	Runs          int            `json:"runs"`
+	// Check is "ok" after db status --check found the store's files intact.
+	Check string `json:"check,omitempty"`
 }
 
 // Store is the persistence contract shared by Neo4j and the embedded store.

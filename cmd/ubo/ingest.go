@@ -136,7 +136,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	w := ingest.NewWriter(st, wopts)
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
-	if err := errors.Join(parseErr, closeErr); err != nil {
+	if err := joinOnce(parseErr, closeErr); err != nil {
 		// Batches are committed as they fill, so a run that fails part way
 		// (a truncated .gz) leaves what it wrote before the error in the
 		// store: say exactly what, rather than let the exit code suggest
@@ -188,6 +188,25 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}
 	return nil
+}
+
+// joinOnce joins the parser's and the Writer's errors, but says a store
+// error once: a failed store write stops the parser, which returns it, and
+// Close returns it again.
+func joinOnce(parseErr, closeErr error) error {
+	if parseErr == nil || closeErr == nil {
+		return errors.Join(parseErr, closeErr)
+	}
+	parts := []error{closeErr}
+	if j, ok := closeErr.(interface{ Unwrap() []error }); ok {
+		parts = j.Unwrap()
+	}
+	for _, p := range parts {
+		if !errors.Is(parseErr, p) {
+			return errors.Join(parseErr, closeErr)
+		}
+	}
+	return parseErr
 }
 
 // reportPartialIngest prints what a failed ingest left in the store. When

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -62,6 +64,35 @@ func TestIngestTruncatedGzipSaysWhatWasKept(t *testing.T) {
 			status := dbStatus(t, db)
 			if got := status["entities"].(map[string]any)["company"]; got != float64(n) {
 				t.Errorf("store holds %v companies, the message says %d", got, n)
+			}
+		})
+	}
+}
+
+// TestJoinOnce: a store error that stopped the parser is reported once,
+// not once from the parser and again from the Writer's Close.
+func TestJoinOnce(t *testing.T) {
+	storeErr := errors.New("write 5000 relationships: neo4j: store unreachable")
+	other := errors.New("write rejects file: disk full")
+	tests := []struct {
+		name              string
+		parseErr, closeEr error
+		want              string
+	}{
+		{"none", nil, nil, ""},
+		{"parse only", fmt.Errorf("f.csv: line 3: %w", io.ErrUnexpectedEOF), nil, "f.csv: line 3: unexpected EOF"},
+		{"close only", nil, errors.Join(storeErr), storeErr.Error()},
+		{"the store error twice", fmt.Errorf("relationships.csv: %w", storeErr), errors.Join(storeErr), "relationships.csv: " + storeErr.Error()},
+		{"the store error and another", storeErr, errors.Join(storeErr, other), storeErr.Error() + "\n" + storeErr.Error() + "\n" + other.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ""
+			if err := joinOnce(tt.parseErr, tt.closeEr); err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("joinOnce = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -267,6 +267,10 @@ func (p *parser) parseFile(ctx context.Context, path string, required, optional 
 			}
 			continue
 		}
+		var long *ingest.LineTooLongError
+		if errors.As(err, &long) {
+			return fmt.Errorf("ingest csv: %s: %w", path, err) // it names the line
+		}
 		if err != nil {
 			return fmt.Errorf("ingest csv: %s: line %d: %w", path, r.next, err)
 		}

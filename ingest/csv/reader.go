@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ubo-project/ubo/ingest"
 )
 
 // Limits on one record that spans several physical lines (a quoted field
@@ -53,7 +55,7 @@ type physLine struct {
 }
 
 func newRecordReader(r io.Reader) *recordReader {
-	return &recordReader{br: bufio.NewReaderSize(r, 64<<10), next: 1}
+	return &recordReader{br: bufio.NewReaderSize(ingest.LimitLines(r, ingest.MaxLineBytes), 64<<10), next: 1}
 }
 
 // line returns the next physical line, or ok false at the end (rr.err

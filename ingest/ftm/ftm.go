@@ -129,9 +129,13 @@ func (p *Parser) ParseFile(ctx context.Context, path string) error {
 
 // ParseReader reads JSON lines from r; name labels rejects and errors.
 func (p *Parser) ParseReader(ctx context.Context, name string, r io.Reader) error {
-	br := bufio.NewReaderSize(r, 256<<10)
+	br := bufio.NewReaderSize(ingest.LimitLines(r, ingest.MaxLineBytes), 256<<10)
 	for n := 1; ; n++ {
 		raw, err := readLine(br)
+		var long *ingest.LineTooLongError
+		if errors.As(err, &long) {
+			return fmt.Errorf("ingest ftm: %s: %w", name, err) // it names the line
+		}
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("ingest ftm: %s: line %d: %w", name, n, err)
 		}

@@ -87,7 +87,7 @@ func csvKind(c csvColumns) Kind {
 // parseCSV streams a golden-copy CSV record by record, mapping each row to
 // the same record types the XML decodes into.
 func parseCSV(ctx context.Context, name string, r io.Reader, em *emitter, _ Options) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(ingest.LimitLines(r, ingest.MaxLineBytes))
 	cr.ReuseRecord = true
 	head, err := cr.Read()
 	if err != nil {

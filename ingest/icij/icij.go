@@ -206,7 +206,7 @@ func reject(field, format string, args ...any) error {
 }
 
 func (p *parser) readCSV(ctx context.Context, label string, r io.Reader, required []string, fn func(row) error) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(ingest.LimitLines(r, ingest.MaxLineBytes))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/ubo-project/ubo/ingest/norm"
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -126,11 +127,14 @@ func Resolve(ctx context.Context, st store.Store) (Report, error) {
 		return a.From < b.From
 	})
 	sort.Slice(rep.Ambiguous, func(i, j int) bool { return rep.Ambiguous[i].Entities[0] < rep.Ambiguous[j].Entities[0] })
-	for i := 0; i < len(rep.Merges); i += mergeBatch {
-		batch := rep.Merges[i:min(i+mergeBatch, len(rep.Merges))]
+	// A faults build may shrink the batches (internal/faultpoint.Size).
+	size := faultpoint.Size(faultpoint.ResolveBatch, mergeBatch)
+	for i := 0; i < len(rep.Merges); i += size {
+		batch := rep.Merges[i:min(i+size, len(rep.Merges))]
 		if err := st.MergeEntities(ctx, batch); err != nil {
 			return rep, fmt.Errorf("resolve: merge %d entities: %w", len(batch), err)
 		}
+		faultpoint.Hit(faultpoint.ResolveBatch)
 	}
 	return rep, nil
 }

@@ -175,6 +175,9 @@ func Open(path string) (*Store, error) {
 		if errors.Is(err, store.ErrUnreachable) {
 			return nil, err
 		}
+		if corrupt(err) {
+			return nil, corruptError(path, "open", err)
+		}
 		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
 	}
 	return s, nil
@@ -390,10 +393,69 @@ func (s *Store) wrap(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	if corrupt(err) {
+		return corruptError(s.path, what, err)
+	}
 	if unreachable(err) {
 		return fmt.Errorf("embedded store %s: %s: %w: %w", s.path, what, store.ErrUnreachable, err)
 	}
 	return fmt.Errorf("embedded store %s: %s: %w", s.path, what, err)
+}
+
+// ErrCorrupt is matched by every error reading a store file that is not
+// an intact SQLite database (truncated, overwritten, not a database at
+// all); it also matches store.ErrUnreachable (exit 3).
+var ErrCorrupt = errors.New("the store file is corrupt")
+
+// corrupt reports SQLite errors meaning the file's content is damaged.
+func corrupt(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return true
+	}
+	return false
+}
+
+// corruptError says what a damaged file means for the user: SQLite's own
+// "database disk image is malformed" does not say what to do.
+func corruptError(path, what string, err error) error {
+	return fmt.Errorf("embedded store %s: %s: %w: %w: %w (restore it from a backup, or move it away and ingest again)",
+		path, what, store.ErrUnreachable, ErrCorrupt, err)
+}
+
+// Check reads every page of the file and verifies its structure (SQLite's
+// PRAGMA quick_check: b-trees, page lists, record formats; not that
+// indexes agree with their tables), which a damaged page would fail: a
+// plain Status reads only the tables it counts. It takes about as long as
+// reading the whole file. A damaged file gives an error matching
+// ErrCorrupt, naming the first problems found.
+func (s *Store) Check(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `PRAGMA quick_check(10)`)
+	if err != nil {
+		return s.wrap("check", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return s.wrap("check", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrap("check", err)
+	}
+	if len(problems) > 0 {
+		return corruptError(s.path, "check", errors.New(strings.Join(problems, "; ")))
+	}
+	return nil
 }
 
 // unreachable reports SQLite errors meaning the file cannot be used now.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
@@ -97,6 +98,9 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 			return fmt.Errorf("run %q: %w", run.ID, store.ErrNotFound)
 		}
 		_, err = s.prune(ctx, tx, store.DefaultKeepRuns)
+		if err == nil {
+			faultpoint.Hit(faultpoint.PublishCommit)
+		}
 		return err
 	})
 }
