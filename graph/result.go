@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"slices"
@@ -307,7 +308,7 @@ func (s *Scoring) entityOrder(a, b uint32) int {
 	}
 	g := s.g
 	x, y := &g.attrs[a], &g.attrs[b]
-	if c := strings.Compare(string(g.names.bytes(x.name)), string(g.names.bytes(y.name))); c != 0 {
+	if c := bytes.Compare(g.names.bytes(x.name), g.names.bytes(y.name)); c != 0 {
 		return c
 	}
 	if x.kind != y.kind {
@@ -316,7 +317,7 @@ func (s *Scoring) entityOrder(a, b uint32) int {
 	if c := strings.Compare(g.countries[x.jur], g.countries[y.jur]); c != 0 {
 		return c
 	}
-	return strings.Compare(g.id(a), g.id(b))
+	return bytes.Compare(g.ids.bytes(g.idIdx[a]), g.ids.bytes(g.idIdx[b]))
 }
 
 // push and pop are container/heap's algorithms on the typed index slice,
@@ -679,19 +680,21 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	depth := int(states[si].depth)
 	ev := model.Evidence{Share: round(states[si].w * 100), Truncated: truncated || !reached,
 		Path: make([]string, 0, depth+1), Hops: make([]model.Hop, 0, depth)}
-	// The path's ids are substrings of one string, and the sentence is
-	// written into one buffer: paths run to dozens of hops, and a string
-	// per id and per hop was most of the evidence's cost.
-	var idBuf []byte
-	ends := make([]int, 0, depth+1)
+	// The path's ids are substrings of one string, so are the hops' source
+	// references, and the sentence is written into one reused buffer: paths
+	// run to dozens of hops, and a string per id, per reference and per
+	// piece of the sentence was most of the evidence's cost.
+	tb := textScratchPool.Get().(*textScratch)
+	defer textScratchPool.Put(tb)
+	buf, ends := tb.buf[:0], tb.ends[:0]
 	for i := si; ; i = states[i].parent {
-		idBuf = append(idBuf, g.ids.bytes(g.idIdx[states[i].node])...)
-		ends = append(ends, len(idBuf))
+		buf = append(buf, g.ids.bytes(g.idIdx[states[i].node])...)
+		ends = append(ends, len(buf))
 		if states[i].parent < 0 {
 			break
 		}
 	}
-	ids := string(idBuf)
+	ids := string(buf)
 	for k, end := range ends {
 		begin := 0
 		if k > 0 {
@@ -699,16 +702,21 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		}
 		ev.Path = append(ev.Path, ids[begin:end])
 	}
-	var b strings.Builder
-	b.Grow(64 + 32*depth)
-	b.WriteString(verdictVerb(v, md))
-	b.WriteByte(' ')
+	buf, ends = buf[:0], ends[:0]
+	for i := si; states[i].parent >= 0; i = states[i].parent {
+		buf = append(buf, g.eRef.bytes(g.edges[s.lEdge[states[i].link]].ref)...)
+		ends = append(ends, len(buf))
+	}
+	refs := string(buf)
+	b := buf[:0]
+	b = append(b, verdictVerb(v, md)...)
+	b = append(b, ' ')
 	if reached {
-		b.WriteString(s.rootLabel(states[si].node, md))
+		b = s.appendRootLabel(b, states[si].node, md)
 	} else {
-		b.WriteString("a Chinese root above ")
-		b.WriteString(g.label(states[si].node))
-		b.WriteString(" (the evidence search stopped there, at its work budget)")
+		b = append(b, "a Chinese root above "...)
+		b = g.appendLabel(b, states[si].node)
+		b = append(b, " (the evidence search stopped there, at its work budget)"...)
 	}
 	// A direct holding names no intermediary: "Owned by R (CN) directly:
 	// 51%", not "via <the entity itself> 51%". A longer path names each
@@ -716,14 +724,14 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	// entity itself: "via M 100% → T 30%".
 	direct := reached && depth == 1
 	if direct {
-		b.WriteString(" directly")
+		b = append(b, " directly"...)
 		if k := s.lKind[states[si].link]; k == ownCode || k == voteCode {
-			b.WriteByte(':')
+			b = append(b, ':')
 		}
 	} else {
-		b.WriteString(" via")
+		b = append(b, " via"...)
 	}
-	b.WriteByte(' ')
+	b = append(b, ' ')
 	ownershipOnly := true
 	k := 0
 	for i := si; states[i].parent >= 0; i = states[i].parent {
@@ -731,23 +739,27 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		l := st.link
 		held := states[st.parent].node
 		e := s.lEdge[l]
+		begin := 0
+		if k > 0 {
+			begin = ends[k-1]
+		}
 		ev.Hops = append(ev.Hops, model.Hop{HolderID: ev.Path[k], HeldID: ev.Path[k+1],
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
-			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
+			Source: g.sources[g.edges[e].source], SourceRef: refs[begin:ends[k]]})
 		if k > 0 {
-			b.WriteString(" → ")
+			b = append(b, " → "...)
 		}
 		if !direct {
 			if ms.is(held, fRoot) { // a root on a control path: name why it is one
-				b.WriteString(s.rootLabel(held, md))
+				b = s.appendRootLabel(b, held, md)
 			} else if name := g.names.bytes(g.attrs[held].name); len(name) > 0 {
-				b.Write(name)
+				b = append(b, name...)
 			} else {
-				b.WriteString(ev.Path[k+1])
+				b = append(b, ev.Path[k+1]...)
 			}
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(s.hopShare(l))
+		b = s.appendHopShare(b, l)
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
 		k++
 	}
@@ -759,13 +771,24 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		exact = sh.Known && sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive
 	}
 	if ownershipOnly && v != vControlled && !exact {
-		b.WriteString(" (")
-		b.WriteString(formatPercent(ev.Share))
-		b.WriteString("% along this path)")
+		b = append(b, " ("...)
+		b = appendPercent(b, ev.Share)
+		b = append(b, "% along this path)"...)
 	}
-	ev.Explanation = b.String()
+	ev.Explanation = string(b)
+	tb.buf, tb.ends = b, ends
 	return ev
 }
+
+// textScratch is pathEvidence's buffer, reused across paths.
+type textScratch struct {
+	buf  []byte
+	ends []int
+}
+
+var textScratchPool = sync.Pool{New: func() any {
+	return &textScratch{buf: make([]byte, 0, 1024), ends: make([]int, 0, 64)}
+}}
 
 // linkShare is the combined interval of link l as an investigator reads it.
 func (s *Scoring) linkShare(l uint32) model.Share {
@@ -777,14 +800,18 @@ func (s *Scoring) linkShare(l uint32) model.Share {
 	return model.Range(sv.lo, sv.hi, s.lFlags[l]&linkLoStrict != 0, s.lFlags[l]&linkHiStrict != 0)
 }
 
-func (s *Scoring) hopShare(l uint32) string {
+// appendHopShare appends what a hop's sentence says of link l: "30%",
+// "(25%, 50%] of votes", "(consolidation)".
+func (s *Scoring) appendHopShare(b []byte, l uint32) []byte {
 	switch k := s.lKind[l]; k {
 	case ownCode:
-		return shareText(s.linkShare(l))
+		return appendShareText(b, s.linkShare(l))
 	case voteCode:
-		return shareText(s.linkShare(l)) + " of votes"
+		return append(appendShareText(b, s.linkShare(l)), " of votes"...)
 	default:
-		return "(" + string(model.RelKinds[k]) + ")"
+		b = append(b, '(')
+		b = append(b, model.RelKinds[k]...)
+		return append(b, ')')
 	}
 }
 
@@ -808,48 +835,66 @@ func verdictVerb(v uint8, md int) string {
 
 // rootLabel names a root with why it is one: "SASAC (CN)".
 func (s *Scoring) rootLabel(r uint32, md int) string {
-	code, _ := s.rootReason(r)
+	return string(s.appendRootLabel(nil, r, md))
+}
+
+// appendRootLabel appends rootLabel(r, md) to b.
+func (s *Scoring) appendRootLabel(b []byte, r uint32, md int) []byte {
+	code, _ := s.rootCode(r)
 	if code == "" && md == possible && s.g.attrs[r].kind == kindUnknown {
 		code = "unknown holder"
 	}
+	b = s.g.appendLabel(b, r)
 	if code == "" {
-		return s.g.label(r)
+		return b
 	}
-	return s.g.label(r) + " (" + code + ")"
+	b = append(b, " ("...)
+	b = append(b, code...)
+	return append(b, ')')
+}
+
+// rootCode returns the country code or list tag that makes r a root and
+// the words that say which rule it is ("incorporated in "), without
+// allocating: it runs per root on every evidence path.
+func (s *Scoring) rootCode(r uint32) (code, rule string) {
+	g, a := s.g, &s.g.attrs[r]
+	switch s.rootWhy[r] {
+	case whyIncorporation:
+		return g.countries[a.jur], "incorporated in "
+	case whyHeadquarters:
+		return g.countries[a.hq], "headquartered in "
+	case whyStateBody:
+		c := g.countries[a.jur]
+		if !s.concern[c] {
+			c = g.countries[a.hq]
+		}
+		return c, "a state body of "
+	case whyNationality:
+		for _, c := range g.sets[a.nat] {
+			if s.concern[c] {
+				return c, "a national of "
+			}
+		}
+	case whyResidence:
+		return g.countries[a.res], "resident in "
+	case whyListTag:
+		for _, t := range g.sets[a.lists] {
+			if slices.Contains(s.p.Roots.ListTags, t) {
+				return t, "listed as "
+			}
+		}
+	}
+	return "", ""
 }
 
 // rootReason returns the country code or list tag that makes r a root and
 // the rule in words.
 func (s *Scoring) rootReason(r uint32) (code, why string) {
-	g, a := s.g, s.g.attrs[r]
-	concern := s.p.ConcernCountries()
-	switch s.rootWhy[r] {
-	case whyIncorporation:
-		return g.countries[a.jur], "incorporated in " + g.countries[a.jur]
-	case whyHeadquarters:
-		return g.countries[a.hq], "headquartered in " + g.countries[a.hq]
-	case whyStateBody:
-		c := g.countries[a.jur]
-		if !concern[c] {
-			c = g.countries[a.hq]
-		}
-		return c, "a state body of " + c
-	case whyNationality:
-		for _, c := range g.sets[a.nat] {
-			if concern[c] {
-				return c, "a national of " + c
-			}
-		}
-	case whyResidence:
-		return g.countries[a.res], "resident in " + g.countries[a.res]
-	case whyListTag:
-		for _, t := range g.sets[a.lists] {
-			if slices.Contains(s.p.Roots.ListTags, t) {
-				return t, "listed as " + t
-			}
-		}
+	code, rule := s.rootCode(r)
+	if rule == "" {
+		return "", ""
 	}
-	return "", ""
+	return code, rule + code
 }
 
 func (s *Scoring) rootSentence(t uint32, md int) string {
@@ -991,32 +1036,47 @@ func (s *Scoring) jointText(at []uint32, md int) string {
 }
 
 // shareText is model.Share.String without fmt (it runs per hop).
-func shareText(sh model.Share) string {
+func shareText(sh model.Share) string { return string(appendShareText(nil, sh)) }
+
+// appendShareText appends shareText(sh) to b.
+func appendShareText(b []byte, sh model.Share) []byte {
 	switch {
 	case !sh.Known:
-		return "unknown"
+		return append(b, "unknown"...)
 	case sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive:
-		return formatPercent(sh.Min) + "%"
+		return append(appendPercent(b, sh.Min), '%')
 	}
-	l, r := "[", "]"
+	l, r := byte('['), byte(']')
 	if sh.MinExclusive {
-		l = "("
+		l = '('
 	}
 	if sh.MaxExclusive {
-		r = ")"
+		r = ')'
 	}
-	return l + formatPercent(sh.Min) + "%, " + formatPercent(sh.Max) + "%" + r
+	b = append(b, l)
+	b = append(appendPercent(b, sh.Min), "%, "...)
+	b = append(appendPercent(b, sh.Max), '%')
+	return append(b, r)
 }
 
 // formatPercent is model.FormatPercent without fmt (it runs per hop).
-func formatPercent(p float64) string {
-	b := strconv.AppendFloat(make([]byte, 0, 12), p, 'f', 2, 64)
-	if i := len(b) - 3; i > 0 && b[i] == '.' {
-		b = []byte(strings.TrimRight(string(b), "0"))
-		b = []byte(strings.TrimSuffix(string(b), "."))
+func formatPercent(p float64) string { return string(appendPercent(nil, p)) }
+
+// appendPercent appends formatPercent(p) to b: two decimals, trailing
+// zeros and a bare point dropped, "-0" written "0".
+func appendPercent(b []byte, p float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, p, 'f', 2, 64)
+	if i := len(b) - 3; i > start && b[i] == '.' {
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+		if b[len(b)-1] == '.' {
+			b = b[:len(b)-1]
+		}
 	}
-	if string(b) == "-0" {
-		return "0"
+	if string(b[start:]) == "-0" {
+		b = append(b[:start], '0')
 	}
-	return string(b)
+	return b
 }
