@@ -256,28 +256,53 @@ type evState struct {
 
 // evHeap orders search states strongest first. Ties are settled by the
 // entities' data (stateOrder), never by their ids or the input order, so
-// the same graph under other ids reports the same paths.
+// the same graph under other ids reports the same paths. Each entry
+// carries its state's strength and depth, so that comparing two entries
+// reads the heap alone, not two states elsewhere in memory.
 type evHeap struct {
 	s      *Scoring
 	states []evState
-	idx    []int32
+	keys   []evKey
 }
 
-func (h *evHeap) Len() int { return len(h.idx) }
+// evKey is a heap entry: state si with its w and depth.
+type evKey struct {
+	w     float64
+	depth int32
+	si    int32
+}
+
+func (h *evHeap) Len() int { return len(h.keys) }
 func (h *evHeap) Less(i, j int) bool {
-	a, b := &h.states[h.idx[i]], &h.states[h.idx[j]]
+	a, b := &h.keys[i], &h.keys[j]
 	if a.w != b.w {
 		return a.w > b.w
 	}
 	if a.depth != b.depth {
 		return a.depth < b.depth
 	}
-	if c := h.s.stateOrder(h.states, h.idx[i], h.idx[j]); c != 0 {
+	if c := h.s.stateOrder(h.states, a.si, b.si); c != 0 {
 		return c < 0
 	}
-	return h.idx[i] < h.idx[j]
+	return a.si < b.si
 }
-func (h *evHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *evHeap) Swap(i, j int) { h.keys[i], h.keys[j] = h.keys[j], h.keys[i] }
+
+// top is the state at the top of the heap.
+func (h *evHeap) top() int32 { return h.keys[0].si }
+
+// reset empties the heap and starts it with t alone.
+func (h *evHeap) reset(s *Scoring, t uint32) {
+	h.s = s
+	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
+	h.keys = append(h.keys[:0], evKey{w: 1, si: 0})
+}
+
+// add appends state st and pushes it.
+func (h *evHeap) add(st evState) {
+	h.states = append(h.states, st)
+	h.push(evKey{w: st.w, depth: st.depth, si: int32(len(h.states) - 1)})
+}
 
 // stateOrder compares two equally strong, equally long search paths hop by
 // hop from their far ends: by entity order, then by link kind.
@@ -323,9 +348,9 @@ func (s *Scoring) entityOrder(a, b uint32) int {
 // push and pop are container/heap's algorithms on the typed index slice,
 // without boxing every state index in an interface. Less is a strict
 // total order, so the pop sequence is the same with any correct heap.
-func (h *evHeap) push(x int32) {
-	h.idx = append(h.idx, x)
-	for j := len(h.idx) - 1; j > 0; {
+func (h *evHeap) push(x evKey) {
+	h.keys = append(h.keys, x)
+	for j := len(h.keys) - 1; j > 0; {
 		i := (j - 1) / 2
 		if i == j || !h.Less(j, i) {
 			break
@@ -336,7 +361,7 @@ func (h *evHeap) push(x int32) {
 }
 
 func (h *evHeap) pop() int32 {
-	n := len(h.idx) - 1
+	n := len(h.keys) - 1
 	h.Swap(0, n)
 	for i := 0; ; {
 		j1 := 2*i + 1
@@ -353,8 +378,8 @@ func (h *evHeap) pop() int32 {
 		h.Swap(i, j)
 		i = j
 	}
-	x := h.idx[n]
-	h.idx = h.idx[:n]
+	x := h.keys[n].si
+	h.keys = h.keys[:n]
 	return x
 }
 
@@ -368,27 +393,50 @@ func (s *Scoring) weight(l uint32, md int) float64 {
 	return v / 100
 }
 
-// relevantFor returns the edge filter of the evidence search for verdict v.
-func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
+// Classes of evidence search, by the links they follow: each verdict's
+// filter but the weakest ones' is the same for every entity.
+const (
+	relControlled = iota
+	relOwned50
+	relJoint
+	relOther // significant and minority interests
+	numRelClasses
+)
+
+func relClass(v uint8) int {
+	switch v {
+	case vControlled:
+		return relControlled
+	case vOwned50:
+		return relOwned50
+	case vJoint:
+		return relJoint
+	}
+	return relOther
+}
+
+// relevantLink is the part of the evidence search's edge filter for
+// verdict class c that is the same for every scored entity.
+func (s *Scoring) relevantLink(c, md int) func(l uint32) bool {
 	ms := &s.m[md]
 	share := func(l uint32) bool {
 		val, st := s.val(l, md)
 		return positive(val, st, md)
 	}
 	isVote := func(k uint8) bool { return k == ownCode || k == voteCode }
-	switch v {
-	case vControlled:
+	switch c {
+	case relControlled:
 		// Holders on the root side; evidence() accepts only roots in t's
 		// upward control closure as path ends.
 		return func(l uint32) bool {
 			k := s.lKind[l]
 			return ms.inK(s.lHolder[l]) && (s.ctrlKind[k] || isVote(k) && share(l))
 		}
-	case vOwned50:
+	case relOwned50:
 		return func(l uint32) bool {
 			return s.lKind[l] == ownCode && ms.is(s.lHolder[l], fInC) && share(l)
 		}
-	case vJoint:
+	case relJoint:
 		return func(l uint32) bool {
 			k, h := s.lKind[l], s.lHolder[l]
 			return (ms.inK(h) || ms.is(h, fJC)) && (s.ctrlKind[k] || isVote(k) && share(l))
@@ -399,13 +447,47 @@ func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
 			switch {
 			case k == ownCode && (ms.is(h, fRoot) || positive(ms.u[h], ms.is(h, fUStrict), md)) && share(l):
 				return true
-			case ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l)):
-				return true
 			default:
-				return s.inflKind[k] && ms.inK(h) && s.lHeld[l] == t && s.p.ControlTest
+				return ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l))
 			}
 		}
 	}
+}
+
+// relevantIntoT is the rest of the filter of class c: links it follows
+// only into the scored entity itself (influence on t when the policy's
+// control test counts it); nil when there are none.
+func (s *Scoring) relevantIntoT(c, md int) func(l uint32) bool {
+	if c != relOther || !s.p.ControlTest {
+		return nil
+	}
+	ms := &s.m[md]
+	return func(l uint32) bool { return s.inflKind[s.lKind[l]] && ms.inK(s.lHolder[l]) }
+}
+
+// relBits returns relevantLink(c, md) as one bit per link, computed on
+// first use: the searches test a link per step, most of them for
+// thousands of entities, and a bit is one read where the filter was
+// several scattered ones.
+func (s *Scoring) relBits(c, md int) []uint64 {
+	r := &s.rel[c][md]
+	r.once.Do(func() {
+		keep := s.relevantLink(c, md)
+		bits := make([]uint64, (len(s.lHolder)+63)/64)
+		for l := range uint32(len(s.lHolder)) {
+			if keep(l) {
+				bits[l>>6] |= 1 << (l & 63)
+			}
+		}
+		r.bits = bits
+	})
+	return r.bits
+}
+
+// relSet is one verdict class's relBits, computed once.
+type relSet struct {
+	once sync.Once
+	bits []uint64
 }
 
 // evidence finds up to five strongest paths root → … → t supporting
@@ -455,17 +537,17 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 			continue
 		}
 		pops[st.node]++
+		intoT := st.node == t
 		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
-			if !q.rel(l) || onPath(h.states, si, s.lHolder[l]) {
+			if !q.rel(l, intoT) || onPath(h.states, si, s.lHolder[l]) {
 				continue
 			}
 			if len(h.states) >= b.pushes {
 				dropped = true
 				break
 			}
-			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+			h.add(evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
-			h.push(int32(len(h.states) - 1))
 		}
 	}
 	if len(out) == 0 {
@@ -485,17 +567,14 @@ type evScratch struct {
 }
 
 var evScratchPool = sync.Pool{New: func() any {
-	return &evScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)},
+	return &evScratch{h: evHeap{states: make([]evState, 0, 64), keys: make([]evKey, 0, 64)},
 		pops: make(map[uint32]uint8, 64)}
 }}
 
 // heap returns the scratch heap holding only the search's start, t.
 func (sc *evScratch) heap(s *Scoring, t uint32) *evHeap {
-	h := &sc.h
-	h.s = s
-	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
-	h.idx = append(h.idx[:0], 0)
-	return h
+	sc.h.reset(s, t)
+	return &sc.h
 }
 
 // What a search state's entity is to the evidence of a verdict.
@@ -508,13 +587,21 @@ const (
 // evidenceQuery is what the evidence search of one verdict walks: the
 // links it may follow and where its paths end.
 type evidenceQuery struct {
-	rel func(l uint32) bool
-	at  func(x uint32) int
+	bits  []uint64            // links it may follow anywhere (relBits)
+	intoT func(l uint32) bool // links it may also follow into t; nil: none
+	at    func(x uint32) int
+}
+
+// rel reports whether the search may follow link l; intoT says whether l
+// ends at the scored entity.
+func (q *evidenceQuery) rel(l uint32, intoT bool) bool {
+	return q.bits[l>>6]&(1<<(l&63)) != 0 || intoT && q.intoT != nil && q.intoT(l)
 }
 
 func (s *Scoring) newEvidenceQuery(t uint32, v uint8, md int) evidenceQuery {
 	ms := &s.m[md]
-	q := evidenceQuery{rel: s.relevantFor(t, v, md)}
+	c := relClass(v)
+	q := evidenceQuery{bits: s.relBits(c, md), intoT: s.relevantIntoT(c, md)}
 	if v != vControlled {
 		q.at = func(x uint32) int {
 			if ms.is(x, fRoot) {
@@ -571,9 +658,7 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	defer settleScratchPool.Put(sc)
 	settled := sc.begin(s.g.NumEntities())
 	h := &sc.h
-	h.s = s
-	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
-	h.idx = append(h.idx[:0], 0)
+	h.reset(s, t)
 	nSettled := 0
 	dropped := false
 	last := int32(-1) // the last state expanded
@@ -598,17 +683,17 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 			}
 		}
 		last = si
+		intoT := st.node == t
 		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
-			if settled.has(s.lHolder[l]) || !q.rel(l) {
+			if !q.rel(l, intoT) || settled.has(s.lHolder[l]) {
 				continue
 			}
 			if len(h.states) >= b.fallbackPushes {
 				dropped = true
 				break
 			}
-			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+			h.add(evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
-			h.push(int32(len(h.states) - 1))
 		}
 	}
 	if !dropped {
@@ -616,8 +701,8 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	}
 	best := last
 	for h.Len() > 0 { // the strongest state not yet expanded
-		if !settled.has(h.states[h.idx[0]].node) {
-			best = h.idx[0]
+		if !settled.has(h.states[h.top()].node) {
+			best = h.top()
 			break
 		}
 		h.pop()
@@ -638,7 +723,7 @@ type settleScratch struct {
 }
 
 var settleScratchPool = sync.Pool{New: func() any {
-	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)}}
+	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), keys: make([]evKey, 0, 64)}}
 }}
 
 type settledSet struct {

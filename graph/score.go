@@ -125,6 +125,7 @@ type Scoring struct {
 	m [2]modeState
 
 	evBudget evidenceBudget
+	rel      [numRelClasses][2]relSet // the evidence searches' link filters
 
 	final, possibleFinal []uint8
 	counts               map[string]int
