@@ -234,3 +234,29 @@ func checkPath(t *testing.T, where string, ev model.Evidence, id string, byHop m
 		}
 	}
 }
+
+// The settle-once search's set agrees with a map across searches (each
+// starting empty), growth and the shrink after a large search.
+func TestSettledSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var x settledSet
+	for search, size := range []int{0, 1, 10, 600, 5000, 40000, 3, 700, 1} {
+		x.begin()
+		in := map[uint32]bool{}
+		for len(in) < size {
+			n := uint32(r.IntN(4 * (size + 1)))
+			if x.has(n) != in[n] {
+				t.Fatalf("search %d: has(%d) = %v before add, want %v", search, n, x.has(n), in[n])
+			}
+			if !in[n] {
+				x.add(n)
+				in[n] = true
+			}
+		}
+		for n := range uint32(4 * (size + 1)) {
+			if x.has(n) != in[n] {
+				t.Fatalf("search %d (size %d): has(%d) = %v, want %v", search, size, n, x.has(n), in[n])
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -656,7 +657,8 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	b := s.evBudget
 	sc := settleScratchPool.Get().(*settleScratch)
 	defer settleScratchPool.Put(sc)
-	settled := sc.begin(s.g.NumEntities())
+	settled := &sc.settled
+	settled.begin()
 	h := &sc.h
 	h.reset(s, t)
 	nSettled := 0
@@ -714,37 +716,101 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 }
 
 // settleScratch is the settle-once search's working memory, reused across
-// entities: its heap, and a stamp per entity (the search's number when it
-// settled it) instead of a set that is hashed into and cleared each time.
+// entities: its heap and its set of settled entities.
 type settleScratch struct {
-	h     evHeap
-	stamp []uint32
-	cur   uint32
+	h       evHeap
+	settled settledSet
 }
 
 var settleScratchPool = sync.Pool{New: func() any {
 	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), keys: make([]evKey, 0, 64)}}
 }}
 
+// settledSet is the set of entities a settle-once search has settled: an
+// open-addressing table sized to the search, not an array over all
+// entities, so that a search settling a hundred entities of ten million
+// touches a few cache lines, and a scratch dropped by the pool costs a
+// small table, not one the size of the graph. A slot is in use when its
+// generation is the current search's, so starting a search clears nothing.
 type settledSet struct {
-	stamp []uint32
-	cur   uint32
+	slots []settledSlot // len a power of two
+	shift uint8         // 32 − log2(len(slots))
+	cur   uint32        // this search's generation
+	n     int           // entities in the set
 }
 
-func (x settledSet) has(n uint32) bool { return x.stamp[n] == x.cur }
-func (x settledSet) add(n uint32)      { x.stamp[n] = x.cur }
+type settledSlot struct{ node, gen uint32 }
 
-// begin starts a search over n entities.
-func (sc *settleScratch) begin(n int) settledSet {
-	if len(sc.stamp) != n {
-		sc.stamp, sc.cur = make([]uint32, n), 0
+const (
+	settledMinSlots = 1 << 10
+	settledMaxKept  = 1 << 14 // a larger table is dropped after a search that needed far less
+)
+
+// begin starts a new search with an empty set.
+func (x *settledSet) begin() {
+	if len(x.slots) > settledMaxKept && x.n < len(x.slots)/16 || len(x.slots) == 0 {
+		x.alloc(settledMinSlots)
+		x.cur = 0
 	}
-	sc.cur++
-	if sc.cur == 0 { // wrapped: old stamps could collide
-		clear(sc.stamp)
-		sc.cur = 1
+	x.cur++
+	if x.cur == 0 { // wrapped: old generations could collide
+		clear(x.slots)
+		x.cur = 1
 	}
-	return settledSet{stamp: sc.stamp, cur: sc.cur}
+	x.n = 0
+}
+
+func (x *settledSet) alloc(n int) {
+	x.slots = make([]settledSlot, n)
+	x.shift = uint8(33 - bits.Len(uint(n)))
+}
+
+// slot is node's first slot: Fibonacci hashing (the product's top bits),
+// since entity numbers of one search are often close together.
+func (x *settledSet) slot(node uint32) uint32 { return (node * 0x9E3779B1) >> x.shift }
+
+func (x *settledSet) has(node uint32) bool {
+	mask := uint32(len(x.slots) - 1)
+	for i := x.slot(node); ; i = (i + 1) & mask {
+		sl := x.slots[i]
+		if sl.gen != x.cur {
+			return false
+		}
+		if sl.node == node {
+			return true
+		}
+	}
+}
+
+// add puts node in the set; it must not be in it.
+func (x *settledSet) add(node uint32) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.grow()
+	}
+	mask := uint32(len(x.slots) - 1)
+	i := x.slot(node)
+	for x.slots[i].gen == x.cur {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = settledSlot{node: node, gen: x.cur}
+	x.n++
+}
+
+// grow doubles the table, keeping the current search's entries.
+func (x *settledSet) grow() {
+	old := x.slots
+	x.alloc(2 * len(old))
+	mask := uint32(len(x.slots) - 1)
+	for _, sl := range old {
+		if sl.gen != x.cur {
+			continue
+		}
+		i := x.slot(sl.node)
+		for x.slots[i].gen == x.cur {
+			i = (i + 1) & mask
+		}
+		x.slots[i] = sl
+	}
 }
 
 func onPath(states []evState, si int32, x uint32) bool {
