@@ -1186,10 +1186,8 @@ func (s *Scoring) jointText(at []uint32, md int) string {
 	return strings.Join(parts, "; ")
 }
 
-// shareText is model.Share.String without fmt (it runs per hop).
-func shareText(sh model.Share) string { return string(appendShareText(nil, sh)) }
-
-// appendShareText appends shareText(sh) to b.
+// appendShareText appends model.Share.String's text to b, without fmt (it
+// runs per hop).
 func appendShareText(b []byte, sh model.Share) []byte {
 	switch {
 	case !sh.Known:
