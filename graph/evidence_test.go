@@ -260,3 +260,36 @@ func TestSettledSet(t *testing.T) {
 		}
 	}
 }
+
+// A path's evidence costs a fixed number of allocations, not a few per
+// hop: minority interests through chains dozens of levels deep are most
+// of a large graph's evidence.
+func TestEvidenceAllocationsPerPath(t *testing.T) {
+	for _, depth := range []int{5, 35} {
+		ents := []model.Entity{company("root", "CN")}
+		var rels []model.Relationship
+		prev := "root"
+		for i := 1; i <= depth; i++ {
+			id := fmt.Sprintf("c%02d", i)
+			ents = append(ents, company(id, "GB"))
+			rels = append(rels, own(prev, id, 100))
+			prev = id
+		}
+		ents = append(ents, company("t", "GB"))
+		rels = append(rels, own(prev, "t", 10))
+		s := mustScore(t, ents, rels, nil)
+		x, ok := s.g.Lookup("t")
+		if !ok || s.final[x] != vMinority {
+			t.Fatalf("depth %d: t is %v, want a minority interest", depth, s.final[x])
+		}
+		var ev []model.Evidence
+		allocs := testing.AllocsPerRun(20, func() { ev = s.evidence(uint32(x), vMinority, certain) })
+		if len(ev) != 1 || len(ev[0].Hops) != depth+1 {
+			t.Fatalf("depth %d: evidence %+v", depth, ev)
+		}
+		// the evidence slice, path, hops, ids, references and sentence
+		if allocs > 8 {
+			t.Errorf("depth %d: %v allocations for one path, want at most 8", depth, allocs)
+		}
+	}
+}
