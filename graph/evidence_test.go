@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/policy"
 )
 
 // A chain deeper than any hop limit still gets its path, whole.
@@ -290,6 +291,30 @@ func TestEvidenceAllocationsPerPath(t *testing.T) {
 		// the evidence slice, path, hops, ids, references and sentence
 		if allocs > 8 {
 			t.Errorf("depth %d: %v allocations for one path, want at most 8", depth, allocs)
+		}
+	}
+}
+
+// A root by a list tag is named by its tag, current or retired after the
+// as-of date, in its own sentence and on the paths through it.
+func TestListTagRootWords(t *testing.T) {
+	p := policy.Default()
+	p.Roots.ListTags = []string{"sanction"}
+	for _, tc := range []struct {
+		tag, sentence string
+	}{
+		{"sanction", "L is a Chinese root: listed as sanction."},
+		{"ubo.retired:2030-01-02:sanction", "L is a Chinese root: listed as sanction until 2030-01-02."},
+	} {
+		l := company("L", "US")
+		l.Lists = []string{tc.tag}
+		s := mustScore(t, []model.Entity{l, company("T", "GB")}, []model.Relationship{own("L", "T", 60)}, p)
+		if r := mustResult(t, s, "L"); r.Explanation != tc.sentence {
+			t.Errorf("tag %q: root sentence %q, want %q", tc.tag, r.Explanation, tc.sentence)
+		}
+		r := mustResult(t, s, "T")
+		if len(r.Evidence) == 0 || !strings.HasPrefix(r.Evidence[0].Explanation, "Controlled by L (sanction) directly: 60%") {
+			t.Errorf("tag %q: T's evidence %+v", tc.tag, r.Evidence)
 		}
 	}
 }

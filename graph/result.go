@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"math/bits"
 	"runtime"
@@ -101,6 +102,9 @@ func (s *Scoring) result(t uint32) model.Result {
 			}
 		}
 	}
+	if c != vChinese { // a root is covered whatever its holders
+		r.Aggregate = s.aggregateData(t)
+	}
 	jointAt, partners := s.nearestJoint(t, certain)
 	for _, j := range partners {
 		r.JointControllers = append(r.JointControllers, g.id(j))
@@ -119,7 +123,7 @@ func (s *Scoring) result(t uint32) model.Result {
 		r.Explanation = "Clear on the known facts. Possibly " + model.Verdicts[p] + ": " +
 			s.explain(t, p, possible, r.Evidence, pj)
 	default:
-		r.Explanation = "No ownership or control link reaches a Chinese root."
+		r.Explanation = model.ClearExplanation
 	}
 	return r
 }
@@ -1029,10 +1033,8 @@ func (s *Scoring) rootCode(r uint32) (code, rule string) {
 	case whyResidence:
 		return g.countries[a.res], "resident in "
 	case whyListTag:
-		for _, t := range g.sets[a.lists] {
-			if slices.Contains(s.p.Roots.ListTags, t) {
-				return t, "listed as "
-			}
+		if t, _, ok := s.listTag(r); ok {
+			return t, "listed as "
 		}
 	}
 	return "", ""
@@ -1045,7 +1047,30 @@ func (s *Scoring) rootReason(r uint32) (code, why string) {
 	if rule == "" {
 		return "", ""
 	}
+	if s.rootWhy[r] == whyListTag {
+		if _, until, _ := s.listTag(r); until != "" {
+			return code, rule + code + " until " + until
+		}
+	}
 	return code, rule + code
+}
+
+// listTag returns the policy-listed tag that makes r a root: a current
+// tag, else one a later snapshot retired (see roots) with the date it was
+// retired (until is "" for a current one).
+func (s *Scoring) listTag(r uint32) (tag, until string, ok bool) {
+	tags := s.g.sets[s.g.attrs[r].lists]
+	for _, t := range tags {
+		if slices.Contains(s.p.Roots.ListTags, t) {
+			return t, "", true
+		}
+	}
+	for _, t := range tags {
+		if date, was, ok := model.RetiredTag(t); ok && slices.Contains(s.p.Roots.ListTags, was) {
+			return was, date, true
+		}
+	}
+	return "", "", false
 }
 
 func (s *Scoring) rootSentence(t uint32, md int) string {
@@ -1074,13 +1099,81 @@ func thresholdText(inclusive bool, v float64) string {
 	return "> " + formatPercent(v) + "%"
 }
 
+// aggregateTerm reports whether link l takes part in the aggregate rule
+// computed the md way: an ownership link whose holder is in C (a root or
+// covered) with a positive share. Only active links are links, and an
+// indirect restatement of a chain the graph holds is none: the rule sums
+// exactly what aggregate() summed.
+func (s *Scoring) aggregateTerm(l uint32, md int) bool {
+	v, st := s.val(l, md)
+	return s.lKind[l] == ownCode && s.m[md].is(s.lHolder[l], fInC) && positive(v, st, md)
+}
+
+// aggregateData is the aggregate rule's arithmetic for t as data, for
+// the explanation and its renderers (model.Aggregate.Text): every link
+// counted possibly, marked when it is counted for certain, strongest
+// first. Nil when no link counts.
+func (s *Scoring) aggregateData(t uint32) *model.Aggregate {
+	mc, mp := &s.m[certain], &s.m[possible]
+	var links []uint32
+	for l := s.lOff[t]; l < s.lOff[t+1]; l++ {
+		if s.aggregateTerm(l, possible) || s.aggregateTerm(l, certain) {
+			links = append(links, l)
+		}
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(links, func(a, b uint32) int {
+		pa, _ := s.val(a, possible)
+		pb, _ := s.val(b, possible)
+		ca, _ := s.val(a, certain)
+		cb, _ := s.val(b, certain)
+		if c := cmp.Or(cmp.Compare(pb, pa), cmp.Compare(cb, ca)); c != 0 {
+			return c
+		}
+		return s.entityOrder(s.lHolder[a], s.lHolder[b])
+	})
+	th := s.p.Thresholds.Aggregate
+	a := &model.Aggregate{Terms: make([]model.AggregateTerm, 0, len(links)),
+		Threshold: th.Value, Inclusive: th.Inclusive}
+	for _, l := range links {
+		h := s.lHolder[l]
+		term := model.AggregateTerm{HolderID: s.g.id(h), Share: s.linkShare(l),
+			ShareNotGiven: s.lFlags[l]&linkUnknown != 0, Certain: s.aggregateTerm(l, certain)}
+		switch {
+		case mc.is(h, fRoot):
+			term.Why = model.AggregateRoot
+		case mc.is(h, fInC):
+			term.Why = model.AggregateCovered
+		case mp.is(h, fRoot) && s.g.attrs[h].kind == kindUnknown:
+			term.Why = model.AggregateUndisclosed
+		default:
+			term.Why = model.AggregatePossiblyCovered
+		}
+		if term.Certain {
+			v, st := s.val(l, certain)
+			a.Certain += v
+			a.CertainStrict = a.CertainStrict || st
+		}
+		if s.aggregateTerm(l, possible) {
+			v, st := s.val(l, possible)
+			a.Possible += v
+			a.PossibleStrict = a.PossibleStrict || st
+		}
+		a.Terms = append(a.Terms, term)
+	}
+	a.Certain, a.Possible = round(a.Certain), round(min(a.Possible, 100))
+	return a
+}
+
 // aggregateArithmetic shows the aggregate rule deciding for t:
 // "B: X 10% + A (covered) 40% = 50% ≥ 50%".
 func (s *Scoring) aggregateArithmetic(t uint32, md int) string {
 	ms := &s.m[md]
 	var terms []uint32
 	for l := s.lOff[t]; l < s.lOff[t+1]; l++ {
-		if v, st := s.val(l, md); s.lKind[l] == ownCode && ms.is(s.lHolder[l], fInC) && positive(v, st, md) {
+		if s.aggregateTerm(l, md) {
 			terms = append(terms, l)
 		}
 	}

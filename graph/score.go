@@ -210,8 +210,28 @@ func (s *Scoring) roots() {
 		s.m[md].flags = make([]uint8, n)
 	}
 	cert, poss := s.m[certain].flags, s.m[possible].flags
+	asOf := s.asOf.UTC().Format(time.DateOnly)
+	// listed reports whether a list tag counts at the as-of date: a tag of
+	// the policy, or one a snapshot retired after that date.
+	listed := func(t string) bool {
+		if tags[t] {
+			return true
+		}
+		date, was, ok := model.RetiredTag(t)
+		return ok && date > asOf && tags[was]
+	}
+	// inactive: the only source that knew the entity stopped asserting it
+	// on or before the as-of date; then it is no root (relationships end
+	// the same way: on or before the as-of date ⇒ ignored).
+	inactive := func(t string) bool {
+		date, ok := model.InactiveSince(t)
+		return ok && date <= asOf
+	}
 	for i := range n {
 		a := g.attrs[i]
+		if slices.ContainsFunc(g.sets[a.lists], inactive) {
+			continue
+		}
 		jur, hq, res := g.countries[a.jur], g.countries[a.hq], g.countries[a.res]
 		if jur != "" && exclude[jur] {
 			// DOJ: an entity organised under US law is a US person and never
@@ -231,7 +251,7 @@ func (s *Scoring) roots() {
 			why = whyNationality
 		case a.kind == kindPerson && p.Roots.Residence && concern[res]:
 			why = whyResidence
-		case slices.ContainsFunc(g.sets[a.lists], func(t string) bool { return tags[t] }):
+		case slices.ContainsFunc(g.sets[a.lists], listed):
 			why = whyListTag
 		}
 		if why != whyNone {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // Reject is one input record that was not written, and why.
@@ -77,4 +78,20 @@ func ReportAmbiguous(sink Sink, r Reject) bool {
 		a.Ambiguous(r)
 	}
 	return ok
+}
+
+// DeltaReporter is implemented by sinks that apply a delta file's
+// deletions (the Writer does): a parser reports, after writing the
+// record, each entity record a delta added, replaced or deleted, and the
+// caller applies them once the whole file was written
+// (store.DeltaApplier).
+type DeltaReporter interface {
+	Delta(c store.RecordChange)
+}
+
+// ReportDelta passes c to sink when it applies deltas.
+func ReportDelta(sink Sink, c store.RecordChange) {
+	if d, ok := sink.(DeltaReporter); ok {
+		d.Delta(c)
+	}
 }

@@ -49,6 +49,11 @@ type WriterOptions struct {
 	// Context is used by the store writes that Entity and Relationship
 	// trigger when a batch fills (default context.Background()).
 	Context context.Context
+	// Snapshot, when not 0, is the generation of a snapshot ingest: after
+	// each batch is written, the records of Source in it are marked in the
+	// store's snapshot ledger (store.Snapshotter), so that the caller can
+	// retire what the snapshot did not assert once it was read whole.
+	Snapshot int64
 }
 
 // Writer is the Sink that batches records into a store.Store. Entities are
@@ -65,6 +70,8 @@ type Writer struct {
 	err      error // first store error; every later call returns it
 
 	ambiguities []Reject // the first maxAmbiguities reported
+
+	deltas []store.RecordChange // reported by parsers of delta files, in order
 
 	rejectsTmp  *os.File
 	rejectsCSV  *csv.Writer
@@ -116,6 +123,34 @@ func (w *Writer) Ambiguous(r Reject) {
 	if len(w.ambiguities) < maxAmbiguities {
 		w.ambiguities = append(w.ambiguities, r)
 	}
+}
+
+// Delta records a delta file's change of one record (ingest.DeltaReporter).
+func (w *Writer) Delta(c store.RecordChange) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.deltas = append(w.deltas, c)
+}
+
+// Deltas returns the changes delta files reported, in order.
+func (w *Writer) Deltas() []store.RecordChange {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]store.RecordChange(nil), w.deltas...)
+}
+
+// ApplyDeltas applies, after Close, the changes delta files reported
+// (store.DeltaApplier), in one transaction.
+func (w *Writer) ApplyDeltas(ctx context.Context) (store.RetireStats, error) {
+	changes := w.Deltas()
+	if len(changes) == 0 {
+		return store.RetireStats{}, nil
+	}
+	da, ok := w.st.(store.DeltaApplier)
+	if !ok {
+		return store.RetireStats{}, fmt.Errorf("the %s store cannot apply deltas", w.st.Backend())
+	}
+	return da.ApplyDelta(ctx, w.opts.Source, changes)
 }
 
 // Ambiguities returns the first 1,000 ambiguities reported (Stats.Ambiguous
@@ -231,6 +266,17 @@ func (w *Writer) flush(ctx context.Context) error {
 		w.err = fmt.Errorf("write %d relationships: %w", len(w.rels), err)
 		return w.err
 	}
+	if w.opts.Snapshot != 0 {
+		marks := make([]store.Assertion, 0, len(w.rels))
+		for i := range w.rels {
+			if w.rels[i].Source == w.opts.Source {
+				marks = append(marks, store.Assertion{Relationship: true, ID: w.rels[i].ID})
+			}
+		}
+		if err := w.mark(ctx, marks); err != nil {
+			return err
+		}
+	}
 	w.stats.Relationships += len(w.rels)
 	w.rels = w.rels[:0]
 	w.progress(false)
@@ -245,9 +291,34 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 		w.err = fmt.Errorf("write %d entities: %w", len(w.entities), err)
 		return w.err
 	}
+	if w.opts.Snapshot != 0 {
+		marks := make([]store.Assertion, 0, len(w.entities))
+		for i := range w.entities {
+			if e := &w.entities[i]; e.Source == w.opts.Source {
+				marks = append(marks, store.Assertion{ID: e.ID, Lists: e.Lists})
+			}
+		}
+		if err := w.mark(ctx, marks); err != nil {
+			return err
+		}
+	}
 	w.stats.Entities += len(w.entities)
 	w.entities = w.entities[:0]
 	w.progress(false)
+	return nil
+}
+
+// mark records a written batch in the snapshot ledger.
+func (w *Writer) mark(ctx context.Context, marks []store.Assertion) error {
+	sn, ok := w.st.(store.Snapshotter)
+	if !ok {
+		w.err = fmt.Errorf("the %s store cannot take snapshots", w.st.Backend())
+		return w.err
+	}
+	if err := sn.MarkAsserted(ctx, w.opts.Source, w.opts.Snapshot, marks); err != nil {
+		w.err = fmt.Errorf("mark %d snapshot records: %w", len(marks), err)
+		return w.err
+	}
 	return nil
 }
 
@@ -352,4 +423,15 @@ func (w *Writer) CanonicalIDs(ctx context.Context, ids []string) (map[string]str
 		return nil, err
 	}
 	return w.st.CanonicalIDs(ctx, ids)
+}
+
+// RetireSnapshot retires, as of date, what source asserted before the
+// snapshot of generation gen and gen did not (store.Snapshotter), once
+// the whole snapshot was written.
+func RetireSnapshot(ctx context.Context, st store.Store, source string, gen int64, date string) (store.RetireStats, error) {
+	sn, ok := st.(store.Snapshotter)
+	if !ok {
+		return store.RetireStats{}, fmt.Errorf("the %s store cannot take snapshots", st.Backend())
+	}
+	return sn.RetireUnasserted(ctx, source, gen, date)
 }

@@ -23,9 +23,11 @@ type Explanation struct {
 	ChineseVotesText string `json:"chinese_votes_text"`
 	// Names of every entity mentioned (paths, controllers), for reading.
 	Names map[string]string `json:"names"`
-	// Aggregate is the aggregate 50% rule arithmetic over the direct
-	// holders (nil when not computed).
-	Aggregate *Aggregate `json:"aggregate,omitempty"`
+	// Aggregate is the engine's arithmetic of the aggregate 50% rule over
+	// the direct holders (Result.Aggregate; nil when no direct holder
+	// counts, for a root, and for a result stored before the engine
+	// recorded it).
+	Aggregate *model.Aggregate `json:"aggregate,omitempty"`
 	// Uncertain lists the unknown holders and share ranges above the entity
 	// that could change the verdict, and to what (only when indeterminate).
 	Uncertain []Uncertainty `json:"uncertain,omitempty"`
@@ -101,8 +103,8 @@ func (x *Explanation) Render(w io.Writer) error {
 	b.WriteString(wrap(x.Summary, 100) + "\n\n")
 	fmt.Fprintf(&b, "Chinese ownership:            %s\n", x.ChineseShareText)
 	fmt.Fprintf(&b, "Chinese-held votes:           %s\n", x.ChineseVotesText)
-	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", aggregateWords(r))
-	if x.Aggregate != nil {
+	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", model.AggregateRuleWords(&r))
+	if r.Verdict != model.VerdictChineseEntity && !aggregateUnrecorded(&r) {
 		fmt.Fprintf(&b, "                              %s\n", x.Aggregate.Text(x.name))
 	}
 	if len(r.Controllers) > 0 {
@@ -157,17 +159,11 @@ func (x *Explanation) names(ids []string) string {
 	return strings.Join(out, ", ")
 }
 
-func aggregateWords(r model.Result) string {
-	switch {
-	case r.Verdict == model.VerdictChineseEntity:
-		return "covered (a Chinese root is covered itself)"
-	case r.AggregateCertain:
-		return "covered (Chinese holdings reach the threshold)"
-	case r.AggregatePossible:
-		return "possibly covered (only if unknown holders are Chinese or shares are at their maximum)"
-	default:
-		return "not covered"
-	}
+// aggregateUnrecorded reports whether r, not a root, holds no aggregate
+// arithmetic although the rule counted someone: a result stored before
+// the engine recorded its arithmetic.
+func aggregateUnrecorded(r *model.Result) bool {
+	return r.Verdict != model.VerdictChineseEntity && r.Aggregate == nil && (r.AggregateCertain || r.AggregatePossible)
 }
 
 // wrap breaks text into lines of at most width runes at spaces.
@@ -190,93 +186,4 @@ func wrap(s string, width int) string {
 		line += n
 	}
 	return b.String()
-}
-
-// AggregateTerm is one direct ownership holding counted by the aggregate
-// 50% rule.
-type AggregateTerm struct {
-	HolderID string      `json:"holder_id"`
-	Share    model.Share `json:"share"`
-	Why      string      `json:"why"` // "root", "covered", "possibly covered", "undisclosed holder"
-	Certain  bool        `json:"certain"`
-}
-
-// Aggregate is the aggregate-rule arithmetic for one entity: the direct
-// ownership holdings of holders that are roots or themselves covered.
-type Aggregate struct {
-	Terms     []AggregateTerm `json:"terms"`
-	Certain   float64         `json:"certain"`  // sum of the certain holders' minimums
-	Possible  float64         `json:"possible"` // sum of every counted holder's maximum
-	Threshold float64         `json:"threshold"`
-	Inclusive bool            `json:"inclusive"`
-}
-
-// AggregateArithmetic sums the direct ownership links into target whose
-// holder is a root or covered (certain: CHINESE_ENTITY or aggregate
-// certain; possible: aggregate possible or an undisclosed holder). Ended
-// links (end date on or before asOf) are left out, as the engine does.
-func AggregateArithmetic(rels []model.Relationship, target string, kinds map[string]model.EntityKind, result ResultFn, threshold float64, inclusive bool, asOf string) Aggregate {
-	a := Aggregate{Threshold: threshold, Inclusive: inclusive}
-	for _, r := range rels {
-		if r.HeldID != target || r.Kind != model.Ownership || (r.EndDate != "" && r.EndDate <= asOf) {
-			continue
-		}
-		t := AggregateTerm{HolderID: r.HolderID, Share: r.Share}
-		res, ok := result(r.HolderID)
-		switch {
-		case ok && res.Verdict == model.VerdictChineseEntity:
-			t.Why, t.Certain = "root", true
-		case ok && res.AggregateCertain:
-			t.Why, t.Certain = "covered", true
-		case kinds[r.HolderID] == model.Unknown:
-			t.Why = "undisclosed holder"
-		case ok && res.AggregatePossible:
-			t.Why = "possibly covered"
-		default:
-			continue
-		}
-		if t.Certain && r.Share.Known {
-			a.Certain += r.Share.Min
-		}
-		if r.Share.Known {
-			a.Possible += r.Share.Max
-		} else {
-			// the engine's reading of a missing share: what the others leave
-			t.Share = model.Range(0, 100-othersMin(rels, r), false, false)
-			a.Possible += t.Share.Max
-		}
-		a.Terms = append(a.Terms, t)
-	}
-	if a.Possible > 100 {
-		a.Possible = 100
-	}
-	return a
-}
-
-// Text renders the arithmetic: "Avalon Microsystems Ltd (covered) 30% +
-// Zhongyuan … (root) 20% = 50% ≥ 50%: covered".
-func (a Aggregate) Text(name func(string) string) string {
-	if len(a.Terms) == 0 {
-		return "no direct holder is a root or covered: not covered"
-	}
-	var parts []string
-	for _, t := range a.Terms {
-		share := t.Share.String()
-		if t.Why == "undisclosed holder" {
-			share = "share not given, " + share
-		}
-		parts = append(parts, fmt.Sprintf("%s (%s) %s", name(t.HolderID), t.Why, share))
-	}
-	op, reached := "≥", a.Certain >= a.Threshold
-	if !a.Inclusive {
-		op, reached = ">", a.Certain > a.Threshold
-	}
-	s := strings.Join(parts, " + ") + " = " + model.FormatPercent(a.Certain) + "% certain"
-	if a.Possible != a.Certain {
-		s += ", up to " + model.FormatPercent(a.Possible) + "%"
-	}
-	if reached {
-		return s + fmt.Sprintf(" %s %s%%: covered", op, model.FormatPercent(a.Threshold))
-	}
-	return s + fmt.Sprintf(", not %s %s%%", op, model.FormatPercent(a.Threshold))
 }

@@ -171,31 +171,44 @@ func TestRankNamesByAlias(t *testing.T) {
 	}
 }
 
+// The aggregate arithmetic explain shows is the engine's (Result.Aggregate),
+// in the words of model.Aggregate.Text.
 func TestAggregateArithmetic(t *testing.T) {
-	sg := cross()
-	res := results(map[string]model.Result{
-		"P": {Verdict: model.VerdictChineseEntity}, "A": {Verdict: model.VerdictControlled, AggregateCertain: true},
-	})
+	asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	aggregateOf := func(sg store.Subgraph, pol *policy.Policy) *model.Aggregate {
+		t.Helper()
+		sc, err := scoreSubgraph(sg, pol, asOf, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, ok := sc.Result("B")
+		if !ok {
+			t.Fatal("B not scored")
+		}
+		return r.Aggregate
+	}
 	names := func(id string) string { return id }
-	a := AggregateArithmetic(sg.Relationships, "B", nil, res, 50, true, "2026-01-01")
-	if a.Certain != 50 || len(a.Terms) != 2 {
+	a := aggregateOf(cross(), policy.Default())
+	if a == nil || a.Certain != 50 || len(a.Terms) != 2 {
 		t.Fatalf("B: %+v, want A 30 + P 20 = 50", a)
 	}
 	if got, want := a.Text(names), "A (covered) 30% + P (root) 20% = 50% certain ≥ 50%: covered"; got != want {
 		t.Errorf("text %q, want %q", got, want)
 	}
-	strict := AggregateArithmetic(sg.Relationships, "B", nil, res, 50, false, "2026-01-01")
-	if got := strict.Text(names); !strings.HasSuffix(got, "not > 50%") {
+	exclusive := policy.Default()
+	exclusive.Thresholds.Aggregate.Inclusive = false
+	if got := aggregateOf(cross(), exclusive).Text(names); !strings.HasSuffix(got, "not > 50%") {
 		t.Errorf("exclusive threshold: %q", got)
 	}
 	// an ended link is not counted
-	rels := append([]model.Relationship{}, sg.Relationships...)
-	for i := range rels {
-		if rels[i].HolderID == "A" && rels[i].HeldID == "B" {
-			rels[i].EndDate = "2025-06-30"
+	sg := cross()
+	sg.Relationships = append([]model.Relationship{}, sg.Relationships...)
+	for i := range sg.Relationships {
+		if sg.Relationships[i].HolderID == "A" && sg.Relationships[i].HeldID == "B" {
+			sg.Relationships[i].EndDate = "2025-06-30"
 		}
 	}
-	if a := AggregateArithmetic(rels, "B", nil, res, 50, true, "2026-01-01"); a.Certain != 20 {
+	if a := aggregateOf(sg, policy.Default()); a == nil || a.Certain != 20 {
 		t.Errorf("ended link counted: %+v", a)
 	}
 }

@@ -57,7 +57,7 @@ const (
 // it and to what (re-scoring the upward neighbourhood under the run's
 // policy). No run: ErrNoRun; e not in the run: NotScoredError.
 func Explain(ctx context.Context, st store.Store, e model.Entity) (*Explanation, error) {
-	run, result, err := LatestResults(ctx, st)
+	run, _, err := LatestResults(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -71,16 +71,19 @@ func Explain(ctx context.Context, st store.Store, e model.Entity) (*Explanation,
 	if err != nil {
 		return nil, err
 	}
-	x := &Explanation{Entity: e, Result: r, RunID: run.ID,
+	x := &Explanation{Entity: e, Result: r, RunID: run.ID, Aggregate: r.Aggregate,
 		Policy: run.Policy + "@" + run.PolicyHash, AsOf: run.AsOf, Names: map[string]string{e.ID: e.Name}}
-	if err := x.addDetails(ctx, st, run, result); err != nil {
+	if aggregateUnrecorded(&r) {
+		x.Notes = append(x.Notes, fmt.Sprintf("run %s was scored before ubo recorded the aggregate arithmetic with each result: run 'ubo score' again to see it", run.ID))
+	}
+	if err := x.addDetails(ctx, st, run); err != nil {
 		return nil, err
 	}
 	x.Summarize()
 	return x, nil
 }
 
-func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model.Run, result ResultFn) error {
+func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model.Run) error {
 	r := x.Result
 	depth := 1
 	if r.Indeterminate {
@@ -90,12 +93,15 @@ func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model
 	if err != nil {
 		return err
 	}
-	kinds := map[string]model.EntityKind{}
 	for _, e := range sg.Entities {
-		kinds[e.ID] = e.Kind
 		x.Names[e.ID] = e.Name
 	}
 	ids := append(append([]string{}, r.Controllers...), r.JointControllers...)
+	if r.Aggregate != nil {
+		for _, t := range r.Aggregate.Terms {
+			ids = append(ids, t.HolderID)
+		}
+	}
 	for _, ev := range r.Evidence {
 		ids = append(ids, ev.Path...)
 	}
@@ -107,17 +113,14 @@ func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model
 			x.Names[id] = other.Name
 		}
 	}
-	pol, err := policy.Load(run.Policy)
-	if err != nil || pol.Hash() != run.PolicyHash {
-		x.Notes = append(x.Notes, fmt.Sprintf("policy %s@%s is not available to this command (a policy file?): the aggregate arithmetic and the what-if analysis are left out", run.Policy, run.PolicyHash))
+	if !r.Indeterminate {
 		return nil
 	}
-	if r.Verdict != model.VerdictChineseEntity { // a root is covered whatever its holders
-		th := pol.Thresholds.Aggregate
-		agg := AggregateArithmetic(sg.Relationships, x.Entity.ID, kinds, result, th.Value, th.Inclusive, run.AsOf)
-		x.Aggregate = &agg
-	}
-	if !r.Indeterminate {
+	// The what-if analysis re-scores the neighbourhood: it needs the
+	// run's policy itself, not only what the run recorded.
+	pol, err := policy.Load(run.Policy)
+	if err != nil || pol.Hash() != run.PolicyHash {
+		x.Notes = append(x.Notes, fmt.Sprintf("policy %s@%s is not available to this command (a policy file?): the what-if analysis is left out", run.Policy, run.PolicyHash))
 		return nil
 	}
 	asOf, err := time.Parse("2006-01-02", run.AsOf)

@@ -70,6 +70,52 @@ type Result struct {
 	Evidence          []Evidence `json:"evidence"`
 	Explanation       string     `json:"explanation,omitempty"` // one sentence for the verdict
 	Flagged           bool       `json:"flagged"`
+	// Aggregate is the engine's arithmetic of the aggregate 50% rule for
+	// the entity (nil when no direct holder counts, for a root, and in
+	// results stored before the engine recorded it). Not in the result's
+	// JSON, which exports keep as it was: the explanation's JSON carries
+	// it as "aggregate".
+	Aggregate *Aggregate `json:"-"`
+}
+
+// Why an aggregate-rule term counts: its holder is a root, is covered by
+// the rule itself, could be covered, or is an undisclosed holder (who could
+// be a root).
+const (
+	AggregateRoot            = "root"
+	AggregateCovered         = "covered"
+	AggregatePossiblyCovered = "possibly covered"
+	AggregateUndisclosed     = "undisclosed holder"
+)
+
+// Aggregate is the aggregate 50% rule as the engine applied it to one
+// entity: the direct ownership links it summed, with the shares it read
+// (at the as-of date, without indirect restatements of chains it counts,
+// an unknown share read as what the other holders leave).
+type Aggregate struct {
+	Terms []AggregateTerm `json:"terms"`
+	// Certain sums the certain terms' minimums (strictly more when
+	// CertainStrict); Possible every term's maximum, at most 100 (strictly
+	// less when PossibleStrict).
+	Certain        float64 `json:"certain"`
+	CertainStrict  bool    `json:"certain_strict,omitempty"`
+	Possible       float64 `json:"possible"`
+	PossibleStrict bool    `json:"possible_strict,omitempty"`
+	// The policy's aggregate threshold the sums were compared with.
+	Threshold float64 `json:"threshold"`
+	Inclusive bool    `json:"inclusive"`
+}
+
+// AggregateTerm is one direct ownership link the aggregate rule counts.
+type AggregateTerm struct {
+	HolderID string `json:"holder_id"`
+	// Share is the share the engine read: the sources' combined interval,
+	// or for a link no source gave a share (ShareNotGiven) what the other
+	// holders leave.
+	Share         Share  `json:"share"`
+	ShareNotGiven bool   `json:"share_not_given,omitempty"`
+	Why           string `json:"why"`     // AggregateRoot, AggregateCovered, …
+	Certain       bool   `json:"certain"` // counted in Certain (else only possibly)
 }
 
 // Run statuses.
@@ -77,22 +123,29 @@ const (
 	RunRunning  = "running"
 	RunComplete = "complete"
 	RunFailed   = "failed"
+	// RunPruned is a complete run whose results retention deleted (see
+	// store.RunsToPrune); its record stays listed.
+	RunPruned = "pruned"
 )
 
 // Run is the record of one scoring run.
 type Run struct {
-	ID            string         `json:"id"`
-	Started       time.Time      `json:"started"`
-	Finished      time.Time      `json:"finished,omitzero"`
-	Status        string         `json:"status"`
-	Policy        string         `json:"policy"`
-	PolicyHash    string         `json:"policy_hash"`
-	AsOf          string         `json:"as_of"` // YYYY-MM-DD
-	Entities      int            `json:"entities"`
-	Edges         int            `json:"edges"`
-	Counts        map[string]int `json:"counts"` // per verdict
-	Indeterminate int            `json:"indeterminate"`
-	NewlyFlagged  int            `json:"newly_flagged"`
-	NewlyCleared  int            `json:"newly_cleared"`
-	PreviousRun   string         `json:"previous_run,omitempty"`
+	ID         string         `json:"id"`
+	Started    time.Time      `json:"started"`
+	Finished   time.Time      `json:"finished,omitzero"`
+	Status     string         `json:"status"`
+	Policy     string         `json:"policy"`
+	PolicyHash string         `json:"policy_hash"`
+	AsOf       string         `json:"as_of"` // YYYY-MM-DD
+	Entities   int            `json:"entities"`
+	Edges      int            `json:"edges"`
+	Counts     map[string]int `json:"counts"` // per verdict
+	// FlaggedVerdicts are the verdicts the run's policy flags, recorded so
+	// that the flagged count of a run scored under a policy file never
+	// depends on that file still being there (nil in runs recorded before).
+	FlaggedVerdicts []string `json:"flagged_verdicts"`
+	Indeterminate   int      `json:"indeterminate"`
+	NewlyFlagged    int      `json:"newly_flagged"`
+	NewlyCleared    int      `json:"newly_cleared"`
+	PreviousRun     string   `json:"previous_run,omitempty"`
 }

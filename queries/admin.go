@@ -149,7 +149,7 @@ func (s *Store) Status(ctx context.Context) (store.Status, error) {
 // resetLabels are every label ubo creates nodes with; the kind labels and
 // :Flagged sit on :Entity nodes. :Result (one node per result) is what
 // versions before result chunks wrote; reset still removes it.
-var resetLabels = []string{"ResultChunk", "Result", "Run", "UboState", "UboSchema", "Alias", "Identifier", "Entity"}
+var resetLabels = []string{"SourceAssertion", "ResultChunk", "Result", "Run", "UboState", "UboSchema", "Alias", "Identifier", "Entity"}
 
 // Reset implements store.Store: deletes every ubo node in batches of
 // committed transactions (CALL ... IN TRANSACTIONS), so it works on stores

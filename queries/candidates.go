@@ -30,7 +30,9 @@ const commonTokenEntities = 300
 // NameCandidates implements store.Store with the entity_name_tokens
 // full-text index: Lucene ranks the entities carrying the query's rare
 // tokens (all its tokens when none is rare) by BM25 over all its tokens
-// and returns its top hits only. Ties are broken by id.
+// and returns its top hits only. Ties are broken by id. When the rare
+// tokens are in so few entities that all of them are returned, their
+// order leaves the common tokens out (see tokenQuery).
 func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error) {
 	found, err := s.NameCandidatesEach(ctx, [][]string{tokens}, limit)
 	if err != nil {
@@ -64,7 +66,7 @@ func (s *Store) NameCandidatesEach(ctx context.Context, queries [][]string, limi
 	var lucene []string
 	var sent []int
 	for i, q := range usable {
-		if lq := tokenQuery(q, df); lq != "" {
+		if lq := tokenQuery(q, df, limit); lq != "" {
 			lucene = append(lucene, lq)
 			sent = append(sent, i)
 		}
@@ -110,32 +112,37 @@ func usableTokens(tokens []string) []string {
 	return out
 }
 
-// tokenQuery is the Lucene query for usable tokens on name_tokens: with
-// rare and common tokens (df, capped at commonTokenEntities+1), the rare
-// ones required as a group and the common ones optional; else any of
-// them. A token unknown to df counts as rare (it is in few entities, or
-// was written after df was counted). "" when there are no tokens.
-func tokenQuery(tokens []string, df map[string]int) string {
+// tokenQuery is the Lucene query for usable tokens on name_tokens, for an
+// answer of up to hits entities (the limit NameCandidates returns). With rare and common tokens (df, capped
+// at commonTokenEntities+1), the rare ones are required as a group and
+// the common ones only add to the score; when the rare tokens are in no
+// more than hits entities altogether, every one of them is in the answer
+// and the common ones are left out (they would only reorder it, and cost
+// Lucene half its work). Without a rare token that some entity carries
+// (all common, or a typo), any token finds. A token unknown to df counts
+// as rare (it was written after df was counted). "" when there are none.
+func tokenQuery(tokens []string, df map[string]int, hits int) string {
 	var rare, common []string
+	inRare, found := 0, false
 	for _, t := range tokens {
 		term := "name_tokens:" + escapeLucene(t)
-		if n, ok := df[t]; ok && n > commonTokenEntities {
+		n, counted := df[t]
+		switch {
+		case counted && n > commonTokenEntities:
 			common = append(common, term)
-		} else {
+		case !counted:
 			rare = append(rare, term)
+			found, inRare = true, hits+1 // not known to be few
+		default:
+			rare = append(rare, term)
+			found, inRare = found || n > 0, inRare+n
 		}
 	}
-	// A query of common tokens only, or whose rare tokens are in no entity
-	// (a typo), asks for any of its tokens, as without frequencies.
-	found := false
-	for _, t := range tokens {
-		if n, ok := df[t]; !ok || (n > 0 && n <= commonTokenEntities) {
-			found = true
-			break
-		}
-	}
-	if len(common) == 0 || !found {
+	switch {
+	case len(common) == 0 || !found:
 		return strings.Join(append(rare, common...), " ")
+	case inRare <= hits:
+		return strings.Join(rare, " ")
 	}
 	return "+(" + strings.Join(rare, " ") + ") " + strings.Join(common, " ")
 }

@@ -121,7 +121,10 @@ var (
 	qPublishState          = mustQuery("publish_state")
 	qBeginPublish          = mustQuery("begin_publish")
 	qUnflag                = mustQuery("unflag")
-	qPrunableRuns          = mustQuery("prunable_runs")
+	qLockRuns              = mustQuery("lock_runs")
+	qPublishedVerdicts     = mustQuery("published_verdicts")
+	qHeartbeatLock         = mustQuery("heartbeat_lock")
+	qUnlockRuns            = mustQuery("unlock_runs")
 	qDeleteResultChunks    = mustQuery("delete_result_chunks")
 	qReset                 = mustQuery("reset") // per label, see Reset
 	qServerVersion         = mustQuery("server_version")

@@ -341,32 +341,6 @@ func TestResultReadsOneRecord(t *testing.T) {
 	}
 }
 
-// TestPruneKeepsLastRuns checks that only the newest keepRuns complete runs
-// keep their results.
-func TestPruneKeepsLastRuns(t *testing.T) {
-	s := openTestStore(t)
-	ctx := t.Context()
-	must(t, s.UpsertEntities(ctx, []model.Entity{company("a")}))
-	n := keepRuns + 2
-	for i := range n {
-		r := model.Run{ID: fmt.Sprintf("run-%02d", i), Started: time.Date(2026, 3, 1, 0, i, 0, 0, time.UTC), Status: model.RunRunning}
-		must(t, s.BeginRun(ctx, r))
-		must(t, s.WriteResults(ctx, r.ID, []model.Result{{EntityID: "a", Verdict: model.VerdictClear}}))
-		r.Status = model.RunComplete
-		must(t, s.FinishRun(ctx, r))
-	}
-	for i := range n {
-		id := fmt.Sprintf("run-%02d", i)
-		_, err := s.Result(ctx, id, "a")
-		if kept := i >= n-keepRuns; kept != (err == nil) {
-			t.Errorf("run %s: result kept = %v, want %v (err %v)", id, err == nil, kept, err)
-		}
-	}
-	if runs, err := s.Runs(ctx); err != nil || len(runs) != n {
-		t.Errorf("runs = %d, %v; run records are never pruned", len(runs), err)
-	}
-}
-
 // TestSchema checks the indexes Init creates are online, including the
 // full-text index and one id index per relationship type.
 func TestSchema(t *testing.T) {

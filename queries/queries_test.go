@@ -94,26 +94,29 @@ func TestTokenQuery(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		df   map[string]int
+		hits int
 		want string
 	}{
-		{"no counts: any token", nil, `name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
-		{"all rare", map[string]int{"a:b": 3, "shenzhen": 300, "华信": 1}, `name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
-		{"rare required, common optional", map[string]int{"a:b": 3, "shenzhen": 301, "华信": 301},
+		{"no counts: any token", nil, 33, `name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
+		{"all rare", map[string]int{"a:b": 3, "shenzhen": 300, "华信": 1}, 33, `name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
+		{"rare required, common optional", map[string]int{"a:b": 34, "shenzhen": 301, "华信": 301}, 33,
 			`+(name_tokens:a\:b) name_tokens:shenzhen name_tokens:华信`},
-		{"uncounted counts as rare", map[string]int{"shenzhen": 301, "华信": 301},
+		{"rare in few enough entities: the rare alone", map[string]int{"a:b": 33, "shenzhen": 301, "华信": 301}, 33,
+			`name_tokens:a\:b`},
+		{"uncounted counts as rare, not as few", map[string]int{"shenzhen": 301, "华信": 301}, 33,
 			`+(name_tokens:a\:b) name_tokens:shenzhen name_tokens:华信`},
-		{"all common: any", map[string]int{"a:b": 301, "shenzhen": 301, "华信": 301},
+		{"all common: any", map[string]int{"a:b": 301, "shenzhen": 301, "华信": 301}, 33,
 			`name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
 		// "Linden Capital Parners": the misspelt rare token is in no entity,
 		// so the common ones must find the candidates.
-		{"rare ones in no entity: any", map[string]int{"a:b": 0, "shenzhen": 301, "华信": 301},
+		{"rare ones in no entity: any", map[string]int{"a:b": 0, "shenzhen": 301, "华信": 301}, 33,
 			`name_tokens:a\:b name_tokens:shenzhen name_tokens:华信`},
 	} {
-		if got := tokenQuery(tokens, tc.df); got != tc.want {
+		if got := tokenQuery(tokens, tc.df, tc.hits); got != tc.want {
 			t.Errorf("%s: tokenQuery = %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if got := tokenQuery(usableTokens([]string{"", " "}), nil); got != "" {
+	if got := tokenQuery(usableTokens([]string{"", " "}), nil, 33); got != "" {
 		t.Errorf("tokenQuery of no usable token = %q, want none", got)
 	}
 }

@@ -544,7 +544,10 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 type publishStats struct {
 	propertiesSet, labelsAdded, labelsRemoved int
 	rowsSent, unflagged                       int
-	diff                                      bool
+	// diff: only the rows that differ from the current run were sent;
+	// repaired: the graph then disagreed with the run and every row was
+	// sent again.
+	diff, repaired bool
 }
 
 // pubRow is what publishing copies onto an entity.
@@ -617,7 +620,11 @@ var errStopped = errors.New("stream stopped by its consumer")
 // unflagged. After an interrupted publish, or on the first run, every row
 // is sent and compared on the server, and the flagged set is read to find
 // stale flags. Rows go in batches of batchSize to publishWriters
-// concurrent transactions.
+// concurrent transactions. A diff publish is then verified (the :Flagged
+// set and the count of each verdict property against the run) and, where
+// the graph disagrees, followed by a full one: the entities may not carry
+// the current run's values after all (edited by hand, or overlapping runs
+// of a ubo without the scoring lock).
 func (s *Store) publish(ctx context.Context, runID string) (publishStats, error) {
 	var st publishStats
 	what := "publish results of run " + runID
@@ -636,7 +643,77 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 	}); err != nil {
 		return st, err
 	}
+	var tally publishTally
+	if err := s.sendPublished(ctx, what, runID, current, st.diff, &st, &tally); err != nil || !st.diff {
+		return st, err
+	}
+	// The diff trusted that the entities carry the current run's values.
+	// Check what it can check cheaply, every flag and the number of
+	// entities of each verdict, and when the graph disagrees (edited by
+	// hand, or written by an older ubo without the scoring lock) publish
+	// every row again, which compares each entity on the server.
+	ok, err := s.verifyPublished(ctx, what, &tally)
+	if err != nil || ok {
+		return st, err
+	}
+	st.repaired = true
+	return st, s.sendPublished(ctx, what, runID, "", false, &st, &publishTally{})
+}
 
+// publishTally is what the entities must carry after a publish: the flagged
+// ids in id order and the number of entities per verdict.
+type publishTally struct {
+	flagged []string
+	counts  map[string]int64
+}
+
+func (t *publishTally) add(r *pubRow) {
+	if t.counts == nil {
+		t.counts = map[string]int64{}
+	}
+	t.counts[r.verdict]++
+	if r.flagged {
+		t.flagged = append(t.flagged, r.id)
+	}
+}
+
+// verifyPublished reports whether the :Flagged entities are exactly
+// tally.flagged and the entities' verdict properties count as tally.counts.
+func (s *Store) verifyPublished(ctx context.Context, what string, tally *publishTally) (bool, error) {
+	i, same := 0, true
+	if err := s.stream(ctx, what+": verify flags", qFlaggedEntities, nil, func(row []any) error {
+		if i >= len(tally.flagged) || tally.flagged[i] != str(row[0]) {
+			same = false
+			return errStopped
+		}
+		i++
+		return nil
+	}); err != nil && !errors.Is(err, errStopped) {
+		return false, err
+	}
+	if !same || i != len(tally.flagged) {
+		return false, nil
+	}
+	recs, err := s.query(ctx, what+": verify verdicts", qPublishedVerdicts, nil)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for _, r := range recs {
+		c, _ := r.Values[1].(int64)
+		if tally.counts[str(r.Values[0])] != c {
+			return false, nil
+		}
+		n++
+	}
+	return n == len(tally.counts), nil
+}
+
+// sendPublished sends the run's rows to publishWriters concurrent
+// transactions in batches of batchSize: with diff, only those differing
+// from the current run's; else every row, compared on the server. Every row
+// of the run goes through tally.
+func (s *Store) sendPublished(ctx context.Context, what, runID, current string, diff bool, st *publishStats, tally *publishTally) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -706,10 +783,11 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 		return nil
 	}
 	var stale []string
-	if st.diff {
-		stale, err = s.sendChanges(ctx, current, runID, add)
+	var err error
+	if diff {
+		stale, err = s.sendChanges(ctx, current, runID, tally, add)
 	} else {
-		stale, err = s.sendAll(ctx, runID, add)
+		stale, err = s.sendAll(ctx, runID, tally, add)
 	}
 	if err == nil {
 		err = flush()
@@ -717,25 +795,25 @@ func (s *Store) publish(ctx context.Context, runID string) (publishStats, error)
 	close(batches)
 	wg.Wait()
 	if firstErr != nil {
-		return st, firstErr
+		return firstErr
 	}
 	if err != nil {
-		return st, fail(ctx, what, err)
+		return fail(ctx, what, err)
 	}
 	st.unflagged = len(stale)
 	for start := 0; start < len(stale); start += int(batchSize) {
 		part := stale[start:min(start+int(batchSize), len(stale))]
 		if err := write(qUnflag, map[string]any{"ids": part}); err != nil {
-			return st, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // sendChanges merges the current run's and the new run's published values
 // by entity id, adds the rows of the new run that differ, and returns the
 // entities the current run flagged that the new run did not score.
-func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, add func(*pubRow) error) ([]string, error) {
+func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, tally *publishTally, add func(*pubRow) error) ([]string, error) {
 	prevNext, prevStop := s.pubRows(ctx, currentRun)
 	defer prevStop()
 	curNext, curStop := s.pubRows(ctx, runID)
@@ -761,6 +839,7 @@ func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, add f
 		if cur == nil {
 			return stale, nil
 		}
+		tally.add(cur)
 		if prev != nil && prev.id == cur.id {
 			same := prev.samePublished(cur)
 			if prev, err = prevNext(); err != nil {
@@ -778,7 +857,7 @@ func (s *Store) sendChanges(ctx context.Context, currentRun, runID string, add f
 
 // sendAll adds every row of the run and returns the flagged entities
 // without a result in it.
-func (s *Store) sendAll(ctx context.Context, runID string, add func(*pubRow) error) ([]string, error) {
+func (s *Store) sendAll(ctx context.Context, runID string, tally *publishTally, add func(*pubRow) error) ([]string, error) {
 	stale := map[string]bool{}
 	if err := s.stream(ctx, "flagged entities", qFlaggedEntities, nil, func(row []any) error {
 		stale[str(row[0])] = true
@@ -797,6 +876,7 @@ func (s *Store) sendAll(ctx context.Context, runID string, add func(*pubRow) err
 			break
 		}
 		delete(stale, r.id)
+		tally.add(r)
 		if err := add(r); err != nil {
 			return nil, err
 		}

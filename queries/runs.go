@@ -48,8 +48,8 @@ func (s *Store) BeginRun(ctx context.Context, run model.Run) error {
 // (verdict, indeterminate, chinese_share_min/max and the :Flagged label),
 // removes stale flags, and only then marks the run complete and records it
 // as (:UboState {id: 'current'}).run_id: an interruption leaves the run
-// "running", never the current one. Results of all but the newest 20
-// complete runs are then pruned.
+// "running", never the current one. Results are then pruned (PruneRuns
+// with store.DefaultKeepRuns).
 func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	what := "finish run " + run.ID
 	recs, err := s.query(ctx, what, qRunExists, map[string]any{"id": run.ID})
@@ -86,19 +86,54 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	return nil
 }
 
-// prune deletes the results of runs beyond the newest keepRuns complete ones.
+// prune is PruneRuns with store.DefaultKeepRuns, after a run completed.
 func (s *Store) prune(ctx context.Context) error {
-	recs, err := s.query(ctx, "prune runs", qPrunableRuns, map[string]any{"keep": keepRuns})
+	_, err := s.PruneRuns(ctx, store.DefaultKeepRuns)
+	return err
+}
+
+// PruneRuns implements store.Store: per pruned run, its result chunks in
+// batches, then its record marked pruned (an interruption leaves a run
+// complete with part of its results, which the next prune finishes).
+func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
+	runs, err := s.Runs(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, r := range recs {
-		runID := str(r.Values[0])
-		if err := s.deleteBatched(ctx, "prune results of run "+runID, qDeleteResultChunks, map[string]any{"run_id": runID}); err != nil {
+	pruned := store.RunsToPrune(runs, keep)
+	byID := map[string]model.Run{}
+	for _, r := range runs {
+		byID[r.ID] = r
+	}
+	for _, id := range pruned {
+		what := "prune results of run " + id
+		if err := s.deleteBatched(ctx, what, qDeleteResultChunks, map[string]any{"run_id": id}); err != nil {
+			return nil, err
+		}
+		r := byID[id]
+		r.Status = model.RunPruned
+		props, err := runProps(r)
+		if err != nil {
+			return nil, fmt.Errorf("neo4j: %s: %w", what, err)
+		}
+		if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
+			_, err := runInTx(ctx, tx, qFinishRun, map[string]any{"id": id, "props": props})
 			return err
+		}); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	// A failed run's results are never read (it is never the latest
+	// complete run, and diff and export refuse it).
+	for _, r := range runs {
+		if r.Status == model.RunFailed {
+			if err := s.deleteBatched(ctx, "prune results of failed run "+r.ID, qDeleteResultChunks,
+				map[string]any{"run_id": r.ID}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return pruned, nil
 }
 
 // deleteBatched repeats a delete query returning its count until it deletes

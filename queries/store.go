@@ -23,11 +23,6 @@ type Config struct {
 // DefaultDatabase is the database used when Config.Database is empty.
 const DefaultDatabase = "neo4j"
 
-const (
-	// keepRuns is how many complete runs keep their results.
-	keepRuns = 20
-)
-
 // batchSize bounds the maintenance batches (publishing results, unflagging,
 // pruning) run inside one transaction; a variable so tests can shrink it.
 var batchSize int64 = 10000

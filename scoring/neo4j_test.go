@@ -3,6 +3,7 @@ package scoring_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -103,5 +104,49 @@ func TestExportsIdenticalAcrossStores(t *testing.T) {
 		if len(a) != len(b) {
 			t.Errorf("neo4j %d lines, embedded %d", len(a), len(b))
 		}
+	}
+}
+
+// TestNeo4jPublishRepairsTamperedFlags: a graph whose published verdicts
+// and :Flagged labels no longer match the current run (set wrong here, as a
+// hand edit or an overlapping run of an older ubo leaves them) is repaired
+// by the next run, although its results equal the current run's.
+func TestNeo4jPublishRepairsTamperedFlags(t *testing.T) {
+	tests := []struct {
+		name, cypher string
+	}{
+		{"flag removed", `MATCH (e:Entity {id: $target}) REMOVE e:Flagged`},
+		{"flag added", `MATCH (e:Entity {id: $clear}) SET e:Flagged`},
+		{"verdict changed", `MATCH (e:Entity {id: $clear}) SET e.verdict = 'OWNED_50'`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st, driver, cfg := openNeo4j(t)
+			scoringtest.Load(t, st)
+			clock := scoringtest.Clock()
+			first := scoringtest.Score(t, st, clock)
+			want := flaggedNodes(t, driver, cfg.Database)
+			if _, err := neo4j.ExecuteQuery(context.Background(), driver, tc.cypher,
+				map[string]any{"target": scoringtest.Target, "clear": scoringtest.ClearCo},
+				neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database)); err != nil {
+				t.Fatal(err)
+			}
+			second := scoringtest.Score(t, st, clock)
+			if second.Run.PreviousRun != first.Run.ID || second.Run.NewlyFlagged != 0 {
+				t.Errorf("second run = %+v", second.Run)
+			}
+			if got := flaggedNodes(t, driver, cfg.Database); !slices.Equal(got, want) {
+				t.Errorf(":Flagged after the repairing run = %v, want %v", got, want)
+			}
+			res, err := neo4j.ExecuteQuery(context.Background(), driver,
+				`MATCH (e:Entity {id: $clear}) RETURN e.verdict AS v`, map[string]any{"clear": scoringtest.ClearCo},
+				neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(cfg.Database))
+			if err != nil || len(res.Records) != 1 {
+				t.Fatalf("verdict of %s: %v", scoringtest.ClearCo, err)
+			}
+			if v, _ := res.Records[0].Get("v"); v != "CLEAR" {
+				t.Errorf("verdict of %s = %v, want CLEAR", scoringtest.ClearCo, v)
+			}
+		})
 	}
 }

@@ -45,6 +45,12 @@ type Options struct {
 	Progress func(stage string, n int, done bool)
 	// Now is the clock (tests fix it).
 	Now func() time.Time
+	// LockOwner describes the run in the store's scoring lock (what a
+	// second run reports it waits for); default "ubo score --policy NAME".
+	LockOwner string
+	// LockWait is how long to wait for another run's scoring lock before
+	// failing with its *store.LockedError (0: fail at once).
+	LockWait time.Duration
 }
 
 // Timings are the wall-clock durations of each stage.
@@ -64,6 +70,10 @@ type Timings struct {
 	Previous time.Duration
 }
 
+// ErrEmptyStore is returned by Run on a store without entities (nothing
+// ingested, or a mistyped --db); no run is recorded.
+var ErrEmptyStore = errors.New("score: the store holds no entities (is --db right? load data with 'ubo ingest')")
+
 // Outcome is what a run produced.
 type Outcome struct {
 	Run     model.Run
@@ -78,7 +88,7 @@ const maxListedChanges = 100
 
 // Run scores everything in st. A run interrupted before FinishRun stays
 // "running" in the store and is never taken as the latest complete run.
-func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
+func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err error) {
 	if opts.Policy == nil {
 		return Outcome{}, errors.New("score: no policy")
 	}
@@ -102,6 +112,30 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		progress = func(string, int, bool) {}
 	}
 	var out Outcome
+	// Two runs must never interleave: both would publish, and the
+	// entities would end up carrying a mix of the two (issue 19). A dry
+	// run writes nothing and takes no lock.
+	if !opts.DryRun {
+		owner := opts.LockOwner
+		if owner == "" {
+			owner = "ubo score --policy " + opts.Policy.Name
+		}
+		lctx, unlock, err := lockRuns(ctx, st, store.NewLockHolder(owner), opts.LockWait)
+		if err != nil {
+			return out, fmt.Errorf("score: %w", err)
+		}
+		defer func() {
+			if uerr := unlock(); uerr != nil && err == nil {
+				err = fmt.Errorf("score: %w", uerr)
+			}
+		}()
+		defer func() {
+			if err != nil && errors.Is(context.Cause(lctx), store.ErrLockLost) {
+				err = fmt.Errorf("score: %w: %w", store.ErrLockLost, err)
+			}
+		}()
+		ctx = lctx
+	}
 	run := model.Run{
 		ID:         newRunID(opts.Now()),
 		Started:    opts.Now().UTC(),
@@ -110,13 +144,18 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 		PolicyHash: opts.Policy.Hash(),
 		AsOf:       opts.AsOf.Format("2006-01-02"),
 		Counts:     map[string]int{},
+		// Never nil: a run that records what its policy flags says so even
+		// when that is nothing.
+		FlaggedVerdicts: append([]string{}, opts.Policy.Flagged...),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// The previous complete run's flags are read while the graph loads and
-	// scores (a stream over every result of that run).
-	prev, err := latestComplete(ctx, st)
+	// The previous complete run of the same policy (name and hash: another
+	// policy, or an edited one, flags other entities by design) is what
+	// newly flagged and cleared are counted against. Its flags are read
+	// while the graph loads and scores (a stream over its results).
+	prev, err := PreviousComplete(ctx, st, run)
 	if err != nil {
 		return out, err
 	}
@@ -189,6 +228,11 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	}
 	run.Entities, run.Edges = g.NumEntities(), g.NumEdges()
 	out.Timings.Load = time.Since(t0)
+	if run.Entities == 0 {
+		// A complete run of nothing would read as "everything cleared" to
+		// diff, screen and a nightly job's alerting.
+		return out, ErrEmptyStore
+	}
 
 	t1 := time.Now()
 	progress(StageScore, 0, false)
@@ -285,6 +329,52 @@ func Run(ctx context.Context, st store.Store, opts Options) (Outcome, error) {
 	out.Timings.Write = time.Since(t3)
 	out.Run = run
 	return out, nil
+}
+
+// Prune deletes the results of old runs (store.Store.PruneRuns) holding the
+// scoring lock, so that it never deletes the previous run a score is
+// reading.
+func Prune(ctx context.Context, st store.Store, keep int) (_ []string, err error) {
+	lctx, unlock, err := st.LockRuns(ctx, store.NewLockHolder(fmt.Sprintf("ubo runs prune --keep %d", keep)))
+	if err != nil {
+		return nil, fmt.Errorf("runs prune: %w", err)
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("runs prune: %w", uerr)
+		}
+	}()
+	pruned, err := st.PruneRuns(lctx, keep)
+	if err != nil {
+		return nil, fmt.Errorf("runs prune: %w", err)
+	}
+	return pruned, nil
+}
+
+// lockPoll is how often a run waiting for the scoring lock asks again.
+var lockPoll = time.Second
+
+// lockRuns takes st's scoring lock, asking again every lockPoll while
+// another process holds it, for up to wait.
+func lockRuns(ctx context.Context, st store.Store, holder store.LockHolder, wait time.Duration) (context.Context, func() error, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		lctx, unlock, err := st.LockRuns(ctx, holder)
+		var le *store.LockedError
+		if err == nil || !errors.As(err, &le) || !time.Now().Before(deadline) {
+			if le != nil && wait > 0 {
+				err = fmt.Errorf("waited %s: %w", wait, err)
+			}
+			return lctx, unlock, err
+		}
+		t := time.NewTimer(min(lockPoll, time.Until(deadline)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, nil, ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // loadBatch is how many rows a load stream hands over per lock.
@@ -419,6 +509,60 @@ func latestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 // LatestComplete is exported for the CLI's runs, diff and export commands.
 func LatestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 	return latestComplete(ctx, st)
+}
+
+// PreviousComplete returns the newest complete run other than run, started
+// no later than it, of the same policy (name and hash), or nil: what run's
+// newly flagged and cleared are counted against, and what `ubo diff`
+// compares it with.
+func PreviousComplete(ctx context.Context, st store.Store, run model.Run) (*model.Run, error) {
+	runs, err := st.Runs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	for i := range runs {
+		r := &runs[i]
+		if r.ID != run.ID && r.Status == model.RunComplete && !r.Started.After(run.Started) &&
+			SamePolicy(*r, run) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// SamePolicy reports whether two runs were scored under the same policy:
+// the same name and the same content hash.
+func SamePolicy(a, b model.Run) bool {
+	return a.Policy == b.Policy && a.PolicyHash == b.PolicyHash
+}
+
+// FlaggedVerdicts returns the verdicts run's policy flags: those the run
+// recorded, else (a run recorded before runs kept them) those of the
+// built-in preset or policy file of its name, if its hash is still the
+// run's. ok is false when neither is known.
+func FlaggedVerdicts(run model.Run) (verdicts []string, ok bool) {
+	if run.FlaggedVerdicts != nil {
+		return run.FlaggedVerdicts, true
+	}
+	p, err := policy.Load(run.Policy)
+	if err != nil || p.Hash() != run.PolicyHash {
+		return nil, false
+	}
+	return p.Flagged, true
+}
+
+// FlaggedCount is how many entities run flagged, from its per-verdict
+// counts and its policy's flagged verdicts (FlaggedVerdicts); ok is false
+// when the policy's flagged verdicts are not known.
+func FlaggedCount(run model.Run) (n int, ok bool) {
+	verdicts, ok := FlaggedVerdicts(run)
+	if !ok {
+		return 0, false
+	}
+	for _, v := range verdicts {
+		n += run.Counts[v]
+	}
+	return n, true
 }
 
 // newRunID is sortable by time and unique: 20261128T221500Z-1a2b3c.

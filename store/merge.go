@@ -35,6 +35,11 @@ func ApplyUpsert(cur model.Entity, in *model.Entity) model.Entity {
 	out.StateOwned = cur.StateOwned || in.StateOwned
 	out.Nationality = union(cur.Nationality, in.Nationality)
 	out.Lists = union(cur.Lists, in.Lists)
+	if provenanceOf(in) != nil && !IsInactive(in) {
+		// A source asserts the entity again: it is no longer inactive
+		// (see RetireUnasserted).
+		out.Lists = withoutInactive(out.Lists)
+	}
 	out.Identifiers = union(cur.Identifiers, in.Identifiers)
 	out.Provenance = union(cur.Provenance, in.Provenance, provenanceOf(in)...)
 	out.AddressCountries = union(cur.AddressCountries, in.AddressCountries)
@@ -82,10 +87,24 @@ func MergeInto(into, from model.Entity) model.Entity {
 	out.StateOwned = into.StateOwned || from.StateOwned
 	out.Nationality = union(into.Nationality, from.Nationality)
 	out.Lists = union(into.Lists, from.Lists)
+	if IsInactive(&into) != IsInactive(&from) {
+		// One of the two is still asserted: so is the merged entity.
+		out.Lists = withoutInactive(out.Lists)
+	}
 	out.Identifiers = union(into.Identifiers, from.Identifiers)
 	out.Provenance = union(into.Provenance, from.Provenance)
 	out.AddressCountries = union(into.AddressCountries, from.AddressCountries)
 	out.Aliases = aliasesOf(out.Name, union(into.Aliases, from.Aliases, from.Name))
+	return out
+}
+
+// withoutInactive is lists without InactiveTagPrefix tags (nil when none
+// is left).
+func withoutInactive(lists []string) []string {
+	out := slices.DeleteFunc(slices.Clone(lists), func(t string) bool { return strings.HasPrefix(t, InactiveTagPrefix) })
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/ubo-project/ubo/model"
 )
@@ -15,6 +16,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrUnreachable wraps every failure to connect to a store (exit code 3).
 var ErrUnreachable = errors.New("store unreachable")
+
+// ErrNoStore is returned when opening a store that does not exist for a
+// command that only reads it (a mistyped --db path); it matches
+// ErrUnreachable.
+var ErrNoStore = fmt.Errorf("%w: no such store (check --db or UBO_DB; 'ubo ingest' or 'ubo db init' creates one)", ErrUnreachable)
 
 // Direction selects which way Neighbourhood walks from its start entity.
 type Direction int
@@ -112,8 +118,9 @@ type Store interface {
 	// tokens they match (a rare token weighs far more than a common one),
 	// ties by id. It reads an index, never every entity: a token shared by
 	// very many entities only ranks the entities rarer tokens found when
-	// there are any (see each store for its bound). Unknown tokens match
-	// nothing. The entities may carry only what matching reads: ID, Name,
+	// there are any (see each store for its bound), and when those are no
+	// more than limit, all are returned in the order of the rarer tokens
+	// alone. Unknown tokens match nothing. The entities may carry only what matching reads: ID, Name,
 	// Kind, Aliases and the countries (Jurisdiction, HQCountry,
 	// AddressCountries, Nationality, Residence).
 	NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error)
@@ -127,6 +134,14 @@ type Store interface {
 	// Reset deletes all ubo data (in batches on large stores).
 	Reset(ctx context.Context) error
 
+	// LockRuns takes the store's scoring lock for holder, or returns a
+	// *LockedError naming the process holding it: two runs never publish
+	// at once. The lock of a process that died is released (embedded: the
+	// file lock dies with the process; Neo4j: the lock expires when its
+	// heartbeat stops). The returned context is ctx, cancelled with cause
+	// ErrLockLost if the lock is lost while held; unlock releases it.
+	LockRuns(ctx context.Context, holder LockHolder) (locked context.Context, unlock func() error, err error)
+
 	// BeginRun records a run as running. WriteResults stores a batch of
 	// results under that run. FinishRun marks it complete (or failed) and,
 	// when complete, makes its results the current ones (Neo4j: properties
@@ -135,6 +150,12 @@ type Store interface {
 	BeginRun(ctx context.Context, run model.Run) error
 	WriteResults(ctx context.Context, runID string, batch []model.Result) error
 	FinishRun(ctx context.Context, run model.Run) error
+	// PruneRuns deletes the results of the complete runs that
+	// RunsToPrune(Runs(), keep) names and marks their records pruned
+	// (status model.RunPruned; records stay listed), and deletes whatever
+	// results failed runs still hold. It returns the ids of the runs it
+	// pruned. FinishRun of a complete run prunes with DefaultKeepRuns.
+	PruneRuns(ctx context.Context, keep int) ([]string, error)
 	// Runs lists runs, newest first.
 	Runs(ctx context.Context) ([]model.Run, error)
 	// EachResult streams a run's results ordered by entity id.

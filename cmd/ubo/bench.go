@@ -14,6 +14,7 @@ import (
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/queries"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newBenchCmd) }
@@ -59,7 +60,7 @@ the database from NEO4J_DATABASE. Loading 10^5 entities takes about half a minut
 				return err
 			}
 			if neo4jURI != "" && !isNeo4jURI(neo4jURI) {
-				return usagef("--neo4j: %q is not a neo4j:// or bolt:// URI", redactURI(neo4jURI))
+				return usagef("--neo4j: %q is not a neo4j:// or bolt:// URI", store.RedactURI(neo4jURI))
 			}
 			if neo4jWait <= 0 {
 				return usagef("--neo4j-timeout: must be positive, got %s", neo4jWait)
@@ -97,7 +98,7 @@ the database from NEO4J_DATABASE. Loading 10^5 entities takes about half a minut
 			ncfg := bench.Neo4jConfig{Timeout: neo4jWait, Store: queries.Config{URI: neo4jURI,
 				Username: os.Getenv("NEO4J_USERNAME"), Password: os.Getenv("NEO4J_PASSWORD"),
 				Database: os.Getenv("NEO4J_DATABASE")}}
-			fmt.Fprintf(g.Out, "\nCypher baseline in Neo4j at %s (path query timeout %s)\n\n", redactURI(neo4jURI), neo4jWait)
+			fmt.Fprintf(g.Out, "\nCypher baseline in Neo4j at %s (path query timeout %s)\n\n", store.RedactURI(neo4jURI), neo4jWait)
 			fmt.Fprintln(g.Out, bench.Neo4jTableHeader)
 			return bench.CompareNeo4j(cmd.Context(), cfg, ncfg, nsizes, rows, func(r bench.Row, n bench.Neo4jResult) {
 				fmt.Fprintln(g.Out, bench.FormatNeo4jRow(r, n))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/store"
@@ -14,6 +16,23 @@ type chainOptions struct {
 	MinShare       float64
 	MaxChildren    int
 	JSON           bool
+}
+
+// runChain is `ubo chain` without cobra: the tree drawn, or as JSON.
+func runChain(ctx context.Context, g *globalOptions, opts investigate.ChainOptions, asJSON bool) error {
+	if err := opts.Check(); err != nil { // before the store is opened
+		return err
+	}
+	return g.withStore(ctx, func(st store.Store) error {
+		tree, err := investigate.Chain(ctx, st, opts)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeJSON(g.Out, tree)
+		}
+		return investigate.RenderTree(g.Out, tree, investigate.Style{Color: g.stdoutIsTerminal()})
+	})
 }
 
 func newChainCmd(g *globalOptions) *cobra.Command {
@@ -31,7 +50,6 @@ with "+N more".`,
   ubo chain target --both --min-share 10 --json`,
 		Args: argsChecked(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			dir := store.Up
 			switch {
 			case opts.Both || (opts.Up && opts.Down):
@@ -39,44 +57,8 @@ with "+N more".`,
 			case opts.Down:
 				dir = store.Down
 			}
-			if opts.Depth < 1 || opts.Depth > 20 {
-				return usagef("chain: --depth %d: want 1..20", opts.Depth)
-			}
-			if opts.MinShare < 0 || opts.MinShare > 100 {
-				return usagef("chain: --min-share %g: want a percent in 0..100", opts.MinShare)
-			}
-			if opts.MaxChildren < 1 {
-				return usagef("chain: --max-children %d: want 1 or more", opts.MaxChildren)
-			}
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			e, err := findEntity(ctx, st, args[0])
-			if err != nil {
-				return err
-			}
-			// Several links may join two entities (kinds, sources): load a few
-			// per entity shown, bounded so that hubs stay cheap; the tree cuts
-			// to --max-children entities and says "+N more".
-			sg, err := st.Neighbourhood(ctx, e.ID, dir, opts.Depth, 4*(opts.MaxChildren+1))
-			if err != nil {
-				return err
-			}
-			_, result, err := investigate.LatestResults(ctx, st)
-			if err != nil {
-				return err
-			}
-			tree, err := investigate.BuildTree(sg, e.ID, investigate.TreeOptions{Dir: dir, Depth: opts.Depth,
-				MinShare: opts.MinShare, MaxChildren: opts.MaxChildren}, result)
-			if err != nil {
-				return err
-			}
-			if opts.JSON {
-				return writeJSON(g.Out, tree)
-			}
-			return investigate.RenderTree(g.Out, tree, investigate.Style{Color: g.stdoutIsTerminal()})
+			return runChain(cmd.Context(), g, investigate.ChainOptions{ID: args[0], Dir: dir, Depth: opts.Depth,
+				MinShare: opts.MinShare, MaxChildren: opts.MaxChildren}, opts.JSON)
 		},
 	}
 	f := cmd.Flags()

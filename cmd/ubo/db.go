@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,19 +27,20 @@ func newDBInitCmd(g *globalOptions) *cobra.Command {
 		Short: "Create the schema: constraints and indexes (idempotent)",
 		Args:  argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			if err := st.Init(ctx); err != nil {
-				return fmt.Errorf("db init: %w", err)
-			}
-			fmt.Fprintf(g.Out, "initialised %s store at %s\n", st.Backend(), redactURI(g.DB))
-			return nil
+			return runDBInit(cmd.Context(), g)
 		},
 	}
+}
+
+// runDBInit is `ubo db init` without cobra.
+func runDBInit(ctx context.Context, g *globalOptions) error {
+	return g.withNewStore(ctx, func(st store.Store) error {
+		if err := st.Init(ctx); err != nil {
+			return fmt.Errorf("db init: %w", err)
+		}
+		_, err := fmt.Fprintf(g.Out, "initialised %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
+		return err
+	})
 }
 
 type dbStatusOptions struct{ JSON bool }
@@ -51,47 +52,25 @@ func newDBStatusCmd(g *globalOptions) *cobra.Command {
 		Short: "Say whether the store is reachable, its version, and counts by kind",
 		Args:  argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			s, err := st.Status(ctx)
-			if err != nil {
-				return fmt.Errorf("db status: %w", err)
-			}
-			if opts.JSON {
-				return writeJSON(g.Out, s)
-			}
-			printStatus(g, s)
-			return nil
+			return runDBStatus(cmd.Context(), g, *opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
 	return cmd
 }
 
-func printStatus(g *globalOptions, s store.Status) {
-	fmt.Fprintf(g.Out, "store:    %s (%s) — reachable\n", s.Backend, redactURI(s.Location))
-	fmt.Fprintf(g.Out, "version:  %s\n", s.ServerVersion)
-	printCounts(g, "entities", s.Entities)
-	printCounts(g, "relationships", s.Relationships)
-	fmt.Fprintf(g.Out, "runs:     %d\n", s.Runs)
-}
-
-func printCounts(g *globalOptions, title string, m map[string]int) {
-	total := 0
-	keys := make([]string, 0, len(m))
-	for k, v := range m {
-		keys = append(keys, k)
-		total += v
-	}
-	sort.Strings(keys)
-	fmt.Fprintf(g.Out, "%s: %d\n", title, total)
-	for _, k := range keys {
-		fmt.Fprintf(g.Out, "  %-18s %d\n", k, m[k])
-	}
+// runDBStatus is `ubo db status` without cobra.
+func runDBStatus(ctx context.Context, g *globalOptions, opts dbStatusOptions) error {
+	return g.withStore(ctx, func(st store.Store) error {
+		s, err := st.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("db status: %w", err)
+		}
+		if opts.JSON {
+			return writeJSON(g.Out, s)
+		}
+		return s.WriteText(g.Out)
+	})
 }
 
 type dbResetOptions struct{ Force bool }
@@ -103,36 +82,28 @@ func newDBResetCmd(g *globalOptions) *cobra.Command {
 		Short: "Delete all ubo data (asks first unless --force)",
 		Args:  argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if !opts.Force {
-				fmt.Fprintf(g.ErrOut, "Delete ALL ubo data in %s? Type 'yes' to continue: ", redactURI(g.DB))
-				line, _ := bufio.NewReader(g.In).ReadString('\n')
-				if strings.TrimSpace(line) != "yes" {
-					return usagef("db reset: not confirmed (type 'yes', or pass --force)")
-				}
-			}
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			if err := st.Reset(ctx); err != nil {
-				return fmt.Errorf("db reset: %w", err)
-			}
-			fmt.Fprintf(g.Out, "reset %s store at %s\n", st.Backend(), redactURI(g.DB))
-			return nil
+			return runDBReset(cmd.Context(), g, *opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "do not ask for confirmation")
 	return cmd
 }
 
-// redactURI hides any password embedded in a URI before it is printed.
-func redactURI(s string) string {
-	if i := strings.Index(s, "://"); i >= 0 {
-		if at := strings.LastIndex(s, "@"); at > i {
-			return s[:i+3] + "***@" + s[at+1:]
+// runDBReset is `ubo db reset` without cobra: it asks on g.In first
+// unless opts.Force.
+func runDBReset(ctx context.Context, g *globalOptions, opts dbResetOptions) error {
+	if !opts.Force {
+		fmt.Fprintf(g.ErrOut, "Delete ALL ubo data in %s? Type 'yes' to continue: ", store.RedactURI(g.DB))
+		line, _ := bufio.NewReader(g.In).ReadString('\n')
+		if strings.TrimSpace(line) != "yes" {
+			return usagef("db reset: not confirmed (type 'yes', or pass --force)")
 		}
 	}
-	return s
+	return g.withStore(ctx, func(st store.Store) error {
+		if err := st.Reset(ctx); err != nil {
+			return fmt.Errorf("db reset: %w", err)
+		}
+		_, err := fmt.Fprintf(g.Out, "reset %s store at %s\n", st.Backend(), store.RedactURI(g.DB))
+		return err
+	})
 }

@@ -30,7 +30,7 @@ The embedded store has no copies; there the command does nothing.`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := g.openStore(ctx)
+			st, err := g.openExistingStore(ctx)
 			if err != nil {
 				return err
 			}

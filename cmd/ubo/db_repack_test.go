@@ -13,6 +13,9 @@ import (
 
 func TestDBRepackEmbedded(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ubo.db")
+	if code, _, stderr := runUbo(t, "--db", db, "db", "init"); code != 0 {
+		t.Fatalf("db init: exit %d, %s", code, stderr)
+	}
 	code, out, stderr := runUbo(t, "--db", db, "db", "repack", "--json")
 	if code != 0 {
 		t.Fatalf("db repack on the embedded store: exit %d, %s", code, stderr)

@@ -147,7 +147,7 @@ func sumCounts(m map[string]int) int {
 // displayDB is the store location safe to print (no credentials).
 func displayDB(db string) string {
 	if isNeo4jURI(db) {
-		return redactURI(db)
+		return store.RedactURI(db)
 	}
 	return db
 }
@@ -234,7 +234,7 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(&b, "\n%d flagged (%s); %d indeterminate", len(flagged), formatCounts(flaggedCounts(run.Counts)), run.Indeterminate)
+	fmt.Fprintf(&b, "\n%d flagged (%s); %d indeterminate", len(flagged), formatCounts(flaggedCounts(run)), run.Indeterminate)
 	if unknownOpen > 0 {
 		fmt.Fprintf(&b, " (%d of them undisclosed holders themselves)", unknownOpen)
 	}
@@ -334,11 +334,12 @@ func pickFlagged(rows []demoRow, verdict string) string {
 	return id
 }
 
-// flaggedCounts keeps the counts of the verdicts flagged by default.
-func flaggedCounts(m map[string]int) map[string]int {
+// flaggedCounts keeps the counts of the verdicts run's policy flags.
+func flaggedCounts(run model.Run) map[string]int {
 	out := map[string]int{}
-	for _, v := range []string{model.VerdictChineseEntity, model.VerdictControlled, model.VerdictOwned50, model.VerdictJointControl} {
-		out[v] = m[v]
+	verdicts, _ := scoring.FlaggedVerdicts(run) // the demo's run records them
+	for _, v := range verdicts {
+		out[v] = run.Counts[v]
 	}
 	return out
 }

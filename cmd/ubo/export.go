@@ -73,7 +73,7 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 			return usagef("export: --verdict %q: want one of %s", v, strings.Join(model.Verdicts, ", "))
 		}
 	}
-	st, err := g.openStore(ctx)
+	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

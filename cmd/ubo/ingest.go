@@ -44,7 +44,22 @@ and the ingestor to use.
 
 Records are committed in batches as they are read. An ingest that fails part way (a truncated
 .gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
-from before the error; re-running with the complete input is idempotent.`,
+from before the error; re-running with the complete input is idempotent.
+
+--snapshot says the files are the whole of what the source asserts today (a full GLEIF golden
+copy, a complete PSC snapshot, an OpenSanctions export). Once every file was read, what the
+source asserted before and no longer asserts is retired in one transaction, as of --snapshot-date
+(default today, UTC): its relationships are ended on that date (kept for history: scoring --as-of
+an earlier date still sees them), the list tags its previous snapshot gave an entity and this one
+does not become ubo.retired:<date>:<tag> (unless another source gives them), and entities only
+this source knew become inactive (the list tag ubo.inactive:<date>: from that date on such an
+entity is no Chinese root and, its relationships ended, scores CLEAR). An ingest that fails part way
+retires nothing. Give every file of the source in the one run (GLEIF: LEI, relationship and
+reporting-exception files): what the run does not read, and records it rejects, count as no longer
+asserted. List tags are compared with the source's previous --snapshot ingest: the first snapshot
+retires no list tags.`,
+		Example: `  ubo ingest psc --snapshot psc-snapshot-2026-11-02_*.txt
+  ubo ingest gleif --snapshot --snapshot-date 2026-11-02 lei2.xml.zip rr.xml.zip repex.xml.zip`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usagef("ingest: name a source: %s", ingestSourceNames(cmd))
@@ -53,6 +68,10 @@ from before the error; re-running with the complete input is idempotent.`,
 	cmd.PersistentFlags().String("rejects", "",
 		"file for rejected records, always written (header only when none); default: a new\n"+
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
+	cmd.PersistentFlags().Bool("snapshot", false,
+		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
+	cmd.PersistentFlags().String("snapshot-date", "",
+		"the date (YYYY-MM-DD) retired relationships end and entities become inactive (default today, UTC; needs --snapshot)")
 	for _, f := range ingestSubcommands {
 		sub := f(g)
 		addExitStatus(sub)
@@ -98,6 +117,10 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		return err
 	}
 	rejects, named := ingestRejectsPath(cmd, source, time.Now())
+	snap, err := ingestSnapshotOptions(cmd, time.Now())
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -106,7 +129,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx}
+	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
 	if g.stderrIsTerminal() {
 		wopts.Progress = g.ErrOut
 	}
@@ -135,6 +158,24 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	logAmbiguousRecords(g, w)
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
+	}
+	if snap.gen != 0 {
+		// After resolution, so that an entity merged with another source's
+		// record is no longer taken for one only this source knows.
+		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, snap.date)
+		if err != nil {
+			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
+		}
+		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
+			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
+	}
+	if len(w.Deltas()) > 0 {
+		ds, err := w.ApplyDeltas(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
+		}
+		fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
+			source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
 	}
 	rejects = w.RejectsPath()
 	rejectsNote := "none"
@@ -187,6 +228,32 @@ func logAmbiguousRecords(g *globalOptions, w *ingest.Writer) {
 	for _, a := range w.Ambiguities() {
 		g.logger().Warn("ambiguous record: kept as an entity of its own", "record", a.String())
 	}
+}
+
+// snapshotOptions are --snapshot and --snapshot-date: gen is 0 without
+// --snapshot.
+type snapshotOptions struct {
+	gen  int64
+	date string
+}
+
+// ingestSnapshotOptions reads --snapshot and --snapshot-date. The
+// generation is the time in nanoseconds, larger than any earlier snapshot's.
+func ingestSnapshotOptions(cmd *cobra.Command, now time.Time) (snapshotOptions, error) {
+	on, _ := cmd.Flags().GetBool("snapshot")
+	date, _ := cmd.Flags().GetString("snapshot-date")
+	if !on {
+		if date != "" {
+			return snapshotOptions{}, usagef("--snapshot-date needs --snapshot")
+		}
+		return snapshotOptions{}, nil
+	}
+	if date == "" {
+		date = now.UTC().Format(time.DateOnly)
+	} else if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return snapshotOptions{}, usagef("--snapshot-date %q: want a date like 2026-11-02", date)
+	}
+	return snapshotOptions{gen: now.UnixNano(), date: date}, nil
 }
 
 // ingestRejectsPath is the inherited --rejects flag (named: the user chose

@@ -21,8 +21,15 @@ Company, Organization and LegalEntity become companies, PublicBody a state body,
 Ownership edges keep the free-text percentage as a share interval ("25-50", ">50"; unreadable text
 leaves the share unknown and logs a warning), Directorship edges are officer (or nominee) edges.
 Referents become FTM:<id> identifiers so resolution folds them together; topics (and, for target
-entities, dataset names) become list tags, gov.soe sets state-owned. A DEL tags the entity
-ftm.deleted and ends a deleted ownership or directorship.`,
+entities, dataset names) become list tags, gov.soe sets state-owned.
+
+Delta files apply their deletions once every file was written, in one transaction: a DEL tags the
+entity ftm.deleted, ends a deleted ownership or directorship (on last_seen, else today), retires
+every list tag the record gave (ubo.retired:<date>:<tag>) and, when only FtM knew the entity, makes
+it inactive (ubo.inactive:<date>, see 'ubo ingest --help'); a MOD that drops a topic or dataset
+retires that tag as of the entity's last_change date. Tags another source gives (or may give) stay.
+What a record gave before is taken from the last --snapshot or delta ingest of it, else, for an
+entity only FtM knows, from the entity itself.`,
 		Example: `  ubo ingest ftm entities.ftm.json
   ubo ingest ftm 20240528014702-pfh/entities.delta.json`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),

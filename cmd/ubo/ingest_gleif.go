@@ -24,9 +24,15 @@ of level-1, relationship and reporting-exception files may be given, in any orde
                  (Companies House → GB-COH, a Chinese USCC → CN-USCC, else REG:<country>:<number>)
   relationships  child (StartNode) held by parent (EndNode): direct/ultimate consolidation,
                  international branch, fund management, sub-fund (control), feeder (fund management);
-                 percentage quantifiers as shares, relationship periods as dates, INACTIVE ended
+                 percentage quantifiers as shares, relationship periods as dates; INACTIVE
+                 relationships and RETIRED records ended (period end, else LastUpdateDate)
   exceptions     NON_PUBLIC, NO_LEI, NON_CONSOLIDATING and withheld reasons → an unknown parent;
                  NATURAL_PERSONS, NO_KNOWN_PERSON → the chain ends
+
+An INACTIVE entity, or a level-1 record RETIRED, MERGED, ANNULLED or DUPLICATE, is GLEIF no longer
+asserting the entity: once the files are written it becomes inactive as of its LastUpdateDate
+(ubo.inactive:<date>, see 'ubo ingest --help') when only GLEIF knows it. A LAPSED registration (not
+renewed) changes nothing: the entity and its relationships stay.
 
 Records with invalid LEI check digits or unknown codes are rejected; invalid XML or a truncated
 archive stops the run with the file and position.`,

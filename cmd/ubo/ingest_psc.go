@@ -29,7 +29,9 @@ A PSC id that a company's records use for owners of incompatible kinds (an indiv
 corporate entity) is ambiguous: the later record is kept apart as psc:<company>:<id>:<record kind>
 and reported with a warning, never merged into the other.`,
 		Example: `  ubo ingest psc psc-snapshot-2026-11-02_1of32.txt ... psc-snapshot-2026-11-02_32of32.txt
-  ubo ingest psc persons-with-significant-control-snapshot-2026-11-02.zip`,
+  ubo ingest psc persons-with-significant-control-snapshot-2026-11-02.zip
+  # nightly: end the PSCs the new snapshot no longer lists (see 'ubo ingest --help')
+  ubo ingest psc --snapshot --snapshot-date 2026-11-02 persons-with-significant-control-snapshot-2026-11-02.zip`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			return runIngest(cmd, g, psc.Source, files, func(ctx context.Context, sink ingest.Sink) error {

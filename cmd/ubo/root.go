@@ -93,7 +93,7 @@ and with what evidence.`,
 	root.SetOut(g.Out)
 	root.SetErr(g.ErrOut)
 	root.PersistentFlags().StringVar(&g.DB, "db", "",
-		"store: a neo4j://, neo4j+s:// or bolt:// URI, or the path of the embedded store\n(default $UBO_DB, else $NEO4J_URI, else ubo.db)")
+		"store: a neo4j://, neo4j+s:// or bolt:// URI, or the path of the embedded store\n(default $UBO_DB, else $NEO4J_URI, else ubo.db); only ingest, db init and demo\ncreate a missing embedded store")
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print errors only; no progress")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "print debug logs")
 	root.PersistentFlags().StringVar(&g.Profiles.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (for 'go tool pprof')")
@@ -141,12 +141,41 @@ func argsChecked(check cobra.PositionalArgs) cobra.PositionalArgs {
 }
 
 func run(args []string, in io.Reader, out, errOut io.Writer) int {
+	ctx, stop := interruptContext(context.Background())
+	defer stop()
+	return runContext(ctx, args, in, out, errOut)
+}
+
+// interruptContext is ctx cancelled, with an interruptedError as its cause,
+// on SIGINT (Ctrl-C) or SIGTERM.
+func interruptContext(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(interruptedError{signal: s})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// runContext runs the command line under ctx. When ctx was interrupted,
+// whatever error the command returned (a context error, or a store's own
+// wording of it, such as SQLite's "interrupted") becomes the interruption:
+// the message is "interrupted" and the exit code 128+signal.
+func runContext(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	g := &globalOptions{In: in, Out: out, ErrOut: errOut,
 		Log: slog.New(slog.NewTextHandler(errOut, nil))}
 	root := newRootCmd(g)
 	root.SetArgs(args)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	err := root.ExecuteContext(ctx)
 	if perr := g.Profiles.stop(); err == nil {
 		err = perr
@@ -154,12 +183,12 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usageError{err}
 	}
+	var ie interruptedError
+	if err != nil && errors.As(context.Cause(ctx), &ie) {
+		err = ie
+	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(errOut, "ubo: interrupted")
-		} else {
-			fmt.Fprintln(errOut, "ubo:", err)
-		}
+		fmt.Fprintln(errOut, "ubo:", err)
 	}
 	return exitCode(err)
 }

@@ -21,6 +21,7 @@ type scoreOptions struct {
 	DryRun         bool
 	FailOnNewFlags bool
 	JSON           bool
+	Wait           time.Duration
 }
 
 func newScoreCmd(g *globalOptions) *cobra.Command {
@@ -31,21 +32,30 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 		Long: `Score streams every entity and relationship out of the store into the in-memory engine,
 computes each entity's verdict under the policy, writes the results back in batches and records the
 run (id, policy name and hash, as-of date, counts per verdict, newly flagged and newly cleared since
-the previous complete run). A run that is interrupted is never taken as the latest complete run.
+the previous complete run of the same policy: name and hash, since another policy or an edited one
+flags other entities by design; a policy's first run counts every flag as new). A run that is interrupted is never taken as the latest complete run.
+A store without entities (nothing ingested, or a mistyped --db) is an error and records no run.
 
 Nightly use: 'ubo score --fail-on-new-flags' exits 5 when the run flagged entities the previous
-complete run had not, so cron or CI can alert.`,
+complete run of the same policy had not, so cron or CI can alert.
+
+Only one score runs on a store at a time: a second one fails at once with exit 3, naming the
+process that holds the store's scoring lock (owner, pid, host, since), or with --wait waits for it
+that long. The lock of a process that died is freed: on the embedded store with the process (a file
+lock on STORE.lock), on Neo4j when its heartbeat (every 20 s) has stopped for 2 minutes.`,
 		Example: `  ubo score
   ubo score --policy doj-covered-person --as-of 2025-12-31
-  ubo score --policy my-policy.yaml --fail-on-new-flags`,
+  ubo score --policy my-policy.yaml --fail-on-new-flags
+  ubo score --wait 30m           # queue behind a run that is still going`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runScore(cmd, g, opts) },
 	}
 	cmd.Flags().StringVar(&opts.Policy, "policy", "default", "built-in policy name or YAML policy file (see 'ubo policy list')")
 	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "score the graph as of this date (YYYY-MM-DD; default today, or the policy's as_of)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "score and print the summary, write nothing")
-	cmd.Flags().BoolVar(&opts.FailOnNewFlags, "fail-on-new-flags", false, "exit 5 when entities were newly flagged since the previous complete run")
+	cmd.Flags().BoolVar(&opts.FailOnNewFlags, "fail-on-new-flags", false, "exit 5 when entities were newly flagged since the previous complete run of the same policy")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run record as JSON on stdout")
+	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another run's scoring lock (e.g. 30m; default: fail at once)")
 	return cmd
 }
 
@@ -59,14 +69,15 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close(ctx)
 	limitGCHeadroom()
 	p := newProgress(g)
-	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun, Progress: p.stage})
+	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
+		Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
+	"github.com/ubo-project/ubo/store/embedded"
 )
 
 // The nightly pipeline through the CLI on an embedded store: generic CSV
@@ -222,5 +225,134 @@ func TestExportOutAtomic(t *testing.T) {
 		if strings.HasSuffix(e.Name(), ".tmp") {
 			t.Errorf("temporary file left: %s", e.Name())
 		}
+	}
+}
+
+// TestScoreLockedStore: a score while another holds the store's scoring
+// lock exits 3 naming the holder; --wait gives up after its duration.
+func TestScoreLockedStore(t *testing.T) {
+	n := newNightly(t)
+	st, err := embedded.Open(n.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, unlock, err := st.LockRuns(context.Background(), store.NewLockHolder("ubo score --policy ofac-50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"at once", []string{"score"}, []string{"ofac-50", "pid", "locked"}},
+		{"wait", []string{"score", "--wait", "1500ms"}, []string{"ofac-50", "waited 1.5s"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := n.ubo(tc.args...)
+			if code != exitUnreachable {
+				t.Errorf("exit %d, want %d; stderr %q", code, exitUnreachable, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+		})
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	n.score(exitOK)
+}
+
+// TestNightlyOtherPolicyBetween: a run of another policy between two
+// default runs changes neither --fail-on-new-flags nor diff nor runs, which
+// compare with the previous run of the same policy and say which.
+func TestNightlyOtherPolicyBetween(t *testing.T) {
+	n := newNightly(t)
+	first := n.score(exitNewFlags, "--fail-on-new-flags")
+	doj := n.score(exitNewFlags, "--fail-on-new-flags", "--policy", "doj-covered-person")
+	if doj.PreviousRun != "" || doj.Policy != "doj-covered-person" {
+		t.Errorf("doj run %+v: want no previous run", doj)
+	}
+	again := n.score(exitOK, "--fail-on-new-flags")
+	if again.PreviousRun != first.ID || again.NewlyFlagged != 0 || again.NewlyCleared != 0 {
+		t.Errorf("default after doj: %+v, want compared with %s", again, first.ID)
+	}
+	code, stdout, stderr := n.ubo("diff")
+	if code != 0 || !strings.Contains(stderr, "from run "+first.ID) || !strings.Contains(stderr, "0 change(s)") ||
+		strings.Contains(stderr, "warning") {
+		t.Errorf("diff: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, _, stderr = n.ubo("diff", doj.ID, again.ID)
+	if code != 0 || !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "doj-covered-person@") {
+		t.Errorf("diff across policies: exit %d, stderr %q", code, stderr)
+	}
+	code, stdout, _ = n.ubo("runs")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasSuffix(lines[0], "SINCE") ||
+		!strings.HasSuffix(lines[1], first.ID) || !strings.Contains(lines[2], "doj-covered-person@") ||
+		!strings.HasSuffix(lines[2], "-") {
+		t.Errorf("runs: exit %d\n%s", code, stdout)
+	}
+	// The doj run alone has no earlier run of its policy to diff with.
+	n.score(exitOK, "--policy", "doj-covered-person")
+	if code, _, stderr := n.ubo("diff"); code != 0 || !strings.Contains(stderr, "from run "+doj.ID) {
+		t.Errorf("diff after a second doj run: exit %d, %q", code, stderr)
+	}
+}
+
+// TestRunsPrune: 'ubo runs prune --keep N' on the CLI, its refusals, and a
+// pruned run in runs and diff.
+func TestRunsPrune(t *testing.T) {
+	n := newNightly(t)
+	var ids []string
+	for range 4 {
+		ids = append(ids, n.score(exitOK).ID)
+	}
+	code, stdout, stderr := n.ubo("runs", "prune", "--keep", "2", "--json")
+	var got struct{ Pruned []string }
+	if err := json.Unmarshal([]byte(stdout), &got); code != 0 || err != nil ||
+		strings.Join(got.Pruned, " ") != ids[1]+" "+ids[0] {
+		t.Errorf("runs prune: exit %d, stdout %q (want %v pruned), stderr %q", code, stdout, ids[:2], stderr)
+	}
+	code, stdout, _ = n.ubo("runs")
+	if code != 0 || strings.Count(stdout, " pruned ") != 2 || strings.Count(stdout, " complete ") != 2 {
+		t.Errorf("runs after prune: exit %d\n%s", code, stdout)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"keep 0", []string{"runs", "prune", "--keep", "0"}, exitUsage, "at least 1"},
+		{"diff a pruned run", []string{"diff", ids[0]}, exitUsage, "pruned"},
+		{"nothing left", []string{"runs", "prune", "--keep", "2"}, exitOK, "pruned the results of 0 run(s)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := n.ubo(tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tc.code, stderr, tc.want)
+			}
+		})
+	}
+	// While a score holds the lock, prune refuses.
+	st, err := embedded.Open(n.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	_, unlock, err := st.LockRuns(context.Background(), store.NewLockHolder("ubo score"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if code, _, stderr := n.ubo("runs", "prune"); code != exitUnreachable || !strings.Contains(stderr, "ubo score") {
+		t.Errorf("prune of a locked store: exit %d, %q", code, stderr)
 	}
 }

@@ -101,7 +101,7 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 		base := filepath.Base(in)
 		rejects = strings.TrimSuffix(base, filepath.Ext(base)) + "-rejects-" + time.Now().UTC().Format("20060102T150405Z") + ".csv"
 	}
-	st, err := g.openStore(ctx)
+	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

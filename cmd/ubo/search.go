@@ -1,19 +1,35 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-	"text/tabwriter"
+	"context"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/investigate"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newSearchCmd) }
 
 type searchOptions struct {
-	Limit int
-	JSON  bool
+	investigate.SearchOptions
+	JSON bool
+}
+
+// runSearch is `ubo search` without cobra: the hits as a table or JSON.
+func runSearch(ctx context.Context, g *globalOptions, opts searchOptions) error {
+	if err := opts.Check(); err != nil { // before the store is opened
+		return err
+	}
+	return g.withStore(ctx, func(st store.Store) error {
+		hits, err := investigate.SearchWith(ctx, st, opts.SearchOptions)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return writeJSON(g.Out, hits)
+		}
+		return investigate.RenderHits(g.Out, g.ErrOut, opts.Text(), hits)
+	})
 }
 
 func newSearchCmd(g *globalOptions) *cobra.Command {
@@ -30,46 +46,7 @@ its id, name, kind, jurisdiction and its verdict in the latest complete run.`,
   ubo search GB-COH:01234567 --json`,
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			// several words without quotes are one search text
-			text := strings.TrimSpace(strings.Join(args, " "))
-			if text == "" {
-				return usagef("search: empty text")
-			}
-			if opts.Limit < 1 {
-				return usagef("search: --limit %d: want 1 or more", opts.Limit)
-			}
-			st, err := g.openStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			hits, err := investigate.Search(ctx, st, text, opts.Limit)
-			if err != nil {
-				return fmt.Errorf("search: %w", err)
-			}
-			if opts.JSON {
-				return writeJSON(g.Out, hits)
-			}
-			if len(hits) == 0 {
-				fmt.Fprintf(g.ErrOut, "no entity matches %q\n", text)
-				return nil
-			}
-			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tKIND\tJURISDICTION\tVERDICT")
-			for _, h := range hits {
-				v := h.Verdict
-				if v == "" {
-					v = "(not scored)"
-				} else if h.Flagged {
-					v += " ⚑"
-				}
-				if h.Indeterminate {
-					v += " (could be " + h.PossibleVerdict + ")"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.Name, h.Kind, orDash(h.Jurisdiction), v)
-			}
-			return tw.Flush()
+			return runSearch(cmd.Context(), g, searchOptions{SearchOptions: investigate.SearchOptions{Words: args, Limit: opts.Limit}, JSON: opts.JSON})
 		},
 	}
 	cmd.Flags().IntVar(&opts.Limit, "limit", 20, "show at most this many hits")

@@ -67,7 +67,7 @@ func runServe(cmd *cobra.Command, g *globalOptions, opts *serveOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("serve: %w", err)}
 	}
-	st, err := g.openStore(ctx)
+	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,15 @@
 // dataset names ("us_ofac_sdn", "eu_fsf"...) are list tags too, so list
 // based presets (ofac-50) can use them.
 //
-// Deletes. The store has no delete: a DEL marks the entity with the list
-// tag "ftm.deleted", and a deleted Ownership or Directorship is written
-// again ended (end date: the entity's last_seen date, else the parser's
-// Today). Since stores union list tags, a MOD that drops a topic does not
-// remove the tag already stored; "ftm.deleted" is how a removal shows.
+// Deletes. Nothing is deleted from the store: a DEL marks the entity with
+// the list tag "ftm.deleted", and a deleted Ownership or Directorship is
+// written again ended (end date: the entity's last_seen date, else the
+// parser's Today). Each ADD, MOD and DEL of a party in a delta file is also
+// reported to the sink (ingest.ReportDelta), so that once the file is
+// written its deletions apply (store.DeltaApplier): a MOD that drops a
+// topic or dataset retires that list tag as of the entity's last_change
+// date, and a DEL retires every tag the record gave and makes the entity
+// inactive, as of its last_seen date, when only FtM knew it.
 package ftm
 
 import (
@@ -50,6 +54,7 @@ import (
 	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/ingest/norm"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // Source is the source name on every record.
@@ -102,6 +107,7 @@ type entity struct {
 	Referents  []string                     `json:"referents"`
 	Datasets   []string                     `json:"datasets"`
 	LastSeen   string                       `json:"last_seen"`
+	LastChange string                       `json:"last_change"`
 	Target     bool                         `json:"target"`
 }
 
@@ -189,7 +195,8 @@ func (p *Parser) line(name string, n int, b []byte) error {
 		return jsonReject("", err)
 	}
 	e, op, body, prefix := &entity{}, "ADD", b, ""
-	if l.Op != "" || len(l.Entity) > 0 {
+	isDelta := l.Op != "" || len(l.Entity) > 0
+	if isDelta {
 		if len(l.Entity) == 0 || l.Entity[0] != '{' {
 			return reject("entity", "delta line without an entity object")
 		}
@@ -217,10 +224,28 @@ func (p *Parser) line(name string, n int, b []byte) error {
 	}
 	if op == "DEL" {
 		p.seen[e.ID] = kind
-		return p.sink.Entity(model.Entity{ID: "ftm:" + e.ID, Lists: []string{DeletedTag}, Source: Source,
-			SourceRef: e.ID, Identifiers: []string{"FTM:" + e.ID}})
+		if err := p.sink.Entity(model.Entity{ID: "ftm:" + e.ID, Lists: []string{DeletedTag}, Source: Source,
+			SourceRef: e.ID, Identifiers: []string{"FTM:" + e.ID}}); err != nil {
+			return err
+		}
+		ingest.ReportDelta(p.sink, store.RecordChange{ID: "ftm:" + e.ID, Deleted: true, Lists: []string{DeletedTag},
+			Date: p.dateOr(e.LastSeen)})
+		return nil
 	}
-	return p.legalEntity(e, kind)
+	lists, err := p.legalEntity(e, kind)
+	if err == nil && isDelta {
+		// A delta's ADD or MOD is the record's whole new state.
+		ingest.ReportDelta(p.sink, store.RecordChange{ID: "ftm:" + e.ID, Lists: lists, Date: p.dateOr(e.LastChange)})
+	}
+	return err
+}
+
+// dateOr is the date of an FtM timestamp, else Today.
+func (p *Parser) dateOr(ts string) string {
+	if d := date(ts); d != "" {
+		return d
+	}
+	return p.Today
 }
 
 // schemaKinds maps the FtM schemata that are parties in the graph.
@@ -276,7 +301,8 @@ func countries(vals []string) []string {
 	return model.SortedUnique(out)
 }
 
-func (p *Parser) legalEntity(e *entity, kind model.EntityKind) error {
+// legalEntity writes a party entity and returns the list tags it gave.
+func (p *Parser) legalEntity(e *entity, kind model.EntityKind) ([]string, error) {
 	ent := model.Entity{ID: "ftm:" + e.ID, Kind: kind, Source: Source, SourceRef: e.ID}
 	ent.Name = strings.TrimSpace(e.Caption)
 	if ent.Name == "" {
@@ -323,7 +349,7 @@ func (p *Parser) legalEntity(e *entity, kind model.EntityKind) error {
 	ent.Identifiers = append(ent.Identifiers, identifiers(e, ent.Jurisdiction)...)
 	ent.Normalize()
 	p.seen[e.ID] = kind
-	return p.sink.Entity(ent)
+	return ent.Lists, p.sink.Entity(ent)
 }
 
 // identifierProps maps FtM identifier properties to schemes.

@@ -29,8 +29,14 @@
 //   - A PERCENTAGE quantifier is the edge's share; the RELATIONSHIP_PERIOD
 //     gives start and end dates; an INACTIVE relationship is ended on its
 //     relationship period end, else the latest period end, else the record's
-//     LastUpdateDate. Registration status ANNULLED/DUPLICATE records assert
+//     LastUpdateDate; so is one whose registration is RETIRED (a delta's
+//     deletion). Registration status ANNULLED/DUPLICATE records assert
 //     nothing and are skipped (counted as read).
+//   - A level-1 record of an INACTIVE entity, or whose registration is
+//     RETIRED, MERGED, ANNULLED or DUPLICATE, is written and reported as
+//     deleted (ingest.ReportDelta) as of its LastUpdateDate: once the
+//     files are written, the entity becomes inactive when only GLEIF knows
+//     it. A LAPSED registration (not renewed) changes nothing.
 //   - Reporting exceptions NON_PUBLIC, NO_LEI, NON_CONSOLIDATING and the
 //     withheld-information reasons create an unknown parent
 //     `unknown:gleif:<LEI>:<direct|ultimate>` with a consolidation edge;
@@ -38,7 +44,8 @@
 //   - The literal value NULL is an empty value.
 //
 // Delta files upsert the same ids, so a later version of a record replaces
-// the earlier one's fields; nothing is ever deleted.
+// the earlier one's fields; nothing is ever deleted (see above for what
+// ends and what becomes inactive).
 package gleif
 
 import (
@@ -56,6 +63,7 @@ import (
 	"github.com/ubo-project/ubo/ingest/norm"
 	"github.com/ubo-project/ubo/ingest/resolve"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // Source is the source name on every record this package writes.
@@ -274,7 +282,40 @@ func (em *emitter) lei(rec *leiRecord) error {
 		e.Identifiers = append(e.Identifiers, id)
 	}
 	e.Normalize()
-	return em.sink.Entity(e)
+	retired := retiredLEI(rec)
+	var since string
+	if retired {
+		if since, err = date("Registration.LastUpdateDate", rec.Registration.LastUpdateDate); err != nil {
+			return err
+		}
+		if since == "" {
+			since = time.Now().UTC().Format(time.DateOnly)
+		}
+	}
+	if err := em.sink.Entity(e); err != nil {
+		return err
+	}
+	if retired {
+		// The legal entity ceased, or its LEI was retired, merged away or
+		// withdrawn: GLEIF no longer asserts it (store.DeltaApplier).
+		ingest.ReportDelta(em.sink, store.RecordChange{ID: e.ID, Deleted: true, Date: since})
+	}
+	return nil
+}
+
+// retiredLEI reports whether a level-1 record says its entity is gone: an
+// INACTIVE entity (it ceased to exist), or a registration RETIRED, MERGED,
+// ANNULLED or DUPLICATE. A LAPSED registration (not renewed) is not: the
+// entity and what GLEIF says about it stay.
+func retiredLEI(rec *leiRecord) bool {
+	if strings.EqualFold(clean(rec.Entity.EntityStatus), "INACTIVE") {
+		return true
+	}
+	switch strings.ToUpper(clean(rec.Registration.RegistrationStatus)) {
+	case "RETIRED", "MERGED", "ANNULLED", "DUPLICATE":
+		return true
+	}
+	return false
 }
 
 // registrationIdentifier maps a registration authority and its entity id to
@@ -365,7 +406,11 @@ func (em *emitter) relationship(rec *rrRecord) error {
 			r.StartDate, r.EndDate = start, end
 		}
 	}
-	if strings.EqualFold(clean(rel.Status), "INACTIVE") && r.EndDate == "" {
+	// A RETIRED registration: the relationship record is no longer valid
+	// (a delta's deletion), ended like an INACTIVE relationship.
+	ended := strings.EqualFold(clean(rel.Status), "INACTIVE") ||
+		strings.EqualFold(clean(rec.Registration.RegistrationStatus), "RETIRED")
+	if ended && r.EndDate == "" {
 		r.EndDate = lastEnd
 		if r.EndDate == "" {
 			if r.EndDate, err = date("LastUpdateDate", rec.Registration.LastUpdateDate); err != nil {
@@ -373,7 +418,7 @@ func (em *emitter) relationship(rec *rrRecord) error {
 			}
 		}
 		if r.EndDate == "" {
-			return rejectf("RelationshipStatus", "INACTIVE relationship without any end date or LastUpdateDate")
+			return rejectf("RelationshipStatus", "INACTIVE or RETIRED relationship without any end date or LastUpdateDate")
 		}
 	}
 	r.ID = model.RelationshipID(Source, r.SourceRef, r.HolderID, r.HeldID, r.Kind)

@@ -193,6 +193,9 @@ func Run(t *testing.T, open Opener, hooks Hooks) {
 		{"DryRunWritesNothing", testDryRun},
 		{"ChangedSinceNeedsCompleteRun", testChangedSinceValidation},
 		{"DiffUnknownRun", testDiffUnknownRun},
+		{"ConcurrentRunsSerialised", testConcurrentRuns},
+		{"EmptyStoreFails", testEmptyStoreFails},
+		{"PreviousRunOfSamePolicy", testPreviousOfSamePolicy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t), hooks) })
@@ -604,5 +607,76 @@ func testDiffUnknownRun(t *testing.T, st store.Store, _ Hooks) {
 	})
 	if err != nil || n != len(wantVerdicts) {
 		t.Errorf("diff from an empty run: %d changes, %v", n, err)
+	}
+}
+
+// testEmptyStoreFails: scoring a store without entities fails, records no
+// run and publishes nothing, dry run or not.
+func testEmptyStoreFails(t *testing.T, st store.Store, _ Hooks) {
+	for _, dry := range []bool{false, true} {
+		_, err := scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default(), AsOf: AsOf, DryRun: dry})
+		if !errors.Is(err, scoring.ErrEmptyStore) {
+			t.Errorf("dry run %v: %v, want ErrEmptyStore", dry, err)
+		}
+	}
+	runs, err := st.Runs(context.Background())
+	if err != nil || len(runs) != 0 {
+		t.Errorf("runs after scoring an empty store: %+v, %v", runs, err)
+	}
+}
+
+// testPreviousOfSamePolicy: a run counts newly flagged and cleared against
+// the previous complete run of its policy (name and hash), never against a
+// run of another policy or of an edited one.
+func testPreviousOfSamePolicy(t *testing.T, st store.Store, _ Hooks) {
+	ctx := context.Background()
+	Load(t, st)
+	ofac, err := policy.Load("ofac-50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := policy.Default()
+	edited.Thresholds.Significant.Value = 20 // same name, another hash
+	if edited.Hash() == policy.Default().Hash() {
+		t.Fatal("the edited policy has the default's hash")
+	}
+	clock := Clock()
+	score := func(p *policy.Policy) scoring.Outcome {
+		t.Helper()
+		out, err := scoring.Run(ctx, st, scoring.Options{Policy: p, AsOf: AsOf, Now: clock, BatchSize: 4})
+		if err != nil {
+			t.Fatalf("score %s: %v", p.Name, err)
+		}
+		return out
+	}
+	first := score(policy.Default())
+	tests := []struct {
+		name     string
+		policy   *policy.Policy
+		wantPrev string // "" : none
+	}{
+		{"other policy has no previous run", ofac, ""},
+		{"edited policy has no previous run", edited, ""},
+		{"default again compares with the default run", policy.Default(), first.Run.ID},
+	}
+	for _, tc := range tests {
+		out := score(tc.policy)
+		r := out.Run
+		if r.PreviousRun != tc.wantPrev {
+			t.Errorf("%s: previous run %q, want %q", tc.name, r.PreviousRun, tc.wantPrev)
+		}
+		flagged := 0
+		for _, res := range results(t, st, r.ID) {
+			if res.Flagged {
+				flagged++
+			}
+		}
+		wantNew := flagged
+		if tc.wantPrev != "" {
+			wantNew = 0
+		}
+		if r.NewlyFlagged != wantNew || r.NewlyCleared != 0 {
+			t.Errorf("%s: newly flagged %d, cleared %d; want %d, 0", tc.name, r.NewlyFlagged, r.NewlyCleared, wantNew)
+		}
 	}
 }

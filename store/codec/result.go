@@ -23,10 +23,11 @@ import (
 //     the binary codec).
 const resultCodecV1 = 1
 
-// clearSentence is the explanation graph/ gives a CLEAR result with no
-// evidence. A result with any other explanation is stored in full, so a
-// change of wording in graph/ only costs space.
-const clearSentence = "No ownership or control link reaches a Chinese root."
+// clearSentence is the explanation the engine gives a CLEAR result with no
+// evidence (model.ClearExplanation, written once in model): such results
+// store a flag, not the sentence, and read back whatever the sentence is
+// now. A result with any other explanation is stored in full.
+const clearSentence = model.ClearExplanation
 
 // minQuote is the shortest evidence explanation worth a back reference.
 const minQuote = 8
@@ -49,6 +50,21 @@ const (
 	// evidence (a count, then the indices, increasing): rare, so it costs
 	// nothing when no path is.
 	rfTruncatedEvidence
+	// The engine's aggregate-rule arithmetic (model.Aggregate) follows, last:
+	// results stored before it was recorded read back without one.
+	rfAggregate
+)
+
+// Flags of an aggregate term and of the aggregate's sums.
+const (
+	atShareNotGiven = 1 << iota
+	atCertain
+)
+
+const (
+	asCertainStrict = 1 << iota
+	asPossibleStrict
+	asInclusive
 )
 
 // minimal reports whether r is exactly what clearResult rebuilds from its
@@ -60,7 +76,7 @@ func Minimal(r *model.Result) bool {
 		r.Controllers != nil && len(r.Controllers) == 0 &&
 		r.JointControllers != nil && len(r.JointControllers) == 0 &&
 		r.Evidence != nil && len(r.Evidence) == 0 &&
-		r.Explanation == clearSentence
+		r.Explanation == clearSentence && r.Aggregate == nil
 }
 
 // clearResult rebuilds a minimal result (see minimal) from its columns.
@@ -91,6 +107,7 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 		{r.PossibleVerdict != "", rfPossible},
 		{r.Explanation == clearSentence, rfClearSentence},
 		{slices.ContainsFunc(r.Evidence, func(ev model.Evidence) bool { return ev.Truncated }), rfTruncatedEvidence},
+		{r.Aggregate != nil, rfAggregate},
 	} {
 		if f.on {
 			flags |= f.flag
@@ -163,7 +180,43 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 			enc.uvarint(i)
 		}
 	}
+	if flags&rfAggregate != 0 {
+		enc.aggregate(r.Aggregate)
+	}
 	return enc
+}
+
+// aggregate writes the engine's aggregate-rule arithmetic: its terms, then
+// its sums and threshold.
+func (e *encoder) aggregate(a *model.Aggregate) {
+	e.uvarint(uint64(len(a.Terms)))
+	for i := range a.Terms {
+		t := &a.Terms[i]
+		e.str(t.HolderID)
+		e.share(t.Share)
+		var b byte
+		if t.ShareNotGiven {
+			b |= atShareNotGiven
+		}
+		if t.Certain {
+			b |= atCertain
+		}
+		*e = append(*e, b)
+		e.str(t.Why)
+	}
+	e.float(a.Certain)
+	e.float(a.Possible)
+	e.float(a.Threshold)
+	var b byte
+	for _, f := range []struct {
+		on  bool
+		bit byte
+	}{{a.CertainStrict, asCertainStrict}, {a.PossibleStrict, asPossibleStrict}, {a.Inclusive, asInclusive}} {
+		if f.on {
+			b |= f.bit
+		}
+	}
+	*e = append(*e, b)
 }
 
 func (e *encoder) uvarint(v uint64) {
@@ -219,9 +272,9 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	return decodeResult(entityID, verdict, flagged, data, r, true)
 }
 
-// DecodeResultSummary is DecodeResult leaving out the result's Explanation
-// and the Hops of its evidence (both empty): what JSON Lines and CSV
-// exports do not read, and most of a result's decoding. It rejects what
+// DecodeResultSummary is DecodeResult leaving out the result's Explanation,
+// the Hops of its evidence and its Aggregate (all empty): what JSON Lines
+// and CSV exports do not read, and most of a result's decoding. It rejects what
 // DecodeResult rejects.
 func DecodeResultSummary(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
 	return decodeResult(entityID, verdict, flagged, data, r, false)
@@ -316,6 +369,12 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	if flags&rfTruncatedEvidence != 0 {
 		d.truncatedEvidence(r.Evidence)
 	}
+	if flags&rfAggregate != 0 {
+		a := d.aggregate()
+		if full {
+			r.Aggregate = a
+		}
+	}
 	if flags&rfQuotesEvidence != 0 {
 		if len(r.Evidence) == 0 {
 			d.fail()
@@ -350,6 +409,45 @@ func (d *decoder) truncatedEvidence(evidence []model.Evidence) {
 		evidence[i].Truncated = true
 		next = i + 1
 	}
+}
+
+// aggregate reads what encoder.aggregate writes.
+func (d *decoder) aggregate() *model.Aggregate {
+	n := d.count()
+	a := &model.Aggregate{Terms: make([]model.AggregateTerm, n)}
+	for i := range a.Terms {
+		t := &a.Terms[i]
+		t.HolderID = d.str()
+		t.Share = d.share()
+		b := d.byte()
+		t.ShareNotGiven, t.Certain = b&atShareNotGiven != 0, b&atCertain != 0
+		t.Why = internWhy(d.str())
+	}
+	a.Certain, a.Possible, a.Threshold = d.float(), d.float(), d.float()
+	b := d.byte()
+	a.CertainStrict, a.PossibleStrict, a.Inclusive = b&asCertainStrict != 0, b&asPossibleStrict != 0, b&asInclusive != 0
+	return a
+}
+
+// byte reads one byte.
+func (d *decoder) byte() byte {
+	if d.left() < 1 {
+		d.fail()
+		return 0
+	}
+	b := d.b[d.i]
+	d.i++
+	return b
+}
+
+// internWhy returns the package constant equal to why (see InternVerdict).
+func internWhy(why string) string {
+	for _, w := range []string{model.AggregateRoot, model.AggregateCovered, model.AggregatePossiblyCovered, model.AggregateUndisclosed} {
+		if w == why {
+			return w
+		}
+	}
+	return why
 }
 
 // count reads a length and checks it against the bytes left (every item

@@ -10,8 +10,8 @@
 // aliases. Results are stored per run with entity_id, verdict and flagged as
 // columns and the rest in a compact binary blob, empty for a CLEAR result
 // without evidence (resultcodec.go); EachVerdict reads the columns only.
-// Only the results of the last keepCompleteRuns complete runs are kept (see
-// FinishRun).
+// Only the results of the last store.DefaultKeepRuns complete runs (and of
+// the newest run of each policy) are kept (see PruneRuns).
 package embedded
 
 import (
@@ -36,11 +36,6 @@ import (
 // entity_names keyed by form, name_tokens and its statistics); Init
 // migrates a version 1 file (see migrateNameIndex).
 const schemaVersion = 2
-
-// keepCompleteRuns is how many complete runs keep their results; older
-// complete runs (and failed ones) lose their results on FinishRun, their run
-// records stay.
-const keepCompleteRuns = 20
 
 // relaxedCheckpointPages is the WAL size (pages of 4 KiB) at which a
 // relaxed write checkpoints, against SQLite's default of 1000.
@@ -111,11 +106,24 @@ var schema = []string{
 		data      BLOB NOT NULL,
 		PRIMARY KEY (run_id, entity_id)
 	) WITHOUT ROWID`,
+	// The snapshot ledger (snapshot.go): per source, each record (kind 0:
+	// an entity id as the source wrote it, 1: a relationship id) the last
+	// snapshot asserted, with the list tags it gave; pending_* is what the
+	// snapshot of generation pending_gen, not yet retired, asserted.
+	`CREATE TABLE IF NOT EXISTS source_assertions (
+		source          TEXT NOT NULL,
+		kind            INTEGER NOT NULL,
+		id              TEXT NOT NULL,
+		committed_lists TEXT NOT NULL DEFAULT '[]', -- JSON array
+		pending_gen     INTEGER NOT NULL,
+		pending_lists   TEXT NOT NULL DEFAULT '[]',
+		PRIMARY KEY (source, kind, id)
+	) WITHOUT ROWID`,
 }
 
 // dataTables are dropped by Reset (Init recreates them).
 var dataTables = []string{"entities", "entity_identifiers", "entity_names", "name_tokens",
-	"name_token_df", "name_index_stats", "aliases", "relationships", "runs", "results"}
+	"name_token_df", "name_index_stats", "aliases", "relationships", "runs", "results", "source_assertions"}
 
 // Store is the embedded store. It is safe for concurrent use; writes are
 // serialised in-process and across processes by SQLite's file lock.
@@ -170,6 +178,19 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("embedded store %s: %w: %w", path, store.ErrUnreachable, err)
 	}
 	return s, nil
+}
+
+// OpenExisting is Open for a store that must already exist: what every
+// command but those that load data uses, so that a mistyped path is an
+// error instead of a new, empty store. A missing file wraps
+// store.ErrNoStore (and store.ErrUnreachable).
+func OpenExisting(path string) (*Store, error) {
+	if path != "" {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("embedded store %s: %w", path, store.ErrNoStore)
+		}
+	}
+	return Open(path)
 }
 
 // dsn builds the driver name for path with the per-connection pragmas.

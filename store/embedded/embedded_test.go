@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
@@ -142,67 +141,6 @@ func TestNewerSchemaRefused(t *testing.T) {
 			s.Close(t.Context())
 		}
 		t.Errorf("Open of a newer schema: %v, want a refusal", err)
-	}
-}
-
-func TestResultsPrunedToLastCompleteRuns(t *testing.T) {
-	s := openTemp(t)
-	ctx := t.Context()
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var ids []string
-	for i := range keepCompleteRuns + 3 {
-		run := model.Run{ID: fmt.Sprintf("run-%02d", i), Started: start.Add(time.Duration(i) * time.Hour)}
-		ids = append(ids, run.ID)
-		if err := s.BeginRun(ctx, run); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.WriteResults(ctx, run.ID, []model.Result{{EntityID: "a", Verdict: model.VerdictClear}}); err != nil {
-			t.Fatal(err)
-		}
-		run.Status = model.RunComplete
-		if i == 5 {
-			run.Status = model.RunFailed
-		}
-		if err := s.FinishRun(ctx, run); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A running run's results are never pruned.
-	running := model.Run{ID: "run-zz", Started: start.Add(-time.Hour)}
-	if err := s.BeginRun(ctx, running); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.WriteResults(ctx, running.ID, []model.Result{{EntityID: "a"}}); err != nil {
-		t.Fatal(err)
-	}
-	last := model.Run{ID: "run-last", Started: start.Add(1000 * time.Hour)}
-	if err := s.BeginRun(ctx, last); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.FinishRun(ctx, last); err != nil {
-		t.Fatal(err)
-	}
-
-	runs, err := s.Runs(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(runs) != keepCompleteRuns+5 {
-		t.Errorf("%d run records, want all %d kept", len(runs), keepCompleteRuns+5)
-	}
-	// Complete runs newest first: run-last, run-22 … ; the 20 newest keep
-	// their results: run-last and run-22 … run-04 except the failed run-05.
-	kept := map[string]bool{"run-last": true, "run-zz": true}
-	for i := len(ids) - 1; i >= 0 && len(kept) < keepCompleteRuns+1; i-- {
-		if i != 5 {
-			kept[ids[i]] = true
-		}
-	}
-	for _, id := range append(ids, "run-zz") {
-		_, err := s.Result(ctx, id, "a")
-		if has := err == nil; has != kept[id] {
-			t.Errorf("run %s: has results %v, want %v (err %v)", id, has, kept[id], err)
-		}
 	}
 }
 

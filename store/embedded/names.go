@@ -311,8 +311,10 @@ type candidate struct {
 // taken rarest first, each read in full (its postings) until the best
 // limit entities found so far score more than any entity could with only
 // the tokens left (the MaxScore bound), and the tokens left are then looked
-// up among those entities only; a token in more than candidatePostings
-// entities is never read in full (see candidatePostings).
+// up among those entities only (not at all when they are no more than
+// limit: all are returned, in the order of the tokens read); a token in
+// more than candidatePostings entities is never read in full (see
+// candidatePostings).
 func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error) {
 	const what = "name candidates"
 	if err := ctx.Err(); err != nil {
@@ -385,7 +387,10 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 		}
 		read = i + 1
 	}
-	if rest := stats[read:]; len(rest) > 0 {
+	// With no more candidates than the limit, every one of them is the
+	// answer, and the tokens left would only reorder it: they are not
+	// looked up (most of a screening's lookups otherwise).
+	if rest := stats[read:]; len(rest) > 0 && len(found) > limit {
 		// A candidate that cannot reach the limit-th score found so far
 		// even with every remaining token is out already (scores only
 		// grow): probing only the others keeps the lookups near limit.

@@ -75,9 +75,8 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 	})
 }
 
-// FinishRun implements store.Store. Completing a run prunes results: only
-// the last keepCompleteRuns complete runs keep theirs, and failed runs keep
-// none (their run records stay listed).
+// FinishRun implements store.Store. Completing a run prunes results (see
+// PruneRuns, with store.DefaultKeepRuns).
 func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 	if run.Status == "" || run.Status == model.RunRunning {
 		run.Status = model.RunComplete
@@ -97,15 +96,71 @@ func (s *Store) FinishRun(ctx context.Context, run model.Run) error {
 		} else if n == 0 {
 			return fmt.Errorf("run %q: %w", run.ID, store.ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `
-			DELETE FROM results WHERE run_id IN (
-				SELECT id FROM runs WHERE status = ?
-				UNION ALL
-				SELECT id FROM (SELECT id FROM runs WHERE status = ?
-					ORDER BY started DESC, id DESC LIMIT -1 OFFSET ?))`,
-			model.RunFailed, model.RunComplete, keepCompleteRuns)
+		_, err = s.prune(ctx, tx, store.DefaultKeepRuns)
 		return err
 	})
+}
+
+// PruneRuns implements store.Store, in one transaction. The file does not
+// shrink: SQLite reuses the freed pages for the next runs' results.
+func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
+	var pruned []string
+	err := s.write(ctx, "prune runs", func(tx *sql.Tx) error {
+		var err error
+		pruned, err = s.prune(ctx, tx, keep)
+		return err
+	})
+	return pruned, err
+}
+
+// prune deletes the results RunsToPrune names and those of failed runs.
+func (s *Store) prune(ctx context.Context, tx *sql.Tx, keep int) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM runs ORDER BY started DESC, id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	var runs []model.Run
+	for rows.Next() {
+		var data []byte
+		var r model.Run
+		if err := rows.Scan(&data); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("run record: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	pruned := store.RunsToPrune(runs, keep)
+	byID := map[string]*model.Run{}
+	for i := range runs {
+		byID[runs[i].ID] = &runs[i]
+	}
+	for _, id := range pruned {
+		r := byID[id]
+		r.Status = model.RunPruned
+		data, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, id); err != nil {
+			return nil, fmt.Errorf("prune run %s: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, data = ? WHERE id = ?`, r.Status, data, id); err != nil {
+			return nil, fmt.Errorf("prune run %s: %w", id, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id IN (SELECT id FROM runs WHERE status = ?)`,
+		model.RunFailed); err != nil {
+		return nil, fmt.Errorf("prune failed runs: %w", err)
+	}
+	return pruned, nil
 }
 
 // Runs implements store.Store: newest (by start time) first.

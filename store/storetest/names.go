@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -248,5 +249,31 @@ func testNameCandidatesFollowWrites(t *testing.T, s store.Store) {
 	}
 	if got := nameCandidates(t, s, tokens("holdings"), 10); len(got) != 0 {
 		t.Errorf("after Reset: %v", got)
+	}
+}
+
+// testNameCandidatesCommonTokensRank: a rare token in more entities than
+// the limit leaves the cut to the common tokens too. 30 entities carry
+// "xyzzy" and the limit is 25: "Xyzzy Holdings Group International" has
+// the longest name, so by "xyzzy" alone it would rank last and be cut;
+// "holdings", in more than 300 entities (a common token for both stores'
+// bounds), must lift it to the top.
+func testNameCandidatesCommonTokensRank(t *testing.T, s store.Store) {
+	var es []model.Entity
+	for i := range 310 {
+		es = append(es, model.Entity{ID: fmt.Sprintf("h%03d", i), Name: fmt.Sprintf("Holdings Number %d", i), Kind: model.Company})
+	}
+	for i := range 29 {
+		es = append(es, model.Entity{ID: fmt.Sprintf("x%02d", i), Name: fmt.Sprintf("Xyzzy K%d", i), Kind: model.Company})
+	}
+	// Others, so that "holdings" is common but not in nearly every entity
+	// (where its BM25 weight would be nil).
+	for i := range 2000 {
+		es = append(es, model.Entity{ID: fmt.Sprintf("o%04d", i), Name: fmt.Sprintf("Other %d", i), Kind: model.Company})
+	}
+	es = append(es, model.Entity{ID: "target", Name: "Xyzzy Holdings Group International", Kind: model.Company})
+	upsertEntities(t, s, es...)
+	if got := nameCandidates(t, s, names.QueryTokens("Xyzzy Holdings"), 25); len(got) != 25 || got[0] != "target" {
+		t.Errorf("NameCandidates(xyzzy holdings, 25) = %v, want 25 with target first", got)
 	}
 }

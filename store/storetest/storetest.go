@@ -64,7 +64,11 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertThroughAliasFillsOnly", testUpsertThroughAliasFillsOnly},
 		{"UpsertThroughAliasKind", testUpsertThroughAliasKind},
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
+		{"SnapshotRetire", testSnapshotRetire},
+		{"ApplyDelta", testApplyDelta},
 		{"RunLifecycle", testRunLifecycle},
+		{"LockRuns", testLockRuns},
+		{"PruneRuns", testPruneRuns},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
@@ -77,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchNamesByAlias", testSearchNamesByAlias},
 		{"NameCandidates", testNameCandidates},
 		{"NameCandidatesFollowWrites", testNameCandidatesFollowWrites},
+		{"NameCandidatesCommonTokensRank", testNameCandidatesCommonTokensRank},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

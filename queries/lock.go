@@ -1,0 +1,110 @@
+package queries
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/store"
+)
+
+// The scoring lock expires lockTTL after its last heartbeat, sent every
+// lockHeartbeat: a holder that died (kill -9, lost machine) blocks others
+// for at most lockTTL. Variables so tests can shrink them.
+var (
+	lockTTL       = 2 * time.Minute
+	lockHeartbeat = 20 * time.Second
+)
+
+// LockRuns implements store.Store with a lock node (see lock_runs.cypher)
+// holding a random token, the holder's description and a heartbeat that a
+// goroutine renews until unlock. If a renewal finds another token, the
+// returned context is cancelled with store.ErrLockLost, so the run stops
+// before it publishes over the new holder's. unlock may be called more
+// than once.
+func (s *Store) LockRuns(ctx context.Context, holder store.LockHolder) (context.Context, func() error, error) {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	var (
+		free bool
+		h    store.LockHolder
+	)
+	err := s.write(ctx, "lock runs", func(tx neo4j.ManagedTransaction) error {
+		recs, err := runInTx(ctx, tx, qLockRuns, map[string]any{"token": token, "ttl": int64(lockTTL.Seconds()),
+			"owner": holder.Owner, "pid": int64(holder.PID), "host": holder.Host})
+		if err != nil {
+			return err
+		}
+		if len(recs) != 1 {
+			return fmt.Errorf("lock query returned %d rows", len(recs))
+		}
+		v := recs[0].Values
+		free, _ = v[0].(bool)
+		h.Owner = str(v[1])
+		pid, _ := v[2].(int64)
+		h.PID = int(pid)
+		h.Host = str(v[3])
+		h.Since, _ = v[4].(time.Time)
+		h.Heartbeat, _ = v[5].(time.Time)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !free {
+		return nil, nil, fmt.Errorf("neo4j: %w", &store.LockedError{Holder: h})
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(lockHeartbeat)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			held := false
+			err := s.write(ctx, "lock heartbeat", func(tx neo4j.ManagedTransaction) error {
+				recs, err := runInTx(ctx, tx, qHeartbeatLock, map[string]any{"token": token})
+				held = len(recs) > 0
+				return err
+			})
+			switch {
+			case err != nil:
+				// A missed beat is retried at the next tick; the lock
+				// lasts lockTTL, several beats.
+				continue
+			case !held:
+				cancel(store.ErrLockLost)
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	var uerr error
+	return ctx, func() error {
+		once.Do(func() {
+			close(stop)
+			<-stopped
+			defer cancel(nil)
+			// Released even when the run's context was cancelled (Ctrl-C).
+			uctx := context.WithoutCancel(ctx)
+			uerr = s.write(uctx, "unlock runs", func(tx neo4j.ManagedTransaction) error {
+				_, err := runInTx(uctx, tx, qUnlockRuns, map[string]any{"token": token})
+				return err
+			})
+		})
+		return uerr
+	}, nil
+}
