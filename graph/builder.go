@@ -784,6 +784,14 @@ func (g *Graph) Lookup(id string) (int, bool) {
 	return i, true
 }
 
+// appendLabel appends label(i) to b.
+func (g *Graph) appendLabel(b []byte, i uint32) []byte {
+	if name := g.names.bytes(g.attrs[i].name); len(name) > 0 {
+		return append(b, name...)
+	}
+	return append(b, g.ids.bytes(g.idIdx[i])...)
+}
+
 // label is the entity's name, or its id when it has none.
 func (g *Graph) label(i uint32) string {
 	if name := g.names.bytes(g.attrs[i].name); len(name) > 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/policy"
 )
 
 // A chain deeper than any hop limit still gets its path, whole.
@@ -231,6 +232,89 @@ func checkPath(t *testing.T, where string, ev model.Evidence, id string, byHop m
 		l, ok := byHop[h.HolderID+">"+h.HeldID+":"+string(h.Kind)]
 		if !ok || l.Share != h.Share || l.SourceRef != h.SourceRef {
 			t.Fatalf("%s: hop %+v is not the stored link %+v", where, h, l)
+		}
+	}
+}
+
+// The settle-once search's set agrees with a map across searches (each
+// starting empty), growth and the shrink after a large search.
+func TestSettledSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var x settledSet
+	for search, size := range []int{0, 1, 10, 600, 5000, 40000, 3, 700, 1} {
+		x.begin()
+		in := map[uint32]bool{}
+		for len(in) < size {
+			n := uint32(r.IntN(4 * (size + 1)))
+			if x.has(n) != in[n] {
+				t.Fatalf("search %d: has(%d) = %v before add, want %v", search, n, x.has(n), in[n])
+			}
+			if !in[n] {
+				x.add(n)
+				in[n] = true
+			}
+		}
+		for n := range uint32(4 * (size + 1)) {
+			if x.has(n) != in[n] {
+				t.Fatalf("search %d (size %d): has(%d) = %v, want %v", search, size, n, x.has(n), in[n])
+			}
+		}
+	}
+}
+
+// A path's evidence costs a fixed number of allocations, not a few per
+// hop: minority interests through chains dozens of levels deep are most
+// of a large graph's evidence.
+func TestEvidenceAllocationsPerPath(t *testing.T) {
+	for _, depth := range []int{5, 35} {
+		ents := []model.Entity{company("root", "CN")}
+		var rels []model.Relationship
+		prev := "root"
+		for i := 1; i <= depth; i++ {
+			id := fmt.Sprintf("c%02d", i)
+			ents = append(ents, company(id, "GB"))
+			rels = append(rels, own(prev, id, 100))
+			prev = id
+		}
+		ents = append(ents, company("t", "GB"))
+		rels = append(rels, own(prev, "t", 10))
+		s := mustScore(t, ents, rels, nil)
+		x, ok := s.g.Lookup("t")
+		if !ok || s.final[x] != vMinority {
+			t.Fatalf("depth %d: t is %v, want a minority interest", depth, s.final[x])
+		}
+		var ev []model.Evidence
+		allocs := testing.AllocsPerRun(20, func() { ev = s.evidence(uint32(x), vMinority, certain) })
+		if len(ev) != 1 || len(ev[0].Hops) != depth+1 {
+			t.Fatalf("depth %d: evidence %+v", depth, ev)
+		}
+		// the evidence slice, path, hops, ids, references and sentence
+		if allocs > 8 {
+			t.Errorf("depth %d: %v allocations for one path, want at most 8", depth, allocs)
+		}
+	}
+}
+
+// A root by a list tag is named by its tag, current or retired after the
+// as-of date, in its own sentence and on the paths through it.
+func TestListTagRootWords(t *testing.T) {
+	p := policy.Default()
+	p.Roots.ListTags = []string{"sanction"}
+	for _, tc := range []struct {
+		tag, sentence string
+	}{
+		{"sanction", "L is a Chinese root: listed as sanction."},
+		{"ubo.retired:2030-01-02:sanction", "L is a Chinese root: listed as sanction until 2030-01-02."},
+	} {
+		l := company("L", "US")
+		l.Lists = []string{tc.tag}
+		s := mustScore(t, []model.Entity{l, company("T", "GB")}, []model.Relationship{own("L", "T", 60)}, p)
+		if r := mustResult(t, s, "L"); r.Explanation != tc.sentence {
+			t.Errorf("tag %q: root sentence %q, want %q", tc.tag, r.Explanation, tc.sentence)
+		}
+		r := mustResult(t, s, "T")
+		if len(r.Evidence) == 0 || !strings.HasPrefix(r.Evidence[0].Explanation, "Controlled by L (sanction) directly: 60%") {
+			t.Errorf("tag %q: T's evidence %+v", tc.tag, r.Evidence)
 		}
 	}
 }

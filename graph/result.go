@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -259,28 +261,53 @@ type evState struct {
 
 // evHeap orders search states strongest first. Ties are settled by the
 // entities' data (stateOrder), never by their ids or the input order, so
-// the same graph under other ids reports the same paths.
+// the same graph under other ids reports the same paths. Each entry
+// carries its state's strength and depth, so that comparing two entries
+// reads the heap alone, not two states elsewhere in memory.
 type evHeap struct {
 	s      *Scoring
 	states []evState
-	idx    []int32
+	keys   []evKey
 }
 
-func (h *evHeap) Len() int { return len(h.idx) }
+// evKey is a heap entry: state si with its w and depth.
+type evKey struct {
+	w     float64
+	depth int32
+	si    int32
+}
+
+func (h *evHeap) Len() int { return len(h.keys) }
 func (h *evHeap) Less(i, j int) bool {
-	a, b := &h.states[h.idx[i]], &h.states[h.idx[j]]
+	a, b := &h.keys[i], &h.keys[j]
 	if a.w != b.w {
 		return a.w > b.w
 	}
 	if a.depth != b.depth {
 		return a.depth < b.depth
 	}
-	if c := h.s.stateOrder(h.states, h.idx[i], h.idx[j]); c != 0 {
+	if c := h.s.stateOrder(h.states, a.si, b.si); c != 0 {
 		return c < 0
 	}
-	return h.idx[i] < h.idx[j]
+	return a.si < b.si
 }
-func (h *evHeap) Swap(i, j int) { h.idx[i], h.idx[j] = h.idx[j], h.idx[i] }
+func (h *evHeap) Swap(i, j int) { h.keys[i], h.keys[j] = h.keys[j], h.keys[i] }
+
+// top is the state at the top of the heap.
+func (h *evHeap) top() int32 { return h.keys[0].si }
+
+// reset empties the heap and starts it with t alone.
+func (h *evHeap) reset(s *Scoring, t uint32) {
+	h.s = s
+	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
+	h.keys = append(h.keys[:0], evKey{w: 1, si: 0})
+}
+
+// add appends state st and pushes it.
+func (h *evHeap) add(st evState) {
+	h.states = append(h.states, st)
+	h.push(evKey{w: st.w, depth: st.depth, si: int32(len(h.states) - 1)})
+}
 
 // stateOrder compares two equally strong, equally long search paths hop by
 // hop from their far ends: by entity order, then by link kind.
@@ -311,7 +338,7 @@ func (s *Scoring) entityOrder(a, b uint32) int {
 	}
 	g := s.g
 	x, y := &g.attrs[a], &g.attrs[b]
-	if c := strings.Compare(string(g.names.bytes(x.name)), string(g.names.bytes(y.name))); c != 0 {
+	if c := bytes.Compare(g.names.bytes(x.name), g.names.bytes(y.name)); c != 0 {
 		return c
 	}
 	if x.kind != y.kind {
@@ -320,15 +347,15 @@ func (s *Scoring) entityOrder(a, b uint32) int {
 	if c := strings.Compare(g.countries[x.jur], g.countries[y.jur]); c != 0 {
 		return c
 	}
-	return strings.Compare(g.id(a), g.id(b))
+	return bytes.Compare(g.ids.bytes(g.idIdx[a]), g.ids.bytes(g.idIdx[b]))
 }
 
 // push and pop are container/heap's algorithms on the typed index slice,
 // without boxing every state index in an interface. Less is a strict
 // total order, so the pop sequence is the same with any correct heap.
-func (h *evHeap) push(x int32) {
-	h.idx = append(h.idx, x)
-	for j := len(h.idx) - 1; j > 0; {
+func (h *evHeap) push(x evKey) {
+	h.keys = append(h.keys, x)
+	for j := len(h.keys) - 1; j > 0; {
 		i := (j - 1) / 2
 		if i == j || !h.Less(j, i) {
 			break
@@ -339,7 +366,7 @@ func (h *evHeap) push(x int32) {
 }
 
 func (h *evHeap) pop() int32 {
-	n := len(h.idx) - 1
+	n := len(h.keys) - 1
 	h.Swap(0, n)
 	for i := 0; ; {
 		j1 := 2*i + 1
@@ -356,8 +383,8 @@ func (h *evHeap) pop() int32 {
 		h.Swap(i, j)
 		i = j
 	}
-	x := h.idx[n]
-	h.idx = h.idx[:n]
+	x := h.keys[n].si
+	h.keys = h.keys[:n]
 	return x
 }
 
@@ -371,27 +398,50 @@ func (s *Scoring) weight(l uint32, md int) float64 {
 	return v / 100
 }
 
-// relevantFor returns the edge filter of the evidence search for verdict v.
-func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
+// Classes of evidence search, by the links they follow: each verdict's
+// filter but the weakest ones' is the same for every entity.
+const (
+	relControlled = iota
+	relOwned50
+	relJoint
+	relOther // significant and minority interests
+	numRelClasses
+)
+
+func relClass(v uint8) int {
+	switch v {
+	case vControlled:
+		return relControlled
+	case vOwned50:
+		return relOwned50
+	case vJoint:
+		return relJoint
+	}
+	return relOther
+}
+
+// relevantLink is the part of the evidence search's edge filter for
+// verdict class c that is the same for every scored entity.
+func (s *Scoring) relevantLink(c, md int) func(l uint32) bool {
 	ms := &s.m[md]
 	share := func(l uint32) bool {
 		val, st := s.val(l, md)
 		return positive(val, st, md)
 	}
 	isVote := func(k uint8) bool { return k == ownCode || k == voteCode }
-	switch v {
-	case vControlled:
+	switch c {
+	case relControlled:
 		// Holders on the root side; evidence() accepts only roots in t's
 		// upward control closure as path ends.
 		return func(l uint32) bool {
 			k := s.lKind[l]
 			return ms.inK(s.lHolder[l]) && (s.ctrlKind[k] || isVote(k) && share(l))
 		}
-	case vOwned50:
+	case relOwned50:
 		return func(l uint32) bool {
 			return s.lKind[l] == ownCode && ms.is(s.lHolder[l], fInC) && share(l)
 		}
-	case vJoint:
+	case relJoint:
 		return func(l uint32) bool {
 			k, h := s.lKind[l], s.lHolder[l]
 			return (ms.inK(h) || ms.is(h, fJC)) && (s.ctrlKind[k] || isVote(k) && share(l))
@@ -402,13 +452,47 @@ func (s *Scoring) relevantFor(t uint32, v uint8, md int) func(l uint32) bool {
 			switch {
 			case k == ownCode && (ms.is(h, fRoot) || positive(ms.u[h], ms.is(h, fUStrict), md)) && share(l):
 				return true
-			case ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l)):
-				return true
 			default:
-				return s.inflKind[k] && ms.inK(h) && s.lHeld[l] == t && s.p.ControlTest
+				return ms.inK(h) && (s.ctrlKind[k] || isVote(k) && share(l))
 			}
 		}
 	}
+}
+
+// relevantIntoT is the rest of the filter of class c: links it follows
+// only into the scored entity itself (influence on t when the policy's
+// control test counts it); nil when there are none.
+func (s *Scoring) relevantIntoT(c, md int) func(l uint32) bool {
+	if c != relOther || !s.p.ControlTest {
+		return nil
+	}
+	ms := &s.m[md]
+	return func(l uint32) bool { return s.inflKind[s.lKind[l]] && ms.inK(s.lHolder[l]) }
+}
+
+// relBits returns relevantLink(c, md) as one bit per link, computed on
+// first use: the searches test a link per step, most of them for
+// thousands of entities, and a bit is one read where the filter was
+// several scattered ones.
+func (s *Scoring) relBits(c, md int) []uint64 {
+	r := &s.rel[c][md]
+	r.once.Do(func() {
+		keep := s.relevantLink(c, md)
+		bits := make([]uint64, (len(s.lHolder)+63)/64)
+		for l := range uint32(len(s.lHolder)) {
+			if keep(l) {
+				bits[l>>6] |= 1 << (l & 63)
+			}
+		}
+		r.bits = bits
+	})
+	return r.bits
+}
+
+// relSet is one verdict class's relBits, computed once.
+type relSet struct {
+	once sync.Once
+	bits []uint64
 }
 
 // evidence finds up to five strongest paths root → … → t supporting
@@ -458,17 +542,17 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 			continue
 		}
 		pops[st.node]++
+		intoT := st.node == t
 		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
-			if !q.rel(l) || onPath(h.states, si, s.lHolder[l]) {
+			if !q.rel(l, intoT) || onPath(h.states, si, s.lHolder[l]) {
 				continue
 			}
 			if len(h.states) >= b.pushes {
 				dropped = true
 				break
 			}
-			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+			h.add(evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
-			h.push(int32(len(h.states) - 1))
 		}
 	}
 	if len(out) == 0 {
@@ -488,17 +572,14 @@ type evScratch struct {
 }
 
 var evScratchPool = sync.Pool{New: func() any {
-	return &evScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)},
+	return &evScratch{h: evHeap{states: make([]evState, 0, 64), keys: make([]evKey, 0, 64)},
 		pops: make(map[uint32]uint8, 64)}
 }}
 
 // heap returns the scratch heap holding only the search's start, t.
 func (sc *evScratch) heap(s *Scoring, t uint32) *evHeap {
-	h := &sc.h
-	h.s = s
-	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
-	h.idx = append(h.idx[:0], 0)
-	return h
+	sc.h.reset(s, t)
+	return &sc.h
 }
 
 // What a search state's entity is to the evidence of a verdict.
@@ -511,13 +592,21 @@ const (
 // evidenceQuery is what the evidence search of one verdict walks: the
 // links it may follow and where its paths end.
 type evidenceQuery struct {
-	rel func(l uint32) bool
-	at  func(x uint32) int
+	bits  []uint64            // links it may follow anywhere (relBits)
+	intoT func(l uint32) bool // links it may also follow into t; nil: none
+	at    func(x uint32) int
+}
+
+// rel reports whether the search may follow link l; intoT says whether l
+// ends at the scored entity.
+func (q *evidenceQuery) rel(l uint32, intoT bool) bool {
+	return q.bits[l>>6]&(1<<(l&63)) != 0 || intoT && q.intoT != nil && q.intoT(l)
 }
 
 func (s *Scoring) newEvidenceQuery(t uint32, v uint8, md int) evidenceQuery {
 	ms := &s.m[md]
-	q := evidenceQuery{rel: s.relevantFor(t, v, md)}
+	c := relClass(v)
+	q := evidenceQuery{bits: s.relBits(c, md), intoT: s.relevantIntoT(c, md)}
 	if v != vControlled {
 		q.at = func(x uint32) int {
 			if ms.is(x, fRoot) {
@@ -572,11 +661,10 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	b := s.evBudget
 	sc := settleScratchPool.Get().(*settleScratch)
 	defer settleScratchPool.Put(sc)
-	settled := sc.begin(s.g.NumEntities())
+	settled := &sc.settled
+	settled.begin()
 	h := &sc.h
-	h.s = s
-	h.states = append(h.states[:0], evState{node: t, parent: -1, w: 1})
-	h.idx = append(h.idx[:0], 0)
+	h.reset(s, t)
 	nSettled := 0
 	dropped := false
 	last := int32(-1) // the last state expanded
@@ -601,17 +689,17 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 			}
 		}
 		last = si
+		intoT := st.node == t
 		for l := s.lOff[st.node]; l < s.lOff[st.node+1]; l++ {
-			if settled.has(s.lHolder[l]) || !q.rel(l) {
+			if !q.rel(l, intoT) || settled.has(s.lHolder[l]) {
 				continue
 			}
 			if len(h.states) >= b.fallbackPushes {
 				dropped = true
 				break
 			}
-			h.states = append(h.states, evState{node: s.lHolder[l], link: l, parent: si,
+			h.add(evState{node: s.lHolder[l], link: l, parent: si,
 				depth: st.depth + 1, w: st.w * s.weight(l, md)})
-			h.push(int32(len(h.states) - 1))
 		}
 	}
 	if !dropped {
@@ -619,8 +707,8 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 	}
 	best := last
 	for h.Len() > 0 { // the strongest state not yet expanded
-		if !settled.has(h.states[h.idx[0]].node) {
-			best = h.idx[0]
+		if !settled.has(h.states[h.top()].node) {
+			best = h.top()
 			break
 		}
 		h.pop()
@@ -632,37 +720,101 @@ func (s *Scoring) strongestPath(t uint32, v uint8, md int, q evidenceQuery) (mod
 }
 
 // settleScratch is the settle-once search's working memory, reused across
-// entities: its heap, and a stamp per entity (the search's number when it
-// settled it) instead of a set that is hashed into and cleared each time.
+// entities: its heap and its set of settled entities.
 type settleScratch struct {
-	h     evHeap
-	stamp []uint32
-	cur   uint32
+	h       evHeap
+	settled settledSet
 }
 
 var settleScratchPool = sync.Pool{New: func() any {
-	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), idx: make([]int32, 0, 64)}}
+	return &settleScratch{h: evHeap{states: make([]evState, 0, 64), keys: make([]evKey, 0, 64)}}
 }}
 
+// settledSet is the set of entities a settle-once search has settled: an
+// open-addressing table sized to the search, not an array over all
+// entities, so that a search settling a hundred entities of ten million
+// touches a few cache lines, and a scratch dropped by the pool costs a
+// small table, not one the size of the graph. A slot is in use when its
+// generation is the current search's, so starting a search clears nothing.
 type settledSet struct {
-	stamp []uint32
-	cur   uint32
+	slots []settledSlot // len a power of two
+	shift uint8         // 32 − log2(len(slots))
+	cur   uint32        // this search's generation
+	n     int           // entities in the set
 }
 
-func (x settledSet) has(n uint32) bool { return x.stamp[n] == x.cur }
-func (x settledSet) add(n uint32)      { x.stamp[n] = x.cur }
+type settledSlot struct{ node, gen uint32 }
 
-// begin starts a search over n entities.
-func (sc *settleScratch) begin(n int) settledSet {
-	if len(sc.stamp) != n {
-		sc.stamp, sc.cur = make([]uint32, n), 0
+const (
+	settledMinSlots = 1 << 10
+	settledMaxKept  = 1 << 14 // a larger table is dropped after a search that needed far less
+)
+
+// begin starts a new search with an empty set.
+func (x *settledSet) begin() {
+	if len(x.slots) > settledMaxKept && x.n < len(x.slots)/16 || len(x.slots) == 0 {
+		x.alloc(settledMinSlots)
+		x.cur = 0
 	}
-	sc.cur++
-	if sc.cur == 0 { // wrapped: old stamps could collide
-		clear(sc.stamp)
-		sc.cur = 1
+	x.cur++
+	if x.cur == 0 { // wrapped: old generations could collide
+		clear(x.slots)
+		x.cur = 1
 	}
-	return settledSet{stamp: sc.stamp, cur: sc.cur}
+	x.n = 0
+}
+
+func (x *settledSet) alloc(n int) {
+	x.slots = make([]settledSlot, n)
+	x.shift = uint8(33 - bits.Len(uint(n)))
+}
+
+// slot is node's first slot: Fibonacci hashing (the product's top bits),
+// since entity numbers of one search are often close together.
+func (x *settledSet) slot(node uint32) uint32 { return (node * 0x9E3779B1) >> x.shift }
+
+func (x *settledSet) has(node uint32) bool {
+	mask := uint32(len(x.slots) - 1)
+	for i := x.slot(node); ; i = (i + 1) & mask {
+		sl := x.slots[i]
+		if sl.gen != x.cur {
+			return false
+		}
+		if sl.node == node {
+			return true
+		}
+	}
+}
+
+// add puts node in the set; it must not be in it.
+func (x *settledSet) add(node uint32) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.grow()
+	}
+	mask := uint32(len(x.slots) - 1)
+	i := x.slot(node)
+	for x.slots[i].gen == x.cur {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = settledSlot{node: node, gen: x.cur}
+	x.n++
+}
+
+// grow doubles the table, keeping the current search's entries.
+func (x *settledSet) grow() {
+	old := x.slots
+	x.alloc(2 * len(old))
+	mask := uint32(len(x.slots) - 1)
+	for _, sl := range old {
+		if sl.gen != x.cur {
+			continue
+		}
+		i := x.slot(sl.node)
+		for x.slots[i].gen == x.cur {
+			i = (i + 1) & mask
+		}
+		x.slots[i] = sl
+	}
 }
 
 func onPath(states []evState, si int32, x uint32) bool {
@@ -683,19 +835,21 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	depth := int(states[si].depth)
 	ev := model.Evidence{Share: round(states[si].w * 100), Truncated: truncated || !reached,
 		Path: make([]string, 0, depth+1), Hops: make([]model.Hop, 0, depth)}
-	// The path's ids are substrings of one string, and the sentence is
-	// written into one buffer: paths run to dozens of hops, and a string
-	// per id and per hop was most of the evidence's cost.
-	var idBuf []byte
-	ends := make([]int, 0, depth+1)
+	// The path's ids are substrings of one string, so are the hops' source
+	// references, and the sentence is written into one reused buffer: paths
+	// run to dozens of hops, and a string per id, per reference and per
+	// piece of the sentence was most of the evidence's cost.
+	tb := textScratchPool.Get().(*textScratch)
+	defer textScratchPool.Put(tb)
+	buf, ends := tb.buf[:0], tb.ends[:0]
 	for i := si; ; i = states[i].parent {
-		idBuf = append(idBuf, g.ids.bytes(g.idIdx[states[i].node])...)
-		ends = append(ends, len(idBuf))
+		buf = append(buf, g.ids.bytes(g.idIdx[states[i].node])...)
+		ends = append(ends, len(buf))
 		if states[i].parent < 0 {
 			break
 		}
 	}
-	ids := string(idBuf)
+	ids := string(buf)
 	for k, end := range ends {
 		begin := 0
 		if k > 0 {
@@ -703,16 +857,21 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		}
 		ev.Path = append(ev.Path, ids[begin:end])
 	}
-	var b strings.Builder
-	b.Grow(64 + 32*depth)
-	b.WriteString(verdictVerb(v, md))
-	b.WriteByte(' ')
+	buf, ends = buf[:0], ends[:0]
+	for i := si; states[i].parent >= 0; i = states[i].parent {
+		buf = append(buf, g.eRef.bytes(g.edges[s.lEdge[states[i].link]].ref)...)
+		ends = append(ends, len(buf))
+	}
+	refs := string(buf)
+	b := buf[:0]
+	b = append(b, verdictVerb(v, md)...)
+	b = append(b, ' ')
 	if reached {
-		b.WriteString(s.rootLabel(states[si].node, md))
+		b = s.appendRootLabel(b, states[si].node, md)
 	} else {
-		b.WriteString("a Chinese root above ")
-		b.WriteString(g.label(states[si].node))
-		b.WriteString(" (the evidence search stopped there, at its work budget)")
+		b = append(b, "a Chinese root above "...)
+		b = g.appendLabel(b, states[si].node)
+		b = append(b, " (the evidence search stopped there, at its work budget)"...)
 	}
 	// A direct holding names no intermediary: "Owned by R (CN) directly:
 	// 51%", not "via <the entity itself> 51%". A longer path names each
@@ -720,14 +879,14 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	// entity itself: "via M 100% → T 30%".
 	direct := reached && depth == 1
 	if direct {
-		b.WriteString(" directly")
+		b = append(b, " directly"...)
 		if k := s.lKind[states[si].link]; k == ownCode || k == voteCode {
-			b.WriteByte(':')
+			b = append(b, ':')
 		}
 	} else {
-		b.WriteString(" via")
+		b = append(b, " via"...)
 	}
-	b.WriteByte(' ')
+	b = append(b, ' ')
 	ownershipOnly := true
 	k := 0
 	for i := si; states[i].parent >= 0; i = states[i].parent {
@@ -735,23 +894,27 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		l := st.link
 		held := states[st.parent].node
 		e := s.lEdge[l]
+		begin := 0
+		if k > 0 {
+			begin = ends[k-1]
+		}
 		ev.Hops = append(ev.Hops, model.Hop{HolderID: ev.Path[k], HeldID: ev.Path[k+1],
 			Kind: model.RelKinds[s.lKind[l]], Share: s.linkShare(l),
-			Source: g.sources[g.edges[e].source], SourceRef: g.eRef.get(g.edges[e].ref)})
+			Source: g.sources[g.edges[e].source], SourceRef: refs[begin:ends[k]]})
 		if k > 0 {
-			b.WriteString(" → ")
+			b = append(b, " → "...)
 		}
 		if !direct {
 			if ms.is(held, fRoot) { // a root on a control path: name why it is one
-				b.WriteString(s.rootLabel(held, md))
+				b = s.appendRootLabel(b, held, md)
 			} else if name := g.names.bytes(g.attrs[held].name); len(name) > 0 {
-				b.Write(name)
+				b = append(b, name...)
 			} else {
-				b.WriteString(ev.Path[k+1])
+				b = append(b, ev.Path[k+1]...)
 			}
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(s.hopShare(l))
+		b = s.appendHopShare(b, l)
 		ownershipOnly = ownershipOnly && s.lKind[l] == ownCode
 		k++
 	}
@@ -763,13 +926,24 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 		exact = sh.Known && sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive
 	}
 	if ownershipOnly && v != vControlled && !exact {
-		b.WriteString(" (")
-		b.WriteString(formatPercent(ev.Share))
-		b.WriteString("% along this path)")
+		b = append(b, " ("...)
+		b = appendPercent(b, ev.Share)
+		b = append(b, "% along this path)"...)
 	}
-	ev.Explanation = b.String()
+	ev.Explanation = string(b)
+	tb.buf, tb.ends = b, ends
 	return ev
 }
+
+// textScratch is pathEvidence's buffer, reused across paths.
+type textScratch struct {
+	buf  []byte
+	ends []int
+}
+
+var textScratchPool = sync.Pool{New: func() any {
+	return &textScratch{buf: make([]byte, 0, 1024), ends: make([]int, 0, 64)}
+}}
 
 // linkShare is the combined interval of link l as an investigator reads it.
 func (s *Scoring) linkShare(l uint32) model.Share {
@@ -781,14 +955,18 @@ func (s *Scoring) linkShare(l uint32) model.Share {
 	return model.Range(sv.lo, sv.hi, s.lFlags[l]&linkLoStrict != 0, s.lFlags[l]&linkHiStrict != 0)
 }
 
-func (s *Scoring) hopShare(l uint32) string {
+// appendHopShare appends what a hop's sentence says of link l: "30%",
+// "(25%, 50%] of votes", "(consolidation)".
+func (s *Scoring) appendHopShare(b []byte, l uint32) []byte {
 	switch k := s.lKind[l]; k {
 	case ownCode:
-		return shareText(s.linkShare(l))
+		return appendShareText(b, s.linkShare(l))
 	case voteCode:
-		return shareText(s.linkShare(l)) + " of votes"
+		return append(appendShareText(b, s.linkShare(l)), " of votes"...)
 	default:
-		return "(" + string(model.RelKinds[k]) + ")"
+		b = append(b, '(')
+		b = append(b, model.RelKinds[k]...)
+		return append(b, ')')
 	}
 }
 
@@ -812,54 +990,87 @@ func verdictVerb(v uint8, md int) string {
 
 // rootLabel names a root with why it is one: "SASAC (CN)".
 func (s *Scoring) rootLabel(r uint32, md int) string {
-	code, _ := s.rootReason(r)
+	return string(s.appendRootLabel(nil, r, md))
+}
+
+// appendRootLabel appends rootLabel(r, md) to b.
+func (s *Scoring) appendRootLabel(b []byte, r uint32, md int) []byte {
+	code, _ := s.rootCode(r)
 	if code == "" && md == possible && s.g.attrs[r].kind == kindUnknown {
 		code = "unknown holder"
 	}
+	b = s.g.appendLabel(b, r)
 	if code == "" {
-		return s.g.label(r)
+		return b
 	}
-	return s.g.label(r) + " (" + code + ")"
+	b = append(b, " ("...)
+	b = append(b, code...)
+	return append(b, ')')
+}
+
+// rootCode returns the country code or list tag that makes r a root and
+// the words that say which rule it is ("incorporated in "), without
+// allocating: it runs per root on every evidence path.
+func (s *Scoring) rootCode(r uint32) (code, rule string) {
+	g, a := s.g, &s.g.attrs[r]
+	switch s.rootWhy[r] {
+	case whyIncorporation:
+		return g.countries[a.jur], "incorporated in "
+	case whyHeadquarters:
+		return g.countries[a.hq], "headquartered in "
+	case whyStateBody:
+		c := g.countries[a.jur]
+		if !s.concern[c] {
+			c = g.countries[a.hq]
+		}
+		return c, "a state body of "
+	case whyNationality:
+		for _, c := range g.sets[a.nat] {
+			if s.concern[c] {
+				return c, "a national of "
+			}
+		}
+	case whyResidence:
+		return g.countries[a.res], "resident in "
+	case whyListTag:
+		if t, _, ok := s.listTag(r); ok {
+			return t, "listed as "
+		}
+	}
+	return "", ""
 }
 
 // rootReason returns the country code or list tag that makes r a root and
 // the rule in words.
 func (s *Scoring) rootReason(r uint32) (code, why string) {
-	g, a := s.g, s.g.attrs[r]
-	concern := s.p.ConcernCountries()
-	switch s.rootWhy[r] {
-	case whyIncorporation:
-		return g.countries[a.jur], "incorporated in " + g.countries[a.jur]
-	case whyHeadquarters:
-		return g.countries[a.hq], "headquartered in " + g.countries[a.hq]
-	case whyStateBody:
-		c := g.countries[a.jur]
-		if !concern[c] {
-			c = g.countries[a.hq]
-		}
-		return c, "a state body of " + c
-	case whyNationality:
-		for _, c := range g.sets[a.nat] {
-			if concern[c] {
-				return c, "a national of " + c
-			}
-		}
-	case whyResidence:
-		return g.countries[a.res], "resident in " + g.countries[a.res]
-	case whyListTag:
-		for _, t := range g.sets[a.lists] {
-			if slices.Contains(s.p.Roots.ListTags, t) {
-				return t, "listed as " + t
-			}
-		}
-		for _, t := range g.sets[a.lists] {
-			// A tag a later snapshot retired (see roots).
-			if date, was, ok := model.RetiredTag(t); ok && slices.Contains(s.p.Roots.ListTags, was) {
-				return was, "listed as " + was + " until " + date
-			}
+	code, rule := s.rootCode(r)
+	if rule == "" {
+		return "", ""
+	}
+	if s.rootWhy[r] == whyListTag {
+		if _, until, _ := s.listTag(r); until != "" {
+			return code, rule + code + " until " + until
 		}
 	}
-	return "", ""
+	return code, rule + code
+}
+
+// listTag returns the policy-listed tag that makes r a root: a current
+// tag, else one a later snapshot retired (see roots) with the date it was
+// retired (until is "" for a current one).
+func (s *Scoring) listTag(r uint32) (tag, until string, ok bool) {
+	tags := s.g.sets[s.g.attrs[r].lists]
+	for _, t := range tags {
+		if slices.Contains(s.p.Roots.ListTags, t) {
+			return t, "", true
+		}
+	}
+	for _, t := range tags {
+		if date, was, ok := model.RetiredTag(t); ok && slices.Contains(s.p.Roots.ListTags, was) {
+			return was, date, true
+		}
+	}
+	return "", "", false
 }
 
 func (s *Scoring) rootSentence(t uint32, md int) string {
@@ -1068,33 +1279,46 @@ func (s *Scoring) jointText(at []uint32, md int) string {
 	return strings.Join(parts, "; ")
 }
 
-// shareText is model.Share.String without fmt (it runs per hop).
-func shareText(sh model.Share) string {
+// appendShareText appends model.Share.String's text to b, without fmt (it
+// runs per hop).
+func appendShareText(b []byte, sh model.Share) []byte {
 	switch {
 	case !sh.Known:
-		return "unknown"
+		return append(b, "unknown"...)
 	case sh.Min == sh.Max && !sh.MinExclusive && !sh.MaxExclusive:
-		return formatPercent(sh.Min) + "%"
+		return append(appendPercent(b, sh.Min), '%')
 	}
-	l, r := "[", "]"
+	l, r := byte('['), byte(']')
 	if sh.MinExclusive {
-		l = "("
+		l = '('
 	}
 	if sh.MaxExclusive {
-		r = ")"
+		r = ')'
 	}
-	return l + formatPercent(sh.Min) + "%, " + formatPercent(sh.Max) + "%" + r
+	b = append(b, l)
+	b = append(appendPercent(b, sh.Min), "%, "...)
+	b = append(appendPercent(b, sh.Max), '%')
+	return append(b, r)
 }
 
 // formatPercent is model.FormatPercent without fmt (it runs per hop).
-func formatPercent(p float64) string {
-	b := strconv.AppendFloat(make([]byte, 0, 12), p, 'f', 2, 64)
-	if i := len(b) - 3; i > 0 && b[i] == '.' {
-		b = []byte(strings.TrimRight(string(b), "0"))
-		b = []byte(strings.TrimSuffix(string(b), "."))
+func formatPercent(p float64) string { return string(appendPercent(nil, p)) }
+
+// appendPercent appends formatPercent(p) to b: two decimals, trailing
+// zeros and a bare point dropped, "-0" written "0".
+func appendPercent(b []byte, p float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, p, 'f', 2, 64)
+	if i := len(b) - 3; i > start && b[i] == '.' {
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+		if b[len(b)-1] == '.' {
+			b = b[:len(b)-1]
+		}
 	}
-	if string(b) == "-0" {
-		return "0"
+	if string(b[start:]) == "-0" {
+		b = append(b[:start], '0')
 	}
-	return string(b)
+	return b
 }

@@ -113,6 +113,9 @@ type Scoring struct {
 	ctrlKind, inflKind [16]bool
 	excluded           []bool
 	rootWhy            []uint8 // why an entity is a root (why* constants); whyNone otherwise
+	// concern is the policy's countries of concern, built once: the
+	// evidence sentences name a root's country per path.
+	concern map[string]bool
 
 	// skip marks (bit per edge) the indirect ownership/voting assertions
 	// that restate a chain already in the graph; nil when there are none.
@@ -122,6 +125,7 @@ type Scoring struct {
 	m [2]modeState
 
 	evBudget evidenceBudget
+	rel      [numRelClasses][2]relSet // the evidence searches' link filters
 
 	final, possibleFinal []uint8
 	counts               map[string]int
@@ -191,6 +195,7 @@ func (s *Scoring) roots() {
 	g, p := s.g, s.p
 	n := g.NumEntities()
 	concern := p.ConcernCountries()
+	s.concern = concern
 	exclude := make(map[string]bool, len(p.ExcludeJurisdictions))
 	for _, j := range p.ExcludeJurisdictions {
 		exclude[j] = true

@@ -426,9 +426,22 @@ func TestCounts(t *testing.T) {
 }
 
 func TestFormatPercentMatchesModel(t *testing.T) {
-	for _, v := range []float64{0, 100, 50, 12.5, 70.2702702, 41.08108, 0.001, 33.333333, 99.999, 1e-12} {
+	for _, v := range []float64{0, 100, 50, 12.5, 70.2702702, 41.08108, 0.001, 33.333333, 99.999, 1e-12, -12.5, 0.005, 10.1} {
 		if got, want := formatPercent(v), model.FormatPercent(v); got != want {
 			t.Errorf("formatPercent(%v) = %q, want %q", v, got, want)
+		}
+		// appended after other text, as the evidence sentences do
+		if got, want := string(appendPercent([]byte("x"), v)), "x"+model.FormatPercent(v); got != want {
+			t.Errorf("appendPercent(x, %v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestShareTextMatchesModel(t *testing.T) {
+	for _, sh := range []model.Share{{}, model.Exact(30), model.Exact(100), model.Range(25, 50, true, false),
+		model.Range(50, 75, false, true), model.Range(0, 12.5, true, true), model.Range(10, 20, false, false)} {
+		if got, want := string(appendShareText([]byte("via "), sh)), "via "+sh.String(); got != want {
+			t.Errorf("appendShareText(%+v) = %q, want %q", sh, got, want)
 		}
 	}
 }
