@@ -12,11 +12,11 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ubo-project/ubo/gen"
 	"github.com/ubo-project/ubo/graph"
+	"github.com/ubo-project/ubo/internal/procstat"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 )
@@ -113,11 +113,11 @@ func runSize(ctx context.Context, cfg Config, n int) (Row, error) {
 
 	// 1. The generator alone, so its cost can be taken out of the build.
 	cfg.logf("bench %d: generating (timing the generator alone)", n)
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), procstat.CPUTime()
 	if _, err := gen.Stream(gcfg, noEntity, noRelationship); err != nil {
 		return row, err
 	}
-	row.Gen, row.GenCPU = time.Since(t0), cpuTime()-c0
+	row.Gen, row.GenCPU = time.Since(t0), procstat.CPUTime()-c0
 
 	// 2. Build and score, sampling memory.
 	if err := measureEngine(cfg, gcfg, &row); err != nil {
@@ -137,7 +137,7 @@ func runSize(ctx context.Context, cfg Config, n int) (Row, error) {
 		}
 		freeMemory()
 	}
-	row.MaxRSS = maxRSS()
+	row.MaxRSS = procstat.MaxRSS()
 	return row, nil
 }
 
@@ -148,10 +148,10 @@ func measureEngine(cfg Config, gcfg gen.Config, row *Row) error {
 	before := heapAlloc()
 	sampler := startSampler()
 	cfg.logf("bench %d: building the graph", gcfg.Entities)
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), procstat.CPUTime()
 	g, edges, err := build(gcfg)
 	row.Build = max(0, time.Since(t0)-row.Gen)
-	row.BuildCPU = max(0, cpuTime()-c0-row.GenCPU)
+	row.BuildCPU = max(0, procstat.CPUTime()-c0-row.GenCPU)
 	row.PeakBuild = sampler.stop()
 	if err != nil {
 		return err
@@ -164,9 +164,9 @@ func measureEngine(cfg Config, gcfg gen.Config, row *Row) error {
 
 	cfg.logf("bench %d: scoring %d entities, %d edges", gcfg.Entities, g.NumEntities(), g.NumEdges())
 	sampler = startSampler()
-	t0, c0 = time.Now(), cpuTime()
+	t0, c0 = time.Now(), procstat.CPUTime()
 	s, err := graph.Score(g, cfg.Policy, time.Time{})
-	row.Score, row.ScoreCPU = time.Since(t0), cpuTime()-c0
+	row.Score, row.ScoreCPU = time.Since(t0), procstat.CPUTime()-c0
 	row.PeakScore = sampler.stop()
 	row.PeakBytes = max(row.PeakBuild, row.PeakScore)
 	cfg.logf("bench %d: build %s (CPU %s, peak %d MiB), score %s (CPU %s, peak %d MiB)", gcfg.Entities,
@@ -221,25 +221,6 @@ func heapAlloc() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
-}
-
-// cpuTime is the CPU time (user + system) the process has used so far: on
-// a shared machine it says what a phase cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// maxRSS is the process's resident-set high-water mark in bytes.
-func maxRSS() uint64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return uint64(ru.Maxrss) * 1024 // Linux reports KiB
 }
 
 // sampler polls the Go runtime's mapped-and-not-released memory every few

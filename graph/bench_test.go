@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/ubo-project/ubo/internal/procstat"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 )
@@ -171,7 +172,7 @@ func BenchmarkEvidenceN(b *testing.B) {
 		b.Fatal(err)
 	}
 	var paths, flagged, loops int
-	cpu0 := cpuTime()
+	cpu0 := procstat.CPUTime()
 	for b.Loop() {
 		loops++
 		paths, flagged = 0, 0
@@ -187,8 +188,8 @@ func BenchmarkEvidenceN(b *testing.B) {
 	}
 	// CPU time, not the wall clock, is the figure to compare on a shared
 	// machine; max RSS includes building and scoring the graph.
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(loops), "cpu-s/op")
-	b.ReportMetric(float64(maxRSS())/(1<<20), "maxrss-MiB")
+	b.ReportMetric((procstat.CPUTime()-cpu0).Seconds()/float64(loops), "cpu-s/op")
+	b.ReportMetric(float64(procstat.MaxRSS())/(1<<20), "maxrss-MiB")
 	b.ReportMetric(float64(paths), "paths")
 	b.ReportMetric(float64(flagged), "with-evidence")
 	if os.Getenv("UBO_GRAPH_BENCH_DIGEST") != "" {

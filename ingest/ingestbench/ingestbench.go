@@ -31,6 +31,7 @@ import (
 	"github.com/ubo-project/ubo/ingest/icij"
 	"github.com/ubo-project/ubo/ingest/psc"
 	"github.com/ubo-project/ubo/ingest/resolve"
+	"github.com/ubo-project/ubo/internal/procstat"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -153,13 +154,13 @@ func MeasureParse(ctx context.Context, f Format, path string, bytes int64, runs 
 	best := ParseResult{Format: f.Name, Bytes: bytes}
 	for i := 0; i < max(runs, 1); i++ {
 		s := &CountingSink{}
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), procstat.CPUTime()
 		if err := f.Parse(ctx, path, s); err != nil {
 			return best, fmt.Errorf("parse %s: %w", f.Name, err)
 		}
 		el := time.Since(start)
 		if i == 0 || el < best.Elapsed {
-			best.Elapsed, best.CPU = el, cpuTime()-cpu
+			best.Elapsed, best.CPU = el, procstat.CPUTime()-cpu
 			best.Read, best.Entities, best.Relationships, best.Rejects = s.Read.Load(), s.Entities.Load(), s.Relationships.Load(), s.Rejects.Load()
 		}
 	}

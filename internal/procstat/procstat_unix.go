@@ -1,15 +1,15 @@
 //go:build unix
 
-package graph
+package procstat
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time (user + system, all threads) this process has
+// CPUTime is the CPU time (user + system, all threads) this process has
 // used so far; 0 where getrusage fails.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -17,9 +17,9 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// maxRSS is the process's resident-set high-water mark in bytes; 0 where
+// MaxRSS is the process's resident-set high-water mark in bytes; 0 where
 // getrusage fails.
-func maxRSS() uint64 {
+func MaxRSS() uint64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
