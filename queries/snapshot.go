@@ -162,17 +162,9 @@ func retireEntitiesTx(ctx context.Context, tx neo4j.ManagedTransaction, source s
 	var rows []map[string]any
 	for _, t := range todo {
 		cur := t.e
-		ch, inactive, reactivated, tags := store.RetireEntity(&cur, source, date, t.ledger)
-		if !ch {
+		if !st.Retire(&cur, source, date, t.ledger) {
 			continue
 		}
-		if inactive {
-			st.Entities++
-		}
-		if reactivated {
-			st.Reactivated++
-		}
-		st.ListTags += tags
 		rows = append(rows, (&upsertState{stored: true, old: t.e, cur: cur}).row())
 	}
 	for start := 0; start < len(rows); start += retireWriteBatchSize {

@@ -96,6 +96,19 @@ func (l *EntityLedger) Add(source, src string, current bool, prev, cur []string)
 	}
 }
 
+// Retire is RetireEntity counted into s: it reports whether e changed.
+func (s *RetireStats) Retire(e *model.Entity, source, date string, l *EntityLedger) bool {
+	changed, inactive, reactivated, tags := RetireEntity(e, source, date, l)
+	if inactive {
+		s.Entities++
+	}
+	if reactivated {
+		s.Reactivated++
+	}
+	s.ListTags += tags
+	return changed
+}
+
 // RetireEntity applies a retirement by source on date to e (the rule both
 // stores share): it reports whether e changed and how.
 func RetireEntity(e *model.Entity, source, date string, l *EntityLedger) (changed, inactive, reactivated bool, retiredTags int) {
@@ -216,15 +229,9 @@ func ApplyChanges(e *model.Entity, source string, changes []RecordChange, own ma
 			prev = slices.DeleteFunc(slices.Clone(e.Lists), func(t string) bool { return strings.HasPrefix(t, "ubo.") })
 		}
 		l := &EntityLedger{Asserted: !c.Deleted, Prev: prev, Cur: model.SortedUnique(c.Lists), Others: others}
-		ch, inactive, reactivated, tags := RetireEntity(e, source, c.Date, l)
-		if inactive {
-			st.Entities++
+		if st.Retire(e, source, c.Date, l) {
+			changed = true
 		}
-		if reactivated {
-			st.Reactivated++
-		}
-		st.ListTags += tags
-		changed = changed || ch
 		own[c.ID] = DeltaRecord{Lists: l.Cur, Found: !c.Deleted}
 	}
 	return changed

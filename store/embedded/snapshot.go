@@ -257,17 +257,9 @@ func retireEntities(ctx context.Context, tx *sql.Tx, source string, gen int64, d
 		if i >= withTags && !store.OnlyFrom(&t.e, source) {
 			continue
 		}
-		ch, inactive, reactivated, tags := store.RetireEntity(&t.e, source, date, t.ledger)
-		if !ch {
+		if !st.Retire(&t.e, source, date, t.ledger) {
 			continue
 		}
-		if inactive {
-			st.Entities++
-		}
-		if reactivated {
-			st.Reactivated++
-		}
-		st.ListTags += tags
 		// Lists are not names: the name index stays as it is.
 		if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&t.e), t.rid); err != nil {
 			return fmt.Errorf("entity %q: %w", t.e.ID, err)
