@@ -92,8 +92,15 @@ type ingestRun struct {
 // resolution over the whole store.
 func ingestInput(t *testing.T, st store.Store, in input) ingestRun {
 	t.Helper()
+	return ingestWithBatch(t, st, in, 3)
+}
+
+// ingestWithBatch is ingestInput with writer batches of batch records (0:
+// the writer's default).
+func ingestWithBatch(t *testing.T, st store.Store, in input, batch int) ingestRun {
+	t.Helper()
 	ctx := context.Background()
-	w := ingest.NewWriter(st, ingest.WriterOptions{Source: in.source, BatchSize: 3, Context: ctx})
+	w := ingest.NewWriter(st, ingest.WriterOptions{Source: in.source, BatchSize: batch, Context: ctx})
 	if err := parsers[in.source](ctx, in.files, w, w); err != nil {
 		t.Fatalf("ingest %s %v: %v", in.source, in.files, err)
 	}

@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/export"
-	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/ingest/bods"
-	"github.com/ubo-project/ubo/ingest/resolve"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/scoring"
@@ -24,20 +22,7 @@ import (
 // small batches ingestInput exercises cost a minute on Neo4j here.
 func ingestBatched(t *testing.T, st store.Store, in input) ingestRun {
 	t.Helper()
-	ctx := context.Background()
-	w := ingest.NewWriter(st, ingest.WriterOptions{Source: in.source, Context: ctx})
-	if err := parsers[in.source](ctx, in.files, w, w); err != nil {
-		t.Fatalf("ingest %s %v: %v", in.source, in.files, err)
-	}
-	stats, err := w.Close(ctx)
-	if err != nil {
-		t.Fatalf("ingest %s %v: %v", in.source, in.files, err)
-	}
-	rep, err := resolve.Resolve(ctx, st)
-	if err != nil {
-		t.Fatalf("resolve after %s %v: %v", in.source, in.files, err)
-	}
-	return ingestRun{stats: stats, report: rep}
+	return ingestWithBatch(t, st, in, 0)
 }
 
 // verdictOf is what a round trip must keep of an entity's result.
