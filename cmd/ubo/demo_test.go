@@ -294,6 +294,15 @@ func TestInvestigatorGoldenEmbedded(t *testing.T) {
 	}
 }
 
+// bothStores gives a test a fresh store of each kind: its --db value.
+var bothStores = []struct {
+	name string
+	db   func(t *testing.T) string
+}{
+	{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
+	{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
+}
+
 // emptyNeo4j resets the test Neo4j (skipping, or failing on CI, when there
 // is none) and points the CLI's database and credential variables at it.
 func emptyNeo4j(t *testing.T) (neo4j.DriverWithContext, neo4jtest.Config) {

@@ -34,15 +34,8 @@ func TestIngestTruncatedGzipSaysWhatWasKept(t *testing.T) {
 	if err := os.WriteFile(trunc, gz.Bytes()[:gz.Len()*2/3], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	stores := []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
-		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
-	}
 	kept := regexp.MustCompile(`FAILED part way; the store keeps what was written before the error: (\d+) entity and 0 relationship records \(read (\d+), rejected 0`)
-	for _, s := range stores {
+	for _, s := range bothStores {
 		t.Run(s.name, func(t *testing.T) {
 			db := s.db(t)
 			t.Chdir(t.TempDir())

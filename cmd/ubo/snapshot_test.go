@@ -138,15 +138,8 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 }
 
 func TestSnapshotRetiresWhatTheSourceDropped(t *testing.T) {
-	stores := []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
-		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
-	}
 	for _, sc := range snapshotScenarios(t) {
-		for _, s := range stores {
+		for _, s := range bothStores {
 			t.Run(sc.name+"/"+s.name, func(t *testing.T) {
 				db := s.db(t)
 				t.Chdir(t.TempDir())
@@ -237,15 +230,8 @@ func TestInterruptedSnapshotRetiresNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stores := []struct {
-		name string
-		db   func(t *testing.T) string
-	}{
-		{"embedded", func(t *testing.T) string { return filepath.Join(t.TempDir(), "ubo.db") }},
-		{"neo4j", func(t *testing.T) string { _, cfg := emptyNeo4j(t); return cfg.URI }},
-	}
 	const company = "gb-coh:01000001"
-	for _, s := range stores {
+	for _, s := range bothStores {
 		t.Run(s.name, func(t *testing.T) {
 			db := s.db(t)
 			t.Chdir(t.TempDir())
