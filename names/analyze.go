@@ -43,7 +43,7 @@ func analyze(name string, read bool) Analysis {
 			reading.WriteString(strings.Join(readHan(w), ""))
 			continue
 		}
-		if splitSyllables(w) == nil {
+		if !isPinyin(w) {
 			reading.Reset()
 			return a
 		}

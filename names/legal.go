@@ -88,6 +88,7 @@ func loadLegalForms() {
 func stripLegalForms(words []string) (core, removed, codes []string) {
 	legalOnce.Do(loadLegalForms)
 	core = append([]string(nil), words...)
+	var keyBuf [128]byte // lookup keys: legal-form words run together
 	var prefixes []string
 	var taken [][]string // the codes of each form taken
 	take := func(spelling string, f legalForm) {
@@ -100,18 +101,27 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 		changed = false
 		// Han legal forms end the last word: "深圳示例控股有限公司".
 		if n := len(core); n > 0 && isHanWord(core[n-1]) {
-			w := []rune(core[n-1])
-			for l := min(maxHanForm, len(w)); l >= 2; l-- {
-				suffix := string(w[len(w)-l:])
+			w := core[n-1]
+			// starts[l-1] is where the word's last l runes begin.
+			var startsBuf [32]int
+			starts := startsBuf[:0]
+			for end := len(w); end > 0 && len(starts) < maxHanForm; {
+				_, size := utf8.DecodeLastRuneInString(w[:end])
+				end -= size
+				starts = append(starts, end)
+			}
+			for l := len(starts); l >= 2; l-- {
+				from := starts[l-1]
+				suffix := w[from:]
 				if f, ok := hanForms[suffix]; ok {
-					if l == len(w) && n == 1 {
+					if from == 0 && n == 1 {
 						break // the whole name
 					}
 					take(suffix, f)
-					if l == len(w) {
+					if from == 0 {
 						core = core[:n-1]
 					} else {
-						core[n-1] = string(w[:len(w)-l])
+						core[n-1] = w[:from]
 					}
 					changed = true
 					break
@@ -121,9 +131,22 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 				continue
 			}
 		}
-		for l := min(maxFormWords, len(core)-1); l >= 1; l-- {
-			k := strings.Join(core[len(core)-l:], "")
-			if f, ok := latinForms[k]; ok {
+		// The last words run together: each suffix of it is a key
+		// ("co", "ltd" → "coltd", "ltd"), looked up without allocating.
+		last := max(min(maxFormWords, len(core)-1), 0)
+		joined := keyBuf[:0]
+		for _, w := range core[len(core)-last:] {
+			joined = append(joined, w...)
+		}
+		from := len(joined)
+		for l := 1; l <= last; l++ {
+			from -= len(core[len(core)-l])
+		}
+		for l := last; l >= 1; l-- {
+			if l < last {
+				from += len(core[len(core)-l-1])
+			}
+			if f, ok := latinForms[string(joined[from:])]; ok {
 				take(strings.Join(core[len(core)-l:], " "), f)
 				core = core[:len(core)-l]
 				changed = true
@@ -131,9 +154,15 @@ func stripLegalForms(words []string) (core, removed, codes []string) {
 			}
 		}
 	}
-	for l := min(maxFormWords, len(core)-1); l >= 1; l-- {
-		k := strings.Join(core[:l], "")
-		if f, ok := latinForms[k]; ok && f.prefix {
+	first := min(maxFormWords, len(core)-1)
+	joined := keyBuf[:0]
+	ends := make([]int, 0, maxFormWords+1)
+	for _, w := range core[:max(first, 0)] {
+		joined = append(joined, w...)
+		ends = append(ends, len(joined))
+	}
+	for l := first; l >= 1; l-- {
+		if f, ok := latinForms[string(joined[:ends[l-1]])]; ok && f.prefix {
 			take(strings.Join(core[:l], " "), f)
 			prefixes = removed[len(removed)-1:]
 			removed = removed[:len(removed)-1]

@@ -30,7 +30,7 @@ func Fold(name string) string {
 		return ""
 	}
 	stripped := name
-	if !isASCII(name) { // ASCII needs no normalisation; the chain allocates per call
+	if needsNormalising(name) { // the chain allocates per call
 		s, _, err := transform.String(
 			transform.Chain(norm.NFKC, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
 		if err == nil {
@@ -56,13 +56,16 @@ func Fold(name string) string {
 	return b.String()
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// needsNormalising reports whether s has a rune that Fold's Unicode
+// normalisation may change: ASCII and the CJK Unified Ideographs (and
+// extension A) have no decomposition, compatibility mapping or mark.
+func needsNormalising(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && !(r >= 0x4E00 && r <= 0x9FFF) && !(r >= 0x3400 && r <= 0x4DBF) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // foldRune lower-cases r and maps the letters NFD does not decompose.

@@ -4,6 +4,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/mozillazg/go-pinyin"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -142,6 +148,64 @@ func TestAnalyzeUnread(t *testing.T) {
 		if unread.Reading != "" || unread.Folded != full.Folded || unread.Core() != full.Core() ||
 			strings.Join(unread.LegalCodes, ",") != strings.Join(full.LegalCodes, ",") {
 			t.Errorf("AnalyzeUnread(%q) = %+v, want Analyze's %+v without the reading", n, unread, full)
+		}
+	}
+}
+
+// BenchmarkAnalyze analyses names of the shapes a screening meets: Latin
+// names with one or two legal forms, a prefix form, a Han name.
+func BenchmarkAnalyze(b *testing.B) {
+	in := []string{
+		"Linden Capital Partners Ltd", "Huawei Technologies Co., Ltd.", "AB Volvo",
+		"Kestrel Logistics GmbH & Co. KG", "深圳示例控股有限公司", "Northwind Trading",
+		"Société Générale S.A.", "Shenzhen Example Holdings Co., Ltd.",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Analyze(in[i%len(in)])
+	}
+}
+
+// TestFoldSkipsOnlyStableText checks that the names Fold does not
+// normalise (ASCII and CJK ideographs) fold as they would normalised.
+func TestFoldSkipsOnlyStableText(t *testing.T) {
+	full := func(s string) string {
+		n, _, err := transform.String(
+			transform.Chain(norm.NFKC, norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var han strings.Builder
+	for r := rune(0x3400); r <= 0x9FFF; r++ {
+		if r > 0x4DBF && r < 0x4E00 {
+			continue
+		}
+		han.WriteRune(r)
+	}
+	for _, s := range []string{"Huawei Technologies Co., Ltd.", "深圳示例控股有限公司", han.String(), "华为Technologies"} {
+		if needsNormalising(s) {
+			t.Errorf("needsNormalising(%.20q) = true", s)
+		}
+		if got := full(s); got != s {
+			t.Errorf("normalising %.20q changes it to %.20q: the fast path is wrong", s, got)
+		}
+	}
+	for _, s := range []string{"ＨＵＡＷＥÏ", "Société", "\uF900", "ﬁrm"} {
+		if !needsNormalising(s) {
+			t.Errorf("needsNormalising(%q) = false", s)
+		}
+	}
+}
+
+// TestReadHanIsLazyPinyin checks the cached reading against go-pinyin's
+// for every CJK ideograph.
+func TestReadHanIsLazyPinyin(t *testing.T) {
+	for r := rune(0x3400); r <= 0x9FFF; r++ {
+		w := string(r) + "公司"
+		if got, want := readHan(w), pinyin.LazyPinyin(w, pinyinArgs); !slices.Equal(got, want) {
+			t.Fatalf("readHan(%q) = %q, want %q", w, got, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -58,13 +59,52 @@ func isHanWord(w string) bool {
 // (characters without a reading give none). Heteronyms read as their most
 // common reading.
 func readHan(w string) []string {
-	return pinyin.LazyPinyin(w, pinyinArgs)
+	out := make([]string, 0, utf8.RuneCountInString(w))
+	for _, r := range w {
+		if py := readRune(r); py != "" {
+			out = append(out, py)
+		}
+	}
+	return out
+}
+
+// runeReadings caches each Han character's reading (go-pinyin reads one
+// character at a time, through a regular expression): at most one entry
+// per character of its dictionary.
+var (
+	runeReadingsMu sync.RWMutex
+	runeReadings   = map[rune]string{}
+)
+
+// readRune is the toneless pinyin of one character, "" when it has none.
+func readRune(r rune) string {
+	runeReadingsMu.RLock()
+	py, ok := runeReadings[r]
+	runeReadingsMu.RUnlock()
+	if ok {
+		return py
+	}
+	if s := pinyin.SinglePinyin(r, pinyinArgs); len(s) > 0 {
+		py = s[0]
+	}
+	runeReadingsMu.Lock()
+	runeReadings[r] = py
+	runeReadingsMu.Unlock()
+	return py
 }
 
 // splitSyllables splits a Latin word written as pinyin without spaces into
 // its syllables ("shenzhenhuaxin" → shen zhen hua xin), preferring the
 // fewest syllables; nil when the word is not pinyin.
-func splitSyllables(w string) []string {
+func splitSyllables(w string) []string { return syllablesOf(w, true) }
+
+// isPinyin reports whether a Latin word is pinyin written without spaces,
+// without splitting it (no allocation).
+func isPinyin(w string) bool { return syllablesOf(w, false) != nil }
+
+// syllablesOf is splitSyllables, returning an empty non-nil slice for a
+// pinyin word when split is false.
+func syllablesOf(w string, split bool) []string {
 	syllablesOnce.Do(loadSyllables)
 	n := len(w)
 	if n == 0 || n > 64 {
@@ -76,8 +116,7 @@ func splitSyllables(w string) []string {
 		}
 	}
 	// best[i] is the fewest syllables spelling w[i:], -1 when none does.
-	best := make([]int, n+1)
-	next := make([]int, n+1)
+	var best, next [65]int
 	for i := n - 1; i >= 0; i-- {
 		best[i] = -1
 		for l := min(maxSyllable, n-i); l >= 1; l-- {
@@ -88,6 +127,9 @@ func splitSyllables(w string) []string {
 	}
 	if best[0] < 0 {
 		return nil
+	}
+	if !split {
+		return []string{}
 	}
 	out := make([]string, 0, best[0])
 	for i := 0; i < n; i = next[i] {
