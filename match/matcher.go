@@ -138,7 +138,7 @@ func (m *Matcher) identify(res *Result, q query, ids []customerID, byIdentifier 
 		for _, e := range es {
 			cand := byID[e.ID]
 			if cand == nil {
-				cand = m.score(q, e)
+				cand = m.score(q, e, 0)
 				cand.Score = 1
 				byID[e.ID] = cand
 			}
@@ -171,8 +171,11 @@ func (m *Matcher) identify(res *Result, q query, ids []customerID, byIdentifier 
 // decideByName scores the entities the name index offered and lets the
 // thresholds decide.
 func (m *Matcher) decideByName(res *Result, q query, es []model.Entity) {
+	// A name scoring less than this cannot reach the review threshold even
+	// with the country bonus: its comparison may stop at its length.
+	floor := m.th.Review - countryAgreeBonus - 0.001
 	for _, e := range es {
-		res.Candidates = append(res.Candidates, *m.score(q, e))
+		res.Candidates = append(res.Candidates, *m.score(q, e, floor))
 	}
 	sortCandidates(res.Candidates)
 	res.Candidates = slices.DeleteFunc(res.Candidates, func(c Candidate) bool { return c.Score < m.th.Review })
@@ -268,8 +271,9 @@ type query struct {
 }
 
 // score compares the customer with every name of e and keeps the best,
-// then adjusts for legal form and country.
-func (m *Matcher) score(q query, e model.Entity) *Candidate {
+// then adjusts for legal form and country. Name similarities not above
+// floor may be reported as 0 (the caller drops such candidates).
+func (m *Matcher) score(q query, e model.Entity, floor float64) *Candidate {
 	cand := &Candidate{Entity: e}
 	var best nameScore
 	var bestName names.Analysis
@@ -279,7 +283,9 @@ func (m *Matcher) score(q query, e model.Entity) *Candidate {
 	}
 	for _, n := range append([]string{e.Name}, e.Aliases...) {
 		a := analyze(n)
-		if s := m.compareNames(q.name, a); s.value > best.value || cand.MatchedName == "" {
+		// A name is kept only if it beats the best so far, so it need not
+		// be compared beyond that.
+		if s := m.compareNames(q.name, a, max(floor, best.value)); s.value > best.value || cand.MatchedName == "" {
 			best, bestName, cand.MatchedName = s, a, n
 		}
 	}
@@ -326,17 +332,18 @@ const (
 // compareNames is the best of: the folded names equal; the names without
 // legal forms, as written and with their words sorted; and, when both read
 // as pinyin, their readings. Each comparison is Levenshtein similarity
-// (1 − edits / longer length).
-func (m *Matcher) compareNames(a, b names.Analysis) nameScore {
+// (1 − edits / longer length). A comparison that cannot exceed atLeast
+// is not made: a best not above atLeast may be reported as 0.
+func (m *Matcher) compareNames(a, b names.Analysis, atLeast float64) nameScore {
 	if a.Folded == "" || b.Folded == "" {
 		return nameScore{}
 	}
 	if a.Folded == b.Folded {
 		return nameScore{1, NameExact}
 	}
-	best := nameScore{similarity(a.Folded, b.Folded, 0), NameExact}
+	best := nameScore{similarity(a.Folded, b.Folded, atLeast), NameExact}
 	consider := func(x, y, how string) {
-		if v := similarity(x, y, best.value); v > best.value {
+		if v := similarity(x, y, max(atLeast, best.value)); v > best.value {
 			best = nameScore{v, how}
 		}
 	}
@@ -365,7 +372,40 @@ func similarity(a, b string, atLeast float64) float64 {
 	if 1-float64(abs(la-lb))/float64(longer) <= atLeast {
 		return 0
 	}
+	if atLeast > 0 && 1-float64(bagDistance(a, b))/float64(longer) <= atLeast {
+		return 0
+	}
 	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(longer)
+}
+
+// bagDistance is a lower bound of the Levenshtein distance of two ASCII
+// strings, found in linear time: an edit changes at most one character of
+// each multiset, so the distance is at least the larger count of
+// characters one string has and the other lacks. It is 0 (no bound) when
+// either string is not ASCII.
+func bagDistance(a, b string) int {
+	var count [128]int
+	for i := 0; i < len(a); i++ {
+		if a[i] >= 128 {
+			return 0
+		}
+		count[a[i]]++
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] >= 128 {
+			return 0
+		}
+		count[b[i]]--
+	}
+	more, less := 0, 0
+	for _, c := range count {
+		if c > 0 {
+			more += c
+		} else {
+			less -= c
+		}
+	}
+	return max(more, less)
 }
 
 func abs(n int) int {

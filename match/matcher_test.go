@@ -3,10 +3,12 @@ package match
 import (
 	"cmp"
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/names"
 )
@@ -150,5 +152,30 @@ func TestReasonStrings(t *testing.T) {
 		if got := tc.r.String(); got != tc.want {
 			t.Errorf("%+v renders %q, want %q", tc.r, got, tc.want)
 		}
+	}
+}
+
+// TestBagDistanceBoundsLevenshtein checks that the bag distance never
+// exceeds the Levenshtein distance (similarity relies on it to skip).
+func TestBagDistanceBoundsLevenshtein(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = "abcde fgh"[rng.IntN(9)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := word(), word()
+		if bag, lev := bagDistance(a, b), levenshtein.ComputeDistance(a, b); bag > lev {
+			t.Fatalf("bagDistance(%q, %q) = %d > Levenshtein %d", a, b, bag, lev)
+		}
+	}
+	if got := bagDistance("linden capital", "shenzhen"); got == 0 {
+		t.Error("bagDistance of unlike names is 0")
+	}
+	if got := bagDistance("华为", "huawei"); got != 0 {
+		t.Errorf("bagDistance of a non-ASCII name = %d, want 0 (no bound)", got)
 	}
 }

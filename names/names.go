@@ -29,6 +29,14 @@ func Fold(name string) string {
 	if name == "" {
 		return ""
 	}
+	if ascii, ok := foldASCII(name); ok {
+		return ascii
+	}
+	return foldGeneral(name)
+}
+
+// foldGeneral is Fold of any name, rune by rune.
+func foldGeneral(name string) string {
 	stripped := name
 	if needsNormalising(name) { // the chain allocates per call
 		s, _, err := transform.String(
@@ -54,6 +62,32 @@ func Fold(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldASCII is Fold of an ASCII name, byte by byte (most names are);
+// ok is false when name is not ASCII.
+func foldASCII(name string) (folded string, ok bool) {
+	buf := make([]byte, 0, len(name))
+	space := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			if space && len(buf) > 0 {
+				buf = append(buf, ' ')
+			}
+			space = false
+			buf = append(buf, c)
+		default:
+			space = true
+		}
+	}
+	return string(buf), true
 }
 
 // needsNormalising reports whether s has a rune that Fold's Unicode

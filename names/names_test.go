@@ -209,3 +209,25 @@ func TestReadHanIsLazyPinyin(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldASCII checks the byte-by-byte fold against the general one on
+// every printable ASCII character in several positions.
+func TestFoldASCII(t *testing.T) {
+	var in []string
+	for c := byte(0); c < 128; c++ {
+		ch := string([]byte{c})
+		in = append(in, ch, "A"+ch+"b", " x"+ch+ch+"Y ", ch+"Co., Ltd."+ch)
+	}
+	for _, s := range in {
+		got, ok := foldASCII(s)
+		if !ok {
+			t.Fatalf("foldASCII(%q) not ok", s)
+		}
+		if want := foldGeneral(s); got != want {
+			t.Errorf("foldASCII(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if _, ok := foldASCII("Société"); ok {
+		t.Error("foldASCII accepted a non-ASCII name")
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/names"
+	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
 )
 
@@ -310,9 +311,9 @@ type candidate struct {
 // NameCandidates implements store.Store over name_tokens: the tokens are
 // taken rarest first, each read in full (its postings) until the best
 // limit entities found so far score more than any entity could with only
-// the tokens left (the MaxScore bound), and the tokens left are then looked
-// up among those entities only (not at all when they are no more than
-// limit: all are returned, in the order of the tokens read); a token in
+// the tokens left (the MaxScore bound), and the tokens left are then scored
+// from those entities' rows, read once for the answer anyway (not at all
+// when they are no more than limit: all are returned); a token in
 // more than candidatePostings entities is never read in full (see
 // candidatePostings).
 func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) ([]model.Entity, error) {
@@ -387,64 +388,25 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 		}
 		read = i + 1
 	}
-	// With no more candidates than the limit, every one of them is the
-	// answer, and the tokens left would only reorder it: they are not
-	// looked up (most of a screening's lookups otherwise).
-	if rest := stats[read:]; len(rest) > 0 && len(found) > limit {
+	rest := stats[read:]
+	if len(found) <= limit {
+		// With no more candidates than the limit, every one of them is the
+		// answer, and the tokens left would only reorder it: they are not
+		// scored (most of a screening's lookups otherwise).
+		rest = nil
+	}
+	if len(rest) > 0 {
 		// A candidate that cannot reach the limit-th score found so far
 		// even with every remaining token is out already (scores only
-		// grow): probing only the others keeps the lookups near limit.
-		if len(found) > limit {
-			kth := kthScore(found, limit)
-			for rid, c := range found {
-				if c.score+bound[read] < kth {
-					delete(found, rid)
-				}
+		// grow): reading only the others keeps the rows read near limit.
+		kth := kthScore(found, limit)
+		for rid, c := range found {
+			if c.score+bound[read] < kth {
+				delete(found, rid)
 			}
 		}
-		if err := s.probeTokens(ctx, found, rest, sc); err != nil {
-			return nil, err
-		}
 	}
-	return s.bestCandidates(ctx, found, limit)
-}
-
-// probeTokens adds to the candidates' scores the tokens of rest they have,
-// by key lookups (the candidates are few, the tokens' postings many).
-func (s *Store) probeTokens(ctx context.Context, found map[int64]*candidate, rest []tokenStat, sc bm25) error {
-	keys := make([][2]int64, 0, len(found))
-	for _, c := range found {
-		keys = append(keys, [2]int64{c.len, c.rid})
-	}
-	df := make(map[string]int64, len(rest))
-	toks := make([]string, len(rest))
-	for i, st := range rest {
-		df[st.token], toks[i] = st.df, st.token
-	}
-	kl, err := json.Marshal(keys)
-	if err != nil {
-		return err
-	}
-	tl, err := json.Marshal(toks)
-	if err != nil {
-		return err
-	}
-	// CROSS JOIN keeps SQLite's loop order: for each key and token, one
-	// lookup in name_tokens' primary key.
-	return s.eachPrepared(ctx, "name candidates", `
-		SELECT t.token, t.rid FROM json_each(?) c CROSS JOIN json_each(?) k
-		CROSS JOIN name_tokens t ON t.token = k.value AND t.len = c.value->>0 AND t.rid = c.value->>1`,
-		[]any{string(kl), string(tl)}, func(row []driver.Value) error {
-			t, err := textColumn(row[0])
-			if err != nil {
-				return err
-			}
-			rid, _ := row[1].(int64)
-			if c := found[rid]; c != nil {
-				c.score += sc.weight(df[t], c.len)
-			}
-			return nil
-		})
+	return s.bestCandidates(ctx, found, rest, sc, limit)
 }
 
 // kthScore is the limit-th best score among found (len(found) >= limit).
@@ -457,13 +419,52 @@ func kthScore(found map[int64]*candidate, limit int) float64 {
 	return scores[len(scores)-limit]
 }
 
-// bestCandidates returns the limit best of found as entities, ties by id:
-// the ids of the entities tied at the cut are read to break the tie.
-func (s *Store) bestCandidates(ctx context.Context, found map[int64]*candidate, limit int) ([]model.Entity, error) {
+// bestCandidates reads the rows of found once: their tokens column adds
+// the tokens of rest each candidate has (far cheaper than looking each up
+// in name_tokens), and the limit best are decoded, ties by id.
+func (s *Store) bestCandidates(ctx context.Context, found map[int64]*candidate, rest []tokenStat, sc bm25, limit int) ([]model.Entity, error) {
 	const what = "name candidates"
-	all := make([]*candidate, 0, len(found))
-	for _, c := range found {
-		all = append(all, c)
+	rids := make([]int64, 0, len(found))
+	for rid := range found {
+		rids = append(rids, rid)
+	}
+	list, err := json.Marshal(rids)
+	if err != nil {
+		return nil, err
+	}
+	restDF := make(map[string]int64, len(rest))
+	for _, st := range rest {
+		restDF[st.token] = st.df
+	}
+	data := make(map[int64][]byte, len(found))
+	err = s.eachPrepared(ctx, what, `SELECT rid, tokens, data FROM entities WHERE rid IN (SELECT value FROM json_each(?))`,
+		[]any{string(list)}, func(row []driver.Value) error {
+			rid, _ := row[0].(int64)
+			c := found[rid]
+			if c == nil {
+				return nil
+			}
+			if len(restDF) > 0 {
+				tokens, err := textColumn(row[1])
+				if err != nil {
+					return err
+				}
+				for t := range strings.SplitSeq(tokens, " ") {
+					if df, ok := restDF[t]; ok {
+						c.score += sc.weight(df, c.len)
+					}
+				}
+			}
+			b, err := blobColumn(row[2])
+			data[rid] = b
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	all := make([]*candidate, 0, len(data))
+	for rid := range data {
+		all = append(all, found[rid])
 	}
 	slices.SortFunc(all, func(a, b *candidate) int {
 		switch {
@@ -486,52 +487,22 @@ func (s *Store) bestCandidates(ctx context.Context, found map[int64]*candidate, 
 				start--
 			}
 			tied := all[start:end]
-			byRID := make(map[int64]*candidate, len(tied))
-			rids := make([]int64, len(tied))
-			for i, c := range tied {
-				byRID[c.rid], rids[i] = c, c.rid
-			}
-			list, err := json.Marshal(rids)
-			if err != nil {
-				return nil, err
-			}
-			err = s.eachRow(ctx, what, `SELECT rid, id FROM entities WHERE rid IN (SELECT value FROM json_each(?))`,
-				[]any{string(list)}, func(row []driver.Value) error {
-					rid, _ := row[0].(int64)
-					id, err := textColumn(row[1])
-					if c := byRID[rid]; c != nil {
-						c.id = id
-					}
-					return err
-				})
-			if err != nil {
-				return nil, err
+			for _, c := range tied {
+				var e model.Entity
+				if err := codec.DecodeEntityFields(data[c.rid], &e, store.ProjectSummary); err != nil {
+					return nil, s.wrap(what, err)
+				}
+				c.id = e.ID
 			}
 			slices.SortFunc(tied, func(a, b *candidate) int { return strings.Compare(a.id, b.id) })
 		}
 		all = all[:limit]
 	}
-	rids := make([]int64, len(all))
-	pos := make(map[int64]int, len(all))
-	for i, c := range all {
-		rids[i], pos[c.rid] = c.rid, i
-	}
-	list, err := json.Marshal(rids)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]model.Entity, len(all))
-	err = s.eachPrepared(ctx, what, `SELECT rid, data FROM entities WHERE rid IN (SELECT value FROM json_each(?))`,
-		[]any{string(list)}, func(row []driver.Value) error {
-			rid, _ := row[0].(int64)
-			data, err := blobColumn(row[1])
-			if err != nil {
-				return err
-			}
-			return codec.DecodeEntity(data, &out[pos[rid]])
-		})
-	if err != nil {
-		return nil, err
+	for i, c := range all {
+		if err := codec.DecodeEntity(data[c.rid], &out[i]); err != nil {
+			return nil, s.wrap(what, err)
+		}
 	}
 	// Equal scores sort by id (all is by rid within a score).
 	order := make([]int, len(out))
