@@ -3,7 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -81,6 +83,11 @@ an LEI or USCC with a wrong check character is not a reject: the row says it was
 	return cmd
 }
 
+// screenGCPercent is the garbage collector's target for ubo screen
+// (measured: 10^4 customers against 10^6 entities, 10.6 s CPU at the
+// default 100, 8.5 s at 400, 45 MB more peak memory).
+const screenGCPercent = 400
+
 func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in string) error {
 	ctx := cmd.Context()
 	if opts.Format != "jsonl" && opts.Format != "csv" {
@@ -91,6 +98,12 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 	}
 	if opts.Workers < 1 {
 		return usagef("screen: --workers must be at least 1")
+	}
+	// Screening allocates much and keeps little (a batch of customers and
+	// their candidates): a larger garbage-collection target costs tens of
+	// megabytes and saves a fifth of the CPU. GOGC, when set, decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(screenGCPercent)
 	}
 	pol, err := policy.Load(opts.Policy)
 	if err != nil {

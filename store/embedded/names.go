@@ -394,11 +394,11 @@ func (s *Store) NameCandidates(ctx context.Context, tokens []string, limit int) 
 		// answer, and the tokens left would only reorder it: they are not
 		// scored (most of a screening's lookups otherwise).
 		rest = nil
-	}
-	if len(rest) > 0 {
+	} else {
 		// A candidate that cannot reach the limit-th score found so far
-		// even with every remaining token is out already (scores only
-		// grow): reading only the others keeps the rows read near limit.
+		// even with every remaining token (if any) is out already (scores
+		// only grow): reading only the others keeps the rows read near
+		// limit.
 		kth := kthScore(found, limit)
 		for rid, c := range found {
 			if c.score+bound[read] < kth {
