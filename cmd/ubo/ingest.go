@@ -68,6 +68,8 @@ retires no list tags.`,
 	cmd.PersistentFlags().String("rejects", "",
 		"file for rejected records, always written (header only when none); default: a new\n"+
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
+	cmd.PersistentFlags().Bool("json", false,
+		"also print the summary as a JSON object on stdout (counts as in the summary line; see README)")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
 	cmd.PersistentFlags().String("snapshot-date", "",
@@ -159,6 +161,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
+	rejects = w.RejectsPath()
+	summary := newIngestSummary(source, stats, rejects, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if snap.gen != 0 {
 		// After resolution, so that an entity merged with another source's
 		// record is no longer taken for one only this source knows.
@@ -166,6 +170,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		if err != nil {
 			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
 		}
+		summary.Snapshot = &rs
 		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
 			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
 	}
@@ -174,16 +179,13 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		if err != nil {
 			return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
 		}
+		summary.Delta = &deltaSummary{Changes: len(w.Deltas()), RetireStats: ds}
 		fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
 			source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
 	}
-	rejects = w.RejectsPath()
-	rejectsNote := "none"
-	if rejects != "" {
-		rejectsNote = rejects
+	if err := printIngestSummary(cmd, g, summary); err != nil {
+		return err
 	}
-	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if stats.Rejected > 0 {
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}
