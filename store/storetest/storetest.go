@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertSameIDInOneBatch", testUpsertSameIDInOneBatch},
 		{"UpsertEmptyKindIsUnknown", testUpsertEmptyKindIsUnknown},
 		{"UpsertTwiceChangesNothing", testUpsertTwiceChangesNothing},
+		{"UpsertEntitiesCounted", testUpsertEntitiesCounted},
 		{"RelationshipsKeyedByID", testRelationshipsKeyedByID},
 		{"RelationshipMissingEndpoint", testRelationshipMissingEndpoint},
 		{"StreamOrderAndStop", testStreamOrderAndStop},
@@ -1456,3 +1457,41 @@ func testCancelledContext(t *testing.T, s store.Store) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// testUpsertEntitiesCounted: the counted upsert says, once per stored
+// entity and in first-touch order, whether the batch created, changed or
+// left it; an id written through an alias names the canonical entity.
+func testUpsertEntitiesCounted(t *testing.T, s store.Store) {
+	cu, ok := s.(store.CountingUpserter)
+	if !ok {
+		t.Fatalf("the %s store does not say what its upserts did (store.CountingUpserter)", s.Backend())
+	}
+	upsert := func(es ...model.Entity) []store.EntityTouch {
+		t.Helper()
+		got, err := cu.UpsertEntitiesCounted(ctx(t), es)
+		if err != nil {
+			t.Fatalf("UpsertEntitiesCounted: %v", err)
+		}
+		return got
+	}
+	stub := func(id string) model.Entity { return model.Entity{ID: id, Source: "test", SourceRef: "rec-" + id} }
+	steps := []struct {
+		batch []model.Entity
+		want  []store.EntityTouch
+	}{
+		{[]model.Entity{stub("a"), stub("b"), stub("a"), company("c", "C", "GB")},
+			[]store.EntityTouch{{ID: "a", Effect: store.Created}, {ID: "b", Effect: store.Created}, {ID: "c", Effect: store.Created}}},
+		{[]model.Entity{stub("b"), company("a", "A", "CN"), stub("a"), company("c", "C", "GB"), stub("d")},
+			[]store.EntityTouch{{ID: "b", Effect: store.Unchanged}, {ID: "a", Effect: store.Changed},
+				{ID: "c", Effect: store.Unchanged}, {ID: "d", Effect: store.Created}}},
+	}
+	for i, st := range steps {
+		equal(t, fmt.Sprintf("step %d", i), upsert(st.batch...), st.want)
+	}
+	merge(t, s, "b", "c")
+	equal(t, "through an alias", upsert(stub("b"), company("c", "C", "GB")), []store.EntityTouch{{ID: "c", Effect: store.Unchanged}})
+	equal(t, "through an alias, changed", upsert(model.Entity{ID: "b", HQCountry: "HK"}), []store.EntityTouch{{ID: "c", Effect: store.Changed}})
+	if got, err := cu.UpsertEntitiesCounted(ctx(t), nil); err != nil || len(got) != 0 {
+		t.Errorf("an empty batch: %v, %v", got, err)
+	}
+}
