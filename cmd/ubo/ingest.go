@@ -31,8 +31,10 @@ func newIngestCmd(g *globalOptions) *cobra.Command {
 		Long: `Load registry data into the store. Every source streams its files with constant memory, and
 re-running the same files changes nothing. Records that cannot be used are written to a rejects
 file (file, line, field, reason) — never dropped silently — and the command then exits 4.
-At the end one summary line says how many records were read, written and rejected, and the
-path of the rejects file. Without --rejects each run that rejects something writes a new
+At the end one summary line says how many records were read, written (placeholders for
+relationship ends included), rejected and skipped on purpose (by what: an FtM Address, say), how
+many distinct entities the records wrote — new, updated, unchanged (a re-run: all unchanged) — and
+the path of the rejects file; --json also prints it as a JSON object on stdout (see README). Without --rejects each run that rejects something writes a new
 <source>-rejects-<UTC time>.csv in the working directory, and no run ever removes or replaces
 an earlier one; with --rejects FILE that file is always written (only its header row when
 nothing was rejected). Rejects files get the mode a new file gets under the umask.
