@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/ubo-project/ubo/store"
@@ -45,5 +46,24 @@ func TestDistinctEntitiesAcrossBatches(t *testing.T) {
 				t.Errorf("counts %+v, want %+v", d.counts, tt.want)
 			}
 		})
+	}
+}
+
+// The table grows past its first size and still finds every entity.
+func TestDistinctEntitiesGrow(t *testing.T) {
+	d := newDistinctEntities()
+	var first, again []store.EntityTouch
+	for i := range 10_000 {
+		id := "lei:" + strconv.Itoa(i)
+		first = append(first, store.EntityTouch{ID: id, Effect: store.Unchanged})
+		if i%2 == 0 {
+			again = append(again, store.EntityTouch{ID: id, Effect: store.Changed})
+		}
+	}
+	d.add(first)
+	d.add(again)
+	d.add(first)
+	if want := (EntityCounts{Updated: 5000, Unchanged: 5000}); d.counts != want {
+		t.Errorf("counts %+v, want %+v", d.counts, want)
 	}
 }

@@ -6,7 +6,8 @@ import (
 	"github.com/ubo-project/ubo/model"
 )
 
-// UpsertEffect is what an entity upsert did to one stored entity.
+// UpsertEffect is what an entity upsert did to one stored entity (1-3:
+// two bits, which ingest's distinct count relies on).
 type UpsertEffect uint8
 
 const (
