@@ -35,3 +35,20 @@ type EntityTouch struct {
 type CountingUpserter interface {
 	UpsertEntitiesCounted(ctx context.Context, batch []model.Entity) ([]EntityTouch, error)
 }
+
+// RecordRelationships is a store that finds the relationships a source
+// record asserted (both stores): what a delta that deletes an edge record
+// by its id alone must end.
+type RecordRelationships interface {
+	// RelationshipsOfRecords returns source's relationships whose
+	// SourceRef is one of refs, by id, with their ends as stored. It relies
+	// on model.RelationshipID starting with source|sourceRef|.
+	RelationshipsOfRecords(ctx context.Context, source string, refs []string) ([]model.Relationship, error)
+}
+
+// RecordIDPrefix is how the ids of the relationships source's record ref
+// asserted begin (model.RelationshipID); the next prefix in byte order
+// ends their range.
+func RecordIDPrefix(source, ref string) (prefix, next string) {
+	return source + "|" + ref + "|", source + "|" + ref + "}" // '}' follows '|'
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ubo-project/ubo/ingest"
+	"github.com/ubo-project/ubo/store"
 )
 
 // ingestJSON runs `ubo ingest --json` and decodes its summary.
@@ -116,9 +117,10 @@ func TestIngestFtMCountsSkippedRecords(t *testing.T) {
 }
 
 // An OpenSanctions deletion carries only the id: it applies like any
-// deletion (the sanctioned owner becomes inactive, its tags retired, and
-// what it owned is CLEAR after scoring), on both stores; ids no stored
-// entity has are counted in the summary, not rejected.
+// deletion, on both stores. The sanctioned owner deleted becomes inactive,
+// its tags retired; the ownership deleted is ended: either way what it
+// owned is CLEAR after scoring. Ids the store does not have are counted
+// in the summary, not rejected.
 func TestFtMDeleteByIDAlone(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string { return writeTestFile(t, dir, name, content) }
@@ -127,49 +129,62 @@ func TestFtMDeleteByIDAlone(t *testing.T) {
 			"jurisdiction": {"ru"}, "topics": {"sanction"}}, []string{"ubo_fixture", "us_ofac_sdn"}, true)+
 			ftmLine("NK-sub", "Example Subsidiary GmbH", "Company", map[string][]string{"name": {"Example Subsidiary GmbH"}, "jurisdiction": {"de"}}, []string{"ubo_fixture"}, false)+
 			ftmLine("NK-own", "", "Ownership", map[string][]string{"owner": {"NK-parent"}, "asset": {"NK-sub"}, "percentage": {"60"}}, []string{"ubo_fixture"}, false))
-	delta := write("entities.delta.json", `{"op":"DEL","entity":{"id":"NK-parent"}}`+"\n"+
-		`{"op":"DEL","entity":{"id":"NK-never-seen"}}`+"\n")
-	for _, s := range bothStores {
-		t.Run(s.name, func(t *testing.T) {
-			db := s.db(t)
-			t.Chdir(t.TempDir())
-			verdict := func() string {
-				t.Helper()
-				if code, out, stderr := runUbo(t, "--db", db, "score", "--policy", "ofac-50"); code != 0 {
-					t.Fatalf("score: exit %d\n%s%s", code, out, stderr)
+	tests := []struct {
+		name, delta string
+		wantDelta   *deltaSummary // nil: no entity record changed
+		relWritten  int
+		says        []string
+	}{
+		{"owner", `{"op":"DEL","entity":{"id":"NK-parent"}}` + "\n" + `{"op":"DEL","entity":{"id":"NK-never-seen"}}` + "\n",
+			&deltaSummary{Changes: 1, RetireStats: store.RetireStats{Entities: 1, ListTags: 3}}, 0,
+			[]string{"delta: 1 record change(s): 1 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired",
+				"skipped 1 (DEL of an id not in the store 1)"}},
+		{"ownership", `{"op":"DEL","entity":{"id":"NK-own"}}` + "\n" + `{"op":"DEL","entity":{"id":"NK-never-seen"}}` + "\n",
+			nil, 1, []string{"written 0 entities and 1 relationships", "skipped 1 (DEL of an id not in the store 1)"}},
+	}
+	for _, tt := range tests {
+		delta := write(tt.name+".delta.json", tt.delta)
+		for _, s := range bothStores {
+			t.Run(tt.name+"/"+s.name, func(t *testing.T) {
+				db := s.db(t)
+				t.Chdir(t.TempDir())
+				verdict := func() string {
+					t.Helper()
+					if code, out, stderr := runUbo(t, "--db", db, "score", "--policy", "ofac-50"); code != 0 {
+						t.Fatalf("score: exit %d\n%s%s", code, out, stderr)
+					}
+					code, out, stderr := runUbo(t, "--db", db, "explain", "ftm:NK-sub", "--json")
+					var x struct {
+						Result struct {
+							Verdict string `json:"verdict"`
+						} `json:"result"`
+					}
+					if err := json.Unmarshal([]byte(out), &x); code != 0 || err != nil {
+						t.Fatalf("explain: exit %d, %v\n%s%s", code, err, out, stderr)
+					}
+					return x.Result.Verdict
 				}
-				code, out, stderr := runUbo(t, "--db", db, "explain", "ftm:NK-sub", "--json")
-				var x struct {
-					Result struct {
-						Verdict string `json:"verdict"`
-					} `json:"result"`
+				ingestJSON(t, db, 0, "ftm", entities)
+				if v := verdict(); v != "OWNED_50" {
+					t.Fatalf("before the delta NK-sub is %s, want OWNED_50", v)
 				}
-				if err := json.Unmarshal([]byte(out), &x); code != 0 || err != nil {
-					t.Fatalf("explain: exit %d, %v\n%s%s", code, err, out, stderr)
+				got, stderr := ingestJSON(t, db, 0, "ftm", delta)
+				if got.Rejected != 0 || got.Skipped != 1 || got.SkippedBy["DEL of an id not in the store"] != 1 || got.RelationshipsWritten != tt.relWritten {
+					t.Errorf("delta summary %+v, want no reject, the unknown id skipped, %d relationship(s) written", got, tt.relWritten)
 				}
-				return x.Result.Verdict
-			}
-			ingestJSON(t, db, 0, "ftm", entities)
-			if v := verdict(); v != "OWNED_50" {
-				t.Fatalf("before the delta NK-sub is %s, want OWNED_50", v)
-			}
-			got, stderr := ingestJSON(t, db, 0, "ftm", delta)
-			if got.Rejected != 0 || got.Skipped != 1 || got.SkippedBy["DEL of an id no stored entity has"] != 1 {
-				t.Errorf("delta summary %+v, want no reject and the unknown id skipped", got)
-			}
-			if got.Delta == nil || got.Delta.Changes != 1 || got.Delta.Entities != 1 || got.Delta.ListTags != 3 {
-				t.Errorf("delta %+v, want 1 change: 1 entity inactive, 3 list tags retired", got.Delta)
-			}
-			for _, line := range []string{"delta: 1 record change(s): 1 entity(ies) inactive, 0 reactivated, 3 list tag(s) retired",
-				"skipped 1 (DEL of an id no stored entity has 1)"} {
-				if !strings.Contains(stderr, line) {
-					t.Errorf("summary lacks %q:\n%s", line, stderr)
+				if !reflect.DeepEqual(got.Delta, tt.wantDelta) {
+					t.Errorf("delta %+v, want %+v", got.Delta, tt.wantDelta)
 				}
-			}
-			if v := verdict(); v != "CLEAR" {
-				t.Errorf("after the id-only deletion NK-sub is %s, want CLEAR", v)
-			}
-		})
+				for _, line := range tt.says {
+					if !strings.Contains(stderr, line) {
+						t.Errorf("summary lacks %q:\n%s", line, stderr)
+					}
+				}
+				if v := verdict(); v != "CLEAR" {
+					t.Errorf("after the id-only deletion NK-sub is %s, want CLEAR", v)
+				}
+			})
+		}
 	}
 }
 

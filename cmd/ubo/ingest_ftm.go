@@ -26,9 +26,9 @@ Payment, Sanction, ...), which say nothing of ownership, and edges to them are c
 by schema, in the summary.
 
 Delta files apply their deletions once every file was written, in one transaction. A DEL needs
-only the id ({"op":"DEL","entity":{"id":"X"}}); an id no stored entity has is counted as skipped,
-not rejected, and an Ownership or Directorship is ended only when the DEL names its owner and asset
-(or organization and director). A DEL tags the entity ftm.deleted, ends a deleted ownership or
+only the id ({"op":"DEL","entity":{"id":"X"}}), which is looked up in the store: an id it has
+neither as an entity nor as an Ownership or Directorship record is counted as skipped, not
+rejected. A DEL tags the entity ftm.deleted, ends a deleted ownership or
 directorship (on last_seen, else today), retires every list tag the record gave
 (ubo.retired:<date>:<tag>) and, when only FtM knew the entity, makes it inactive
 (ubo.inactive:<date>, see 'ubo ingest --help'); a MOD that drops a topic or dataset retires that

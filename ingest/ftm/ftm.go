@@ -34,11 +34,14 @@
 // Deletes. Nothing is deleted from the store: a DEL marks the entity with
 // the list tag "ftm.deleted", and a deleted Ownership or Directorship is
 // written again ended (end date: the entity's last_seen date, else the
-// parser's Today). A DEL needs only the entity's id (OpenSanctions deletes
+// parser's Today). A DEL needs only the record's id (OpenSanctions deletes
 // with {"op":"DEL","entity":{"id":"X"}}): a party written earlier in the
-// run is deleted at once; any other id is looked up in the store (a sink
-// with CanonicalIDs, as the Writer has, in batches) and, when no entity
-// has it, counted as skipped ("DEL of an id no stored entity has"), never
+// run is deleted at once; any other id is looked up in the store, in
+// batches, through the sink (CanonicalIDs and RelationshipsOfRecords, as
+// the Writer has): an entity with the id is deleted, the relationships an
+// Ownership or Directorship record of the id asserted are written again
+// ended, and an id the store has neither as an entity nor as an edge
+// record is counted as skipped ("DEL of an id not in the store"), never
 // written. Each ADD, MOD and DEL of a party in a delta file is also
 // reported to the sink (ingest.ReportDelta), so that once the file is
 // written its deletions apply (store.DeltaApplier): a MOD that drops a
@@ -109,16 +112,21 @@ const maxPendingDeletes = 1000
 
 // What CountSkipped is told about records left out that are no schema.
 const (
-	skippedUnknownDelete = "DEL of an id no stored entity has"
+	skippedUnknownDelete = "DEL of an id not in the store"
 	skippedLeftOutDelete = "DEL of a record left out of the graph"
-	skippedEdgeDelete    = "DEL of an Ownership or Directorship by id alone"
 )
 
-// idLookup is what the parser asks the sink (ingest.Writer) about
-// deleted ids: which of them the store has.
-type idLookup interface {
-	CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error)
-}
+// idLookup and recordLookup are what the parser asks the sink
+// (ingest.Writer) about ids deleted by id alone: which are stored
+// entities, and what relationships edge records of the others asserted.
+type (
+	idLookup interface {
+		CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error)
+	}
+	recordLookup interface {
+		RelationshipsOfRecords(ctx context.Context, source string, refs []string) ([]model.Relationship, error)
+	}
+)
 
 // skipped marks ids of entities whose schema is not part of the graph,
 // edgeRecord those of Ownership and Directorship records (no endpoints).
@@ -289,10 +297,7 @@ func (p *Parser) delete(ctx context.Context, id, date string) error {
 	case skipped:
 		ingest.CountSkipped(p.sink, skippedLeftOutDelete, 1)
 		return nil
-	case edgeRecord:
-		ingest.CountSkipped(p.sink, skippedEdgeDelete, 1)
-		return nil
-	case "":
+	case "", edgeRecord: // an edge written in the run is looked up like one written before
 		p.pending = append(p.pending, pendingDelete{id: id, date: date})
 		p.pendingIDs[id] = true
 		if len(p.pending) >= maxPendingDeletes {
@@ -317,7 +322,8 @@ func (p *Parser) deleteParty(id, date string) error {
 }
 
 // flushDeletes looks the pending deletions up in the store and applies
-// those of ids it has; the others are counted as skipped. A sink that
+// them: an entity's deletion, or an edge record's relationships ended;
+// ids the store has neither way are counted as skipped. A sink that
 // cannot look ids up has none.
 func (p *Parser) flushDeletes(ctx context.Context) error {
 	if len(p.pending) == 0 {
@@ -337,13 +343,42 @@ func (p *Parser) flushDeletes(ctx context.Context) error {
 			return fmt.Errorf("look up %d deleted ids: %w", len(ids), err)
 		}
 	}
+	var refs []string
 	for _, d := range pending {
 		if _, ok := known["ftm:"+d.id]; !ok {
+			refs = append(refs, d.id)
+		}
+	}
+	edges := map[string][]model.Relationship{}
+	if l, ok := p.sink.(recordLookup); ok && len(refs) > 0 {
+		rels, err := l.RelationshipsOfRecords(ctx, Source, refs)
+		if err != nil {
+			return fmt.Errorf("look up the relationships of %d deleted records: %w", len(refs), err)
+		}
+		for _, r := range rels {
+			edges[r.SourceRef] = append(edges[r.SourceRef], r)
+		}
+	}
+	for _, d := range pending {
+		if _, ok := known["ftm:"+d.id]; ok {
+			if err := p.deleteParty(d.id, d.date); err != nil {
+				return err
+			}
+			continue
+		}
+		rels := edges[d.id]
+		if len(rels) == 0 {
 			ingest.CountSkipped(p.sink, skippedUnknownDelete, 1)
 			continue
 		}
-		if err := p.deleteParty(d.id, d.date); err != nil {
-			return err
+		for _, r := range rels {
+			// Ended as any deleted edge is; its ends are stored entities.
+			if r.EndDate == "" {
+				r.EndDate = d.date
+			}
+			if err := p.sink.Relationship(r); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

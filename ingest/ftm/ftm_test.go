@@ -250,29 +250,35 @@ func TestSkippedRecordsAreCounted(t *testing.T) {
 }
 
 // A DEL needs only the id: a party written earlier in the run, or one the
-// sink (the store) has, is deleted; an id nobody has is counted, not
-// rejected; a record left out, or an edge, deleted by id alone is counted.
+// sink (the store) has, is deleted; the relationships of an edge record,
+// written before or in the run, are ended as of the deletion; an id
+// nobody has, and a record left out, are counted, not rejected.
 func TestDeleteByIDAlone(t *testing.T) {
 	sink := ingesttest.NewSink()
 	p := NewParser(sink)
 	p.Today = "2024-07-01"
 	ctx := context.Background()
-	before := `{"id":"NK-stored","schema":"Company","properties":{"name":["Stored Ltd"]},"datasets":["d"],"target":true,"properties":{"topics":["sanction"]}}` + "\n"
+	before := strings.Join([]string{
+		`{"id":"NK-stored","schema":"Company","properties":{"name":["Stored Ltd"],"topics":["sanction"]},"datasets":["d"],"target":true}`,
+		`{"id":"NK-owner","schema":"Company","properties":{"name":["Owner Ltd"]}}`,
+		`{"id":"own-before","schema":"Ownership","properties":{"owner":["NK-owner"],"asset":["NK-stored"],"percentage":["60"]}}`,
+	}, "\n") + "\n"
 	if err := p.ParseReader(ctx, "before.json", strings.NewReader(before)); err != nil {
 		t.Fatal(err)
 	}
-	p = NewParser(sink) // a later run: the parser has not seen NK-stored
+	p = NewParser(sink) // a later run: the parser has seen none of them
 	p.Today = "2024-07-01"
 	in := strings.Join([]string{
 		`{"id":"NK-run","schema":"Person","properties":{"name":["Run Person"]}}`,
 		`{"id":"NK-addr","schema":"Address","properties":{"full":["1 Road"]}}`,
-		`{"id":"own-1","schema":"Ownership","properties":{"owner":["NK-run"],"asset":["NK-addr"]}}`,
+		`{"id":"own-run","schema":"Ownership","properties":{"owner":["NK-run"],"asset":["NK-owner"]}}`,
 		`{"op":"DEL","entity":{"id":"NK-stored"}}`,
 		`{"op":"DEL","entity":{"id":"NK-run","last_seen":"2024-06-02T00:00:00"}}`,
 		`{"op":"DEL","entity":{"id":"NK-never"}}`,
 		`{"op":"DEL","entity":{"id":"NK-never-co","schema":"Company"}}`,
 		`{"op":"DEL","entity":{"id":"NK-addr"}}`,
-		`{"op":"DEL","entity":{"id":"own-1"}}`,
+		`{"op":"DEL","entity":{"id":"own-before","last_seen":"2024-06-03T00:00:00"}}`,
+		`{"op":"DEL","entity":{"id":"own-run"}}`,
 	}, "\n") + "\n"
 	if err := p.ParseReader(ctx, "delta.json", strings.NewReader(in)); err != nil {
 		t.Fatal(err)
@@ -296,11 +302,21 @@ func TestDeleteByIDAlone(t *testing.T) {
 			deleted = append(deleted, c.ID+"@"+c.Date)
 		}
 	}
+	// NK-run at once; NK-stored once the store was asked, at the end.
 	if want := []string{"ftm:NK-run@2024-06-02", "ftm:NK-stored@2024-07-01"}; !reflect.DeepEqual(deleted, want) {
 		t.Errorf("deletions reported %v, want %v", deleted, want)
 	}
-	want := map[string]int{"Address": 1, "Ownership of a record left out of the graph": 1, "DEL of an id no stored entity has": 2,
-		"DEL of a record left out of the graph": 1, "DEL of an Ownership or Directorship by id alone": 1}
+	ends := map[string]string{}
+	for _, r := range sink.Rels {
+		ends[r.SourceRef] = r.EndDate
+	}
+	if want := map[string]string{"own-before": "2024-06-03", "own-run": "2024-07-01"}; !reflect.DeepEqual(ends, want) {
+		t.Errorf("relationships end %v, want %v", ends, want)
+	}
+	if own := sink.Edges("ftm:NK-owner", "ftm:NK-stored")[model.Ownership]; own.Share != model.Exact(60) {
+		t.Errorf("the ended ownership lost its share: %+v", own)
+	}
+	want := map[string]int{"Address": 1, "DEL of an id not in the store": 2, "DEL of a record left out of the graph": 1}
 	if !reflect.DeepEqual(sink.Skipped, want) {
 		t.Errorf("skipped %v, want %v", sink.Skipped, want)
 	}

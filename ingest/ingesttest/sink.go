@@ -3,6 +3,7 @@ package ingesttest
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/model"
@@ -105,6 +106,19 @@ func (m *Sink) CanonicalIDs(_ context.Context, ids []string) (map[string]string,
 	for _, id := range ids {
 		if _, ok := m.Entities[id]; ok {
 			out[id] = id
+		}
+	}
+	return out, nil
+}
+
+// RelationshipsOfRecords returns the relationships of source written with
+// one of refs as SourceRef (store.RecordRelationships).
+func (m *Sink) RelationshipsOfRecords(_ context.Context, source string, refs []string) ([]model.Relationship, error) {
+	var out []model.Relationship
+	for _, id := range m.Order {
+		r := m.Rels[id]
+		if r.Source == source && slices.Contains(refs, r.SourceRef) && !slices.ContainsFunc(out, func(o model.Relationship) bool { return o.ID == id }) {
+			out = append(out, r)
 		}
 	}
 	return out, nil

@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertEmptyKindIsUnknown", testUpsertEmptyKindIsUnknown},
 		{"UpsertTwiceChangesNothing", testUpsertTwiceChangesNothing},
 		{"UpsertEntitiesCounted", testUpsertEntitiesCounted},
+		{"RelationshipsOfRecords", testRelationshipsOfRecords},
 		{"RelationshipsKeyedByID", testRelationshipsKeyedByID},
 		{"RelationshipMissingEndpoint", testRelationshipMissingEndpoint},
 		{"StreamOrderAndStop", testStreamOrderAndStop},
@@ -1493,5 +1494,40 @@ func testUpsertEntitiesCounted(t *testing.T, s store.Store) {
 	equal(t, "through an alias, changed", upsert(model.Entity{ID: "b", HQCountry: "HK"}), []store.EntityTouch{{ID: "c", Effect: store.Changed}})
 	if got, err := cu.UpsertEntitiesCounted(ctx(t), nil); err != nil || len(got) != 0 {
 		t.Errorf("an empty batch: %v, %v", got, err)
+	}
+}
+
+// testRelationshipsOfRecords: the relationships a source's records
+// asserted are found by the records' refs, of every kind, with their ends
+// as stored (through a merge), and no other source's nor another ref's
+// that begins the same.
+func testRelationshipsOfRecords(t *testing.T, s store.Store) {
+	rf, ok := s.(store.RecordRelationships)
+	if !ok {
+		t.Fatalf("the %s store cannot find a record's relationships (store.RecordRelationships)", s.Backend())
+	}
+	upsertEntities(t, s, company("a", "A", "GB"), company("b", "B", "GB"), company("c", "C", "GB"), company("a2", "A2", "GB"))
+	rel := func(source, ref, holder, held string, kind model.RelKind) model.Relationship {
+		r := model.Relationship{ID: model.RelationshipID(source, ref, holder, held, kind), HolderID: holder, HeldID: held,
+			Kind: kind, Source: source, SourceRef: ref, StartDate: "2020-01-01"}
+		if kind == model.Ownership {
+			r.Share = model.Exact(60)
+		}
+		return r
+	}
+	mine := rel("ftm", "own-1", "a2", "b", model.Ownership)
+	officer := rel("ftm", "own-1", "c", "b", model.Officer)
+	upsertRels(t, s, mine, officer, rel("ftm", "own-12", "b", "c", model.Ownership), rel("psc", "own-1", "a", "c", model.Ownership))
+	merge(t, s, "a2", "a")
+	got, err := rf.RelationshipsOfRecords(ctx(t), "ftm", []string{"own-1", "missing", "own-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine.HolderID = "a" // as stored: the merged end
+	want := []model.Relationship{mine, officer}
+	sort.Slice(want, func(i, j int) bool { return want[i].ID < want[j].ID })
+	equal(t, "relationships of own-1", got, want)
+	if got, err := rf.RelationshipsOfRecords(ctx(t), "ftm", nil); err != nil || len(got) != 0 {
+		t.Errorf("no refs: %v, %v", got, err)
 	}
 }
