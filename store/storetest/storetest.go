@@ -1500,7 +1500,7 @@ func testUpsertEntitiesCounted(t *testing.T, s store.Store) {
 // testRelationshipsOfRecords: the relationships a source's records
 // asserted are found by the records' refs, of every kind, with their ends
 // as stored (through a merge), and no other source's nor another ref's
-// that begins the same.
+// whose id begins the same.
 func testRelationshipsOfRecords(t *testing.T, s store.Store) {
 	rf, ok := s.(store.RecordRelationships)
 	if !ok {
@@ -1517,7 +1517,8 @@ func testRelationshipsOfRecords(t *testing.T, s store.Store) {
 	}
 	mine := rel("ftm", "own-1", "a2", "b", model.Ownership)
 	officer := rel("ftm", "own-1", "c", "b", model.Officer)
-	upsertRels(t, s, mine, officer, rel("ftm", "own-12", "b", "c", model.Ownership), rel("psc", "own-1", "a", "c", model.Ownership))
+	upsertRels(t, s, mine, officer, rel("ftm", "own-12", "b", "c", model.Ownership), rel("psc", "own-1", "a", "c", model.Ownership),
+		rel("ftm", "own-1|x", "a", "c", model.Ownership)) // its id begins ftm|own-1| too
 	merge(t, s, "a2", "a")
 	got, err := rf.RelationshipsOfRecords(ctx(t), "ftm", []string{"own-1", "missing", "own-1"})
 	if err != nil {
