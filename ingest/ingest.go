@@ -41,11 +41,51 @@ type Sink interface {
 
 // Stats counts what happened during one ingest.
 type Stats struct {
-	Read          int // input records read (parsers report them with CountRead)
-	Entities      int // entity records written
+	Read int // input records read (parsers report them with CountRead)
+	// Entities counts entity records written, each placeholder a parser
+	// writes for a relationship end included: the same entity written
+	// five times counts five. Distinct says what those writes did to
+	// distinct entities.
+	Entities      int
 	Relationships int // relationship records written
 	Rejected      int // records rejected
 	Ambiguous     int // records kept apart from one they could be taken for (see AmbiguityReporter)
+	// Skipped counts input records read and deliberately left out of the
+	// graph (an FtM Payment or Address, which says nothing of ownership),
+	// SkippedBy the same by what was skipped ("Address"): for a parser
+	// that reports them every record read is written, rejected or skipped.
+	Skipped   int
+	SkippedBy map[string]int
+	// Distinct counts the distinct entities the ingest wrote (by the id
+	// they are stored under), each once: new, updated or unchanged;
+	// DistinctKnown is false when the store does not say
+	// (store.CountingUpserter).
+	Distinct      EntityCounts
+	DistinctKnown bool
+}
+
+// EntityCounts classifies the distinct entities an ingest wrote: New ones
+// it created, Updated ones that existed and it changed, Unchanged ones
+// that existed and that it wrote exactly as they were (a re-ingest).
+type EntityCounts struct {
+	New       int `json:"new"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// SkipCounter is implemented by sinks that count records left out of the
+// graph on purpose (the Writer does).
+type SkipCounter interface {
+	CountSkipped(what string, n int)
+}
+
+// CountSkipped reports n input records of kind what ("Address", "DEL of
+// an id not in the store") left out on purpose, to sink when it counts
+// them. Such a record is neither written nor rejected.
+func CountSkipped(sink Sink, what string, n int) {
+	if c, ok := sink.(SkipCounter); ok {
+		c.CountSkipped(what, n)
+	}
 }
 
 // ReadCounter is implemented by sinks that count input records (the

@@ -74,6 +74,9 @@ type Writer struct {
 
 	deltas []store.RecordChange // reported by parsers of delta files, in order
 
+	distinct        distinctEntities
+	distinctUnknown bool // the store does not say what its upserts did
+
 	rejectsTmp  *os.File
 	rejectsCSV  *csv.Writer
 	rejectsDone string // the path Close wrote the rejects to, "" when none
@@ -92,7 +95,7 @@ func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	if opts.Context == nil {
 		opts.Context = context.Background()
 	}
-	return &Writer{st: st, opts: opts, started: time.Now()}
+	return &Writer{st: st, opts: opts, started: time.Now(), distinct: newDistinctEntities()}
 }
 
 // RejectsPath is the rejects file the Writer wrote, after Close: "" when
@@ -290,7 +293,7 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 	if len(w.entities) == 0 {
 		return nil
 	}
-	if err := w.st.UpsertEntities(ctx, w.entities); err != nil {
+	if err := w.upsertEntities(ctx); err != nil {
 		w.err = fmt.Errorf("write %d entities: %w", len(w.entities), err)
 		return w.err
 	}
@@ -344,7 +347,7 @@ func (w *Writer) Close(ctx context.Context) (Stats, error) {
 		errs = append(errs, err)
 	}
 	w.progress(true)
-	return w.stats, errors.Join(errs...)
+	return w.counts(), errors.Join(errs...)
 }
 
 func (w *Writer) finishRejects() error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,7 +90,7 @@ func TestWriterBatchesEntitiesBeforeRelationships(t *testing.T) {
 	if want := []string{"E2", "E1", "R2", "E1", "R1"}; !slices.Equal(st.calls, want) {
 		t.Errorf("write order %v, want %v", st.calls, want)
 	}
-	if stats != (Stats{Read: 7, Entities: 4, Relationships: 3}) {
+	if !reflect.DeepEqual(stats, Stats{Read: 7, Entities: 4, Relationships: 3}) { // a store that does not say what it did
 		t.Errorf("stats = %+v", stats)
 	}
 }

@@ -78,6 +78,7 @@ var (
 	qUpsertEntities        = mustQuery("upsert_entities")
 	qEntitiesForUpsert     = mustQuery("entities_for_upsert")
 	qUpsertRelationships   = perKind("upsert_relationships")
+	qRelsOfRecords         = perKind("relationships_of_records")
 	qEachEntity            = mustQuery("each_entity")
 	qEachRelationship      = perKind("each_relationship")
 	qEachEntityProperties  = mustQuery("each_entity_properties")

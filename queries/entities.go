@@ -29,18 +29,28 @@ type upsertState struct {
 // written back only when changed, so re-ingesting the same data writes
 // nothing. One transaction per batch.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
+	_, err := s.UpsertEntitiesCounted(ctx, batch)
+	return err
+}
+
+var _ store.CountingUpserter = (*Store)(nil)
+
+// UpsertEntitiesCounted implements store.CountingUpserter: UpsertEntities
+// saying what it did to each entity (created: its id was no entity nor
+// alias; else changed or not by the merge).
+func (s *Store) UpsertEntitiesCounted(ctx context.Context, batch []model.Entity) ([]store.EntityTouch, error) {
 	if len(batch) == 0 {
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	ids := make([]string, 0, len(batch))
 	fresh := make(map[string]*model.Entity, len(batch)) // each id's state if it is new
 	for i := range batch {
 		e := &batch[i]
 		if e.ID == "" {
-			return fmt.Errorf("neo4j: upsert entities: entity %d of the batch has no id", i)
+			return nil, fmt.Errorf("neo4j: upsert entities: entity %d of the batch has no id", i)
 		}
 		if e.Kind != "" && !e.Kind.Valid() {
-			return fmt.Errorf("neo4j: upsert entities: entity %q: unknown kind %q", e.ID, e.Kind)
+			return nil, fmt.Errorf("neo4j: upsert entities: entity %q: unknown kind %q", e.ID, e.Kind)
 		}
 		cur := fresh[e.ID]
 		if cur == nil {
@@ -54,21 +64,57 @@ func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error 
 	for i, id := range ids {
 		rows[i] = newEntityRow(fresh[id])
 	}
-	return s.write(ctx, "upsert entities", func(tx neo4j.ManagedTransaction) error {
+	var touched []store.EntityTouch
+	err := s.write(ctx, "upsert entities", func(tx neo4j.ManagedTransaction) error {
 		recs, err := runInTx(ctx, tx, qEntitiesForUpsert, map[string]any{"rows": rows})
-		if err != nil || len(recs) == 0 {
+		if err != nil {
 			return err
 		}
-		return mergeStored(ctx, tx, batch, recs)
+		stored, err := mergeStored(ctx, tx, batch, recs)
+		touched = entityTouches(ids, recs, stored)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return touched, nil
+}
+
+// entityTouches lists what an upsert did, in first-touch order (ids): an
+// id entities_for_upsert.cypher did not return was created; the others
+// resolved to the stored entities of mergeStored (by canonical id), each
+// listed once.
+func entityTouches(ids []string, recs []*neo4j.Record, stored map[string]store.UpsertEffect) []store.EntityTouch {
+	canonical := make(map[string]string, len(recs))
+	for _, r := range recs {
+		canonical[str(r.Values[0])] = str(r.Values[1])
+	}
+	out := make([]store.EntityTouch, 0, len(ids))
+	listed := make(map[string]bool, len(recs))
+	for _, id := range ids {
+		eid, ok := canonical[id]
+		if !ok {
+			out = append(out, store.EntityTouch{ID: id, Effect: store.Created})
+			continue
+		}
+		if !listed[eid] {
+			listed[eid] = true
+			out = append(out, store.EntityTouch{ID: eid, Effect: stored[eid]})
+		}
+	}
+	return out
 }
 
 // mergeStored is the second step of UpsertEntities for the records whose id
 // was already stored (recs are entities_for_upsert.cypher's rows: id,
 // canonical id, stored entity): it
 // merges those records of batch, in batch order, into the stored entities
-// and writes the new or changed ones.
-func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model.Entity, recs []*neo4j.Record) error {
+// and writes the new or changed ones. It returns what it did to each, by
+// canonical id.
+func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model.Entity, recs []*neo4j.Record) (map[string]store.UpsertEffect, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
 	canonical := make(map[string]string, len(recs))
 	states := make(map[string]*upsertState, len(recs))
 	var order []string // canonical ids in first-touch order
@@ -80,7 +126,7 @@ func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model
 		}
 		e, err := decodeEntity(r.Values[2])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		states[eid] = &upsertState{stored: true, old: e, cur: e}
 	}
@@ -106,18 +152,25 @@ func mergeStored(ctx context.Context, tx neo4j.ManagedTransaction, batch []model
 		}
 	}
 	rows := make([]map[string]any, 0, len(order))
+	effects := make(map[string]store.UpsertEffect, len(order))
 	for _, eid := range order {
 		st := states[eid]
-		if st.stored && store.EntitiesEqual(&st.old, &st.cur) {
+		switch {
+		case !st.stored: // an alias of an entity that is gone
+			effects[eid] = store.Created
+		case store.EntitiesEqual(&st.old, &st.cur):
+			effects[eid] = store.Unchanged
 			continue
+		default:
+			effects[eid] = store.Changed
 		}
 		rows = append(rows, st.row())
 	}
 	if len(rows) == 0 {
-		return nil
+		return effects, nil
 	}
 	_, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows})
-	return err
+	return effects, err
 }
 
 // newEntityRow is the entities_for_upsert.cypher row of e if it is new:

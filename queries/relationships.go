@@ -329,3 +329,40 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, dir store.Directio
 	sort.Slice(g.Relationships, func(i, j int) bool { return g.Relationships[i].ID < g.Relationships[j].ID })
 	return g, nil
 }
+
+var _ store.RecordRelationships = (*Store)(nil)
+
+// RelationshipsOfRecords implements store.RecordRelationships: one
+// index-seek query per relationship kind.
+func (s *Store) RelationshipsOfRecords(ctx context.Context, source string, refs []string) ([]model.Relationship, error) {
+	if len(refs) == 0 {
+		return nil, ctx.Err()
+	}
+	prefixes := make([]string, 0, len(refs))
+	wanted := make(map[string]bool, len(refs))
+	for _, ref := range refs {
+		if !wanted[ref] {
+			wanted[ref] = true
+			prefix, _ := store.RecordIDPrefix(source, ref)
+			prefixes = append(prefixes, prefix)
+		}
+	}
+	var out []model.Relationship
+	for _, k := range model.RelKinds {
+		recs, err := s.query(ctx, "relationships of records", qRelsOfRecords[k], map[string]any{"prefixes": prefixes})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			r, err := decodeRel(rec.Values[0], rec.Values[1], rec.Values[2])
+			if err != nil {
+				return nil, err
+			}
+			if r.Source == source && wanted[r.SourceRef] {
+				out = append(out, r)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}

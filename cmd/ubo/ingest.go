@@ -31,8 +31,10 @@ func newIngestCmd(g *globalOptions) *cobra.Command {
 		Long: `Load registry data into the store. Every source streams its files with constant memory, and
 re-running the same files changes nothing. Records that cannot be used are written to a rejects
 file (file, line, field, reason) — never dropped silently — and the command then exits 4.
-At the end one summary line says how many records were read, written and rejected, and the
-path of the rejects file. Without --rejects each run that rejects something writes a new
+At the end one summary line says how many records were read, written (placeholders for
+relationship ends included), rejected and skipped on purpose (by what: an FtM Address, say), how
+many distinct entities the records wrote — new, updated, unchanged (a re-run: all unchanged) — and
+the path of the rejects file; --json also prints it as a JSON object on stdout (see README). Without --rejects each run that rejects something writes a new
 <source>-rejects-<UTC time>.csv in the working directory, and no run ever removes or replaces
 an earlier one; with --rejects FILE that file is always written (only its header row when
 nothing was rejected). Rejects files get the mode a new file gets under the umask.
@@ -68,6 +70,8 @@ retires no list tags.`,
 	cmd.PersistentFlags().String("rejects", "",
 		"file for rejected records, always written (header only when none); default: a new\n"+
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
+	cmd.PersistentFlags().Bool("json", false,
+		"also print the summary as a JSON object on stdout (counts as in the summary line; see README)")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
 	cmd.PersistentFlags().String("snapshot-date", "",
@@ -159,6 +163,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	for _, a := range rep.Ambiguous {
 		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 	}
+	rejects = w.RejectsPath()
+	summary := newIngestSummary(source, stats, rejects, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if snap.gen != 0 {
 		// After resolution, so that an entity merged with another source's
 		// record is no longer taken for one only this source knows.
@@ -166,6 +172,7 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		if err != nil {
 			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
 		}
+		summary.Snapshot = &rs
 		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
 			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
 	}
@@ -174,16 +181,13 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		if err != nil {
 			return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
 		}
+		summary.Delta = &deltaSummary{Changes: len(w.Deltas()), RetireStats: ds}
 		fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
 			source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
 	}
-	rejects = w.RejectsPath()
-	rejectsNote := "none"
-	if rejects != "" {
-		rejectsNote = rejects
+	if err := printIngestSummary(cmd, g, summary); err != nil {
+		return err
 	}
-	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
 	if stats.Rejected > 0 {
 		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
 	}

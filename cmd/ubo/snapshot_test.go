@@ -50,13 +50,7 @@ type snapshotScenario struct {
 
 func snapshotScenarios(t *testing.T) []snapshotScenario {
 	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, content string) string { return writeTestFile(t, dir, name, content) }
 	chinese := pscLine("LiPsc1", "Li Example", "Chinese", "ownership-of-shares-75-to-100-percent", "voting-rights-75-to-100-percent")
 	british := pscLine("AnnPsc2", "Ann Sample", "British", "significant-influence-or-control")
 	psc1 := write("psc-1.txt", chinese+british)

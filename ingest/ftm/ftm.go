@@ -11,9 +11,11 @@
 // state_body; Person → person; Ownership (owner → asset) → ownership with
 // the free-text percentage parsed (unparsable text: unknown share and a
 // warning); Directorship (director → organization) → officer, or nominee
-// when the role says so. Other schemas (addresses, sanctions, vessels,
-// family and other links) are read and left out; an edge to one of them
-// is left out too. Entity ids are "ftm:<id>".
+// when the role says so. Other schemas (addresses, payments, sanctions,
+// vessels, family and other links) are read and left out, counted as
+// skipped by schema (ingest.CountSkipped); an edge to one of them is left
+// out too, and counted. So every line read is written, rejected or
+// skipped. Entity ids are "ftm:<id>".
 //
 // Resolution. Every entity carries the identifier "FTM:<id>" and
 // "FTM:<referent>" for each of its referents (ids merged into it by
@@ -32,7 +34,15 @@
 // Deletes. Nothing is deleted from the store: a DEL marks the entity with
 // the list tag "ftm.deleted", and a deleted Ownership or Directorship is
 // written again ended (end date: the entity's last_seen date, else the
-// parser's Today). Each ADD, MOD and DEL of a party in a delta file is also
+// parser's Today). A DEL needs only the record's id (OpenSanctions deletes
+// with {"op":"DEL","entity":{"id":"X"}}): a party written earlier in the
+// run is deleted at once; any other id is looked up in the store, in
+// batches, through the sink (CanonicalIDs and RelationshipsOfRecords, as
+// the Writer has): an entity with the id is deleted, the relationships an
+// Ownership or Directorship record of the id asserted are written again
+// ended, and an id the store has neither as an entity nor as an edge
+// record is counted as skipped ("DEL of an id not in the store"), never
+// written. Each ADD, MOD and DEL of a party in a delta file is also
 // reported to the sink (ingest.ReportDelta), so that once the file is
 // written its deletions apply (store.DeltaApplier): a MOD that drops a
 // topic or dataset retires that list tag as of the entity's last_change
@@ -87,15 +97,48 @@ type Parser struct {
 
 	seen  map[string]model.EntityKind // ftm id → kind written ("-": a schema left out)
 	canon map[string]string           // referent id → canonical id
+
+	// Deletions of ids the run has not written, looked up in the store
+	// in batches (flushDeletes), in order; pendingIDs holds their ids.
+	pending    []pendingDelete
+	pendingIDs map[string]bool
 }
 
-// skipped marks ids of entities whose schema is not part of the graph.
-const skipped model.EntityKind = "-"
+// pendingDelete is a DEL of an id to look up in the store.
+type pendingDelete struct{ id, date string }
+
+// maxPendingDeletes bounds the deletions looked up at once.
+const maxPendingDeletes = 1000
+
+// What CountSkipped is told about records left out that are no schema.
+const (
+	skippedUnknownDelete = "DEL of an id not in the store"
+	skippedLeftOutDelete = "DEL of a record left out of the graph"
+)
+
+// idLookup and recordLookup are what the parser asks the sink
+// (ingest.Writer) about ids deleted by id alone: which are stored
+// entities, and what relationships edge records of the others asserted.
+type (
+	idLookup interface {
+		CanonicalIDs(ctx context.Context, ids []string) (map[string]string, error)
+	}
+	recordLookup interface {
+		RelationshipsOfRecords(ctx context.Context, source string, refs []string) ([]model.Relationship, error)
+	}
+)
+
+// skipped marks ids of entities whose schema is not part of the graph,
+// edgeRecord those of Ownership and Directorship records (no endpoints).
+const (
+	skipped    model.EntityKind = "-"
+	edgeRecord model.EntityKind = "~"
+)
 
 // NewParser returns a Parser writing to sink.
 func NewParser(sink ingest.Sink) *Parser {
 	return &Parser{sink: sink, Today: time.Now().UTC().Format("2006-01-02"),
-		seen: map[string]model.EntityKind{}, canon: map[string]string{}}
+		seen: map[string]model.EntityKind{}, canon: map[string]string{}, pendingIDs: map[string]bool{}}
 }
 
 // entity is one FtM entity as serialised by followthemoney / OpenSanctions.
@@ -144,7 +187,7 @@ func (p *Parser) ParseReader(ctx context.Context, name string, r io.Reader) erro
 				return cerr
 			}
 			ingest.CountRead(p.sink, 1)
-			if perr := p.line(name, n, b); perr != nil {
+			if perr := p.line(ctx, name, n, b); perr != nil {
 				var rj *rejectError
 				if !errors.As(perr, &rj) {
 					return fmt.Errorf("ingest ftm: %w", perr)
@@ -155,6 +198,9 @@ func (p *Parser) ParseReader(ctx context.Context, name string, r io.Reader) erro
 			}
 		}
 		if err == io.EOF {
+			if derr := p.flushDeletes(ctx); derr != nil {
+				return fmt.Errorf("ingest ftm: %s: %w", name, derr)
+			}
 			return nil
 		}
 	}
@@ -190,7 +236,7 @@ func jsonReject(prefix string, err error) error {
 	return reject(strings.TrimSuffix(prefix, "."), "malformed JSON: %v", err)
 }
 
-func (p *Parser) line(name string, n int, b []byte) error {
+func (p *Parser) line(ctx context.Context, name string, n int, b []byte) error {
 	if b[0] != '{' {
 		return reject("", "not a JSON object")
 	}
@@ -214,27 +260,27 @@ func (p *Parser) line(name string, n int, b []byte) error {
 		return reject("op", "%q is not ADD, MOD or DEL", l.Op)
 	case e.ID == "":
 		return reject("id", "missing")
-	case e.Schema == "":
+	case e.Schema == "" && op != "DEL": // a deletion needs only the id
 		return reject("schema", "missing")
+	}
+	if p.pendingIDs[e.ID] {
+		// A later line of a record whose deletion is pending: delete first.
+		if err := p.flushDeletes(ctx); err != nil {
+			return err
+		}
 	}
 	switch e.Schema {
 	case "Ownership", "Directorship":
 		return p.edge(e, op, name, n)
 	}
 	kind, ok := schemaKinds[e.Schema]
-	if !ok {
+	if !ok && e.Schema != "" {
 		p.seen[e.ID] = skipped
+		ingest.CountSkipped(p.sink, e.Schema, 1)
 		return nil
 	}
 	if op == "DEL" {
-		p.seen[e.ID] = kind
-		if err := p.sink.Entity(model.Entity{ID: "ftm:" + e.ID, Lists: []string{DeletedTag}, Source: Source,
-			SourceRef: e.ID, Identifiers: []string{"FTM:" + e.ID}}); err != nil {
-			return err
-		}
-		ingest.ReportDelta(p.sink, store.RecordChange{ID: "ftm:" + e.ID, Deleted: true, Lists: []string{DeletedTag},
-			Date: p.dateOr(e.LastSeen)})
-		return nil
+		return p.delete(ctx, e.ID, p.dateOr(e.LastSeen))
 	}
 	lists, err := p.legalEntity(e, kind)
 	if err == nil && isDelta {
@@ -242,6 +288,100 @@ func (p *Parser) line(name string, n int, b []byte) error {
 		ingest.ReportDelta(p.sink, store.RecordChange{ID: "ftm:" + e.ID, Lists: lists, Date: p.dateOr(e.LastChange)})
 	}
 	return err
+}
+
+// delete deletes the party id (see Deletes in the package comment): at
+// once when the run wrote it, else once the store was asked about it.
+func (p *Parser) delete(ctx context.Context, id, date string) error {
+	switch p.seen[id] {
+	case skipped:
+		ingest.CountSkipped(p.sink, skippedLeftOutDelete, 1)
+		return nil
+	case "", edgeRecord: // an edge written in the run is looked up like one written before
+		p.pending = append(p.pending, pendingDelete{id: id, date: date})
+		p.pendingIDs[id] = true
+		if len(p.pending) >= maxPendingDeletes {
+			return p.flushDeletes(ctx)
+		}
+		return nil
+	}
+	return p.deleteParty(id, date)
+}
+
+// deleteParty tags the entity deleted and reports the deletion.
+func (p *Parser) deleteParty(id, date string) error {
+	if p.seen[id] == "" {
+		p.seen[id] = model.Unknown // written: an edge to it needs no stub
+	}
+	if err := p.sink.Entity(model.Entity{ID: "ftm:" + id, Lists: []string{DeletedTag}, Source: Source,
+		SourceRef: id, Identifiers: []string{"FTM:" + id}}); err != nil {
+		return err
+	}
+	ingest.ReportDelta(p.sink, store.RecordChange{ID: "ftm:" + id, Deleted: true, Lists: []string{DeletedTag}, Date: date})
+	return nil
+}
+
+// flushDeletes looks the pending deletions up in the store and applies
+// them: an entity's deletion, or an edge record's relationships ended;
+// ids the store has neither way are counted as skipped. A sink that
+// cannot look ids up has none.
+func (p *Parser) flushDeletes(ctx context.Context) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	pending := p.pending
+	p.pending = nil
+	clear(p.pendingIDs)
+	var known map[string]string
+	if l, ok := p.sink.(idLookup); ok {
+		ids := make([]string, len(pending))
+		for i, d := range pending {
+			ids[i] = "ftm:" + d.id
+		}
+		var err error
+		if known, err = l.CanonicalIDs(ctx, ids); err != nil {
+			return fmt.Errorf("look up %d deleted ids: %w", len(ids), err)
+		}
+	}
+	var refs []string
+	for _, d := range pending {
+		if _, ok := known["ftm:"+d.id]; !ok {
+			refs = append(refs, d.id)
+		}
+	}
+	edges := map[string][]model.Relationship{}
+	if l, ok := p.sink.(recordLookup); ok && len(refs) > 0 {
+		rels, err := l.RelationshipsOfRecords(ctx, Source, refs)
+		if err != nil {
+			return fmt.Errorf("look up the relationships of %d deleted records: %w", len(refs), err)
+		}
+		for _, r := range rels {
+			edges[r.SourceRef] = append(edges[r.SourceRef], r)
+		}
+	}
+	for _, d := range pending {
+		if _, ok := known["ftm:"+d.id]; ok {
+			if err := p.deleteParty(d.id, d.date); err != nil {
+				return err
+			}
+			continue
+		}
+		rels := edges[d.id]
+		if len(rels) == 0 {
+			ingest.CountSkipped(p.sink, skippedUnknownDelete, 1)
+			continue
+		}
+		for _, r := range rels {
+			// Ended as any deleted edge is; its ends are stored entities.
+			if r.EndDate == "" {
+				r.EndDate = d.date
+			}
+			if err := p.sink.Relationship(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // dateOr is the date of an FtM timestamp, else Today.
@@ -403,7 +543,7 @@ func (p *Parser) endpoint(id string) (string, bool, error) {
 		id = c
 	}
 	switch p.seen[id] {
-	case skipped:
+	case skipped, edgeRecord:
 		return "", false, nil
 	case "":
 		p.seen[id] = model.Unknown
@@ -430,15 +570,23 @@ func (p *Parser) edge(e *entity, op, name string, n int) error {
 		}
 		return reject("properties."+missing, "missing")
 	}
-	p.seen[e.ID] = skipped // an edge is not an endpoint
+	p.seen[e.ID] = edgeRecord
 	holder, ok, err := p.endpoint(holderRef)
-	if err != nil || !ok {
+	if err == nil && ok {
+		var held string
+		if held, ok, err = p.endpoint(heldRef); err == nil && ok {
+			return p.writeEdge(e, op, name, n, kind, holder, held)
+		}
+	}
+	if err != nil {
 		return err
 	}
-	held, ok, err := p.endpoint(heldRef)
-	if err != nil || !ok {
-		return err
-	}
+	ingest.CountSkipped(p.sink, e.Schema+" of a record left out of the graph", 1)
+	return nil
+}
+
+// writeEdge writes the relationship of an Ownership or Directorship.
+func (p *Parser) writeEdge(e *entity, op, name string, n int, kind model.RelKind, holder, held string) error {
 	role := strings.ToLower(strings.Join(append(e.strs("role"), e.strs("ownershipType")...), " "))
 	if kind == model.Officer && strings.Contains(role, "nominee") {
 		kind = model.Nominee

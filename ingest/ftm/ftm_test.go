@@ -231,3 +231,93 @@ func TestAliasesAndAddressCountries(t *testing.T) {
 		t.Errorf("rejects: %v", s.Rejects)
 	}
 }
+
+// Records of schemata with no ownership meaning (Payment, Address) and an
+// edge to one of them are counted as skipped, by what they are, so every
+// line read is written, rejected or skipped.
+func TestSkippedRecordsAreCounted(t *testing.T) {
+	s, _ := parse(t, "skipped.ftm.json")
+	want := map[string]int{"Address": 2, "Payment": 1, "Ownership of a record left out of the graph": 1}
+	if !reflect.DeepEqual(s.Skipped, want) {
+		t.Errorf("skipped %v, want %v", s.Skipped, want)
+	}
+	if len(s.Rejects) != 1 || s.Rejects[0].Field != "schema" {
+		t.Errorf("rejects %v, want the line without a schema", s.Rejects)
+	}
+	if len(s.Entities) != 2 || len(s.Rels) != 1 {
+		t.Errorf("%d entities, %d relationships; want 2 companies and their ownership", len(s.Entities), len(s.Rels))
+	}
+}
+
+// A DEL needs only the id: a party written earlier in the run, or one the
+// sink (the store) has, is deleted; the relationships of an edge record,
+// written before or in the run, are ended as of the deletion; an id
+// nobody has, and a record left out, are counted, not rejected.
+func TestDeleteByIDAlone(t *testing.T) {
+	sink := ingesttest.NewSink()
+	p := NewParser(sink)
+	p.Today = "2024-07-01"
+	ctx := context.Background()
+	before := strings.Join([]string{
+		`{"id":"NK-stored","schema":"Company","properties":{"name":["Stored Ltd"],"topics":["sanction"]},"datasets":["d"],"target":true}`,
+		`{"id":"NK-owner","schema":"Company","properties":{"name":["Owner Ltd"]}}`,
+		`{"id":"own-before","schema":"Ownership","properties":{"owner":["NK-owner"],"asset":["NK-stored"],"percentage":["60"]}}`,
+	}, "\n") + "\n"
+	if err := p.ParseReader(ctx, "before.json", strings.NewReader(before)); err != nil {
+		t.Fatal(err)
+	}
+	p = NewParser(sink) // a later run: the parser has seen none of them
+	p.Today = "2024-07-01"
+	in := strings.Join([]string{
+		`{"id":"NK-run","schema":"Person","properties":{"name":["Run Person"]}}`,
+		`{"id":"NK-addr","schema":"Address","properties":{"full":["1 Road"]}}`,
+		`{"id":"own-run","schema":"Ownership","properties":{"owner":["NK-run"],"asset":["NK-owner"]}}`,
+		`{"op":"DEL","entity":{"id":"NK-stored"}}`,
+		`{"op":"DEL","entity":{"id":"NK-run","last_seen":"2024-06-02T00:00:00"}}`,
+		`{"op":"DEL","entity":{"id":"NK-never"}}`,
+		`{"op":"DEL","entity":{"id":"NK-never-co","schema":"Company"}}`,
+		`{"op":"DEL","entity":{"id":"NK-addr"}}`,
+		`{"op":"DEL","entity":{"id":"own-before","last_seen":"2024-06-03T00:00:00"}}`,
+		`{"op":"DEL","entity":{"id":"own-run"}}`,
+	}, "\n") + "\n"
+	if err := p.ParseReader(ctx, "delta.json", strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.Rejects) != 0 {
+		t.Errorf("rejects: %v", sink.Rejects)
+	}
+	for _, id := range []string{"ftm:NK-stored", "ftm:NK-run"} {
+		if !slices.Contains(sink.Entities[id].Lists, DeletedTag) {
+			t.Errorf("%s not tagged deleted: %+v", id, sink.Entities[id])
+		}
+	}
+	for _, id := range []string{"ftm:NK-never", "ftm:NK-never-co"} {
+		if _, ok := sink.Entities[id]; ok {
+			t.Errorf("a deletion of the unknown %s wrote it", id)
+		}
+	}
+	var deleted []string
+	for _, c := range sink.Deltas {
+		if c.Deleted {
+			deleted = append(deleted, c.ID+"@"+c.Date)
+		}
+	}
+	// NK-run at once; NK-stored once the store was asked, at the end.
+	if want := []string{"ftm:NK-run@2024-06-02", "ftm:NK-stored@2024-07-01"}; !reflect.DeepEqual(deleted, want) {
+		t.Errorf("deletions reported %v, want %v", deleted, want)
+	}
+	ends := map[string]string{}
+	for _, r := range sink.Rels {
+		ends[r.SourceRef] = r.EndDate
+	}
+	if want := map[string]string{"own-before": "2024-06-03", "own-run": "2024-07-01"}; !reflect.DeepEqual(ends, want) {
+		t.Errorf("relationships end %v, want %v", ends, want)
+	}
+	if own := sink.Edges("ftm:NK-owner", "ftm:NK-stored")[model.Ownership]; own.Share != model.Exact(60) {
+		t.Errorf("the ended ownership lost its share: %+v", own)
+	}
+	want := map[string]int{"Address": 1, "DEL of an id not in the store": 2, "DEL of a record left out of the graph": 1}
+	if !reflect.DeepEqual(sink.Skipped, want) {
+		t.Errorf("skipped %v, want %v", sink.Skipped, want)
+	}
+}

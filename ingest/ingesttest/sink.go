@@ -2,8 +2,12 @@
 package ingesttest
 
 import (
+	"context"
+	"slices"
+
 	"github.com/ubo-project/ubo/ingest"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 // Sink is an in-memory ingest.Sink with the store's merge semantics:
@@ -14,16 +18,18 @@ type Sink struct {
 	Entities map[string]model.Entity
 	Rels     map[string]model.Relationship
 	Rejects  []ingest.Reject
-	Order    []string // relationship ids in write order
-	Dangling []string // relationships written before an endpoint, once per missing end
-	Written  int      // entity writes
+	Order    []string       // relationship ids in write order
+	Dangling []string       // relationships written before an endpoint, once per missing end
+	Written  int            // entity writes
+	Skipped  map[string]int // records left out on purpose, by what (ingest.CountSkipped)
+	Deltas   []store.RecordChange
 }
 
 var _ ingest.Sink = (*Sink)(nil)
 
 // NewSink returns an empty Sink.
 func NewSink() *Sink {
-	return &Sink{Entities: map[string]model.Entity{}, Rels: map[string]model.Relationship{}}
+	return &Sink{Entities: map[string]model.Entity{}, Rels: map[string]model.Relationship{}, Skipped: map[string]int{}}
 }
 
 // Entity implements ingest.Sink.
@@ -85,4 +91,35 @@ func (m *Sink) Edges(holder, held string) map[model.RelKind]model.Relationship {
 		}
 	}
 	return out
+}
+
+// CountSkipped implements ingest.SkipCounter.
+func (m *Sink) CountSkipped(what string, n int) { m.Skipped[what] += n }
+
+// Delta implements ingest.DeltaReporter.
+func (m *Sink) Delta(c store.RecordChange) { m.Deltas = append(m.Deltas, c) }
+
+// CanonicalIDs maps each of ids the sink holds as an entity to itself, as
+// a store without aliases would.
+func (m *Sink) CanonicalIDs(_ context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		if _, ok := m.Entities[id]; ok {
+			out[id] = id
+		}
+	}
+	return out, nil
+}
+
+// RelationshipsOfRecords returns the relationships of source written with
+// one of refs as SourceRef (store.RecordRelationships).
+func (m *Sink) RelationshipsOfRecords(_ context.Context, source string, refs []string) ([]model.Relationship, error) {
+	var out []model.Relationship
+	for _, id := range m.Order {
+		r := m.Rels[id]
+		if r.Source == source && slices.Contains(refs, r.SourceRef) && !slices.ContainsFunc(out, func(o model.Relationship) bool { return o.ID == id }) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

@@ -146,21 +146,36 @@ func newEntity(in *model.Entity, id string) model.Entity {
 // entities, merging happens in Go (store.ApplyUpsert for a canonical id,
 // store.ApplyAliasUpsert for an alias), and new rows go out in multi-row INSERTs.
 func (s *Store) UpsertEntities(ctx context.Context, batch []model.Entity) error {
+	_, err := s.UpsertEntitiesCounted(ctx, batch)
+	return err
+}
+
+var _ store.CountingUpserter = (*Store)(nil)
+
+// UpsertEntitiesCounted implements store.CountingUpserter: UpsertEntities
+// saying what it did to each entity, once per chunk of upsertChunk records.
+func (s *Store) UpsertEntitiesCounted(ctx context.Context, batch []model.Entity) ([]store.EntityTouch, error) {
 	if len(batch) == 0 {
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
-	return s.write(ctx, "upsert entities", func(tx *sql.Tx) error {
+	var touched []store.EntityTouch
+	err := s.write(ctx, "upsert entities", func(tx *sql.Tx) error {
+		touched = touched[:0] // a retried transaction starts again
 		u, err := newEntityUpserter(ctx, tx)
 		if err != nil {
 			return err
 		}
 		for start := 0; start < len(batch); start += upsertChunk {
-			if err := u.chunk(ctx, batch[start:min(start+upsertChunk, len(batch))]); err != nil {
+			if touched, err = u.chunk(ctx, batch[start:min(start+upsertChunk, len(batch))], touched); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return touched, nil
 }
 
 // upsertChunk is how many entities share one prefetch query.
@@ -202,21 +217,22 @@ func newEntityUpserter(ctx context.Context, tx *sql.Tx) (*entityUpserter, error)
 	return u, nil
 }
 
-func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error {
+// chunk writes chunk and appends what it did to each entity to touched.
+func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity, touched []store.EntityTouch) ([]store.EntityTouch, error) {
 	canon := make([]string, len(chunk))
 	for i := range chunk {
 		if chunk[i].ID == "" {
-			return fmt.Errorf("entity with name %q has no id", chunk[i].Name)
+			return touched, fmt.Errorf("entity with name %q has no id", chunk[i].Name)
 		}
 		c, err := u.w.canonical(ctx, chunk[i].ID)
 		if err != nil {
-			return fmt.Errorf("entity %q: %w", chunk[i].ID, err)
+			return touched, fmt.Errorf("entity %q: %w", chunk[i].ID, err)
 		}
 		canon[i] = c
 	}
 	pending, err := u.load(ctx, canon)
 	if err != nil {
-		return err
+		return touched, err
 	}
 	var order []*pendingEntity
 	for i := range chunk {
@@ -240,16 +256,18 @@ func (u *entityUpserter) chunk(ctx context.Context, chunk []model.Entity) error 
 		}
 	}
 	for _, p := range order {
-		if err := u.save(ctx, p); err != nil {
-			return fmt.Errorf("entity %q: %w", p.cur.ID, err)
+		effect, err := u.save(ctx, p)
+		if err != nil {
+			return touched, fmt.Errorf("entity %q: %w", p.cur.ID, err)
 		}
+		touched = append(touched, store.EntityTouch{ID: p.cur.ID, Effect: effect})
 	}
 	for _, b := range []*bulkInsert{u.entities, u.idents} {
 		if err := b.flush(ctx); err != nil {
-			return err
+			return touched, err
 		}
 	}
-	return u.w.names.flush(ctx)
+	return touched, u.w.names.flush(ctx)
 }
 
 // load fetches the stored entities among ids as pending entries whose cur
@@ -284,24 +302,30 @@ func (u *entityUpserter) load(ctx context.Context, ids []string) (map[string]*pe
 	return out, rows.Err()
 }
 
-func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) error {
+// save writes p and says what it did to the entity.
+func (u *entityUpserter) save(ctx context.Context, p *pendingEntity) (store.UpsertEffect, error) {
 	if p.old == nil {
 		data := codec.EncodeEntity(&p.cur)
 		ix := nameIndexOf(&p.cur)
 		if err := u.entities.add(ctx, p.rid, p.cur.ID, string(p.cur.Kind), data, tokensColumn(ix)); err != nil {
-			return err
+			return 0, err
 		}
 		for _, id := range p.cur.Identifiers {
 			if err := u.idents.add(ctx, id, p.rid); err != nil {
-				return err
+				return 0, err
 			}
 		}
-		return u.w.names.add(ctx, p.rid, ix)
+		return store.Created, u.w.names.add(ctx, p.rid, ix)
 	}
-	if p.old.tokens != nil && store.EntitiesEqual(&p.old.e, &p.cur) {
-		return nil // re-ingest: nothing to write
+	if store.EntitiesEqual(&p.old.e, &p.cur) {
+		if p.old.tokens != nil {
+			return store.Unchanged, nil // re-ingest: nothing to write
+		}
+		// The same entity; only its name index is missing (a store from
+		// before the index), which the rewrite adds.
+		return store.Unchanged, u.w.update(ctx, p.old, &p.cur)
 	}
-	return u.w.update(ctx, p.old, &p.cur)
+	return store.Changed, u.w.update(ctx, p.old, &p.cur)
 }
 
 // EachEntity implements store.Store: one cursor over the id index.

@@ -364,3 +364,35 @@ func repoint(ctx context.Context, tx *sql.Tx, from, into string) error {
 	}
 	return nil
 }
+
+var _ store.RecordRelationships = (*Store)(nil)
+
+// RelationshipsOfRecords implements store.RecordRelationships: a range of
+// the id index per record.
+func (s *Store) RelationshipsOfRecords(ctx context.Context, source string, refs []string) ([]model.Relationship, error) {
+	var out []model.Relationship
+	asked := make(map[string]bool, len(refs))
+	for _, ref := range refs {
+		if asked[ref] {
+			continue
+		}
+		asked[ref] = true
+		from, to := store.RecordIDPrefix(source, ref)
+		err := s.stream(ctx, "relationships of a record", `SELECT data FROM relationships WHERE id >= ? AND id < ? ORDER BY id`,
+			[]any{from, to}, func(data []byte) error {
+				var r model.Relationship
+				if err := codec.DecodeRelationship(data, &r); err != nil {
+					return fmt.Errorf("stored relationship: %w", err)
+				}
+				if r.Source == source && r.SourceRef == ref {
+					out = append(out, r)
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}

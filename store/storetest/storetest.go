@@ -43,6 +43,8 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertSameIDInOneBatch", testUpsertSameIDInOneBatch},
 		{"UpsertEmptyKindIsUnknown", testUpsertEmptyKindIsUnknown},
 		{"UpsertTwiceChangesNothing", testUpsertTwiceChangesNothing},
+		{"UpsertEntitiesCounted", testUpsertEntitiesCounted},
+		{"RelationshipsOfRecords", testRelationshipsOfRecords},
 		{"RelationshipsKeyedByID", testRelationshipsKeyedByID},
 		{"RelationshipMissingEndpoint", testRelationshipMissingEndpoint},
 		{"StreamOrderAndStop", testStreamOrderAndStop},
@@ -1456,3 +1458,77 @@ func testCancelledContext(t *testing.T, s store.Store) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// testUpsertEntitiesCounted: the counted upsert says, once per stored
+// entity and in first-touch order, whether the batch created, changed or
+// left it; an id written through an alias names the canonical entity.
+func testUpsertEntitiesCounted(t *testing.T, s store.Store) {
+	cu, ok := s.(store.CountingUpserter)
+	if !ok {
+		t.Fatalf("the %s store does not say what its upserts did (store.CountingUpserter)", s.Backend())
+	}
+	upsert := func(es ...model.Entity) []store.EntityTouch {
+		t.Helper()
+		got, err := cu.UpsertEntitiesCounted(ctx(t), es)
+		if err != nil {
+			t.Fatalf("UpsertEntitiesCounted: %v", err)
+		}
+		return got
+	}
+	stub := func(id string) model.Entity { return model.Entity{ID: id, Source: "test", SourceRef: "rec-" + id} }
+	steps := []struct {
+		batch []model.Entity
+		want  []store.EntityTouch
+	}{
+		{[]model.Entity{stub("a"), stub("b"), stub("a"), company("c", "C", "GB")},
+			[]store.EntityTouch{{ID: "a", Effect: store.Created}, {ID: "b", Effect: store.Created}, {ID: "c", Effect: store.Created}}},
+		{[]model.Entity{stub("b"), company("a", "A", "CN"), stub("a"), company("c", "C", "GB"), stub("d")},
+			[]store.EntityTouch{{ID: "b", Effect: store.Unchanged}, {ID: "a", Effect: store.Changed},
+				{ID: "c", Effect: store.Unchanged}, {ID: "d", Effect: store.Created}}},
+	}
+	for i, st := range steps {
+		equal(t, fmt.Sprintf("step %d", i), upsert(st.batch...), st.want)
+	}
+	merge(t, s, "b", "c")
+	equal(t, "through an alias", upsert(stub("b"), company("c", "C", "GB")), []store.EntityTouch{{ID: "c", Effect: store.Unchanged}})
+	equal(t, "through an alias, changed", upsert(model.Entity{ID: "b", HQCountry: "HK"}), []store.EntityTouch{{ID: "c", Effect: store.Changed}})
+	if got, err := cu.UpsertEntitiesCounted(ctx(t), nil); err != nil || len(got) != 0 {
+		t.Errorf("an empty batch: %v, %v", got, err)
+	}
+}
+
+// testRelationshipsOfRecords: the relationships a source's records
+// asserted are found by the records' refs, of every kind, with their ends
+// as stored (through a merge), and no other source's nor another ref's
+// whose id begins the same.
+func testRelationshipsOfRecords(t *testing.T, s store.Store) {
+	rf, ok := s.(store.RecordRelationships)
+	if !ok {
+		t.Fatalf("the %s store cannot find a record's relationships (store.RecordRelationships)", s.Backend())
+	}
+	upsertEntities(t, s, company("a", "A", "GB"), company("b", "B", "GB"), company("c", "C", "GB"), company("a2", "A2", "GB"))
+	rel := func(source, ref, holder, held string, kind model.RelKind) model.Relationship {
+		r := model.Relationship{ID: model.RelationshipID(source, ref, holder, held, kind), HolderID: holder, HeldID: held,
+			Kind: kind, Source: source, SourceRef: ref, StartDate: "2020-01-01"}
+		if kind == model.Ownership {
+			r.Share = model.Exact(60)
+		}
+		return r
+	}
+	mine := rel("ftm", "own-1", "a2", "b", model.Ownership)
+	officer := rel("ftm", "own-1", "c", "b", model.Officer)
+	upsertRels(t, s, mine, officer, rel("ftm", "own-12", "b", "c", model.Ownership), rel("psc", "own-1", "a", "c", model.Ownership),
+		rel("ftm", "own-1|x", "a", "c", model.Ownership)) // its id begins ftm|own-1| too
+	merge(t, s, "a2", "a")
+	got, err := rf.RelationshipsOfRecords(ctx(t), "ftm", []string{"own-1", "missing", "own-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine.HolderID = "a" // as stored: the merged end
+	want := []model.Relationship{mine, officer}
+	sort.Slice(want, func(i, j int) bool { return want[i].ID < want[j].ID })
+	equal(t, "relationships of own-1", got, want)
+	if got, err := rf.RelationshipsOfRecords(ctx(t), "ftm", nil); err != nil || len(got) != 0 {
+		t.Errorf("no refs: %v, %v", got, err)
+	}
+}
