@@ -52,6 +52,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +88,50 @@ type Parser struct {
 	records map[string]*recordState // record key → state
 	chain   map[string]string       // 0.2/0.3 statement id → chain (first statement) id
 	gone    map[string]bool         // 0.2/0.3 statement ids already replaced
+
+	versions []FileVersions // per file read, the versions its statements declare
+}
+
+// FileVersions is what the statements of one file declare in
+// publicationDetails.bodsVersion: statements per version, "" for those
+// that declare none (read by their shape).
+type FileVersions struct {
+	File     string         `json:"file"`
+	Versions map[string]int `json:"versions"`
+}
+
+// String renders the declaration the way the ingest summary says it:
+// "a.json: BODS 0.4 (12 statements)", unsupported versions marked.
+func (f FileVersions) String() string {
+	keys := slices.Sorted(maps.Keys(f.Versions))
+	var parts []string
+	for _, v := range keys {
+		label := "BODS " + v
+		switch {
+		case v == "":
+			label = "no bodsVersion"
+		case !slices.Contains(supportedVersions, v):
+			label = "BODS " + strconv.Quote(v) + " (unsupported, rejected)"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d statement(s)", label, f.Versions[v]))
+	}
+	if len(parts) == 0 {
+		parts = []string{"no statements"}
+	}
+	return f.File + ": " + strings.Join(parts, ", ")
+}
+
+// Versions returns, per file read so far in order, the versions its
+// statements declared.
+func (p *Parser) Versions() []FileVersions { return slices.Clone(p.versions) }
+
+func (p *Parser) countVersion(file, declared string) {
+	n := len(p.versions)
+	if n == 0 || p.versions[n-1].File != file {
+		p.versions = append(p.versions, FileVersions{File: file, Versions: map[string]int{}})
+		n++
+	}
+	p.versions[n-1].Versions[declared]++
 }
 
 type recordState struct {
@@ -110,6 +157,9 @@ func (p *Parser) ParseFile(ctx context.Context, path string) error {
 
 // ParseReader reads the statements of r; name labels rejects and errors.
 func (p *Parser) ParseReader(ctx context.Context, name string, r io.Reader) error {
+	if n := len(p.versions); n == 0 || p.versions[n-1].File != name {
+		p.versions = append(p.versions, FileVersions{File: name, Versions: map[string]int{}})
+	}
 	err := readRecords(name, r, func(rec record) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -166,13 +216,22 @@ func (p *Parser) statement(name string, rec record) error {
 	if err := json.Unmarshal(rec.raw, &h); err != nil {
 		return jsonReject("", err)
 	}
-	switch {
-	case h.RecordID != "" || h.RecordType != "" || len(h.RecordDetails) > 0:
-		return p.statement04(h)
-	case h.StatementType != "":
-		return p.statementLegacy(h, rec.raw)
+	declared := declaredVersion(h.PublicationDetails.BODSVersion)
+	p.countVersion(name, declared)
+	shape04 := h.RecordID != "" || h.RecordType != "" || len(h.RecordDetails) > 0
+	if !shape04 && h.StatementType == "" {
+		return reject("", "not a BODS statement: neither statementType (0.2/0.3) nor recordType (0.4)")
 	}
-	return reject("", "not a BODS statement: neither statementType (0.2/0.3) nor recordType (0.4)")
+	if err := checkVersion(declared, shape04); err != nil {
+		return err
+	}
+	if shape04 {
+		if err := validate04(rec.raw); err != nil {
+			return err
+		}
+		return p.statement04(h)
+	}
+	return p.statementLegacy(h, rec.raw)
 }
 
 // ---- 0.4 ----

@@ -364,7 +364,7 @@ func TestRejectsNameLineAndField(t *testing.T) {
 		{3, "interests[0].share"},
 		{4, "name"},
 		{5, ""}, // truncated line
-		{6, "recordDetails.interests[0].share"},
+		{6, "recordDetails.interests[0].share.exact"},
 		{7, "recordType"},
 		{8, "statementDate"},
 		{9, ""},
@@ -430,9 +430,9 @@ func TestIdempotentReingest(t *testing.T) {
 }
 
 func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
-	in := `{"statementId":"s1","recordId":"co","recordType":"entity","recordStatus":"new","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"}}}
-{"statementId":"s2","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
-{"statementId":"s3","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
+	in := `{"statementId":"stmt-0001-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"co","recordType":"entity","recordStatus":"new","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"}}}
+{"statementId":"stmt-0002-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
+{"statementId":"stmt-0003-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
 `
 	sink := ingesttest.NewSink()
 	if err := NewParser(sink).ParseReader(context.Background(), "in.jsonl", strings.NewReader(in)); err != nil {
@@ -483,9 +483,9 @@ func TestAliasesAndAddressCountries(t *testing.T) {
 // consolidation is consolidation again. Any other publisher's record ids get
 // the "bods:" prefix, and its details are free text.
 func TestUBOPublishedStatements(t *testing.T) {
-	const stmts = `{"statementId":"s1","recordId":"lei:529900CNPARENT000194","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Parent","addresses":[{"type":"business","country":{"name":"CN","code":"CN"}}]},"annotations":[{"statementPointerTarget":"/recordDetails","motivation":"commenting","description":"d","uboAttributes":{"stateOwned":true,"lists":["us.bis.entity_list"]}}]}
-{"statementId":"s2","recordId":"bods:sub","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Sub"}}
-{"statementId":"s3","recordId":"rel:x","recordType":"relationship","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"subject":"bods:sub","interestedParty":"lei:529900CNPARENT000194","interests":[{"type":"otherInfluenceOrControl","details":"consolidation","directOrIndirect":"unknown"}]}}
+	const stmts = `{"statementId":"stmt-0001-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"lei:529900CNPARENT000194","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Parent","addresses":[{"type":"business","country":{"name":"CN","code":"CN"}}]},"annotations":[{"statementPointerTarget":"/recordDetails","motivation":"commenting","description":"d","uboAttributes":{"stateOwned":true,"lists":["us.bis.entity_list"]}}]}
+{"statementId":"stmt-0002-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"bods:sub","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Sub"}}
+{"statementId":"stmt-0003-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"rel:x","recordType":"relationship","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"subject":"bods:sub","interestedParty":"lei:529900CNPARENT000194","interests":[{"type":"otherInfluenceOrControl","details":"consolidation","directOrIndirect":"unknown"}]}}
 `
 	tests := []struct {
 		publisher   string
