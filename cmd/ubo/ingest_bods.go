@@ -29,7 +29,9 @@ declarationSubject); a statement that fails it is rejected naming the field.
 
 Versions: the latest statement per record wins (0.4 recordId + statementDate; 0.2/0.3
 replacesStatements); a closed relationship record, or an interest a later version no longer
-asserts, is kept with its end date. Interests map to ownership, voting, board, control, influence,
+asserts, is kept with its end date, also when the later version comes in a later run (a 0.4
+"updated" or "closed" statement ends what the store holds for its record); a closed entity or
+person record is inactive from the closing statement's date. Interests map to ownership, voting, board, control, influence,
 trust_role, nominee, officer or unknown_interest edges with the share interval as given
 (exclusive bounds kept) and direct/indirect. Unspecified interested parties become unknown holders,
 except "no beneficial owners" and "subject exempt from disclosure", which create nothing.

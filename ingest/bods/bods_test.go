@@ -439,7 +439,7 @@ func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := sink.Entities["bods:co"]
-	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag}) {
+	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag, model.InactiveTagPrefix + "2024-06-01"}) {
 		t.Errorf("closed anonymous entity: %+v", e)
 	}
 	if len(sink.Rels) != 0 || len(sink.Rejects) != 0 {
