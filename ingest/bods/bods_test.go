@@ -2,6 +2,7 @@ package bods
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -521,5 +522,54 @@ func TestUBOPublishedStatements(t *testing.T) {
 				t.Errorf("%s: relationship %+v, want %s -%s-> %s", tt.publisher, r, tt.parent, tt.kind, tt.sub)
 			}
 		}
+	}
+}
+
+// storedSink is a Sink that also answers what an earlier run stored.
+type storedSink struct {
+	*ingesttest.Sink
+	stored  []model.Relationship
+	queries []string
+}
+
+func (s *storedSink) RelationshipsHeld(_ context.Context, held string) ([]model.Relationship, error) {
+	s.queries = append(s.queries, held)
+	return s.stored, nil
+}
+
+// TestLaterRunVersions: a 0.4 updated statement read in a run that has
+// not seen its record ends the stored edges of that record it no longer
+// asserts (not those of another record held by the same entity); a new
+// statement asks nothing.
+func TestLaterRunVersions(t *testing.T) {
+	const pub = `"publicationDetails":{"publicationDate":"2024-06-01","bodsVersion":"0.4","publisher":{"name":"x"}}`
+	rel := func(n int, status, holder string) string {
+		return fmt.Sprintf(`{"statementId":"later-%04d-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","statementDate":"2024-06-01","recordId":"rel","recordType":"relationship","recordStatus":"%s","recordDetails":{"isComponent":false,"subject":"co","interestedParty":"%s","interests":[{"type":"shareholding","share":{"exact":80}}]},%s}`+"\n", n, status, holder, pub)
+	}
+	old := model.Relationship{ID: model.RelationshipID(Source, "rel", "bods:li", "bods:co", model.Ownership),
+		HolderID: "bods:li", HeldID: "bods:co", Kind: model.Ownership, Share: model.Exact(80), Source: Source}
+	other := model.Relationship{ID: model.RelationshipID(Source, "rel2", "bods:x", "bods:co", model.Ownership),
+		HolderID: "bods:x", HeldID: "bods:co", Kind: model.Ownership, Source: Source}
+	for _, tt := range []struct {
+		status  string
+		queries int
+		ended   bool
+	}{{"updated", 1, true}, {"closed", 1, true}, {"new", 0, false}} {
+		t.Run(tt.status, func(t *testing.T) {
+			sink := &storedSink{Sink: ingesttest.NewSink(), stored: []model.Relationship{old, other}}
+			if err := NewParser(sink).ParseReader(context.Background(), "v2.jsonl", strings.NewReader(rel(1, tt.status, "ann"))); err != nil {
+				t.Fatal(err)
+			}
+			if len(sink.Rejects) > 0 || len(sink.queries) != tt.queries {
+				t.Fatalf("rejects %v, queries %v", sink.Rejects, sink.queries)
+			}
+			got, ok := sink.Rels[old.ID]
+			if ok != tt.ended || (ok && got.EndDate != "2024-06-01") {
+				t.Errorf("the earlier run's edge: %+v (written %v), want ended 2024-06-01: %v", got, ok, tt.ended)
+			}
+			if _, ok := sink.Rels[other.ID]; ok {
+				t.Errorf("another record's edge was touched: %+v", sink.Rels[other.ID])
+			}
+		})
 	}
 }
