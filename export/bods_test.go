@@ -16,7 +16,7 @@ import (
 	"github.com/ubo-project/ubo/store/embedded"
 )
 
-const schemaDir = "../testdata/bods-schema-0.4"
+const schemaDir = "../ingest/bods/schema-0.4"
 
 func openEmbedded(t *testing.T) store.Store {
 	t.Helper()

@@ -6,6 +6,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ubo-project/ubo/model"
@@ -134,4 +135,16 @@ func ReportDelta(sink Sink, c store.RecordChange) {
 	if d, ok := sink.(DeltaReporter); ok {
 		d.Delta(c)
 	}
+}
+
+// StoredRelationships is implemented by sinks that can read what earlier
+// ingests stored (the Writer does). A parser of versioned records (BODS
+// 0.4 recordId + recordStatus) uses it to end what an earlier run's
+// version of a record asserted and the version read now no longer does,
+// as it does for versions within one run.
+type StoredRelationships interface {
+	// RelationshipsHeld returns the stored relationships whose held
+	// entity is held (an alias resolves to its entity); none when held is
+	// unknown.
+	RelationshipsHeld(ctx context.Context, held string) ([]model.Relationship, error)
 }

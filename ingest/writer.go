@@ -166,6 +166,20 @@ func (w *Writer) Ambiguities() []Reject {
 	return append([]Reject(nil), w.ambiguities...)
 }
 
+// RelationshipsHeld returns the stored relationships held by held
+// (ingest.StoredRelationships): what earlier runs wrote, not this run's
+// batches still queued.
+func (w *Writer) RelationshipsHeld(ctx context.Context, held string) ([]model.Relationship, error) {
+	sg, err := w.st.Neighbourhood(ctx, held, store.Up, 1, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the stored relationships of %s: %w", held, err)
+	}
+	return sg.Relationships, nil
+}
+
 // Entity queues e for writing.
 func (w *Writer) Entity(e model.Entity) error {
 	w.mu.Lock()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
@@ -18,9 +19,19 @@ func newIngestBODSCmd(g *globalOptions) *cobra.Command {
 recordDetails; 0.2/0.3: statementType). Files hold a JSON array or JSON lines, plain or .gz; give
 all files of one publication in one run so that record versions and references carry across them.
 
+Declared versions: each file's statements are counted by publicationDetails.bodsVersion and a
+line per file says which versions it declares ("a.json: BODS 0.4: 12 statement(s)"). A statement
+declaring a version other than 0.2, 0.3 or 0.4 (0.1, 1.0, ...), or one whose declared version
+contradicts its shape, is rejected (field publicationDetails.bodsVersion) rather than read as some
+other version; one declaring none is read by its shape. Every 0.4 statement is checked against the
+official BODS 0.4 JSON schema (country codes, dates, URIs, required fields such as isComponent and
+declarationSubject); a statement that fails it is rejected naming the field.
+
 Versions: the latest statement per record wins (0.4 recordId + statementDate; 0.2/0.3
 replacesStatements); a closed relationship record, or an interest a later version no longer
-asserts, is kept with its end date. Interests map to ownership, voting, board, control, influence,
+asserts, is kept with its end date, also when the later version comes in a later run (a 0.4
+"updated" or "closed" statement ends what the store holds for its record); a closed entity or
+person record is inactive from the closing statement's date. Interests map to ownership, voting, board, control, influence,
 trust_role, nominee, officer or unknown_interest edges with the share interval as given
 (exclusive bounds kept) and direct/indirect. Unspecified interested parties become unknown holders,
 except "no beneficial owners" and "subject exempt from disclosure", which create nothing.
@@ -35,8 +46,17 @@ management interests are read back too, so an export re-ingested gives the same 
 		Args: argsChecked(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			return runIngest(cmd, g, bods.Source, files, func(ctx context.Context, sink ingest.Sink) error {
-				if err := bods.Parse(ctx, files, sink); err != nil {
-					return trimmedError{err, "ingest " + bods.Source + ": "}
+				p := bods.NewParser(sink)
+				// What each file declares, said even when a file fails part way.
+				defer func() {
+					for _, v := range p.Versions() {
+						fmt.Fprintf(g.ErrOut, "ingest %s: %s\n", bods.Source, v)
+					}
+				}()
+				for _, f := range files {
+					if err := p.ParseFile(ctx, f); err != nil {
+						return trimmedError{err, "ingest " + bods.Source + ": "}
+					}
 				}
 				return nil
 			})

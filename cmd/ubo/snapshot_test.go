@@ -38,6 +38,15 @@ func ftmLine(id, caption, schema string, props map[string][]string, datasets []s
 	return string(b) + "\n"
 }
 
+// bodsLine is one BODS 0.4 statement of record id, dated date, with the
+// given record details.
+func bodsLine(n int, id, recordType, status, date, details string) string {
+	return fmt.Sprintf(`{"statementId":"snap-%04d-aaaa-bbbb-cccc-000000000000","declarationSubject":"snap-co","statementDate":"%s",`+
+		`"recordId":"%s","recordType":"%s","recordStatus":"%s","recordDetails":{"isComponent":false,%s},`+
+		`"publicationDetails":{"publicationDate":"%s","bodsVersion":"0.4","publisher":{"name":"Example Register"}}}`+"\n",
+		n, date, id, recordType, status, details, date)
+}
+
 type snapshotScenario struct {
 	name, source, policy, entity string
 	first, second                []string // the two snapshots' files
@@ -105,7 +114,30 @@ func snapshotScenarios(t *testing.T) []snapshotScenario {
 	ftmMod := write("ftm-mod.delta.json", `{"op":"MOD","entity":`+strings.TrimSpace(mod)+"}\n")
 	ftmDel := write("ftm-del.delta.json", `{"op":"DEL","entity":{"id":"NK-parent","schema":"Company","last_seen":"`+snapDate2+`T06:00:00"}}`+"\n")
 
+	// BODS record versions read in a later run: the owner replaced, the
+	// relationship closed, the owner's person record closed.
+	const (
+		bodsCo    = `"entityType":{"type":"registeredEntity"},"name":"Example Target Ltd","jurisdiction":{"name":"United Kingdom","code":"GB"}`
+		bodsLi    = `"personType":"knownPerson","names":[{"type":"legal","fullName":"Li Example"}],"nationalities":[{"name":"China","code":"CN"}]`
+		bodsAnn   = `"personType":"knownPerson","names":[{"type":"legal","fullName":"Ann Sample"}],"nationalities":[{"name":"United Kingdom","code":"GB"}]`
+		bodsByLi  = `"subject":"snap-co","interestedParty":"snap-li","interests":[{"type":"shareholding","directOrIndirect":"direct","share":{"exact":80}}]`
+		bodsByAnn = `"subject":"snap-co","interestedParty":"snap-ann","interests":[{"type":"shareholding","directOrIndirect":"direct","share":{"exact":80}}]`
+	)
+	bods1 := write("bods-1.jsonl", bodsLine(1, "snap-co", "entity", "new", snapDate1, bodsCo)+
+		bodsLine(2, "snap-li", "person", "new", snapDate1, bodsLi)+
+		bodsLine(3, "snap-ann", "person", "new", snapDate1, bodsAnn)+
+		bodsLine(4, "snap-rel", "relationship", "new", snapDate1, bodsByLi))
+	bodsUpdated := write("bods-updated.jsonl", bodsLine(5, "snap-rel", "relationship", "updated", snapDate2, bodsByAnn))
+	bodsClosed := write("bods-closed.jsonl", bodsLine(6, "snap-rel", "relationship", "closed", snapDate2, bodsByLi))
+	bodsLiClosed := write("bods-li-closed.jsonl", bodsLine(7, "snap-li", "person", "closed", snapDate2, bodsLi))
+
 	return []snapshotScenario{
+		{name: "bods-owner-replaced", source: "bods", policy: "default", entity: "bods:snap-co", delta: true,
+			first: []string{bods1}, second: []string{bodsUpdated}, retired: "BODS 0.4: 1 statement(s)"},
+		{name: "bods-relationship-closed", source: "bods", policy: "default", entity: "bods:snap-co", delta: true,
+			first: []string{bods1}, second: []string{bodsClosed}, retired: "BODS 0.4: 1 statement(s)"},
+		{name: "bods-owner-closed", source: "bods", policy: "default", entity: "bods:snap-co", delta: true,
+			first: []string{bods1}, second: []string{bodsLiClosed}, retired: "BODS 0.4: 1 statement(s)"},
 		{name: "psc", source: "psc", policy: "default", entity: "gb-coh:01000001",
 			first: []string{psc1}, second: []string{psc2},
 			retired: "ended 2 relationship(s), 1 entity(ies) inactive, 0 reactivated, 0 list tag(s) retired"},

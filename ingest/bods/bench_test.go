@@ -55,3 +55,15 @@ func benchParse(b *testing.B, data []byte) {
 
 func BenchmarkParseJSONLines(b *testing.B) { benchParse(b, synthetic04(2000)) }
 func BenchmarkParseJSONArray(b *testing.B) { benchParse(b, toArray(synthetic04(2000))) }
+
+func BenchmarkValidate04(b *testing.B) {
+	lines := bytes.Split(bytes.TrimSpace(synthetic04(1)), []byte("\n"))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			if err := validate04(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

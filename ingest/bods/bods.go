@@ -9,7 +9,12 @@
 // a statement older (by statementDate) than one already seen for its
 // record is skipped; a closed relationship record ends its edges at the
 // closing statement's date; a closed entity or person record gets the list
-// tag "bods.closed". 0.2/0.3 statements replace earlier ones through
+// tag "bods.closed" and model.InactiveTagPrefix+date (no root from that
+// date). An updated or closed relationship statement whose record this
+// run has not seen yet ends what an earlier run stored for the record and
+// it no longer asserts (ingest.StoredRelationships), as within one run;
+// statement dates are not stored, so an older version ingested after a
+// newer one in a later run overwrites it. 0.2/0.3 statements replace earlier ones through
 // replacesStatements: a replacing statement inherits the id of the first
 // statement in its chain, so the entity stays one entity, and a replaced
 // statement that turns up later is skipped. When a new version of a
@@ -52,6 +57,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +93,55 @@ type Parser struct {
 	records map[string]*recordState // record key → state
 	chain   map[string]string       // 0.2/0.3 statement id → chain (first statement) id
 	gone    map[string]bool         // 0.2/0.3 statement ids already replaced
+
+	versions []FileVersions // per file read, the versions its statements declare
+
+	// MaxStatementBytes bounds one statement (0: DefaultMaxStatementBytes).
+	MaxStatementBytes int
+
+	ctx context.Context // of the ParseReader call under way
+}
+
+// FileVersions is what the statements of one file declare in
+// publicationDetails.bodsVersion: statements per version, "" for those
+// that declare none (read by their shape).
+type FileVersions struct {
+	File     string         `json:"file"`
+	Versions map[string]int `json:"versions"`
+}
+
+// String renders the declaration the way the ingest summary says it:
+// "a.json: BODS 0.4 (12 statements)", unsupported versions marked.
+func (f FileVersions) String() string {
+	keys := slices.Sorted(maps.Keys(f.Versions))
+	var parts []string
+	for _, v := range keys {
+		label := "BODS " + v
+		switch {
+		case v == "":
+			label = "no bodsVersion"
+		case !slices.Contains(supportedVersions, v):
+			label = "BODS " + strconv.Quote(v) + " (unsupported, rejected)"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d statement(s)", label, f.Versions[v]))
+	}
+	if len(parts) == 0 {
+		parts = []string{"no statements"}
+	}
+	return f.File + ": " + strings.Join(parts, ", ")
+}
+
+// Versions returns, per file read so far in order, the versions its
+// statements declared.
+func (p *Parser) Versions() []FileVersions { return slices.Clone(p.versions) }
+
+func (p *Parser) countVersion(file, declared string) {
+	n := len(p.versions)
+	if n == 0 || p.versions[n-1].File != file {
+		p.versions = append(p.versions, FileVersions{File: file, Versions: map[string]int{}})
+		n++
+	}
+	p.versions[n-1].Versions[declared]++
 }
 
 type recordState struct {
@@ -110,13 +167,21 @@ func (p *Parser) ParseFile(ctx context.Context, path string) error {
 
 // ParseReader reads the statements of r; name labels rejects and errors.
 func (p *Parser) ParseReader(ctx context.Context, name string, r io.Reader) error {
-	err := readRecords(name, r, func(rec record) error {
+	if n := len(p.versions); n == 0 || p.versions[n-1].File != name {
+		p.versions = append(p.versions, FileVersions{File: name, Versions: map[string]int{}})
+	}
+	p.ctx = ctx
+	max := p.MaxStatementBytes
+	if max <= 0 {
+		max = DefaultMaxStatementBytes
+	}
+	err := readRecords(name, r, max, func(rec record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ingest.CountRead(p.sink, 1)
 		if rec.bad != "" {
-			return p.sink.Reject(ingest.Reject{File: name, Line: rec.line, Reason: rec.bad})
+			return p.sink.Reject(ingest.Reject{File: name, Line: rec.line, Field: rec.badField, Reason: rec.bad})
 		}
 		if err := p.statement(name, rec); err != nil {
 			var rj *rejectError
@@ -166,13 +231,22 @@ func (p *Parser) statement(name string, rec record) error {
 	if err := json.Unmarshal(rec.raw, &h); err != nil {
 		return jsonReject("", err)
 	}
-	switch {
-	case h.RecordID != "" || h.RecordType != "" || len(h.RecordDetails) > 0:
-		return p.statement04(h)
-	case h.StatementType != "":
-		return p.statementLegacy(h, rec.raw)
+	declared := declaredVersion(h.PublicationDetails.BODSVersion)
+	p.countVersion(name, declared)
+	shape04 := h.RecordID != "" || h.RecordType != "" || len(h.RecordDetails) > 0
+	if !shape04 && h.StatementType == "" {
+		return reject("", "not a BODS statement: neither statementType (0.2/0.3) nor recordType (0.4)")
 	}
-	return reject("", "not a BODS statement: neither statementType (0.2/0.3) nor recordType (0.4)")
+	if err := checkVersion(declared, shape04); err != nil {
+		return err
+	}
+	if shape04 {
+		if err := validate04(rec.raw); err != nil {
+			return err
+		}
+		return p.statement04(h)
+	}
+	return p.statementLegacy(h, rec.raw)
 }
 
 // ---- 0.4 ----
@@ -218,7 +292,12 @@ func (p *Parser) statement04(h header) error {
 		}
 		e.ID, e.SourceRef = idOf(key), h.StatementID
 		if closed {
+			// From the closing statement's date it is no root any more
+			// (model.InactiveTagPrefix); before it, it still counts.
 			e.Lists = append(e.Lists, ClosedTag)
+			if date != "" {
+				e.Lists = append(e.Lists, model.InactiveTagPrefix+date)
+			}
 		}
 		for _, a := range h.Annotations {
 			if a.UBOAttributes != nil {
@@ -251,7 +330,7 @@ func (p *Parser) statement04(h header) error {
 			}
 		}
 		return p.relationship(relStatement{key: key, stmtID: h.StatementID, order: h.StatementDate, date: date,
-			closed: closed, held: held, holder: holder, unspec: unspec, interests: d.Interests, ours: ours})
+			closed: closed, later: h.RecordStatus != "new", held: held, holder: holder, unspec: unspec, interests: d.Interests, ours: ours})
 	case "":
 		return reject("recordType", "missing")
 	}
@@ -450,6 +529,7 @@ type relStatement struct {
 	key, stmtID  string // record key (0.4 recordId, 0.2/0.3 chain id), statement id
 	order, date  string // statementDate as given (orders versions) and as YYYY-MM-DD
 	closed       bool   // 0.4 recordStatus closed
+	later        bool   // 0.4 recordStatus other than new: earlier versions may be stored
 	held, holder string // entity ids; holder "" when unspecified
 	unspec       string // the unspecified reason when holder is ""
 	interests    []interest
@@ -466,6 +546,12 @@ func (p *Parser) relationship(r relStatement) error {
 	prev := r.prev
 	if st != nil {
 		prev = append(prev, st.edges...)
+	} else if r.later && !r.legacy {
+		stored, err := p.storedEdges(key, held)
+		if err != nil {
+			return err
+		}
+		prev = append(prev, stored...)
 	}
 	field := "recordDetails.interests"
 	if r.legacy {
@@ -565,6 +651,30 @@ func (p *Parser) relationship(r relStatement) error {
 		st.edges = edges
 	}
 	return nil
+}
+
+// storedEdges are the edges an earlier ingest run stored for the 0.4
+// relationship record key (ids "bods|<key>|…" or "bods|<key>#n|…", see
+// relationship), held by held: the previous version of a record that an
+// update or closure read in a later run replaces. Nothing when the sink
+// cannot read the store.
+func (p *Parser) storedEdges(key, held string) ([]model.Relationship, error) {
+	sr, ok := p.sink.(ingest.StoredRelationships)
+	if !ok {
+		return nil, nil
+	}
+	rels, err := sr.RelationshipsHeld(p.ctx, held)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Relationship
+	for _, e := range rels {
+		rest, ok := strings.CutPrefix(e.ID, Source+"|"+key)
+		if ok && e.Source == Source && (strings.HasPrefix(rest, "|") || strings.HasPrefix(rest, "#")) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // ---- entities ----

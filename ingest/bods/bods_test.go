@@ -2,6 +2,7 @@ package bods
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -364,7 +365,7 @@ func TestRejectsNameLineAndField(t *testing.T) {
 		{3, "interests[0].share"},
 		{4, "name"},
 		{5, ""}, // truncated line
-		{6, "recordDetails.interests[0].share"},
+		{6, "recordDetails.interests[0].share.exact"},
 		{7, "recordType"},
 		{8, "statementDate"},
 		{9, ""},
@@ -430,16 +431,16 @@ func TestIdempotentReingest(t *testing.T) {
 }
 
 func TestClosedEntityAndUnspecifiedSubject(t *testing.T) {
-	in := `{"statementId":"s1","recordId":"co","recordType":"entity","recordStatus":"new","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"}}}
-{"statementId":"s2","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
-{"statementId":"s3","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
+	in := `{"statementId":"stmt-0001-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"co","recordType":"entity","recordStatus":"new","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"}}}
+{"statementId":"stmt-0002-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"co","recordType":"entity","recordStatus":"closed","statementDate":"2024-06-01","recordDetails":{"isComponent":false,"entityType":{"type":"anonymousEntity"},"name":"Gone Ltd"}}
+{"statementId":"stmt-0003-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"r","recordType":"relationship","statementDate":"2024-01-01","recordDetails":{"isComponent":false,"subject":{"reason":"unknown"},"interestedParty":"co","interests":[{"type":"shareholding"}]}}
 `
 	sink := ingesttest.NewSink()
 	if err := NewParser(sink).ParseReader(context.Background(), "in.jsonl", strings.NewReader(in)); err != nil {
 		t.Fatal(err)
 	}
 	e := sink.Entities["bods:co"]
-	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag}) {
+	if e.Kind != model.Unknown || e.Name != "Gone Ltd" || !reflect.DeepEqual(e.Lists, []string{ClosedTag, model.InactiveTagPrefix + "2024-06-01"}) {
 		t.Errorf("closed anonymous entity: %+v", e)
 	}
 	if len(sink.Rels) != 0 || len(sink.Rejects) != 0 {
@@ -483,9 +484,9 @@ func TestAliasesAndAddressCountries(t *testing.T) {
 // consolidation is consolidation again. Any other publisher's record ids get
 // the "bods:" prefix, and its details are free text.
 func TestUBOPublishedStatements(t *testing.T) {
-	const stmts = `{"statementId":"s1","recordId":"lei:529900CNPARENT000194","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Parent","addresses":[{"type":"business","country":{"name":"CN","code":"CN"}}]},"annotations":[{"statementPointerTarget":"/recordDetails","motivation":"commenting","description":"d","uboAttributes":{"stateOwned":true,"lists":["us.bis.entity_list"]}}]}
-{"statementId":"s2","recordId":"bods:sub","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Sub"}}
-{"statementId":"s3","recordId":"rel:x","recordType":"relationship","statementDate":"2026-11-01","publicationDetails":{"publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"subject":"bods:sub","interestedParty":"lei:529900CNPARENT000194","interests":[{"type":"otherInfluenceOrControl","details":"consolidation","directOrIndirect":"unknown"}]}}
+	const stmts = `{"statementId":"stmt-0001-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"lei:529900CNPARENT000194","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Parent","addresses":[{"type":"business","country":{"name":"CN","code":"CN"}}]},"annotations":[{"statementPointerTarget":"/recordDetails","motivation":"commenting","description":"d","uboAttributes":{"stateOwned":true,"lists":["us.bis.entity_list"]}}]}
+{"statementId":"stmt-0002-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"bods:sub","recordType":"entity","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"entityType":{"type":"registeredEntity"},"name":"Sub"}}
+{"statementId":"stmt-0003-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","recordId":"rel:x","recordType":"relationship","statementDate":"2026-11-01","publicationDetails":{"publicationDate":"2026-11-01","bodsVersion":"0.4","publisher":{"name":"%s"}},"recordDetails":{"isComponent":false,"subject":"bods:sub","interestedParty":"lei:529900CNPARENT000194","interests":[{"type":"otherInfluenceOrControl","details":"consolidation","directOrIndirect":"unknown"}]}}
 `
 	tests := []struct {
 		publisher   string
@@ -521,5 +522,54 @@ func TestUBOPublishedStatements(t *testing.T) {
 				t.Errorf("%s: relationship %+v, want %s -%s-> %s", tt.publisher, r, tt.parent, tt.kind, tt.sub)
 			}
 		}
+	}
+}
+
+// storedSink is a Sink that also answers what an earlier run stored.
+type storedSink struct {
+	*ingesttest.Sink
+	stored  []model.Relationship
+	queries []string
+}
+
+func (s *storedSink) RelationshipsHeld(_ context.Context, held string) ([]model.Relationship, error) {
+	s.queries = append(s.queries, held)
+	return s.stored, nil
+}
+
+// TestLaterRunVersions: a 0.4 updated statement read in a run that has
+// not seen its record ends the stored edges of that record it no longer
+// asserts (not those of another record held by the same entity); a new
+// statement asks nothing.
+func TestLaterRunVersions(t *testing.T) {
+	const pub = `"publicationDetails":{"publicationDate":"2024-06-01","bodsVersion":"0.4","publisher":{"name":"x"}}`
+	rel := func(n int, status, holder string) string {
+		return fmt.Sprintf(`{"statementId":"later-%04d-aaaa-bbbb-cccc-000000000000","declarationSubject":"co","statementDate":"2024-06-01","recordId":"rel","recordType":"relationship","recordStatus":"%s","recordDetails":{"isComponent":false,"subject":"co","interestedParty":"%s","interests":[{"type":"shareholding","share":{"exact":80}}]},%s}`+"\n", n, status, holder, pub)
+	}
+	old := model.Relationship{ID: model.RelationshipID(Source, "rel", "bods:li", "bods:co", model.Ownership),
+		HolderID: "bods:li", HeldID: "bods:co", Kind: model.Ownership, Share: model.Exact(80), Source: Source}
+	other := model.Relationship{ID: model.RelationshipID(Source, "rel2", "bods:x", "bods:co", model.Ownership),
+		HolderID: "bods:x", HeldID: "bods:co", Kind: model.Ownership, Source: Source}
+	for _, tt := range []struct {
+		status  string
+		queries int
+		ended   bool
+	}{{"updated", 1, true}, {"closed", 1, true}, {"new", 0, false}} {
+		t.Run(tt.status, func(t *testing.T) {
+			sink := &storedSink{Sink: ingesttest.NewSink(), stored: []model.Relationship{old, other}}
+			if err := NewParser(sink).ParseReader(context.Background(), "v2.jsonl", strings.NewReader(rel(1, tt.status, "ann"))); err != nil {
+				t.Fatal(err)
+			}
+			if len(sink.Rejects) > 0 || len(sink.queries) != tt.queries {
+				t.Fatalf("rejects %v, queries %v", sink.Rejects, sink.queries)
+			}
+			got, ok := sink.Rels[old.ID]
+			if ok != tt.ended || (ok && got.EndDate != "2024-06-01") {
+				t.Errorf("the earlier run's edge: %+v (written %v), want ended 2024-06-01: %v", got, ok, tt.ended)
+			}
+			if _, ok := sink.Rels[other.ID]; ok {
+				t.Errorf("another record's edge was touched: %+v", sink.Rels[other.ID])
+			}
+		})
 	}
 }

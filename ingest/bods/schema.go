@@ -19,7 +19,8 @@ type header struct {
 	RecordStatus       string          `json:"recordStatus"`
 	RecordDetails      json.RawMessage `json:"recordDetails"`
 	PublicationDetails struct {
-		Publisher struct {
+		BODSVersion json.RawMessage `json:"bodsVersion"`
+		Publisher   struct {
 			Name string `json:"name"`
 		} `json:"publisher"`
 	} `json:"publicationDetails"` // 0.4

@@ -7,18 +7,37 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/ubo-project/ubo/ingest"
 )
 
-// maxRecordBytes bounds one statement (a JSON line, or a pretty-printed
-// object spread over several lines) so a file without newlines cannot make
-// the reader buffer without limit.
-const maxRecordBytes = 64 << 20
+// DefaultMaxStatementBytes bounds one statement (a JSON line, a
+// pretty-printed object spread over several lines, or an element of a JSON
+// array, which is often the whole file on one line) so that a single huge
+// value — a gigabyte-long name — cannot make the reader buffer without
+// limit. A longer statement is rejected naming the field it was in (JSON
+// lines: reading goes on at the next line) or, inside an array, which
+// cannot be resynchronised, stops the file with that error.
+const DefaultMaxStatementBytes = ingest.MaxLineBytes
 
 // record is one raw statement and the 1-based line where it starts.
 type record struct {
-	line int
-	raw  []byte // valid JSON
-	bad  string // non-empty: the record is malformed (reject it) and raw is nil
+	line     int
+	raw      []byte // valid JSON
+	bad      string // non-empty: the record is malformed (reject it) and raw is nil
+	badField string // the field a too-long record was in
+}
+
+// errStatementTooLong is what the array reader's byte counter fails with.
+var errStatementTooLong = errors.New("statement too long")
+
+func tooLong(max int) string {
+	size := fmt.Sprintf("%d bytes", max)
+	if max%(1<<20) == 0 {
+		size = fmt.Sprintf("%d MiB", max>>20)
+	}
+	return "statement longer than " + size + " (one huge value? the limit bounds memory)"
 }
 
 // readRecords streams the statements of r, which holds either a JSON array
@@ -26,7 +45,7 @@ type record struct {
 // object spanning lines is accepted too). fn receives each record; a
 // malformed JSON line is handed over with bad set, while a syntax error
 // inside an array is fatal (an array cannot be resynchronised).
-func readRecords(name string, r io.Reader, fn func(record) error) error {
+func readRecords(name string, r io.Reader, max int, fn func(record) error) error {
 	br := bufio.NewReaderSize(r, 256<<10)
 	first, err := firstByte(br)
 	if err == io.EOF {
@@ -36,9 +55,9 @@ func readRecords(name string, r io.Reader, fn func(record) error) error {
 		return err
 	}
 	if first == '[' {
-		return readArray(name, br, fn)
+		return readArray(name, br, max, fn)
 	}
-	return readLines(name, br, fn)
+	return readLines(name, br, max, fn)
 }
 
 // firstByte skips a UTF-8 byte order mark and white space and peeks the
@@ -61,7 +80,7 @@ func firstByte(br *bufio.Reader) (byte, error) {
 	}
 }
 
-func readLines(name string, br *bufio.Reader, fn func(record) error) error {
+func readLines(name string, br *bufio.Reader, max int, fn func(record) error) error {
 	var (
 		buf       []byte
 		line      int // current line number
@@ -73,7 +92,7 @@ func readLines(name string, br *bufio.Reader, fn func(record) error) error {
 		return fn(rec)
 	}
 	for {
-		chunk, err := readLine(br)
+		chunk, err := readLine(br, max)
 		if len(chunk) > 0 || err == nil {
 			line++
 		}
@@ -97,6 +116,23 @@ func readLines(name string, br *bufio.Reader, fn func(record) error) error {
 			}
 			startLine = line
 		}
+		if len(buf)+len(chunk) > max {
+			// Too long: reject it naming the field the limit cut, without
+			// copying a limit-sized line once more.
+			head := chunk
+			if len(buf) > 0 {
+				head = append(buf, chunk[:min(len(chunk), max)]...)
+			}
+			rec := record{line: startLine, bad: tooLong(max), badField: openField(head[:min(len(head), max)])}
+			buf = buf[:0]
+			if ferr := fn(rec); ferr != nil {
+				return ferr
+			}
+			if err == io.EOF {
+				return nil
+			}
+			continue
+		}
 		buf = append(buf, chunk...)
 		if len(buf) > 0 {
 			switch state := jsonState(buf); state {
@@ -107,11 +143,6 @@ func readLines(name string, br *bufio.Reader, fn func(record) error) error {
 				}
 				buf = buf[:0]
 			case jsonIncomplete:
-				if len(buf) > maxRecordBytes {
-					if ferr := flushBad(fmt.Sprintf("record longer than %d bytes", maxRecordBytes)); ferr != nil {
-						return ferr
-					}
-				}
 			default:
 				if ferr := flushBad("malformed JSON: " + state.String()); ferr != nil {
 					return ferr
@@ -128,8 +159,10 @@ func readLines(name string, br *bufio.Reader, fn func(record) error) error {
 }
 
 // readLine returns the next line including its newline (without a final
-// newline at end of file), however long it is.
-func readLine(br *bufio.Reader) ([]byte, error) {
+// newline at end of file); of a line longer than max it keeps the first
+// max+1 bytes and consumes the rest, so the caller sees it is too long and
+// goes on at the next line in bounded memory.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if err != bufio.ErrBufferFull {
 		return append([]byte(nil), line...), err
@@ -137,10 +170,8 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	out := append([]byte(nil), line...)
 	for err == bufio.ErrBufferFull {
 		line, err = br.ReadSlice('\n')
-		out = append(out, line...)
-		if len(out) > maxRecordBytes+1 {
-			// Keep consuming so the caller can resynchronise at the next line.
-			continue
+		if room := max + 1 - len(out); room > 0 {
+			out = append(out, line[:min(room, len(line))]...)
 		}
 	}
 	return out, err
@@ -176,8 +207,8 @@ func jsonState(b []byte) parseState {
 	return parseState{msg: err.Error()}
 }
 
-func readArray(name string, br *bufio.Reader, fn func(record) error) error {
-	lt := &lineTracker{r: br}
+func readArray(name string, br *bufio.Reader, max int, fn func(record) error) error {
+	lt := &lineTracker{r: br, max: max}
 	dec := json.NewDecoder(lt)
 	if _, err := dec.Token(); err != nil { // '['
 		return fmt.Errorf("%s: line 1: %w", name, err)
@@ -185,9 +216,14 @@ func readArray(name string, br *bufio.Reader, fn func(record) error) error {
 	for dec.More() {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
+			if errors.Is(err, errStatementTooLong) {
+				field := openField(lt.sinceMark())
+				return fmt.Errorf("%s: line %d: field %q: %s", name, lt.nextValueLine(dec.InputOffset()), field, tooLong(max))
+			}
 			return fmt.Errorf("%s: line %d: invalid JSON in array: %w", name, lt.nextValueLine(dec.InputOffset()), err)
 		}
-		start := dec.InputOffset() - int64(len(raw))
+		lt.mark = dec.InputOffset()
+		start := lt.mark - int64(len(raw))
 		if err := fn(record{line: lt.lineAt(start), raw: raw}); err != nil {
 			return err
 		}
@@ -206,9 +242,14 @@ type lineTracker struct {
 	pending []byte // bytes from offset base on
 	base    int64  // offset of pending[0]
 	lines   int    // newlines before base
+	max     int    // bytes the decoder may read past mark
+	mark    int64  // offset where the last statement ended
 }
 
 func (t *lineTracker) Read(p []byte) (int, error) {
+	if t.base+int64(len(t.pending))-t.mark > int64(t.max) {
+		return 0, errStatementTooLong
+	}
 	n, err := t.r.Read(p)
 	t.pending = append(t.pending, p[:n]...)
 	return n, err
@@ -228,6 +269,12 @@ func (t *lineTracker) lineAt(off int64) int {
 	return t.lines + 1
 }
 
+// sinceMark is what was read after the last statement, at most max bytes.
+func (t *lineTracker) sinceMark() []byte {
+	b := t.pending[max(0, min(int64(len(t.pending)), t.mark-t.base)):]
+	return b[:min(len(b), t.max)]
+}
+
 // nextValueLine is the line of the first byte after off that is not white
 // space or a separating comma: where a value that failed to decode starts.
 func (t *lineTracker) nextValueLine(off int64) int {
@@ -243,3 +290,80 @@ func (t *lineTracker) nextValueLine(off int64) int {
 	}
 	return line
 }
+
+// openField names the field being read where prefix, the head of a JSON
+// value, breaks off: "recordDetails.names[0].fullName" for a statement cut
+// inside that name; the enclosing object when the cut is in a key; "" at
+// the top level. It scans bytes once without allocating per value, since
+// prefix may be the limit's size.
+func openField(prefix []byte) string {
+	type frame struct {
+		obj     bool
+		key     []byte // objects: the last key read
+		valueOf bool   // objects: past the key's ':' (reading its value)
+		idx     int    // arrays: index of the element being read
+	}
+	var stack []frame
+	inStr, esc, isKey := false, false, false
+	var str []byte
+	for _, c := range prefix {
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+				if isKey {
+					stack[len(stack)-1].key = append(stack[len(stack)-1].key[:0], str...)
+				}
+				continue
+			}
+			if isKey && len(str) < maxKeyBytes {
+				str = append(str, c)
+			}
+			continue
+		}
+		n := len(stack)
+		switch c {
+		case '"':
+			inStr, str = true, str[:0]
+			isKey = n > 0 && stack[n-1].obj && !stack[n-1].valueOf
+		case '{', '[':
+			stack = append(stack, frame{obj: c == '{'})
+		case '}', ']':
+			if n > 0 {
+				stack = stack[:n-1]
+			}
+		case ':':
+			if n > 0 && stack[n-1].obj {
+				stack[n-1].valueOf = true
+			}
+		case ',':
+			if n > 0 && stack[n-1].obj {
+				stack[n-1].valueOf = false
+			} else if n > 0 {
+				stack[n-1].idx++
+			}
+		}
+	}
+	var b strings.Builder
+	for _, f := range stack {
+		switch {
+		case f.obj && !f.valueOf:
+			return b.String() // in a key, or between members: name the object
+		case f.obj:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.Write(f.key)
+		default:
+			fmt.Fprintf(&b, "[%d]", f.idx)
+		}
+	}
+	return b.String()
+}
+
+// maxKeyBytes bounds the key openField keeps.
+const maxKeyBytes = 256

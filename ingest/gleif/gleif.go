@@ -79,6 +79,17 @@ const raNotAvailable = "RA999999"
 type Options struct {
 	// Log receives warnings (record count mismatches); nil: slog.Default().
 	Log *slog.Logger
+	// MaxValueBytes bounds one XML text or attribute value (0: 16 MiB,
+	// ingest.MaxLineBytes); a longer one stops the file with an error
+	// naming its element and line.
+	MaxValueBytes int
+}
+
+func (o Options) maxValue() int {
+	if o.MaxValueBytes > 0 {
+		return o.MaxValueBytes
+	}
+	return ingest.MaxLineBytes
 }
 
 func (o Options) log() *slog.Logger {

@@ -65,7 +65,7 @@ const checkEvery = 1024
 // parseXML streams the file token by token and decodes one record element
 // at a time, so memory stays flat however large the file.
 func parseXML(ctx context.Context, name string, r io.Reader, em *emitter, opts Options) error {
-	dec := xml.NewDecoder(r)
+	dec := xml.NewDecoder(ingest.LimitXMLValues(r, opts.maxValue()))
 	dec.Strict = true
 	kind := KindUnknown
 	depth := 0
@@ -74,6 +74,10 @@ func parseXML(ctx context.Context, name string, r io.Reader, em *emitter, opts O
 	syntaxErr := func(err error) error {
 		line, col := dec.InputPos()
 		var se *xml.SyntaxError
+		var tooLong *ingest.ValueTooLongError
+		if errors.As(err, &tooLong) {
+			return fmt.Errorf("ingest gleif: %s: %w", name, err)
+		}
 		if errors.As(err, &se) {
 			return fmt.Errorf("ingest gleif: %s: line %d: invalid XML: %s", name, se.Line, se.Msg)
 		}
