@@ -192,7 +192,7 @@ func TestPartialFileKeepsBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(p.Flagged, []string{"OWNED_50"}) || !reflect.DeepEqual(p.Countries, []string{"CN"}) {
+	if !reflect.DeepEqual(p.Flagged, []model.Verdict{"OWNED_50"}) || !reflect.DeepEqual(p.Countries, []string{"CN"}) {
 		t.Errorf("flagged %v countries %v", p.Flagged, p.Countries)
 	}
 	if p.Description != "" {

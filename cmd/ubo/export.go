@@ -14,7 +14,7 @@ func init() { register(newExportCmd) }
 type exportOptions struct {
 	Format       string
 	All          bool
-	Verdicts     []string
+	Verdicts     []string // as typed; checked into Filter.Verdicts
 	ChangedSince string
 	Out          string
 	Run          string
@@ -67,11 +67,13 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 	default:
 		return usagef("export: --format %q: want jsonl, csv or bods", opts.Format)
 	}
-	for i, v := range opts.Verdicts {
-		opts.Verdicts[i] = strings.ToUpper(strings.TrimSpace(v))
-		if model.VerdictRank(opts.Verdicts[i]) == len(model.Verdicts) {
-			return usagef("export: --verdict %q: want one of %s", v, strings.Join(model.Verdicts, ", "))
+	verdicts := make([]model.Verdict, 0, len(opts.Verdicts))
+	for _, v := range opts.Verdicts {
+		verdict := model.Verdict(strings.ToUpper(strings.TrimSpace(v)))
+		if !verdict.Valid() {
+			return usagef("export: --verdict %q: want one of %s", v, model.VerdictNames(model.AllVerdicts()))
 		}
+		verdicts = append(verdicts, verdict)
 	}
 	st, err := g.openExistingStore(ctx)
 	if err != nil {
@@ -93,7 +95,7 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 	}
 	p := newProgress(g)
 	eopts := export.Options{Format: opts.Format, Run: run,
-		Filter:   export.Filter{All: opts.All, Verdicts: opts.Verdicts, ChangedSince: opts.ChangedSince},
+		Filter:   export.Filter{All: opts.All, Verdicts: verdicts, ChangedSince: opts.ChangedSince},
 		Progress: func(n int) { p.stage("export", n, false) }}
 	var n int
 	if opts.Out == "" {
