@@ -210,7 +210,7 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) error {
 		n := GraphNode{ID: x.ID, Name: x.Name, Kind: string(x.Kind), Jurisdiction: x.Jurisdiction, Truncated: truncated[id]}
 		if res, ok := result(id); ok {
 			n.Verdict, n.Flagged, n.Indeterminate, n.PossibleVerdict = res.Verdict, res.Flagged, res.Indeterminate, res.PossibleVerdict
-			n.ChineseRoot = res.Verdict == model.VerdictChineseEntity
+			n.ChineseRoot = res.Verdict.IsRoot()
 			n.Controllers = res.Controllers
 		}
 		g.Nodes = append(g.Nodes, n)
