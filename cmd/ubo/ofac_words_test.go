@@ -41,23 +41,30 @@ func TestOFACPolicyNeverSaysChinese(t *testing.T) {
 				t.Errorf("score summary does not count the listed roots: %s", summary)
 			}
 
-			outputs := map[string]string{"score": summary, "score --json": ubo("score", "--policy", "ofac-50", "--as-of", "2026-01-01", "--json"),
-				"runs": ubo("runs")}
+			// Every read path of the stores: one result (explain, chain),
+			// whole results (BODS, explain --json), summaries (JSON Lines,
+			// CSV) and the screening reader; text outputs for a root, an
+			// open and a clear entity.
+			// Neo4j commands cost seconds each: there, the roots and one
+			// entity of each kind of sentence (the rendering is the
+			// codec's and the engine's, the same for both stores).
+			outputs := map[string]string{"score": summary, "runs --json": ubo("runs", "--json")}
 			ids := []string{"ru-volga", "ir-pars", "ru-petrov", "gb-volga", "cy-limassol", "de-hamburg", "nl-rotterdam", "ae-dubai", "xx-nominee", "no-oslo"}
+			if s.name == "neo4j" {
+				ids = []string{"ru-volga", "ir-pars", "ru-petrov", "cy-limassol", "ae-dubai", "no-oslo"}
+			}
 			for _, id := range ids {
-				outputs["explain "+id] = ubo("explain", id)
 				outputs["explain --json "+id] = ubo("explain", id, "--json")
 			}
-			for _, id := range []string{"ru-volga", "ru-petrov", "ir-pars"} {
-				outputs["chain --down "+id] = ubo("chain", id, "--down")
+			for _, id := range []string{"ru-volga", "ae-dubai", "no-oslo"} {
+				outputs["explain "+id] = ubo("explain", id)
 			}
+			outputs["chain --down ru-volga"] = ubo("chain", "ru-volga", "--down")
 			outputs["chain --up ae-dubai"] = ubo("chain", "ae-dubai", "--up")
 			for _, format := range []string{"jsonl", "csv", "bods"} {
 				outputs["export "+format] = ubo("export", "--format", format, "--all")
 			}
-			for _, format := range []string{"jsonl", "csv"} {
-				outputs["screen "+format] = ubo("screen", filepath.Join(dir, "customers.csv"), "--format", format)
-			}
+			outputs["screen csv"] = ubo("screen", filepath.Join(dir, "customers.csv"), "--format", "csv")
 			for name, out := range outputs {
 				if where := saysChinese(t, name, out); where != "" {
 					t.Errorf("%s says Chinese: %s", name, where)
@@ -93,10 +100,8 @@ func TestOFACPolicyNeverSaysChinese(t *testing.T) {
 				t.Errorf("chain does not mark the listed root:\n%s", outputs["chain --down ru-volga"])
 			}
 			// --verdict takes any root verdict for the roots.
-			for _, v := range []string{"LISTED_ENTITY", "CHINESE_ENTITY"} {
-				if out := ubo("export", "--verdict", v); strings.Count(out, "\n") != 3 {
-					t.Errorf("export --verdict %s: %d rows, want the 3 listed roots:\n%s", v, strings.Count(out, "\n"), out)
-				}
+			if out := ubo("export", "--verdict", "CHINESE_ENTITY"); strings.Count(out, "\n") != 3 {
+				t.Errorf("export --verdict CHINESE_ENTITY: %d rows, want the 3 listed roots:\n%s", strings.Count(out, "\n"), out)
 			}
 		})
 	}
