@@ -51,7 +51,7 @@ type Row struct {
 	ScoreCPU      time.Duration // process CPU time of scoring (all goroutines, GC included)
 	GraphBytes    uint64        // heap retained by the built graph
 	MaxRSS        uint64        // process high-water resident set after this size
-	Counts        map[string]int
+	Counts        map[model.Verdict]int
 	Baseline      *BaselineResult // nil: not run
 	BaselineError string          // why it did not finish
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ubo-project/ubo/model"
 )
 
 // TableHeader is the Markdown header of the results table.
@@ -49,11 +51,11 @@ func WriteTable(w io.Writer, rows []Row) error {
 
 // WriteCounts writes the verdict counts per size, a check that the
 // workload is realistic (most entities clear, some of each verdict).
-func WriteCounts(w io.Writer, rows []Row, verdicts []string) error {
+func WriteCounts(w io.Writer, rows []Row, verdicts []model.Verdict) error {
 	var b strings.Builder
 	b.WriteString("| entities |")
 	for _, v := range verdicts {
-		b.WriteString(" " + v + " |")
+		b.WriteString(" " + string(v) + " |")
 	}
 	b.WriteString("\n|---:|" + strings.Repeat("---:|", len(verdicts)) + "\n")
 	for _, r := range rows {

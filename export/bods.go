@@ -327,8 +327,8 @@ func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record, ent
 }
 
 func (e *bodsEncoder) verdictText(rec *Record) string {
-	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); Chinese ownership %s",
-		rec.Verdict, rec.Policy, rec.RunID, model.ChineseShareWords(rec.result))
+	s := fmt.Sprintf("ubo verdict %s (policy %s, run %s); %s %s",
+		rec.Verdict, rec.Policy, rec.RunID, rec.result.Words().Share, model.ChineseShareWords(rec.result))
 	if rec.Indeterminate {
 		s += "; indeterminate"
 	}

@@ -37,7 +37,7 @@ func (e *csvEncoder) write(r *Record) error {
 		ev = append(ev, x.Explanation+" ["+strings.Join(x.Path, " → ")+"; "+model.FormatPercent(x.Share)+"%"+mark+"]")
 	}
 	return e.cw.Write([]string{
-		r.ID, r.Name, strings.Join(r.Aliases, ";"), r.Kind, r.Verdict, strconv.FormatBool(r.Indeterminate),
+		r.ID, r.Name, strings.Join(r.Aliases, ";"), r.Kind, string(r.Verdict), strconv.FormatBool(r.Indeterminate),
 		model.FormatPercent(r.ChineseShare.Min), model.FormatPercent(r.ChineseShare.Max),
 		strconv.FormatBool(r.AggregateRule.Certain), strconv.FormatBool(r.AggregateRule.Possible),
 		strings.Join(r.Controllers, ";"), strings.Join(r.JointControllers, ";"),

@@ -29,8 +29,8 @@ var Formats = []string{JSONL, CSV, BODS}
 
 // Filter selects the exported entities. By default only flagged ones.
 type Filter struct {
-	All      bool     // every scored entity
-	Verdicts []string // only these verdicts (overrides the flagged default)
+	All      bool            // every scored entity
+	Verdicts []model.Verdict // only these verdicts (overrides the flagged default); any root verdict selects the roots
 	// ChangedSince keeps only entities whose verdict differs from their
 	// verdict in this (complete) run. With neither All nor Verdicts, an
 	// entity flagged in either run qualifies, so a downstream system sees
@@ -54,7 +54,7 @@ type Record struct {
 	Name             string         `json:"name"`
 	Aliases          []string       `json:"aliases"` // the entity's other names, any script
 	Kind             string         `json:"kind"`
-	Verdict          string         `json:"verdict"`
+	Verdict          model.Verdict  `json:"verdict"`
 	Indeterminate    bool           `json:"indeterminate"`
 	ChineseShare     model.Interval `json:"chinese_share"`
 	AggregateRule    AggregateRule  `json:"aggregate_rule"`
@@ -182,7 +182,10 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 func selected(r *model.Result, f Filter) bool {
 	switch {
 	case len(f.Verdicts) > 0:
-		return slices.Contains(f.Verdicts, r.Verdict)
+		// A root verdict selects the roots whatever the policy calls them.
+		return slices.ContainsFunc(f.Verdicts, func(v model.Verdict) bool {
+			return v == r.Verdict || v.IsRoot() && r.Verdict.IsRoot()
+		})
 	case f.All:
 		return true
 	default:

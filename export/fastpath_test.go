@@ -29,7 +29,7 @@ func TestFastPathsExportTheSame(t *testing.T) {
 	run := scoringtest.Score(t, st, scoringtest.Clock()).Run
 	for _, format := range []string{export.JSONL, export.CSV, export.BODS} {
 		for name, f := range map[string]export.Filter{"flagged": {}, "all": {All: true},
-			"verdicts": {Verdicts: []string{model.VerdictClear, model.VerdictOwned50}},
+			"verdicts": {Verdicts: []model.Verdict{model.VerdictClear, model.VerdictOwned50}},
 			"changed":  {ChangedSince: first.ID}, "changed, all": {ChangedSince: first.ID, All: true}} {
 			opts := export.Options{Format: format, Run: run, Filter: f}
 			var fast, plain bytes.Buffer

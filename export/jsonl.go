@@ -48,7 +48,7 @@ func appendRecord(b []byte, rec *Record) ([]byte, error) {
 	b = append(b, `,"kind":`...)
 	b = appendJSONString(b, rec.Kind)
 	b = append(b, `,"verdict":`...)
-	b = appendJSONString(b, rec.Verdict)
+	b = appendJSONString(b, string(rec.Verdict))
 	b = append(b, `,"indeterminate":`...)
 	b = strconv.AppendBool(b, rec.Indeterminate)
 	b = append(b, `,"chinese_share":{"min":`...)

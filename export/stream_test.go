@@ -57,7 +57,7 @@ func TestMergeJoinLongStreams(t *testing.T) {
 		var out []model.Result
 		for i := range n {
 			v := model.Verdicts[(i/3+shift*(i%2))%len(model.Verdicts)] // odd ids change
-			r := model.Result{EntityID: fmt.Sprintf("e%05d", i), Verdict: v, Flagged: model.VerdictRank(v) <= 3,
+			r := model.Result{EntityID: fmt.Sprintf("e%05d", i), Verdict: v, Flagged: v.Rank() <= 3,
 				ChineseShare: model.Interval{Min: float64(i % 101), Max: 100},
 				Controllers:  []string{}, JointControllers: []string{}, Evidence: []model.Evidence{}}
 			if v != model.VerdictClear {
@@ -71,7 +71,7 @@ func TestMergeJoinLongStreams(t *testing.T) {
 	before := storeRun(t, st, "run-1", 1, oldResults)
 	now := storeRun(t, st, "run-2", 2, nowResults)
 
-	for _, f := range []export.Filter{{All: true}, {}, {ChangedSince: before.ID}, {Verdicts: []string{model.VerdictMinority}}} {
+	for _, f := range []export.Filter{{All: true}, {}, {ChangedSince: before.ID}, {Verdicts: []model.Verdict{model.VerdictMinority}}} {
 		var want []string
 		for i, r := range nowResults {
 			old := oldResults[i]
@@ -90,7 +90,7 @@ func TestMergeJoinLongStreams(t *testing.T) {
 					continue
 				}
 			}
-			want = append(want, r.EntityID+"|"+names[r.EntityID]+"|"+r.Verdict)
+			want = append(want, r.EntityID+"|"+names[r.EntityID]+"|"+string(r.Verdict))
 		}
 		var buf bytes.Buffer
 		count, err := export.Write(ctx, st, &buf, export.Options{Format: export.JSONL, Run: now, Filter: f})
@@ -104,7 +104,7 @@ func TestMergeJoinLongStreams(t *testing.T) {
 			if err := dec.Decode(&rec); err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, rec.ID+"|"+rec.Name+"|"+rec.Verdict)
+			got = append(got, rec.ID+"|"+rec.Name+"|"+string(rec.Verdict))
 		}
 		if count != len(got) || !slices.Equal(got, want) {
 			t.Errorf("filter %+v: %d rows (count %d), want %d; first got %v, want %v", f, len(got), count, len(want),

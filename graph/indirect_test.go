@@ -42,7 +42,7 @@ type indirectCase struct {
 	ents     []model.Entity
 	rels     []model.Relationship
 	id       string
-	verdict  string
+	verdict  model.Verdict
 	minU     float64
 	maxU     float64
 	skipped  int        // Scoring.IndirectSkipped

@@ -79,7 +79,7 @@ func TestPropertyBounds(t *testing.T) {
 			if u.Min < 0 || u.Max > 100 || u.Min > u.Max+1e-9 || v.Min < 0 || v.Max > 100 || v.Min > v.Max+1e-9 {
 				t.Fatalf("seed %d %s: U %v V %v out of bounds", seed, id, u, v)
 			}
-			if model.VerdictRank(res.Verdict) < model.VerdictRank(res.PossibleVerdict) && res.PossibleVerdict != "" {
+			if res.Verdict.Rank() < res.PossibleVerdict.Rank() && res.PossibleVerdict != "" {
 				t.Fatalf("seed %d %s: certain %s stronger than possible %s", seed, id, res.Verdict, res.PossibleVerdict)
 			}
 			if res.Indeterminate != (res.PossibleVerdict != "") {
@@ -88,7 +88,7 @@ func TestPropertyBounds(t *testing.T) {
 			if res.AggregateCertain && !res.AggregatePossible {
 				t.Fatalf("seed %d %s: certainly but not possibly covered", seed, id)
 			}
-			if (res.Verdict == model.VerdictOwned50) != (res.AggregateCertain && model.VerdictRank(res.Verdict) >= 2) {
+			if (res.Verdict == model.VerdictOwned50) != (res.AggregateCertain && res.Verdict.Rank() >= 2) {
 				t.Fatalf("seed %d %s: verdict %s with aggregate %v", seed, id, res.Verdict, res.AggregateCertain)
 			}
 			if res.Verdict != model.VerdictClear && len(res.Evidence) == 0 {

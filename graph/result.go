@@ -76,7 +76,7 @@ func (s *Scoring) result(t uint32) model.Result {
 	mc, mp := &s.m[certain], &s.m[possible]
 	r := model.Result{
 		EntityID:          g.id(t),
-		Verdict:           model.Verdicts[c],
+		Verdict:           s.verdictNames[c],
 		Indeterminate:     p < c,
 		ChineseShare:      model.Interval{Min: round(mc.u[t]), Max: round(mp.u[t])},
 		ChineseVotes:      model.Interval{Min: round(mc.v[t]), Max: round(mp.v[t])},
@@ -85,10 +85,13 @@ func (s *Scoring) result(t uint32) model.Result {
 		Controllers:       []string{},
 		JointControllers:  []string{},
 		Evidence:          []model.Evidence{},
-		Flagged:           s.p.IsFlagged(model.Verdicts[c]),
+		Flagged:           s.p.IsFlagged(s.verdictNames[c]),
+	}
+	if root := s.p.Root(); root != model.VerdictChineseEntity {
+		r.RootVerdict = root
 	}
 	if p < c {
-		r.PossibleVerdict = model.Verdicts[p]
+		r.PossibleVerdict = s.verdictNames[p]
 	}
 	if s.excluded[t] {
 		r.Explanation = fmt.Sprintf("Not covered: incorporated in %s, which policy %q excludes.",
@@ -104,6 +107,8 @@ func (s *Scoring) result(t uint32) model.Result {
 	}
 	if c != vChinese { // a root is covered whatever its holders
 		r.Aggregate = s.aggregateData(t)
+	} else {
+		r.Root = s.rootReasonData(t)
 	}
 	jointAt, partners := s.nearestJoint(t, certain)
 	for _, j := range partners {
@@ -114,16 +119,16 @@ func (s *Scoring) result(t uint32) model.Result {
 		r.Evidence = s.evidence(t, c, certain)
 		r.Explanation = s.explain(t, c, certain, r.Evidence, jointAt)
 		if p < c {
-			r.Explanation += fmt.Sprintf(" Possibly %s if unknown holders are Chinese or shares are at their maximum.",
-				model.Verdicts[p])
+			r.Explanation += fmt.Sprintf(" Possibly %s if unknown holders are %s or shares are at their maximum.",
+				s.verdictNames[p], s.words.Side)
 		}
 	case p < c:
 		r.Evidence = s.evidence(t, p, possible)
 		pj, _ := s.nearestJoint(t, possible)
-		r.Explanation = "Clear on the known facts. Possibly " + model.Verdicts[p] + ": " +
+		r.Explanation = "Clear on the known facts. Possibly " + string(s.verdictNames[p]) + ": " +
 			s.explain(t, p, possible, r.Evidence, pj)
 	default:
-		r.Explanation = model.ClearExplanation
+		r.Explanation = model.ClearSentence(r.RootVerdict)
 	}
 	return r
 }
@@ -505,7 +510,7 @@ func (s *Scoring) evidence(t uint32, v uint8, md int) []model.Evidence {
 	out := []model.Evidence{}
 	if v == vChinese {
 		return append(out, model.Evidence{Path: []string{s.g.id(t)}, Share: 100,
-			Explanation: s.rootSentence(t, md)})
+			Explanation: s.rootSentence(t)})
 	}
 	q := s.newEvidenceQuery(t, v, md)
 	b := s.evBudget
@@ -869,7 +874,9 @@ func (s *Scoring) pathEvidence(states []evState, si int32, v uint8, md int, trun
 	if reached {
 		b = s.appendRootLabel(b, states[si].node, md)
 	} else {
-		b = append(b, "a Chinese root above "...)
+		b = append(b, "a "...)
+		b = append(b, s.words.Root...)
+		b = append(b, " above "...)
 		b = g.appendLabel(b, states[si].node)
 		b = append(b, " (the evidence search stopped there, at its work budget)"...)
 	}
@@ -1040,19 +1047,33 @@ func (s *Scoring) rootCode(r uint32) (code, rule string) {
 	return "", ""
 }
 
-// rootReason returns the country code or list tag that makes r a root and
-// the rule in words.
-func (s *Scoring) rootReason(r uint32) (code, why string) {
-	code, rule := s.rootCode(r)
-	if rule == "" {
-		return "", ""
+// rootReasonData is why r is a root, as data (an undisclosed holder is one
+// only the possible way).
+func (s *Scoring) rootReasonData(r uint32) *model.RootReason {
+	why := &model.RootReason{Name: s.g.label(r)}
+	code, _ := s.rootCode(r)
+	switch s.rootWhy[r] {
+	case whyIncorporation:
+		why.Rule = model.RootIncorporation
+	case whyHeadquarters:
+		why.Rule = model.RootHeadquarters
+	case whyStateBody:
+		why.Rule = model.RootStateBody
+	case whyNationality:
+		why.Rule = model.RootNationality
+	case whyResidence:
+		why.Rule = model.RootResidence
+	case whyListTag:
+		why.Rule = model.RootListed
+		_, why.Until, _ = s.listTag(r)
 	}
-	if s.rootWhy[r] == whyListTag {
-		if _, until, _ := s.listTag(r); until != "" {
-			return code, rule + code + " until " + until
-		}
+	if why.Rule == "" || why.Rule == model.RootListed && code == "" {
+		// No rule: only an undisclosed holder, a root the possible way,
+		// is one without.
+		return &model.RootReason{Rule: model.RootUnknownHolder, Name: why.Name}
 	}
-	return code, rule + code
+	why.Code = code
+	return why
 }
 
 // listTag returns the policy-listed tag that makes r a root: a current
@@ -1073,11 +1094,9 @@ func (s *Scoring) listTag(r uint32) (tag, until string, ok bool) {
 	return "", "", false
 }
 
-func (s *Scoring) rootSentence(t uint32, md int) string {
-	if _, why := s.rootReason(t); why != "" {
-		return s.g.label(t) + " is a Chinese root: " + why + "."
-	}
-	return s.g.label(t) + " is an unknown holder and could be a Chinese root."
+// rootSentence is the explanation of t's root verdict.
+func (s *Scoring) rootSentence(t uint32) string {
+	return model.RootSentence(s.p.Root(), s.rootReasonData(t))
 }
 
 // amount renders a value approached strictly as ">25%" (certain) or "<25%" (possible).
@@ -1225,7 +1244,7 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 	sig := s.p.Thresholds.Significant
 	switch v {
 	case vChinese:
-		return s.rootSentence(t, md)
+		return s.rootSentence(t)
 	case vControlled:
 		return join(first, "")
 	case vOwned50:
@@ -1240,16 +1259,16 @@ func (s *Scoring) explain(t uint32, v uint8, md int, ev []model.Evidence, jointA
 		var why string
 		switch {
 		case meets(sig, ms.u[t], ms.is(t, fUStrict), md):
-			why = "Chinese ownership " + amount(round(ms.u[t]), ms.is(t, fUStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
+			why = model.Capitalized(s.words.Share) + " " + amount(round(ms.u[t]), ms.is(t, fUStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
 		case meets(sig, ms.v[t], ms.is(t, fVStrict), md):
-			why = "Chinese-held votes " + amount(round(ms.v[t]), ms.is(t, fVStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
+			why = model.Capitalized(s.words.Votes) + " " + amount(round(ms.v[t]), ms.is(t, fVStrict), md) + ", threshold " + thresholdText(sig.Inclusive, sig.Value)
 		default:
-			why = "a Chinese holder has board or influence rights"
+			why = s.words.Holder + " has board or influence rights"
 		}
 		return join(why, first)
 	case vMinority:
-		return join("Chinese ownership "+amount(round(ms.u[t]), ms.is(t, fUStrict), md)+
-			", Chinese-held votes "+amount(round(ms.v[t]), ms.is(t, fVStrict), md), first)
+		return join(model.Capitalized(s.words.Share)+" "+amount(round(ms.u[t]), ms.is(t, fUStrict), md)+
+			", "+s.words.Votes+" "+amount(round(ms.v[t]), ms.is(t, fVStrict), md), first)
 	}
 	return ""
 }

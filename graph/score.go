@@ -40,7 +40,8 @@ const (
 	kindStateBody = 2
 )
 
-// Verdict codes: index into model.Verdicts (0 strongest).
+// Verdict codes: index into the policy's verdicts (Scoring.verdictNames, 0
+// strongest: the root verdict).
 const (
 	vChinese uint8 = iota
 	vControlled
@@ -128,7 +129,9 @@ type Scoring struct {
 	rel      [numRelClasses][2]relSet // the evidence searches' link filters
 
 	final, possibleFinal []uint8
-	counts               map[string]int
+	verdictNames         []model.Verdict // by verdict code, as the policy names them
+	words                model.RootWords // the policy's words for its roots
+	counts               map[model.Verdict]int
 	indeterminate        int
 }
 
@@ -153,7 +156,8 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 			asOf = time.Now().UTC()
 		}
 	}
-	s := &Scoring{g: g, p: p, asOf: asOf, evBudget: defaultEvidenceBudget}
+	s := &Scoring{g: g, p: p, asOf: asOf, evBudget: defaultEvidenceBudget,
+		verdictNames: p.Verdicts(), words: p.Words()}
 	for _, k := range p.ControlKinds {
 		if c := relCode(k); int(c) < len(s.ctrlKind) {
 			s.ctrlKind[c] = true
@@ -1186,8 +1190,8 @@ func (s *Scoring) verdicts(md int) {
 // certain is possible; joint control alone is not monotone).
 func (s *Scoring) finish() {
 	n := s.g.NumEntities()
-	s.counts = make(map[string]int, len(model.Verdicts))
-	for _, v := range model.Verdicts {
+	s.counts = make(map[model.Verdict]int, len(s.verdictNames))
+	for _, v := range s.verdictNames {
 		s.counts[v] = 0
 	}
 	for t := range n {
@@ -1197,7 +1201,7 @@ func (s *Scoring) finish() {
 		}
 		p = min(p, c)
 		s.final[t], s.possibleFinal[t] = c, p
-		s.counts[model.Verdicts[c]]++
+		s.counts[s.verdictNames[c]]++
 		if p < c {
 			s.indeterminate++
 		}
@@ -1206,8 +1210,8 @@ func (s *Scoring) finish() {
 
 // Counts returns the number of entities per (certain) verdict; every
 // verdict is present, zero or not.
-func (s *Scoring) Counts() map[string]int {
-	out := make(map[string]int, len(s.counts))
+func (s *Scoring) Counts() map[model.Verdict]int {
+	out := make(map[model.Verdict]int, len(s.counts))
 	for k, v := range s.counts {
 		out[k] = v
 	}

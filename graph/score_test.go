@@ -13,9 +13,9 @@ import (
 // want is the expected outcome for one entity; nil slices are not checked,
 // NaN-free: minU/maxU < 0 means "not checked".
 type want struct {
-	verdict       string
+	verdict       model.Verdict
 	indeterminate bool
-	possible      string // expected PossibleVerdict ("" when not stronger)
+	possible      model.Verdict // expected PossibleVerdict ("" when not stronger)
 	minU, maxU    float64
 	aggCertain    *bool
 	controllers   []string
@@ -317,7 +317,7 @@ func TestAsOf(t *testing.T) {
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	cases := []struct {
 		asOf   string
-		tv, sv string
+		tv, sv model.Verdict
 	}{
 		{"2019-12-31", model.VerdictControlled, model.VerdictClear},
 		{"2020-01-01", model.VerdictClear, model.VerdictClear}, // ended on the as-of date

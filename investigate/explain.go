@@ -21,6 +21,10 @@ type Explanation struct {
 	// prints them and the investigators' page shows them.
 	ChineseShareText string `json:"chinese_share_text"`
 	ChineseVotesText string `json:"chinese_votes_text"`
+	// Words are what the run's policy calls its roots and their holdings,
+	// for labels ("ownership by listed roots"); absent under the China
+	// policies, whose words are the Chinese ones.
+	Words *model.RootWords `json:"words,omitempty"`
 	// Names of every entity mentioned (paths, controllers), for reading.
 	Names map[string]string `json:"names"`
 	// Aggregate is the engine's arithmetic of the aggregate 50% rule over
@@ -35,8 +39,9 @@ type Explanation struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// verdictWords says what each verdict means, in words.
-var verdictWords = map[string]string{
+// chineseVerdictWords says what each verdict of the China policies means,
+// in words.
+var chineseVerdictWords = map[model.Verdict]string{
 	model.VerdictChineseEntity: "is itself a Chinese root (incorporated, headquartered or a state body in a country of concern, a national of one, or listed)",
 	model.VerdictControlled:    "is controlled by a Chinese root through a chain of control (board, contractual or consolidation links, or more than 50% of the votes aggregated through controlled entities)",
 	model.VerdictOwned50:       "is 50% or more owned by Chinese roots or by entities that are themselves covered (aggregate 50% rule)",
@@ -44,6 +49,32 @@ var verdictWords = map[string]string{
 	model.VerdictSignificant:   "has a significant Chinese interest (25% or more of equity or votes, or board or influence rights held by Chinese holders)",
 	model.VerdictMinority:      "has a minority Chinese interest",
 	model.VerdictClear:         "has no ownership or control reaching a Chinese root in the data",
+}
+
+// verdictMeaning says what verdict v means under a policy whose roots'
+// verdict is root.
+func verdictMeaning(v, root model.Verdict) string {
+	if root == "" || root == model.VerdictChineseEntity {
+		return chineseVerdictWords[v]
+	}
+	w := root.Words()
+	switch {
+	case v.IsRoot():
+		return "is itself a " + w.Root + " (one of the policy's root rules holds for it)"
+	case v == model.VerdictControlled:
+		return "is controlled by a " + w.Root + " through a chain of control (board, contractual or consolidation links, or more than 50% of the votes aggregated through controlled entities)"
+	case v == model.VerdictOwned50:
+		return "is 50% or more owned by " + w.Roots + " or by entities that are themselves covered (aggregate 50% rule)"
+	case v == model.VerdictJointControl:
+		return "is jointly controlled, and a joint controller is a " + w.Root + " or controlled by one"
+	case v == model.VerdictSignificant:
+		return "has a significant interest held by " + w.Roots + " (25% or more of equity or votes, or board or influence rights held by " + w.Owners + ")"
+	case v == model.VerdictMinority:
+		return "has a minority interest held by " + w.Roots
+	case v == model.VerdictClear:
+		return "has no ownership or control reaching a " + w.Root + " in the data"
+	}
+	return ""
 }
 
 // Summarize fills Summary and the share texts from the result.
@@ -54,11 +85,16 @@ func (x *Explanation) Summarize() {
 	if name == "" {
 		name = x.Entity.ID
 	}
-	s := fmt.Sprintf("%s %s: %s.", name, verdictWords[r.Verdict], r.Verdict)
+	s := fmt.Sprintf("%s %s: %s.", name, verdictMeaning(r.Verdict, r.RootVerdict), r.Verdict)
 	if r.Indeterminate {
-		s += fmt.Sprintf(" The data leaves it open: with the unknown holders counted as Chinese and shares at their maximum it would be %s.", r.PossibleVerdict)
+		s += fmt.Sprintf(" The data leaves it open: with the unknown holders counted as %s and shares at their maximum it would be %s.", r.Words().Side, r.PossibleVerdict)
 	}
 	x.Summary = s
+	x.Words = nil
+	if r.RootVerdict != "" && r.RootVerdict != model.VerdictChineseEntity {
+		w := r.Words()
+		x.Words = &w
+	}
 }
 
 func (x *Explanation) name(id string) string {
@@ -101,10 +137,11 @@ func (x *Explanation) Render(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "Run:       %s, policy %s, as of %s\n\n", x.RunID, x.Policy, x.AsOf)
 	b.WriteString(wrap(x.Summary, 100) + "\n\n")
-	fmt.Fprintf(&b, "Chinese ownership:            %s\n", x.ChineseShareText)
-	fmt.Fprintf(&b, "Chinese-held votes:           %s\n", x.ChineseVotesText)
+	words := r.Words()
+	fmt.Fprintf(&b, "%-30s%s\n", model.Capitalized(words.Share)+":", x.ChineseShareText)
+	fmt.Fprintf(&b, "%-30s%s\n", model.Capitalized(words.Votes)+":", x.ChineseVotesText)
 	fmt.Fprintf(&b, "Aggregate 50%% rule:           %s\n", model.AggregateRuleWords(&r))
-	if r.Verdict != model.VerdictChineseEntity && !aggregateUnrecorded(&r) {
+	if !r.Verdict.IsRoot() && !aggregateUnrecorded(&r) {
 		fmt.Fprintf(&b, "                              %s\n", x.Aggregate.Text(x.name))
 	}
 	if len(r.Controllers) > 0 {
@@ -163,7 +200,7 @@ func (x *Explanation) names(ids []string) string {
 // arithmetic although the rule counted someone: a result stored before
 // the engine recorded its arithmetic.
 func aggregateUnrecorded(r *model.Result) bool {
-	return r.Verdict != model.VerdictChineseEntity && r.Aggregate == nil && (r.AggregateCertain || r.AggregatePossible)
+	return !r.Verdict.IsRoot() && r.Aggregate == nil && (r.AggregateCertain || r.AggregatePossible)
 }
 
 // wrap breaks text into lines of at most width runes at spaces.

@@ -36,7 +36,7 @@ func TestExplainAggregateIsTheEngines(t *testing.T) {
 	cases := []struct {
 		name    string
 		rels    []model.Relationship
-		verdict string
+		verdict model.Verdict
 		arith   string // the aggregate line explain prints
 	}{
 		{"a link starting after the as-of date is not summed",
@@ -102,7 +102,7 @@ func TestExplainResultWithoutRecordedAggregate(t *testing.T) {
 	e := model.Entity{ID: "t", Name: "Target Ltd", Kind: model.Company, Jurisdiction: "GB", Source: "test"}
 	load(t, st, []model.Entity{e}, nil)
 	run := model.Run{ID: "run-1", Started: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Policy: "default",
-		PolicyHash: policy.Default().Hash(), AsOf: "2026-01-01", Counts: map[string]int{}}
+		PolicyHash: policy.Default().Hash(), AsOf: "2026-01-01", Counts: map[model.Verdict]int{}}
 	old := model.Result{EntityID: "t", Verdict: model.VerdictOwned50, Flagged: true, AggregateCertain: true, AggregatePossible: true,
 		Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{}, Explanation: "Owned 50%."}
 	for _, err := range []error{st.BeginRun(ctx, run), st.WriteResults(ctx, run.ID, []model.Result{old}), st.FinishRun(ctx, run)} {

@@ -279,7 +279,7 @@ func TestUncertaintiesListOnlyWhatChanges(t *testing.T) {
 		name        string
 		sg          store.Subgraph
 		wantHolders []string
-		wantVerdict string
+		wantVerdict model.Verdict
 	}{
 		{"ended in 2016, the rest changes nothing", store.Subgraph{
 			Entities: []model.Entity{ent("T", "Target Ltd", "GB", model.Company), ent("M", "Margaret", "", model.Person),
@@ -303,7 +303,7 @@ func TestUncertaintiesListOnlyWhatChanges(t *testing.T) {
 			var holders []string
 			for _, u := range us {
 				holders = append(holders, u.HolderID)
-				if u.Verdict != tt.wantVerdict || !strings.Contains(u.Why, "the verdict would be "+tt.wantVerdict) {
+				if u.Verdict != tt.wantVerdict || !strings.Contains(u.Why, "the verdict would be "+string(tt.wantVerdict)) {
 					t.Errorf("%s: verdict %q, why %q; want %s", u.HolderID, u.Verdict, u.Why, tt.wantVerdict)
 				}
 			}

@@ -142,17 +142,17 @@ func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model
 
 // Hit is one search result.
 type Hit struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
-	Jurisdiction string `json:"jurisdiction"`
-	Verdict      string `json:"verdict"`
-	Flagged      bool   `json:"flagged"`
+	ID           string        `json:"id"`
+	Name         string        `json:"name"`
+	Kind         string        `json:"kind"`
+	Jurisdiction string        `json:"jurisdiction"`
+	Verdict      model.Verdict `json:"verdict"`
+	Flagged      bool          `json:"flagged"`
 	// Indeterminate: the data leaves the verdict open; it could be PossibleVerdict.
-	Indeterminate   bool     `json:"indeterminate"`
-	PossibleVerdict string   `json:"possible_verdict,omitempty"`
-	MatchedBy       string   `json:"matched_by"` // id, identifier or name
-	Identifiers     []string `json:"identifiers,omitempty"`
+	Indeterminate   bool          `json:"indeterminate"`
+	PossibleVerdict model.Verdict `json:"possible_verdict,omitempty"`
+	MatchedBy       string        `json:"matched_by"` // id, identifier or name
+	Identifiers     []string      `json:"identifiers,omitempty"`
 }
 
 // Search finds up to limit entities for text: an exact id first, then an

@@ -24,19 +24,19 @@ type Link struct {
 
 // Node is one entity in an ownership/control tree.
 type Node struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Aliases         []string `json:"aliases,omitempty"`
-	Kind            string   `json:"kind"`
-	Jurisdiction    string   `json:"jurisdiction,omitempty"`
-	HQCountry       string   `json:"hq_country,omitempty"`
-	Nationality     []string `json:"nationality,omitempty"`
-	Verdict         string   `json:"verdict,omitempty"`
-	Indeterminate   bool     `json:"indeterminate,omitempty"`
-	PossibleVerdict string   `json:"possible_verdict,omitempty"`
-	Root            bool     `json:"chinese_root"`
-	Flagged         bool     `json:"flagged"`
-	Direction       string   `json:"direction,omitempty"` // "up" (holder) or "down" (held) relative to the parent
+	ID              string        `json:"id"`
+	Name            string        `json:"name"`
+	Aliases         []string      `json:"aliases,omitempty"`
+	Kind            string        `json:"kind"`
+	Jurisdiction    string        `json:"jurisdiction,omitempty"`
+	HQCountry       string        `json:"hq_country,omitempty"`
+	Nationality     []string      `json:"nationality,omitempty"`
+	Verdict         model.Verdict `json:"verdict,omitempty"`
+	Indeterminate   bool          `json:"indeterminate,omitempty"`
+	PossibleVerdict model.Verdict `json:"possible_verdict,omitempty"`
+	Root            bool          `json:"chinese_root"`
+	Flagged         bool          `json:"flagged"`
+	Direction       string        `json:"direction,omitempty"` // "up" (holder) or "down" (held) relative to the parent
 	// Links are every assertion between this node and its parent (several
 	// sources may assert several kinds), strongest first.
 	Links    []Link  `json:"links,omitempty"`
@@ -46,6 +46,9 @@ type Node struct {
 	Unloaded int     `json:"unloaded,omitempty"`  // links the store did not load (its per-entity limit)
 	Hidden   int     `json:"hidden,omitempty"`    // links hidden by --min-share
 	Children []*Node `json:"children,omitempty"`
+	// rootWords are what the run's policy calls a root ("listed root"),
+	// for the text; the JSON keeps its chinese_root key whatever the policy.
+	rootWords string
 }
 
 // TreeOptions shape a tree.
@@ -134,7 +137,7 @@ func newNode(e model.Entity, id string, result ResultFn) *Node {
 		if r, ok := result(id); ok {
 			n.Verdict, n.Flagged = r.Verdict, r.Flagged
 			n.Indeterminate, n.PossibleVerdict = r.Indeterminate, r.PossibleVerdict
-			n.Root = r.Verdict == model.VerdictChineseEntity
+			n.Root, n.rootWords = r.Verdict.IsRoot(), r.Words().Root
 		}
 	}
 	return n
@@ -332,14 +335,18 @@ func nodeLabel(n *Node, st Style) string {
 	}
 	switch {
 	case n.Root:
-		s += " " + paint(st, ansiRed, "★ CHINESE ROOT")
+		words := n.rootWords
+		if words == "" {
+			words = model.VerdictChineseEntity.Words().Root
+		}
+		s += " " + paint(st, ansiRed, "★ "+strings.ToUpper(words))
 	case n.Flagged:
-		s += " " + paint(st, ansiYellow, "⚑ "+n.Verdict)
+		s += " " + paint(st, ansiYellow, "⚑ "+string(n.Verdict))
 	case n.Verdict != "" && n.Verdict != model.VerdictClear:
-		s += " " + n.Verdict
+		s += " " + string(n.Verdict)
 	}
 	if n.Indeterminate && n.Kind != string(model.Unknown) {
-		s += " " + paint(st, ansiYellow, "? could be "+n.PossibleVerdict)
+		s += " " + paint(st, ansiYellow, "? could be "+string(n.PossibleVerdict))
 	}
 	if n.Cycle {
 		s += " " + paint(st, ansiDim, "↻ cycle")

@@ -22,8 +22,8 @@ type Uncertainty struct {
 	Assume string `json:"assume"`
 	// Verdict is the entity's verdict under that assumption alone; "" when
 	// this piece alone does not change it.
-	Verdict string `json:"verdict,omitempty"`
-	Why     string `json:"why"`
+	Verdict model.Verdict `json:"verdict,omitempty"`
+	Why     string        `json:"why"`
 }
 
 // maxCounterfactuals bounds how many single changes are re-scored.
@@ -107,9 +107,9 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 			return nil, err
 		}
 		after, _ := sc.Result(target)
-		if model.VerdictRank(after.Verdict) < model.VerdictRank(before.Verdict) {
+		if after.Verdict.Rank() < before.Verdict.Rank() {
 			c.Verdict = after.Verdict
-			c.Why = "if " + c.Assume + ", the verdict would be " + after.Verdict
+			c.Why = "if " + c.Assume + ", the verdict would be " + string(after.Verdict)
 			changing = append(changing, c)
 		} else {
 			c.Why = "alone, " + c.Assume + " would not change the verdict"
@@ -118,7 +118,7 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 	}
 	if len(changing) > 0 {
 		slices.SortStableFunc(changing, func(a, b Uncertainty) int {
-			return model.VerdictRank(a.Verdict) - model.VerdictRank(b.Verdict)
+			return a.Verdict.Rank() - b.Verdict.Rank()
 		})
 		return changing, nil
 	}
@@ -134,12 +134,12 @@ func Uncertainties(sg store.Subgraph, target string, pol *policy.Policy, asOf ti
 		return nil, err
 	}
 	after, _ := sc.Result(target)
-	if model.VerdictRank(after.Verdict) >= model.VerdictRank(before.Verdict) {
+	if after.Verdict.Rank() >= before.Verdict.Rank() {
 		return nil, nil // not even all of them together would change it
 	}
 	for i := range silent {
 		silent[i].Verdict = after.Verdict
-		silent[i].Why = "only together with the others listed (" + silent[i].Assume + "), the verdict would be " + after.Verdict
+		silent[i].Why = "only together with the others listed (" + silent[i].Assume + "), the verdict would be " + string(after.Verdict)
 	}
 	return silent, nil
 }

@@ -1,31 +1,79 @@
 package model
 
-import "time"
-
-// Verdicts in decreasing strength (DESIGN.md "Verdict").
-const (
-	VerdictChineseEntity = "CHINESE_ENTITY"
-	VerdictControlled    = "CONTROLLED"
-	VerdictOwned50       = "OWNED_50"
-	VerdictJointControl  = "JOINT_CONTROL"
-	VerdictSignificant   = "SIGNIFICANT"
-	VerdictMinority      = "MINORITY"
-	VerdictClear         = "CLEAR"
+import (
+	"strings"
+	"time"
 )
 
-// Verdicts lists every verdict from strongest to weakest.
-var Verdicts = []string{VerdictChineseEntity, VerdictControlled, VerdictOwned50,
-	VerdictJointControl, VerdictSignificant, VerdictMinority, VerdictClear}
+// Verdict is the outcome of scoring one entity. Its JSON is the plain
+// name ("OWNED_50").
+type Verdict string
 
-// VerdictRank returns 0 for the strongest verdict and len(Verdicts)-1 for
-// CLEAR; unknown verdicts rank after CLEAR.
-func VerdictRank(v string) int {
+// Verdicts in decreasing strength. A root's verdict is named by the policy
+// (Policy.RootVerdict): CHINESE_ENTITY for the China policies, LISTED_ENTITY
+// for roots by list tag (the OFAC / BIS rule), ROOT_ENTITY for any other;
+// the three rank equal and carry the words of RootWords.
+const (
+	VerdictChineseEntity Verdict = "CHINESE_ENTITY"
+	VerdictListedEntity  Verdict = "LISTED_ENTITY"
+	VerdictRootEntity    Verdict = "ROOT_ENTITY"
+	VerdictControlled    Verdict = "CONTROLLED"
+	VerdictOwned50       Verdict = "OWNED_50"
+	VerdictJointControl  Verdict = "JOINT_CONTROL"
+	VerdictSignificant   Verdict = "SIGNIFICANT"
+	VerdictMinority      Verdict = "MINORITY"
+	VerdictClear         Verdict = "CLEAR"
+)
+
+// RootVerdicts are the names a policy can give its roots' verdict.
+var RootVerdicts = []Verdict{VerdictChineseEntity, VerdictListedEntity, VerdictRootEntity}
+
+// Verdicts lists every verdict of the China policies from strongest to
+// weakest; VerdictsFor gives another policy's.
+var Verdicts = VerdictsFor(VerdictChineseEntity)
+
+// VerdictsFor lists the verdicts of a policy whose roots' verdict is root,
+// strongest first.
+func VerdictsFor(root Verdict) []Verdict {
+	return []Verdict{root, VerdictControlled, VerdictOwned50,
+		VerdictJointControl, VerdictSignificant, VerdictMinority, VerdictClear}
+}
+
+// AllVerdicts lists every verdict name any policy gives: the root verdicts,
+// then the others strongest first.
+func AllVerdicts() []Verdict {
+	return append(append([]Verdict{}, RootVerdicts...), Verdicts[1:]...)
+}
+
+// IsRoot reports whether v is a root's verdict (under any policy).
+func (v Verdict) IsRoot() bool {
+	return v == VerdictChineseEntity || v == VerdictListedEntity || v == VerdictRootEntity
+}
+
+// Valid reports whether v is a verdict some policy gives.
+func (v Verdict) Valid() bool { return v.Rank() < len(Verdicts) }
+
+// Rank returns 0 for the strongest verdict (every root verdict) and
+// len(Verdicts)-1 for CLEAR; unknown verdicts rank after CLEAR.
+func (v Verdict) Rank() int {
+	if v.IsRoot() {
+		return 0
+	}
 	for i, w := range Verdicts {
 		if v == w {
 			return i
 		}
 	}
 	return len(Verdicts)
+}
+
+// VerdictNames joins verdicts for a message: "CHINESE_ENTITY, OWNED_50".
+func VerdictNames(vs []Verdict) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
 }
 
 // Interval is a closed numeric interval of percent values.
@@ -58,9 +106,9 @@ type Evidence struct {
 // Result is the scoring outcome for one entity in one run.
 type Result struct {
 	EntityID          string     `json:"id"`
-	Verdict           string     `json:"verdict"`
+	Verdict           Verdict    `json:"verdict"`
 	Indeterminate     bool       `json:"indeterminate"`
-	PossibleVerdict   string     `json:"possible_verdict,omitempty"`
+	PossibleVerdict   Verdict    `json:"possible_verdict,omitempty"`
 	ChineseShare      Interval   `json:"chinese_share"`     // U certain (min) .. U possible (max)
 	ChineseVotes      Interval   `json:"chinese_votes"`     // V certain .. possible
 	AggregateCertain  bool       `json:"aggregate_certain"` // t ∈ C (certain)
@@ -76,6 +124,38 @@ type Result struct {
 	// JSON, which exports keep as it was: the explanation's JSON carries
 	// it as "aggregate".
 	Aggregate *Aggregate `json:"-"`
+	// Root is why the engine made the entity a root, as data (nil unless
+	// its verdict is a root verdict, and in results stored before the
+	// engine recorded it); its explanation is RootSentence of it.
+	Root *RootReason `json:"-"`
+	// RootVerdict is the verdict the scoring policy gives its roots, whose
+	// words (RootWords) the result's sentences use; empty means
+	// CHINESE_ENTITY, as for every result stored before policies named it.
+	RootVerdict Verdict `json:"-"`
+}
+
+// Rules that make an entity a root (RootReason.Rule).
+const (
+	RootIncorporation = "incorporation"
+	RootHeadquarters  = "headquarters"
+	RootStateBody     = "state_body"
+	RootNationality   = "nationality"
+	RootResidence     = "residence"
+	RootListed        = "list_tag"
+	// RootUnknownHolder: an undisclosed holder, a root only the possible
+	// way (it could be one).
+	RootUnknownHolder = "unknown_holder"
+)
+
+// RootReason is why an entity is a root: the rule, the country code or list
+// tag it matched (Code), for a list tag a later snapshot retired the date
+// it was retired (Until), and the entity's name (its id when it has none)
+// as scored.
+type RootReason struct {
+	Rule  string `json:"rule"`
+	Code  string `json:"code,omitempty"`
+	Until string `json:"until,omitempty"`
+	Name  string `json:"name"`
 }
 
 // Why an aggregate-rule term counts: its holder is a root, is covered by
@@ -130,22 +210,22 @@ const (
 
 // Run is the record of one scoring run.
 type Run struct {
-	ID         string         `json:"id"`
-	Started    time.Time      `json:"started"`
-	Finished   time.Time      `json:"finished,omitzero"`
-	Status     string         `json:"status"`
-	Policy     string         `json:"policy"`
-	PolicyHash string         `json:"policy_hash"`
-	AsOf       string         `json:"as_of"` // YYYY-MM-DD
-	Entities   int            `json:"entities"`
-	Edges      int            `json:"edges"`
-	Counts     map[string]int `json:"counts"` // per verdict
+	ID         string          `json:"id"`
+	Started    time.Time       `json:"started"`
+	Finished   time.Time       `json:"finished,omitzero"`
+	Status     string          `json:"status"`
+	Policy     string          `json:"policy"`
+	PolicyHash string          `json:"policy_hash"`
+	AsOf       string          `json:"as_of"` // YYYY-MM-DD
+	Entities   int             `json:"entities"`
+	Edges      int             `json:"edges"`
+	Counts     map[Verdict]int `json:"counts"` // per verdict
 	// FlaggedVerdicts are the verdicts the run's policy flags, recorded so
 	// that the flagged count of a run scored under a policy file never
 	// depends on that file still being there (nil in runs recorded before).
-	FlaggedVerdicts []string `json:"flagged_verdicts"`
-	Indeterminate   int      `json:"indeterminate"`
-	NewlyFlagged    int      `json:"newly_flagged"`
-	NewlyCleared    int      `json:"newly_cleared"`
-	PreviousRun     string   `json:"previous_run,omitempty"`
+	FlaggedVerdicts []Verdict `json:"flagged_verdicts"`
+	Indeterminate   int       `json:"indeterminate"`
+	NewlyFlagged    int       `json:"newly_flagged"`
+	NewlyCleared    int       `json:"newly_cleared"`
+	PreviousRun     string    `json:"previous_run,omitempty"`
 }

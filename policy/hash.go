@@ -12,15 +12,18 @@ import (
 // in a fixed order with sets sorted. Name, description and base are labels,
 // not semantics, so renaming a policy keeps its hash.
 type canonical struct {
-	Countries            []string        `json:"countries"`
-	Roots                RootRules       `json:"roots"`
-	Thresholds           Thresholds      `json:"thresholds"`
-	ControlTest          bool            `json:"control_test"`
-	ControlKinds         []model.RelKind `json:"control_kinds"`
-	InfluenceKinds       []model.RelKind `json:"influence_kinds"`
-	AsOf                 string          `json:"as_of"`
-	Flagged              []string        `json:"flagged"`
-	ExcludeJurisdictions []string        `json:"exclude_jurisdictions"`
+	Countries      []string        `json:"countries"`
+	Roots          RootRules       `json:"roots"`
+	Thresholds     Thresholds      `json:"thresholds"`
+	ControlTest    bool            `json:"control_test"`
+	ControlKinds   []model.RelKind `json:"control_kinds"`
+	InfluenceKinds []model.RelKind `json:"influence_kinds"`
+	AsOf           string          `json:"as_of"`
+	Flagged        []string        `json:"flagged"`
+	// Absent for CHINESE_ENTITY, so the China policies keep the hash they
+	// had before policies named their roots' verdict.
+	RootVerdict          model.Verdict `json:"root_verdict,omitempty"`
+	ExcludeJurisdictions []string      `json:"exclude_jurisdictions"`
 }
 
 // Canonical returns the canonical serialisation the hash is taken of.
@@ -39,8 +42,11 @@ func (p *Policy) Canonical() []byte {
 		ControlKinds:         sortedKinds(p.ControlKinds),
 		InfluenceKinds:       sortedKinds(p.InfluenceKinds),
 		AsOf:                 p.AsOf,
-		Flagged:              sortedSet(p.Flagged),
+		Flagged:              sortedSet(verdictStrings(p.FlaggedVerdicts())),
 		ExcludeJurisdictions: sortedSet(p.ExcludeJurisdictions),
+	}
+	if p.Root() != model.VerdictChineseEntity {
+		c.RootVerdict = p.Root()
 	}
 	b, err := json.Marshal(c)
 	if err != nil { // only plain values: cannot happen
@@ -78,4 +84,12 @@ func sortedKinds(in []model.RelKind) []model.RelKind {
 		out[i] = model.RelKind(k)
 	}
 	return out
+}
+
+func verdictStrings(vs []model.Verdict) []string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return s
 }

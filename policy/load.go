@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ubo-project/ubo/model"
 )
 
 //go:embed presets/*.yaml
@@ -175,8 +177,9 @@ func (p *Policy) normalize() {
 		p.ExcludeJurisdictions[i] = strings.ToUpper(strings.TrimSpace(c))
 	}
 	for i, v := range p.Flagged {
-		p.Flagged[i] = strings.ToUpper(strings.TrimSpace(v))
+		p.Flagged[i] = model.Verdict(strings.ToUpper(strings.TrimSpace(string(v))))
 	}
+	p.RootVerdict = model.Verdict(strings.ToUpper(strings.TrimSpace(string(p.RootVerdict))))
 	for i, t := range p.Roots.ListTags {
 		p.Roots.ListTags[i] = strings.TrimSpace(t)
 	}

@@ -192,7 +192,7 @@ func TestPartialFileKeepsBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(p.Flagged, []string{"OWNED_50"}) || !reflect.DeepEqual(p.Countries, []string{"CN"}) {
+	if !reflect.DeepEqual(p.Flagged, []model.Verdict{"OWNED_50"}) || !reflect.DeepEqual(p.Countries, []string{"CN"}) {
 		t.Errorf("flagged %v countries %v", p.Flagged, p.Countries)
 	}
 	if p.Description != "" {
@@ -304,5 +304,53 @@ func TestAsOfTime(t *testing.T) {
 	d, ok := p.AsOfTime()
 	if !ok || d.Format("2006-01-02") != "2021-06-30" {
 		t.Errorf("AsOfTime = %v, %v", d, ok)
+	}
+}
+
+// root_verdict names the roots' verdict: the China presets keep
+// CHINESE_ENTITY and their hash, ofac-50 calls its roots LISTED_ENTITY, a
+// root verdict in flagged stands for the policy's own, and anything else
+// is refused with its line.
+func TestRootVerdict(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		root   model.Verdict
+	}{{"default", model.VerdictChineseEntity}, {"doj-covered-person", model.VerdictChineseEntity}, {"ofac-50", model.VerdictListedEntity}} {
+		p, err := Preset(tc.preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Root() != tc.root || !p.IsFlagged(tc.root) || p.Verdicts()[0] != tc.root {
+			t.Errorf("%s: root verdict %s (flagged %v, verdicts %v), want %s", tc.preset, p.Root(), p.IsFlagged(tc.root), p.Verdicts(), tc.root)
+		}
+	}
+	// The China policies' hash leaves an unset or CHINESE_ENTITY root verdict out.
+	def := Default()
+	explicit := Default()
+	explicit.RootVerdict = model.VerdictChineseEntity
+	if def.Hash() != explicit.Hash() || def.Hash() != "14281ceda861" {
+		t.Errorf("default hash %s / %s, want 14281ceda861 as before policies named their roots", def.Hash(), explicit.Hash())
+	}
+	neutral := Default()
+	neutral.RootVerdict = model.VerdictRootEntity
+	if neutral.Hash() == def.Hash() {
+		t.Error("a root verdict of its own does not change the hash")
+	}
+
+	path := writeFile(t, "p.yaml", "name: sanctions\nbase: ofac-50\nflagged: [chinese_entity, OWNED_50]\n")
+	p, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Root() != model.VerdictListedEntity || !slices.Equal(p.FlaggedVerdicts(), []model.Verdict{model.VerdictListedEntity, model.VerdictOwned50}) {
+		t.Errorf("root %s, flagged %v: want LISTED_ENTITY flagged as the file's CHINESE_ENTITY", p.Root(), p.FlaggedVerdicts())
+	}
+	path = writeFile(t, "p.yaml", "name: russia\ncountries: [RU]\nroot_verdict: root_entity\n")
+	if p, err = Load(path); err != nil || p.Root() != model.VerdictRootEntity {
+		t.Errorf("root_verdict root_entity: %v, %v", p, err)
+	}
+	path = writeFile(t, "p.yaml", "name: bad\n\nroot_verdict: OWNED_50\n")
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "line 3: root_verdict:") {
+		t.Errorf("root_verdict OWNED_50: error %v, want one naming line 3 and root_verdict", err)
 	}
 }

@@ -3,7 +3,11 @@
 // count as control. Every number the engine uses comes from here.
 package policy
 
-import "github.com/ubo-project/ubo/model"
+import (
+	"slices"
+
+	"github.com/ubo-project/ubo/model"
+)
 
 // Threshold is a percent value with an inclusive (≥) or exclusive (>) test.
 type Threshold struct {
@@ -64,8 +68,14 @@ type Policy struct {
 
 	// AsOf (YYYY-MM-DD) scores a past state; empty means today.
 	AsOf string `yaml:"as_of,omitempty" json:"as_of,omitempty"`
-	// Flagged verdicts are exported and labelled :Flagged.
-	Flagged []string `yaml:"flagged" json:"flagged"`
+	// RootVerdict names the verdict of the policy's roots and so the words
+	// of every sentence about them: CHINESE_ENTITY (empty means it), for
+	// roots by a Chinese country rule; LISTED_ENTITY, for roots by list tag
+	// ("listed root"); ROOT_ENTITY, a neutral "root", for anything else.
+	RootVerdict model.Verdict `yaml:"root_verdict,omitempty" json:"root_verdict,omitempty"`
+	// Flagged verdicts are exported and labelled :Flagged. Any root verdict
+	// named here means the policy's own (RootVerdict).
+	Flagged []model.Verdict `yaml:"flagged" json:"flagged"`
 	// ExcludeJurisdictions: entities incorporated there are never covered
 	// through ownership or control (they can still be roots' neighbours);
 	// e.g. the DOJ rule's US-organised entities.
@@ -100,10 +110,41 @@ func (p *Policy) ConcernCountries() map[string]bool {
 	return m
 }
 
-// IsFlagged reports whether verdict v is flagged under p.
-func (p *Policy) IsFlagged(v string) bool {
+// Root returns the verdict p gives its roots (RootVerdict, CHINESE_ENTITY
+// when unset).
+func (p *Policy) Root() model.Verdict {
+	if p.RootVerdict == "" {
+		return model.VerdictChineseEntity
+	}
+	return p.RootVerdict
+}
+
+// Verdicts lists the verdicts p gives, strongest first.
+func (p *Policy) Verdicts() []model.Verdict { return model.VerdictsFor(p.Root()) }
+
+// Words returns the words p's sentences call its roots by.
+func (p *Policy) Words() model.RootWords { return p.Root().Words() }
+
+// FlaggedVerdicts returns the verdicts p flags, any root verdict named as
+// p's own.
+func (p *Policy) FlaggedVerdicts() []model.Verdict {
+	out := make([]model.Verdict, 0, len(p.Flagged))
+	for _, v := range p.Flagged {
+		if v.IsRoot() {
+			v = p.Root()
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// IsFlagged reports whether verdict v is flagged under p (any root verdict
+// stands for any other: a root is a root whatever its policy calls it).
+func (p *Policy) IsFlagged(v model.Verdict) bool {
 	for _, f := range p.Flagged {
-		if f == v {
+		if f == v || f.IsRoot() && v.IsRoot() {
 			return true
 		}
 	}
@@ -129,7 +170,7 @@ func Default() *Policy {
 		ControlTest:    true,
 		ControlKinds:   []model.RelKind{model.Board, model.Control, model.Consolidation, model.Branch},
 		InfluenceKinds: []model.RelKind{model.Board, model.Influence},
-		Flagged: []string{model.VerdictChineseEntity, model.VerdictControlled,
+		Flagged: []model.Verdict{model.VerdictChineseEntity, model.VerdictControlled,
 			model.VerdictOwned50, model.VerdictJointControl},
 		Screening: Screening{Match: 0.90, Review: 0.70, TieMargin: 0.02},
 	}

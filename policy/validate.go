@@ -125,9 +125,12 @@ func (p *Policy) validateAt(lines map[string]int) error {
 		}
 	}
 
+	if p.RootVerdict != "" && !p.RootVerdict.IsRoot() {
+		bad("root_verdict", "%q is not a root verdict (valid: %s)", p.RootVerdict, model.VerdictNames(model.RootVerdicts))
+	}
 	for i, v := range p.Flagged {
-		if model.VerdictRank(v) >= len(model.Verdicts) {
-			bad(fmt.Sprintf("flagged[%d]", i), "unknown verdict %q (valid: %s)", v, strings.Join(model.Verdicts, ", "))
+		if !v.Valid() {
+			bad(fmt.Sprintf("flagged[%d]", i), "unknown verdict %q (valid: %s)", v, model.VerdictNames(model.AllVerdicts()))
 		}
 	}
 	if p.AsOf != "" {

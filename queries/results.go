@@ -116,7 +116,7 @@ func encodeChunk(batch []model.Result, order []int, seq int64) map[string]any {
 	var enc []byte
 	for k, i := range order {
 		r := &batch[i]
-		ids[k], verdicts[k], flagged[k], indeterminate[k] = r.EntityID, r.Verdict, r.Flagged, r.Indeterminate
+		ids[k], verdicts[k], flagged[k], indeterminate[k] = r.EntityID, string(r.Verdict), r.Flagged, r.Indeterminate
 		shareMin[k], shareMax[k] = r.ChineseShare.Min, r.ChineseShare.Max
 		enc = codec.EncodeResult(enc[:0], r)
 		if len(enc) > 0 {
@@ -480,7 +480,7 @@ func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*mo
 
 // EachVerdict implements store.VerdictStreamer: the verdict and flag of
 // each result of a run, in entity id order, without reading the evidence.
-func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error {
+func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool) error) error {
 	return s.eachResultRow(ctx, "verdicts of run "+runID, runID, chunkParts{}, func(c *resultChunk, i int) error {
 		return fn(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i])
 	})

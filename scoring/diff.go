@@ -11,11 +11,11 @@ import (
 // Change is one entity whose verdict differs between two runs. An empty
 // verdict means the entity had no result in that run.
 type Change struct {
-	EntityID   string `json:"id"`
-	OldVerdict string `json:"old_verdict"`
-	NewVerdict string `json:"new_verdict"`
-	OldFlagged bool   `json:"old_flagged"`
-	NewFlagged bool   `json:"new_flagged"`
+	EntityID   string        `json:"id"`
+	OldVerdict model.Verdict `json:"old_verdict"`
+	NewVerdict model.Verdict `json:"new_verdict"`
+	OldFlagged bool          `json:"old_flagged"`
+	NewFlagged bool          `json:"new_flagged"`
 }
 
 // Diff streams the entities whose verdict changed from run a to run b, in
@@ -62,13 +62,14 @@ func Diff(ctx context.Context, st store.Store, a, b string, fn func(Change) erro
 
 // verdictRow is one entity's verdict and flag in a run.
 type verdictRow struct {
-	id, verdict string
-	flagged     bool
+	id      string
+	verdict model.Verdict
+	flagged bool
 }
 
 // eachVerdict streams a run's verdicts in entity id order: only the columns
 // when the store can (VerdictStreamer), else from whole results.
-func eachVerdict(ctx context.Context, st store.Store, runID string, fn func(id, verdict string, flagged bool) error) error {
+func eachVerdict(ctx context.Context, st store.Store, runID string, fn func(id string, verdict model.Verdict, flagged bool) error) error {
 	if vs, ok := st.(store.VerdictStreamer); ok {
 		return vs.EachVerdict(ctx, runID, fn)
 	}
@@ -102,7 +103,7 @@ func streamVerdicts(ctx context.Context, st store.Store, runID string) *verdictS
 				return ctx.Err()
 			}
 		}
-		err := eachVerdict(ctx, st, runID, func(id, verdict string, flagged bool) error {
+		err := eachVerdict(ctx, st, runID, func(id string, verdict model.Verdict, flagged bool) error {
 			chunk = append(chunk, verdictRow{id: id, verdict: verdict, flagged: flagged})
 			if len(chunk) == verdictChunk {
 				return send()

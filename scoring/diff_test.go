@@ -14,19 +14,19 @@ import (
 
 // writeRun stores results for the given ids (verdict from verdictOf) as a
 // complete run.
-func writeRun(t *testing.T, st store.Store, id string, ids []string, verdictOf func(i int) string) map[string]string {
+func writeRun(t *testing.T, st store.Store, id string, ids []string, verdictOf func(i int) model.Verdict) map[string]model.Verdict {
 	t.Helper()
 	ctx := context.Background()
 	run := model.Run{ID: id, Started: time.Unix(int64(len(id)), 0).UTC(), Policy: "default"}
 	if err := st.BeginRun(ctx, run); err != nil {
 		t.Fatal(err)
 	}
-	verdicts := map[string]string{}
+	verdicts := map[string]model.Verdict{}
 	var batch []model.Result
 	for i, e := range ids {
 		v := verdictOf(i)
 		verdicts[e] = v
-		batch = append(batch, model.Result{EntityID: e, Verdict: v, Flagged: model.VerdictRank(v) <= 3,
+		batch = append(batch, model.Result{EntityID: e, Verdict: v, Flagged: v.Rank() <= 3,
 			Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{}})
 	}
 	if err := st.WriteResults(ctx, run.ID, batch); err != nil {
@@ -54,16 +54,16 @@ func TestDiffLongRuns(t *testing.T) {
 			b = append(b, id)
 		}
 	}
-	va := writeRun(t, st, "run-a", a, func(i int) string { return model.Verdicts[i%len(model.Verdicts)] })
-	vb := writeRun(t, st, "run-bb", b, func(i int) string { return model.Verdicts[(i/5)%len(model.Verdicts)] })
+	va := writeRun(t, st, "run-a", a, func(i int) model.Verdict { return model.Verdicts[i%len(model.Verdicts)] })
+	vb := writeRun(t, st, "run-bb", b, func(i int) model.Verdict { return model.Verdicts[(i/5)%len(model.Verdicts)] })
 
 	var want []scoring.Change
 	for i := range 3000 {
 		id := fmt.Sprintf("e%05d", i)
 		if va[id] != vb[id] {
 			want = append(want, scoring.Change{EntityID: id, OldVerdict: va[id], NewVerdict: vb[id],
-				OldFlagged: va[id] != "" && model.VerdictRank(va[id]) <= 3,
-				NewFlagged: vb[id] != "" && model.VerdictRank(vb[id]) <= 3})
+				OldFlagged: va[id] != "" && va[id].Rank() <= 3,
+				NewFlagged: vb[id] != "" && vb[id].Rank() <= 3})
 		}
 	}
 	for name, s := range map[string]store.Store{"verdict columns": st, "whole results": resultsOnly{st}} {

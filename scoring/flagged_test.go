@@ -16,7 +16,7 @@ func TestFlaggedCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counts := map[string]int{model.VerdictChineseEntity: 1, model.VerdictControlled: 2,
+	counts := map[model.Verdict]int{model.VerdictChineseEntity: 1, model.VerdictControlled: 2,
 		model.VerdictOwned50: 4, model.VerdictJointControl: 8, model.VerdictSignificant: 16}
 	for _, tc := range []struct {
 		name   string
@@ -24,8 +24,8 @@ func TestFlaggedCount(t *testing.T) {
 		want   int
 		wantOK bool
 	}{
-		{"recorded verdicts", model.Run{Policy: "mine.yaml", FlaggedVerdicts: []string{model.VerdictSignificant}}, 16, true},
-		{"recorded: nothing flagged", model.Run{Policy: "default", FlaggedVerdicts: []string{}}, 0, true},
+		{"recorded verdicts", model.Run{Policy: "mine.yaml", FlaggedVerdicts: []model.Verdict{model.VerdictSignificant}}, 16, true},
+		{"recorded: nothing flagged", model.Run{Policy: "default", FlaggedVerdicts: []model.Verdict{}}, 0, true},
 		{"older run, preset", model.Run{Policy: "default", PolicyHash: policy.Default().Hash()}, 15, true},
 		{"older run, other preset", model.Run{Policy: ofac.Name, PolicyHash: ofac.Hash()}, sum(counts, ofac.Flagged), true},
 		{"older run, preset changed since", model.Run{Policy: "default", PolicyHash: "0123456789ab"}, 0, false},
@@ -41,7 +41,7 @@ func TestFlaggedCount(t *testing.T) {
 	}
 }
 
-func sum(counts map[string]int, verdicts []string) int {
+func sum(counts map[model.Verdict]int, verdicts []model.Verdict) int {
 	n := 0
 	for _, v := range verdicts {
 		n += counts[v]

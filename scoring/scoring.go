@@ -145,10 +145,10 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		Policy:     opts.Policy.Name,
 		PolicyHash: opts.Policy.Hash(),
 		AsOf:       opts.AsOf.Format("2006-01-02"),
-		Counts:     map[string]int{},
+		Counts:     map[model.Verdict]int{},
 		// Never nil: a run that records what its policy flags says so even
 		// when that is nothing.
-		FlaggedVerdicts: append([]string{}, opts.Policy.Flagged...),
+		FlaggedVerdicts: opts.Policy.FlaggedVerdicts(),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -424,7 +424,7 @@ func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
 		})
 		return prevFlags{ids: ids, err: err}
 	}
-	err := eachVerdict(ctx, st, runID, func(id, _ string, flagged bool) error {
+	err := eachVerdict(ctx, st, runID, func(id string, _ model.Verdict, flagged bool) error {
 		if flagged {
 			ids[id] = true
 		}
@@ -544,7 +544,7 @@ func SamePolicy(a, b model.Run) bool {
 // recorded, else (a run recorded before runs kept them) those of the
 // built-in preset or policy file of its name, if its hash is still the
 // run's. ok is false when neither is known.
-func FlaggedVerdicts(run model.Run) (verdicts []string, ok bool) {
+func FlaggedVerdicts(run model.Run) (verdicts []model.Verdict, ok bool) {
 	if run.FlaggedVerdicts != nil {
 		return run.FlaggedVerdicts, true
 	}
@@ -552,7 +552,7 @@ func FlaggedVerdicts(run model.Run) (verdicts []string, ok bool) {
 	if err != nil || p.Hash() != run.PolicyHash {
 		return nil, false
 	}
-	return p.Flagged, true
+	return p.FlaggedVerdicts(), true
 }
 
 // FlaggedCount is how many entities run flagged, from its per-verdict

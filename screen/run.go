@@ -181,12 +181,12 @@ func (c *csvWriter) Write(r Row) error {
 		smin, smax = num(r.ChineseShare.Min), num(r.ChineseShare.Max)
 	}
 	rec := []string{r.CustomerID, r.Status, num(r.Score), r.EntityID, r.EntityName, r.MatchedName,
-		strings.Join(r.Reasons, "; "), r.Verdict, strconv.FormatBool(r.Indeterminate), strconv.FormatBool(r.Flagged),
+		strings.Join(r.Reasons, "; "), string(r.Verdict), strconv.FormatBool(r.Indeterminate), strconv.FormatBool(r.Flagged),
 		smin, smax, r.Explanation}
 	for i := 0; i < CSVCandidates; i++ {
 		if i < len(r.Candidates) {
 			cd := r.Candidates[i]
-			rec = append(rec, cd.EntityID, cd.Name, num(cd.Score), cd.Verdict)
+			rec = append(rec, cd.EntityID, cd.Name, num(cd.Score), string(cd.Verdict))
 		} else {
 			rec = append(rec, "", "", "", "")
 		}

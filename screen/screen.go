@@ -3,6 +3,8 @@
 // complete run and writes one result row per customer, in input order.
 package screen
 
+import "github.com/ubo-project/ubo/model"
+
 // Share is a percent interval 0–100.
 type Share struct {
 	Min float64 `json:"min"`
@@ -11,10 +13,10 @@ type Share struct {
 
 // CandidateRow is one of the top candidates of a row.
 type CandidateRow struct {
-	EntityID string  `json:"entity_id"`
-	Name     string  `json:"name"`
-	Score    float64 `json:"score"`
-	Verdict  string  `json:"verdict,omitempty"`
+	EntityID string        `json:"entity_id"`
+	Name     string        `json:"name"`
+	Score    float64       `json:"score"`
+	Verdict  model.Verdict `json:"verdict,omitempty"`
 }
 
 // Row is the result for one customer (JSON Lines, one object per input
@@ -27,7 +29,7 @@ type Row struct {
 	EntityName    string         `json:"entity_name"`
 	MatchedName   string         `json:"matched_name"`
 	Reasons       []string       `json:"reasons"`
-	Verdict       string         `json:"verdict"`
+	Verdict       model.Verdict  `json:"verdict"`
 	Indeterminate bool           `json:"indeterminate"`
 	Flagged       bool           `json:"flagged"` // the verdict is one the run's policy flags
 	ChineseShare  *Share         `json:"chinese_share"`

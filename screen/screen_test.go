@@ -110,7 +110,10 @@ func testScreenFile(t *testing.T, st store.Store) {
 		}
 		rows = append(rows, r)
 	}
-	want := []struct{ id, status, entity, verdict string }{
+	want := []struct {
+		id, status, entity string
+		verdict            model.Verdict
+	}{
 		{"c1", "MATCHED", "lei:5493001KJTIIGC8Y1R12", model.VerdictChineseEntity},
 		{"c2", "MATCHED", "lei:5493001KJTIIGC8Y1R12", model.VerdictChineseEntity},
 		{"c3", "MATCHED", "lei:5493001KJTIIGC8Y1R12", model.VerdictChineseEntity},

@@ -101,16 +101,16 @@ func (s *Server) entity(w http.ResponseWriter, r *http.Request) error {
 
 // GraphNode is one entity of a graph answer.
 type GraphNode struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Kind            string   `json:"kind"`
-	Jurisdiction    string   `json:"jurisdiction,omitempty"`
-	Verdict         string   `json:"verdict,omitempty"`
-	Flagged         bool     `json:"flagged"`
-	Indeterminate   bool     `json:"indeterminate"`
-	PossibleVerdict string   `json:"possible_verdict,omitempty"`
-	ChineseRoot     bool     `json:"chinese_root"`
-	Controllers     []string `json:"controllers,omitempty"`
+	ID              string        `json:"id"`
+	Name            string        `json:"name"`
+	Kind            string        `json:"kind"`
+	Jurisdiction    string        `json:"jurisdiction,omitempty"`
+	Verdict         model.Verdict `json:"verdict,omitempty"`
+	Flagged         bool          `json:"flagged"`
+	Indeterminate   bool          `json:"indeterminate"`
+	PossibleVerdict model.Verdict `json:"possible_verdict,omitempty"`
+	ChineseRoot     bool          `json:"chinese_root"`
+	Controllers     []string      `json:"controllers,omitempty"`
 	// Truncated counts the links of this entity the walk left out.
 	Truncated int `json:"truncated,omitempty"`
 }
@@ -210,7 +210,7 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) error {
 		n := GraphNode{ID: x.ID, Name: x.Name, Kind: string(x.Kind), Jurisdiction: x.Jurisdiction, Truncated: truncated[id]}
 		if res, ok := result(id); ok {
 			n.Verdict, n.Flagged, n.Indeterminate, n.PossibleVerdict = res.Verdict, res.Flagged, res.Indeterminate, res.PossibleVerdict
-			n.ChineseRoot = res.Verdict == model.VerdictChineseEntity
+			n.ChineseRoot = res.Verdict.IsRoot()
 			n.Controllers = res.Controllers
 		}
 		g.Nodes = append(g.Nodes, n)

@@ -15,7 +15,7 @@ import (
 // need, without decoding evidence. fn returning an error stops the stream.
 // An unknown run streams nothing, like EachResult.
 type VerdictStreamer interface {
-	EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error
+	EachVerdict(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool) error) error
 }
 
 // Projection names the entity fields a stream must fill; a store may leave

@@ -47,7 +47,7 @@ func addCompletions(c *cobra.Command) error {
 			return err
 		}
 	}
-	if err := reg("verdict", completeList(model.Verdicts)); err != nil {
+	if err := reg("verdict", completeList(strings.Split(model.VerdictNames(model.AllVerdicts()), ", "))); err != nil {
 		return err
 	}
 	if c.CommandPath() == "ubo policy show" && c.ValidArgsFunction == nil {

@@ -41,7 +41,7 @@ func TestFlagCompletion(t *testing.T) {
 		{"screen --format", []string{"screen", "--format", ""}, []string{"jsonl", "csv"}, ":4"},
 		{"screen --input-format", []string{"screen", "--input-format", "c"}, []string{"csv"}, ":4"},
 		{"export --verdict", []string{"export", "--verdict", ""},
-			[]string{"CHINESE_ENTITY", "CONTROLLED", "OWNED_50", "JOINT_CONTROL", "SIGNIFICANT", "MINORITY", "CLEAR"}, ":4"},
+			[]string{"CHINESE_ENTITY", "LISTED_ENTITY", "ROOT_ENTITY", "CONTROLLED", "OWNED_50", "JOINT_CONTROL", "SIGNIFICANT", "MINORITY", "CLEAR"}, ":4"},
 		{"export --verdict list", []string{"export", "--verdict", "owned_50,c"},
 			[]string{"owned_50,CHINESE_ENTITY", "owned_50,CONTROLLED", "owned_50,CLEAR"}, ":4"},
 	}

@@ -161,8 +161,9 @@ type demoReport struct {
 
 // demoRow is one line of the demo's tables.
 type demoRow struct {
-	Verdict, ID, Name, Could, Why string
-	PathLen                       int // rank of the strongest evidence path: its length, then its sources
+	Verdict, Could model.Verdict
+	ID, Name, Why  string
+	PathLen        int // rank of the strongest evidence path: its length, then its sources
 }
 
 // printDemo writes what the demo found: where the data went, the flagged
@@ -202,7 +203,7 @@ func printDemo(ctx context.Context, w io.Writer, st store.Store, loaded demo.Loa
 		return err
 	}
 	byVerdict := func(a, b demoRow) int {
-		if d := model.VerdictRank(a.Verdict) - model.VerdictRank(b.Verdict); d != 0 {
+		if d := a.Verdict.Rank() - b.Verdict.Rank(); d != 0 {
 			return d
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -324,7 +325,7 @@ func demoNextCommands(flagged, open []demoRow) []string {
 
 // pickFlagged picks the entity of that verdict with the longest evidence
 // path: its chain and explanation show the most.
-func pickFlagged(rows []demoRow, verdict string) string {
+func pickFlagged(rows []demoRow, verdict model.Verdict) string {
 	id, best := "", 0
 	for _, r := range rows {
 		if r.Verdict == verdict && r.PathLen > best {
@@ -335,8 +336,8 @@ func pickFlagged(rows []demoRow, verdict string) string {
 }
 
 // flaggedCounts keeps the counts of the verdicts run's policy flags.
-func flaggedCounts(run model.Run) map[string]int {
-	out := map[string]int{}
+func flaggedCounts(run model.Run) map[model.Verdict]int {
+	out := map[model.Verdict]int{}
 	verdicts, _ := scoring.FlaggedVerdicts(run) // the demo's run records them
 	for _, v := range verdicts {
 		out[v] = run.Counts[v]

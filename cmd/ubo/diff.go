@@ -54,7 +54,7 @@ warning. An empty verdict means the entity was not scored in that run.`,
 				if opts.JSON {
 					return enc.Encode(c)
 				}
-				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", c.EntityID, orDash(c.OldVerdict), orDash(c.NewVerdict))
+				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", c.EntityID, orDash(string(c.OldVerdict)), orDash(string(c.NewVerdict)))
 				return err
 			})
 			if err != nil {

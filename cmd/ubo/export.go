@@ -14,7 +14,7 @@ func init() { register(newExportCmd) }
 type exportOptions struct {
 	Format       string
 	All          bool
-	Verdicts     []string
+	Verdicts     []string // as typed; checked into Filter.Verdicts
 	ChangedSince string
 	Out          string
 	Run          string
@@ -27,7 +27,12 @@ func newExportCmd(g *globalOptions) *cobra.Command {
 		Short: "Export scored entities (flagged by default) with evidence: JSON Lines, CSV or BODS 0.4",
 		Long: `Export writes the results of the latest complete run (or --run) for downstream KYC systems.
 By default only flagged entities are written (the policy's flagged verdicts: CHINESE_ENTITY, CONTROLLED,
-OWNED_50, JOINT_CONTROL under the default policy).
+OWNED_50, JOINT_CONTROL under the default policy; LISTED_ENTITY, OWNED_50 under ofac-50).
+
+Verdicts: the roots' verdict is named by the policy (root_verdict): CHINESE_ENTITY under the China
+policies, LISTED_ENTITY under ofac-50, ROOT_ENTITY for others; then CONTROLLED, OWNED_50,
+JOINT_CONTROL, SIGNIFICANT, MINORITY, CLEAR. Explanations use the policy's words ("a listed root",
+"ownership by listed roots"); chinese_share is the share held by the policy's roots.
 
 Formats:
   jsonl  one JSON object per entity: id, name, kind, verdict, indeterminate, chinese_share {min,max},
@@ -53,7 +58,7 @@ failure); without it the export goes to standard output.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.Format, "format", "jsonl", "jsonl, csv or bods")
 	f.BoolVar(&opts.All, "all", false, "export every scored entity, not only flagged ones")
-	f.StringSliceVar(&opts.Verdicts, "verdict", nil, "export only these verdicts (comma-separated)")
+	f.StringSliceVar(&opts.Verdicts, "verdict", nil, "export only these verdicts (comma-separated; any root verdict,\nCHINESE_ENTITY, LISTED_ENTITY or ROOT_ENTITY, selects the roots)")
 	f.StringVar(&opts.ChangedSince, "changed-since", "", "export only entities whose verdict changed since this complete run\n(by default those flagged in either run, so newly cleared ones are included)")
 	f.StringVar(&opts.Out, "out", "", "write to this file atomically (default standard output)")
 	f.StringVar(&opts.Run, "run", "", "export this run (default the latest complete run)")
@@ -67,11 +72,13 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 	default:
 		return usagef("export: --format %q: want jsonl, csv or bods", opts.Format)
 	}
-	for i, v := range opts.Verdicts {
-		opts.Verdicts[i] = strings.ToUpper(strings.TrimSpace(v))
-		if model.VerdictRank(opts.Verdicts[i]) == len(model.Verdicts) {
-			return usagef("export: --verdict %q: want one of %s", v, strings.Join(model.Verdicts, ", "))
+	verdicts := make([]model.Verdict, 0, len(opts.Verdicts))
+	for _, v := range opts.Verdicts {
+		verdict := model.Verdict(strings.ToUpper(strings.TrimSpace(v)))
+		if !verdict.Valid() {
+			return usagef("export: --verdict %q: want one of %s", v, model.VerdictNames(model.AllVerdicts()))
 		}
+		verdicts = append(verdicts, verdict)
 	}
 	st, err := g.openExistingStore(ctx)
 	if err != nil {
@@ -93,7 +100,7 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 	}
 	p := newProgress(g)
 	eopts := export.Options{Format: opts.Format, Run: run,
-		Filter:   export.Filter{All: opts.All, Verdicts: opts.Verdicts, ChangedSince: opts.ChangedSince},
+		Filter:   export.Filter{All: opts.All, Verdicts: verdicts, ChangedSince: opts.ChangedSince},
 		Progress: func(n int) { p.stage("export", n, false) }}
 	var n int
 	if opts.Out == "" {

@@ -51,8 +51,8 @@ func TestRunsFlaggedColumnFollowsThePolicy(t *testing.T) {
 
 // The demo's summary counts the verdicts its run's policy flags.
 func TestDemoFlaggedCountsFollowThePolicy(t *testing.T) {
-	run := model.Run{Counts: map[string]int{model.VerdictControlled: 3, model.VerdictSignificant: 2},
-		FlaggedVerdicts: []string{model.VerdictSignificant}}
+	run := model.Run{Counts: map[model.Verdict]int{model.VerdictControlled: 3, model.VerdictSignificant: 2},
+		FlaggedVerdicts: []model.Verdict{model.VerdictSignificant}}
 	if got := formatCounts(flaggedCounts(run)); got != "SIGNIFICANT 2" {
 		t.Errorf("flagged counts %q, want SIGNIFICANT 2", got)
 	}

@@ -117,10 +117,11 @@ func resolveAsOf(flag, fromPolicy string) (time.Time, error) {
 	return t, nil
 }
 
-// formatCounts prints verdict counts strongest first, skipping zeros.
-func formatCounts(m map[string]int) string {
+// formatCounts prints verdict counts strongest first (the root verdict
+// under whatever name the policy gives it), skipping zeros.
+func formatCounts(m map[model.Verdict]int) string {
 	var parts []string
-	for _, v := range model.Verdicts {
+	for _, v := range model.AllVerdicts() {
 		if m[v] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", v, m[v]))
 		}

@@ -79,11 +79,11 @@ var wantAllStatus = counts{
 
 // wantVerdict is a hand-checked verdict (DESIGN.md "Scoring semantics").
 type wantVerdict struct {
-	verdict       string
+	verdict       model.Verdict
 	indeterminate bool
-	possible      string   // the "possible" verdict when indeterminate
-	controllers   []string // nil: not checked
-	joint         []string // nil: not checked
+	possible      model.Verdict // the "possible" verdict when indeterminate
+	controllers   []string      // nil: not checked
+	joint         []string      // nil: not checked
 }
 
 var wantVerdicts = map[string]wantVerdict{

@@ -27,7 +27,7 @@ func ingestBatched(t *testing.T, st store.Store, in input) ingestRun {
 
 // verdictOf is what a round trip must keep of an entity's result.
 type verdictOf struct {
-	Verdict          string
+	Verdict          model.Verdict
 	Indeterminate    bool
 	Share            model.Interval
 	Controllers      []string

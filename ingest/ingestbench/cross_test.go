@@ -190,7 +190,7 @@ func runOrders(t *testing.T, open opener) crossOutcome {
 			}
 			got := crossOutcome{dump: dump(t, st), status: status(t, st)}
 			got.verdicts = verdicts(t, st)
-			if v := got.verdicts[pscCompany]; !strings.HasPrefix(v, model.VerdictControlled+" ") {
+			if v := got.verdicts[pscCompany]; !strings.HasPrefix(v, string(model.VerdictControlled)+" ") {
 				t.Errorf("%s scored %q, want CONTROLLED", pscCompany, v)
 			}
 			if first == nil {

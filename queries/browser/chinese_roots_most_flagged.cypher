@@ -1,20 +1,22 @@
-// chinese_roots_most_flagged — the Chinese roots with the most flagged entities below them.
+// chinese_roots_most_flagged — the roots (Chinese under the China policies) with the most flagged entities below them.
 //
 // Parameters:
 //   $limit  how many roots to list
 // Example (Neo4j Browser):
 //   :param limit => 10
 //
-// Roots are the entities the latest `ubo score` run gave the verdict
-// CHINESE_ENTITY; their flagged descendants (roots themselves left out)
+// Roots are the entities the latest `ubo score` run gave a root verdict
+// (CHINESE_ENTITY, or LISTED_ENTITY / ROOT_ENTITY as the policy names its
+// roots); their flagged descendants (roots themselves left out)
 // are reached down ownership, voting and control-type links within 6 hops
 // (a literal: Cypher cannot take a variable-length bound as a parameter). count(DISTINCT ...) lets the
 // planner expand each hop once per entity rather than per path, but on a
 // large graph keep $limit small and the bound low.
-MATCH (root:Entity {verdict: 'CHINESE_ENTITY'})
+MATCH (root:Entity)
+WHERE root.verdict IN ['CHINESE_ENTITY', 'LISTED_ENTITY', 'ROOT_ENTITY']
 CALL (root) {
   MATCH (root)-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(d:Flagged)
-  WHERE d <> root AND d.verdict <> 'CHINESE_ENTITY'
+  WHERE d <> root AND NOT d.verdict IN ['CHINESE_ENTITY', 'LISTED_ENTITY', 'ROOT_ENTITY']
   RETURN count(DISTINCT d) AS flagged_descendants, collect(DISTINCT d.id)[..10] AS examples
 }
 WITH root, flagged_descendants, examples

@@ -1,4 +1,4 @@
-// evidence_paths — why an entity is flagged: paths from Chinese roots down to it.
+// evidence_paths — why an entity is flagged: paths from roots (Chinese under the China policies) down to it.
 //
 // Parameters:
 //   $id  the entity id
@@ -10,7 +10,8 @@
 // results are stored in chunks, (:ResultChunk {run_id, ids[], verdicts[],
 // explanations[], ...}), the entity's position in ids indexing the other
 // lists. `ubo explain ID` prints the engine's evidence paths in full. For the graph view, this query also draws the paths from
-// entities whose verdict is CHINESE_ENTITY down to the entity along
+// entities whose verdict is a root verdict (CHINESE_ENTITY, LISTED_ENTITY,
+// ROOT_ENTITY) down to the entity along
 // ownership, voting and control-type links (a path stops at the first
 // root, as the engine's do), strongest first: share is the product of the
 // hops' minimum ownership/voting shares, control-type hops counting 100%.
@@ -21,9 +22,9 @@ OPTIONAL MATCH (chunk:ResultChunk {run_id: state.run_id})
   WHERE chunk.first <= t.id AND t.id <= chunk.last AND t.id IN chunk.ids
 WITH t, chunk ORDER BY chunk.seq DESC LIMIT 1
 WITH t, [i IN range(0, size(coalesce(chunk.ids, [])) - 1) WHERE chunk.ids[i] = t.id | chunk.explanations[i]][0] AS engine_explanation
-MATCH p = (root:Entity {verdict: 'CHINESE_ENTITY'})-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(t)
-WHERE root <> t
-  AND none(n IN nodes(p)[1..] WHERE n.verdict = 'CHINESE_ENTITY')
+MATCH p = (root:Entity)-[:OWNERSHIP|VOTING|BOARD|CONTROL|CONSOLIDATION|BRANCH|INFLUENCE*1..6]->(t)
+WHERE root.verdict IN ['CHINESE_ENTITY', 'LISTED_ENTITY', 'ROOT_ENTITY'] AND root <> t
+  AND none(n IN nodes(p)[1..] WHERE n.verdict IN ['CHINESE_ENTITY', 'LISTED_ENTITY', 'ROOT_ENTITY'])
   AND all(n IN nodes(p) WHERE single(m IN nodes(p) WHERE m = n))
   AND none(r IN relationships(p) WHERE r.end_date IS NOT NULL AND r.end_date <= toString(date()))
 WITH t, engine_explanation, p, root,

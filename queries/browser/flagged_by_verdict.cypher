@@ -1,7 +1,8 @@
 // flagged_by_verdict — the entities flagged by the latest complete `ubo score` run.
 //
 // Parameters:
-//   $verdict  one of CHINESE_ENTITY, CONTROLLED, OWNED_50, JOINT_CONTROL
+//   $verdict  one of CHINESE_ENTITY (LISTED_ENTITY, ROOT_ENTITY under policies
+//             naming their roots so), CONTROLLED, OWNED_50, JOINT_CONTROL
 //             (null: every flagged entity)
 // Example (Neo4j Browser):
 //   :param verdict => 'CONTROLLED'
@@ -23,5 +24,5 @@ RETURN e.id AS id,
        e.chinese_share_min AS chinese_share_min,
        e.chinese_share_max AS chinese_share_max,
        state.run_id AS run_id
-ORDER BY CASE e.verdict WHEN 'CHINESE_ENTITY' THEN 0 WHEN 'CONTROLLED' THEN 1 WHEN 'OWNED_50' THEN 2
+ORDER BY CASE e.verdict WHEN 'CHINESE_ENTITY' THEN 0 WHEN 'LISTED_ENTITY' THEN 0 WHEN 'ROOT_ENTITY' THEN 0 WHEN 'CONTROLLED' THEN 1 WHEN 'OWNED_50' THEN 2
                         WHEN 'JOINT_CONTROL' THEN 3 ELSE 4 END, id

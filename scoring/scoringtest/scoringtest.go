@@ -220,7 +220,7 @@ func results(t *testing.T, st store.Store, runID string) map[string]model.Result
 	return m
 }
 
-var wantVerdicts = map[string]string{
+var wantVerdicts = map[string]model.Verdict{
 	SASAC: model.VerdictChineseEntity, CNHoldco: model.VerdictChineseEntity, USInc: model.VerdictClear,
 	JV: model.VerdictOwned50, Target: model.VerdictOwned50, Minority: model.VerdictMinority,
 	CNPerson: model.VerdictChineseEntity, BoardCo: model.VerdictControlled, UKPerson: model.VerdictClear,
@@ -237,7 +237,7 @@ func testScoreVerdicts(t *testing.T, st store.Store, _ Hooks) {
 	if run.Policy != "default" || run.PolicyHash != policy.Default().Hash() || run.AsOf != "2026-01-01" {
 		t.Errorf("run policy/as-of = %s %s %s", run.Policy, run.PolicyHash, run.AsOf)
 	}
-	wantCounts := map[string]int{}
+	wantCounts := map[model.Verdict]int{}
 	for _, v := range wantVerdicts {
 		wantCounts[v]++
 	}
@@ -338,7 +338,7 @@ func testExportJSONL(t *testing.T, st store.Store, _ Hooks) {
 	if agg["certain"] != true || agg["possible"] != true {
 		t.Errorf("target aggregate_rule = %v", agg)
 	}
-	if target["name"] != "Target GmbH" || target["kind"] != "company" || target["verdict"] != model.VerdictOwned50 {
+	if target["name"] != "Target GmbH" || target["kind"] != "company" || target["verdict"] != string(model.VerdictOwned50) {
 		t.Errorf("target = %v", target)
 	}
 	ev := target["evidence"].([]any)
@@ -401,7 +401,7 @@ func testExportCSV(t *testing.T, st store.Store, _ Hooks) {
 func testExportVerdictFilter(t *testing.T, st store.Store, _ Hooks) {
 	Load(t, st)
 	Score(t, st, Clock())
-	rows := decodeJSONL(t, Export(t, st, export.JSONL, export.Filter{Verdicts: []string{model.VerdictMinority, model.VerdictControlled}}))
+	rows := decodeJSONL(t, Export(t, st, export.JSONL, export.Filter{Verdicts: []model.Verdict{model.VerdictMinority, model.VerdictControlled}}))
 	if got := ids(rows); !slices.Equal(got, []string{BoardCo, Minority}) {
 		t.Errorf("verdict filter ids = %v", got)
 	}
@@ -480,12 +480,12 @@ func testEndedEdgeClears(t *testing.T, st store.Store, h Hooks) {
 		t.Errorf("changed-since export ids = %v, want [%s %s]", got, JV, Target)
 	}
 	for _, r := range rows {
-		if r["verdict"] != model.VerdictClear || r["run_id"] != b.Run.ID {
+		if r["verdict"] != string(model.VerdictClear) || r["run_id"] != b.Run.ID {
 			t.Errorf("changed-since row %v", r)
 		}
 	}
 	// Only still-flagged changes with an explicit verdict filter: none.
-	rows = decodeJSONL(t, Export(t, st, export.JSONL, export.Filter{ChangedSince: a.Run.ID, Verdicts: []string{model.VerdictOwned50}}))
+	rows = decodeJSONL(t, Export(t, st, export.JSONL, export.Filter{ChangedSince: a.Run.ID, Verdicts: []model.Verdict{model.VerdictOwned50}}))
 	if len(rows) != 0 {
 		t.Errorf("changed-since OWNED_50 = %v, want none", ids(rows))
 	}

@@ -51,7 +51,7 @@ func BenchmarkDecodeRelationship(b *testing.B) {
 func BenchmarkDecodeResult(b *testing.B) {
 	r := storetest.FullResult()
 	data := codec.EncodeResult(nil, &r)
-	for name, decode := range map[string]func(string, string, bool, []byte, *model.Result) error{
+	for name, decode := range map[string]func(string, model.Verdict, bool, []byte, *model.Result) error{
 		"full": codec.DecodeResult, "summary": codec.DecodeResultSummary} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -24,9 +24,10 @@ import (
 const resultCodecV1 = 1
 
 // clearSentence is the explanation the engine gives a CLEAR result with no
-// evidence (model.ClearExplanation, written once in model): such results
-// store a flag, not the sentence, and read back whatever the sentence is
-// now. A result with any other explanation is stored in full.
+// evidence under the China policies (model.ClearExplanation, written once in
+// model): such results store a flag, not the sentence, and read back
+// whatever the sentence is now (model.ClearSentence of the result's root
+// verdict). A result with any other explanation is stored in full.
 const clearSentence = model.ClearExplanation
 
 // minQuote is the shortest evidence explanation worth a back reference.
@@ -53,7 +54,23 @@ const (
 	// The engine's aggregate-rule arithmetic (model.Aggregate) follows, last:
 	// results stored before it was recorded read back without one.
 	rfAggregate
+	// Why the entity is a root (model.RootReason) follows the aggregate.
+	// Results stored before it was recorded keep their sentence only.
+	rfRootReason
+	// The first evidence path's explanation is the root sentence (stored
+	// empty, rendered when read).
+	rfRootEvidence
+	// The result's root verdict (model.Result.RootVerdict) follows, last,
+	// as its index in model.RootVerdicts; absent: CHINESE_ENTITY's words.
+	rfRootVerdict
+	// The explanation is the root sentence (model.RootSentence of the
+	// verdict and the reason): not stored, rendered when read.
+	rfRootSentence
 )
+
+// otherRootVerdict stands for a root verdict model.RootVerdicts does not
+// list (a later engine's): the name follows.
+const otherRootVerdict = 0xff
 
 // Flags of an aggregate term and of the aggregate's sums.
 const (
@@ -76,11 +93,12 @@ func Minimal(r *model.Result) bool {
 		r.Controllers != nil && len(r.Controllers) == 0 &&
 		r.JointControllers != nil && len(r.JointControllers) == 0 &&
 		r.Evidence != nil && len(r.Evidence) == 0 &&
-		r.Explanation == clearSentence && r.Aggregate == nil
+		r.Explanation == clearSentence && r.Aggregate == nil &&
+		r.Root == nil && r.RootVerdict == ""
 }
 
 // clearResult rebuilds a minimal result (see minimal) from its columns.
-func ClearResult(entityID, verdict string, flagged bool) model.Result {
+func ClearResult(entityID string, verdict model.Verdict, flagged bool) model.Result {
 	return model.Result{EntityID: entityID, Verdict: verdict, Flagged: flagged,
 		Controllers: []string{}, JointControllers: []string{}, Evidence: []model.Evidence{},
 		Explanation: clearSentence}
@@ -94,6 +112,18 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 	}
 	enc := encoder(buf)
 	enc = append(enc, resultCodecV1)
+	// A root's sentences are rendered from its reason when read.
+	rootSentence := ""
+	if r.Root != nil {
+		rootSentence = model.RootSentence(r.Verdict, r.Root)
+	}
+	rootVerdict := -1
+	if r.RootVerdict != "" {
+		rootVerdict = slices.Index(model.RootVerdicts, r.RootVerdict)
+		if rootVerdict < 0 {
+			rootVerdict = otherRootVerdict
+		}
+	}
 	var flags uint64
 	for _, f := range []struct {
 		on   bool
@@ -105,16 +135,20 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 		{r.ChineseShare != (model.Interval{}), rfShare},
 		{r.ChineseVotes != (model.Interval{}), rfVotes},
 		{r.PossibleVerdict != "", rfPossible},
-		{r.Explanation == clearSentence, rfClearSentence},
+		{r.Explanation == model.ClearSentence(r.RootVerdict), rfClearSentence},
 		{slices.ContainsFunc(r.Evidence, func(ev model.Evidence) bool { return ev.Truncated }), rfTruncatedEvidence},
 		{r.Aggregate != nil, rfAggregate},
+		{r.Root != nil, rfRootReason},
+		{r.Root != nil && r.Explanation == rootSentence, rfRootSentence},
+		{r.Root != nil && len(r.Evidence) > 0 && r.Evidence[0].Explanation == rootSentence, rfRootEvidence},
+		{rootVerdict >= 0, rfRootVerdict},
 	} {
 		if f.on {
 			flags |= f.flag
 		}
 	}
 	quoteAt := -1
-	if r.Explanation != "" && r.Explanation != clearSentence {
+	if r.Explanation != "" && flags&(rfClearSentence|rfRootSentence) == 0 {
 		if len(r.Evidence) > 0 && len(r.Evidence[0].Explanation) >= minQuote {
 			quoteAt = strings.Index(r.Explanation, r.Evidence[0].Explanation)
 		}
@@ -134,7 +168,7 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 		enc.float(r.ChineseVotes.Max)
 	}
 	if flags&rfPossible != 0 {
-		enc.str(r.PossibleVerdict)
+		enc.str(string(r.PossibleVerdict))
 	}
 	if flags&rfExplained != 0 {
 		enc.str(r.Explanation)
@@ -154,7 +188,11 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 		ev := &r.Evidence[i]
 		enc.optStrs(ev.Path)
 		enc.float(ev.Share)
-		enc.str(ev.Explanation)
+		if i == 0 && flags&rfRootEvidence != 0 {
+			enc.str("")
+		} else {
+			enc.str(ev.Explanation)
+		}
 		enc.uvarint(uint64(len(ev.Hops)))
 		for j := range ev.Hops {
 			h := &ev.Hops[j]
@@ -182,6 +220,18 @@ func EncodeResult(buf []byte, r *model.Result) []byte {
 	}
 	if flags&rfAggregate != 0 {
 		enc.aggregate(r.Aggregate)
+	}
+	if flags&rfRootReason != 0 {
+		enc.str(r.Root.Rule)
+		enc.str(r.Root.Code)
+		enc.str(r.Root.Until)
+		enc.str(r.Root.Name)
+	}
+	if flags&rfRootVerdict != 0 {
+		enc = append(enc, byte(rootVerdict))
+		if rootVerdict == otherRootVerdict {
+			enc.str(string(r.RootVerdict))
+		}
 	}
 	return enc
 }
@@ -268,7 +318,7 @@ func (e *encoder) share(s model.Share) {
 }
 
 // DecodeResult fills r from a stored row.
-func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+func DecodeResult(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result) error {
 	return decodeResult(entityID, verdict, flagged, data, r, true)
 }
 
@@ -276,11 +326,11 @@ func DecodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 // the Hops of its evidence and its Aggregate (all empty): what JSON Lines
 // and CSV exports do not read, and most of a result's decoding. It rejects what
 // DecodeResult rejects.
-func DecodeResultSummary(entityID, verdict string, flagged bool, data []byte, r *model.Result) error {
+func DecodeResultSummary(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result) error {
 	return decodeResult(entityID, verdict, flagged, data, r, false)
 }
 
-func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.Result, full bool) error {
+func decodeResult(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result, full bool) error {
 	switch {
 	case len(data) == 0:
 		*r = ClearResult(entityID, verdict, flagged)
@@ -326,8 +376,6 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 	switch {
 	case flags&rfExplained != 0:
 		r.Explanation = d.str()
-	case flags&rfClearSentence != 0:
-		r.Explanation = clearSentence
 	case flags&rfQuotesEvidence != 0:
 		prefix, suffix = d.str(), d.str()
 	}
@@ -373,6 +421,43 @@ func decodeResult(entityID, verdict string, flagged bool, data []byte, r *model.
 		a := d.aggregate()
 		if full {
 			r.Aggregate = a
+		}
+	}
+	var root *model.RootReason
+	if flags&rfRootReason != 0 {
+		root = &model.RootReason{Rule: internRootRule(d.str()), Code: d.str(), Until: d.str(), Name: d.str()}
+		if full {
+			r.Root = root
+		}
+	}
+	if flags&rfRootVerdict != 0 {
+		switch i := int(d.byte()); {
+		case i < len(model.RootVerdicts):
+			r.RootVerdict = model.RootVerdicts[i]
+		case i == otherRootVerdict:
+			r.RootVerdict = InternVerdict(d.str())
+		default:
+			d.fail()
+		}
+	}
+	if flags&rfClearSentence != 0 && full {
+		r.Explanation = model.ClearSentence(r.RootVerdict)
+	}
+	if flags&(rfRootSentence|rfRootEvidence) != 0 {
+		if root == nil {
+			d.fail()
+			root = &model.RootReason{}
+		}
+		sentence := model.RootSentence(verdict, root)
+		if flags&rfRootSentence != 0 && full {
+			r.Explanation = sentence
+		}
+		if flags&rfRootEvidence != 0 {
+			if len(r.Evidence) == 0 {
+				d.fail()
+			} else {
+				r.Evidence[0].Explanation = sentence
+			}
 		}
 	}
 	if flags&rfQuotesEvidence != 0 {
@@ -529,9 +614,25 @@ func (d *decoder) share() model.Share {
 
 // InternVerdict returns the package constant equal to v, sparing an
 // allocation per row for the handful of verdict strings.
-func InternVerdict(v string) string {
-	if i := slices.Index(model.Verdicts, v); i >= 0 {
-		return model.Verdicts[i]
+func InternVerdict(v string) model.Verdict {
+	for _, w := range allVerdicts {
+		if string(w) == v {
+			return w
+		}
 	}
-	return v
+	return model.Verdict(v)
+}
+
+var allVerdicts = model.AllVerdicts()
+
+// internRootRule returns the package constant equal to rule (see
+// InternVerdict).
+func internRootRule(rule string) string {
+	for _, w := range []string{model.RootIncorporation, model.RootHeadquarters, model.RootStateBody,
+		model.RootNationality, model.RootResidence, model.RootListed, model.RootUnknownHolder} {
+		if w == rule {
+			return w
+		}
+	}
+	return rule
 }

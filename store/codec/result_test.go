@@ -18,7 +18,8 @@ func TestResultCodecCoversEveryModelField(t *testing.T) {
 		typ    reflect.Type
 		fields int
 	}{
-		{reflect.TypeFor[model.Result](), 14},
+		{reflect.TypeFor[model.Result](), 16},
+		{reflect.TypeFor[model.RootReason](), 4},
 		{reflect.TypeFor[model.Aggregate](), 7},
 		{reflect.TypeFor[model.AggregateTerm](), 5},
 		{reflect.TypeFor[model.Evidence](), 5},
@@ -58,6 +59,10 @@ func TestResultCodecRoundTrip(t *testing.T) {
 			// and the hops.
 			want := summary(storetest.JSONRoundTrip(t, r))
 			for form, data := range map[string][]byte{"binary": data, "JSON": js} {
+				want := want
+				if form == "JSON" { // JSON never held the root verdict
+					want.RootVerdict = ""
+				}
 				got := model.Result{Explanation: "stale"}
 				if err := codec.DecodeResultSummary(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil || !reflect.DeepEqual(got, want) {
 					t.Errorf("summary of %s data:\n got %#v, %v\nwant %#v", form, got, err, want)
@@ -69,7 +74,7 @@ func TestResultCodecRoundTrip(t *testing.T) {
 
 // summary is r without what DecodeResultSummary leaves out.
 func summary(r model.Result) model.Result {
-	r.Explanation, r.Aggregate = "", nil
+	r.Explanation, r.Aggregate, r.Root = "", nil, nil
 	if r.Evidence != nil {
 		r.Evidence = append([]model.Evidence{}, r.Evidence...)
 		for i := range r.Evidence {
@@ -80,7 +85,7 @@ func summary(r model.Result) model.Result {
 }
 
 // decoders are the two ways of decoding a result: both reject the same data.
-var decoders = map[string]func(entityID, verdict string, flagged bool, data []byte, r *model.Result) error{
+var decoders = map[string]func(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result) error{
 	"DecodeResult": codec.DecodeResult, "DecodeResultSummary": codec.DecodeResultSummary}
 
 func TestResultCodecCorruptData(t *testing.T) {
@@ -182,5 +187,63 @@ func TestResultCodecAggregate(t *testing.T) {
 	}
 	if err := codec.DecodeResultSummary(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil || got.Aggregate != nil {
 		t.Errorf("summary: aggregate %+v, %v; want none", got.Aggregate, err)
+	}
+}
+
+// Results written before results recorded why a root is one (and which
+// words their policy used) read back exactly as written: the stored
+// sentence, CHINESE_ENTITY's words, no reason.
+func TestResultCodecReadsOlderData(t *testing.T) {
+	for _, tc := range []struct {
+		name, id string
+		verdict  model.Verdict
+		data     string // as the codec of that time wrote it
+		want     string // the explanation
+	}{
+		{"root", "ru-1", model.VerdictChineseEntity,
+			"\x01^\x00\x00\x00\x00\x00\x00Y@\x00\x00\x00\x00\x00\x00Y@\x00\x00\x00\x00\x00\x00Y@\x00\x00\x00\x00\x00\x00Y@6LLC Volga Trade is a Chinese root: listed as sanction.\x01\x01\x01",
+			"LLC Volga Trade is a Chinese root: listed as sanction."},
+		{"owned", "uk-1", model.VerdictOwned50,
+			"\x01^\x00\x00\x00\x00\x00\x00N@\x00\x00\x00\x00\x00\x00N@\x00\x00\x00\x00\x00\x00N@\x00\x00\x00\x00\x00\x00N@cVolga UK Ltd: LLC Volga Trade 60% = 60% ≥ 50%; owned by LLC Volga Trade (sanction) directly: 60%.\x01\x01\x02\x03\x04ru-1\x04uk-1\x00\x00\x00\x00\x00\x00N@1Owned by LLC Volga Trade (sanction) directly: 60%\x01\x00\x00\townership\x01\x00\x00\x00\x00\x00\x00N@\x00\x00\x00\x00\x00\x00N@\x03csv\ar.csv:2",
+			"Volga UK Ltd: LLC Volga Trade 60% = 60% ≥ 50%; owned by LLC Volga Trade (sanction) directly: 60%."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got model.Result
+			if err := codec.DecodeResult(tc.id, tc.verdict, true, []byte(tc.data), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Explanation != tc.want || got.Root != nil || got.RootVerdict != "" || got.Words().Root != "Chinese root" {
+				t.Errorf("older data read as explanation %q, root %+v, root verdict %q", got.Explanation, got.Root, got.RootVerdict)
+			}
+			if got.ChineseShare.Min == 0 || !got.AggregateCertain {
+				t.Errorf("older data lost its shares: %+v", got)
+			}
+		})
+	}
+}
+
+// A root's result stores why it is one, not the sentence: the sentence is
+// rendered from the reason and the verdict when read, in the words of the
+// policy's root verdict. Every truncation of such data is an error.
+func TestResultCodecStoresRootReason(t *testing.T) {
+	r := storetest.ListedRoot()
+	data := codec.EncodeResult(nil, &r)
+	if strings.Contains(string(data), "root") || strings.Contains(string(data), "listed as") {
+		t.Errorf("the stored data holds the sentence: %q", data)
+	}
+	var got model.Result
+	if err := codec.DecodeResult(r.EntityID, r.Verdict, r.Flagged, data, &got); err != nil {
+		t.Fatal(err)
+	}
+	const want = "LLC Volga Trade is a listed root: listed as us.ofac.sdn."
+	if got.Explanation != want || got.Evidence[0].Explanation != want || got.RootVerdict != model.VerdictListedEntity {
+		t.Errorf("read back %q / %q (%s), want %q", got.Explanation, got.Evidence[0].Explanation, got.RootVerdict, want)
+	}
+	for name, decode := range decoders {
+		for n := 1; n < len(data); n++ {
+			if err := decode("x", r.Verdict, false, data[:n], &got); !errors.Is(err, codec.ErrCorrupt) {
+				t.Fatalf("%s: truncated to %d bytes: error %v", name, n, err)
+			}
+		}
 	}
 }

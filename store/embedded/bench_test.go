@@ -235,7 +235,7 @@ func BenchmarkEachVerdict(b *testing.B) {
 	ctx := context.Background()
 	n := 0
 	for b.Loop() {
-		if err := s.EachVerdict(ctx, "bench", func(string, string, bool) error { n++; return nil }); err != nil {
+		if err := s.EachVerdict(ctx, "bench", func(string, model.Verdict, bool) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -69,7 +69,7 @@ func TestStoredResults(t *testing.T) {
 		t.Errorf("Result of the JSON row: %#v, %v", r, err)
 	}
 	flagged := ""
-	if err := s.EachVerdict(ctx, run.ID, func(id, verdict string, f bool) error {
+	if err := s.EachVerdict(ctx, run.ID, func(id string, verdict model.Verdict, f bool) error {
 		if id == old.EntityID {
 			flagged = fmt.Sprint(verdict, f)
 		}

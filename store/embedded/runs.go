@@ -194,7 +194,7 @@ func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*mo
 }
 
 func (s *Store) eachResult(ctx context.Context, runID string,
-	decode func(entityID, verdict string, flagged bool, data []byte, r *model.Result) error,
+	decode func(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result) error,
 	fn func(*model.Result) error) error {
 	what := "results of run " + runID
 	var r model.Result
@@ -217,21 +217,22 @@ func (s *Store) eachResult(ctx context.Context, runID string,
 }
 
 // verdictColumns reads a results row's entity_id, verdict and flagged.
-func verdictColumns(row []driver.Value) (id, verdict string, flagged bool, err error) {
+func verdictColumns(row []driver.Value) (id string, verdict model.Verdict, flagged bool, err error) {
 	if id, err = textColumn(row[0]); err != nil {
 		return
 	}
-	if verdict, err = textColumn(row[1]); err != nil {
+	text, err := textColumn(row[1])
+	if err != nil {
 		return
 	}
-	verdict = codec.InternVerdict(verdict)
+	verdict = codec.InternVerdict(text)
 	f, err := intColumn(row[2])
 	return id, verdict, f != 0, err
 }
 
 // EachVerdict implements store.VerdictStreamer: the id, verdict and flag
 // columns only, without decoding any result data.
-func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID, verdict string, flagged bool) error) error {
+func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool) error) error {
 	what := "verdicts of run " + runID
 	return s.eachRow(ctx, what,
 		`SELECT entity_id, verdict, flagged FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID},
@@ -282,7 +283,7 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	case err != nil:
 		return r, s.wrap("result", err)
 	}
-	if err := codec.DecodeResult(entityID, verdict, flagged, data, &r); err != nil {
+	if err := codec.DecodeResult(entityID, codec.InternVerdict(verdict), flagged, data, &r); err != nil {
 		return r, s.wrap("result", err)
 	}
 	return r, nil

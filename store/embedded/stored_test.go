@@ -89,7 +89,7 @@ func TestEachFlagged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want, got []string
-	if err := s.EachVerdict(ctx, run.ID, func(id, _ string, flagged bool) error {
+	if err := s.EachVerdict(ctx, run.ID, func(id string, _ model.Verdict, flagged bool) error {
 		if flagged {
 			want = append(want, id)
 		}

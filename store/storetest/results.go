@@ -42,6 +42,20 @@ func FullResult() model.Result {
 	}
 }
 
+// ListedRoot is the result of a root under a policy of list tags
+// (LISTED_ENTITY): its explanation and its one evidence path say why, in
+// the words rendered from its reason.
+func ListedRoot() model.Result {
+	why := &model.RootReason{Rule: model.RootListed, Code: "us.ofac.sdn", Name: "LLC Volga Trade"}
+	sentence := model.RootSentence(model.VerdictListedEntity, why)
+	return model.Result{EntityID: "ru-volga", Verdict: model.VerdictListedEntity, Flagged: true,
+		RootVerdict: model.VerdictListedEntity, Root: why,
+		ChineseShare: model.Interval{Min: 100, Max: 100}, ChineseVotes: model.Interval{Min: 100, Max: 100},
+		AggregateCertain: true, AggregatePossible: true, Controllers: []string{}, JointControllers: []string{},
+		Evidence:    []model.Evidence{{Path: []string{"ru-volga"}, Share: 100, Explanation: sentence}},
+		Explanation: sentence}
+}
+
 // SampleResults covers every optional part of the stores' compact result
 // form (store/codec), the minimal form, and results that look minimal but
 // are not; keyed by a description (not the entity id: some share one).
@@ -69,22 +83,45 @@ func SampleResults() map[string]model.Result {
 			{HolderID: "maybe", Share: model.Exact(1), Why: "a reason of a later engine"},
 		},
 		Certain: 45, CertainStrict: true, Possible: 100, PossibleStrict: true, Threshold: 50, Inclusive: true}
+	listedRetired := ListedRoot()
+	listedRetired.EntityID = "ru-retired"
+	listedRetired.Root = &model.RootReason{Rule: model.RootListed, Code: "us.ofac.sdn", Until: "2025-06-01", Name: "OOO Retired"}
+	listedRetired.Explanation = model.RootSentence(listedRetired.Verdict, listedRetired.Root)
+	listedRetired.Evidence = nil
+	chineseRoot := ListedRoot()
+	chineseRoot.EntityID, chineseRoot.Verdict, chineseRoot.RootVerdict = "cn-holdco", model.VerdictChineseEntity, ""
+	chineseRoot.Root = &model.RootReason{Rule: model.RootIncorporation, Code: "CN", Name: "CN Holdco"}
+	chineseRoot.Explanation = model.RootSentence(chineseRoot.Verdict, chineseRoot.Root)
+	chineseRoot.Evidence = []model.Evidence{{Path: []string{"cn-holdco"}, Share: 100, Explanation: chineseRoot.Explanation}}
+	rootOwnSentence := ListedRoot() // a sentence the reason does not render is kept
+	rootOwnSentence.EntityID, rootOwnSentence.Explanation = "ru-own", "A sentence of an older engine."
+	listedClear := clear
+	listedClear.EntityID, listedClear.RootVerdict = "gb-coh:2", model.VerdictListedEntity
+	listedClear.Explanation = model.ClearSentence(model.VerdictListedEntity)
+	listedSignificant := FullResult()
+	listedSignificant.EntityID, listedSignificant.Verdict, listedSignificant.RootVerdict = "gb-coh:3", model.VerdictSignificant, model.VerdictRootEntity
 	clearAggregate := clear // a clear verdict with terms is not minimal
 	clearAggregate.Aggregate = &model.Aggregate{Terms: []model.AggregateTerm{}, Threshold: 50}
 	return map[string]model.Result{
-		"minimal clear":        clear,
-		"minimal, flagged":     flaggedClear,
-		"indeterminate clear":  indeterminateClear,
-		"other sentence":       otherSentence,
-		"nil slices":           nilSlices,
-		"zero value but id":    {EntityID: "zz"},
-		"empty explanation":    {EntityID: "zz", Verdict: model.VerdictMinority, ChineseVotes: model.Interval{Min: 1, Max: 2}},
-		"full, hops off path":  FullResult(),
-		"quotes evidence":      quotes,
-		"is the evidence":      quotesWhole,
-		"aggregate arithmetic": aggregate,
-		"clear with aggregate": clearAggregate,
-		"evidence, empty path": {EntityID: "e", Verdict: model.VerdictSignificant, Evidence: []model.Evidence{{Path: []string{}, Explanation: "x"}}},
+		"listed root":                ListedRoot(),
+		"listed root, retired":       listedRetired,
+		"chinese root":               chineseRoot,
+		"root, sentence of its own":  rootOwnSentence,
+		"clear, listed policy":       listedClear,
+		"significant, listed policy": listedSignificant,
+		"minimal clear":              clear,
+		"minimal, flagged":           flaggedClear,
+		"indeterminate clear":        indeterminateClear,
+		"other sentence":             otherSentence,
+		"nil slices":                 nilSlices,
+		"zero value but id":          {EntityID: "zz"},
+		"empty explanation":          {EntityID: "zz", Verdict: model.VerdictMinority, ChineseVotes: model.Interval{Min: 1, Max: 2}},
+		"full, hops off path":        FullResult(),
+		"quotes evidence":            quotes,
+		"is the evidence":            quotesWhole,
+		"aggregate arithmetic":       aggregate,
+		"clear with aggregate":       clearAggregate,
+		"evidence, empty path":       {EntityID: "e", Verdict: model.VerdictSignificant, Evidence: []model.Evidence{{Path: []string{}, Explanation: "x"}}},
 	}
 }
 
@@ -99,6 +136,11 @@ func JSONRoundTrip(t testing.TB, r model.Result) model.Result {
 		a.Terms = append([]model.AggregateTerm{}, a.Terms...)
 		out.Aggregate = &a
 	}
+	if r.Root != nil {
+		why := *r.Root
+		out.Root = &why
+	}
+	out.RootVerdict = r.RootVerdict
 	return out
 }
 
@@ -200,7 +242,7 @@ func testResultsExact(t *testing.T, s store.Store) {
 		return
 	}
 	i := 0
-	if err := vs.EachVerdict(ctx(t), run.ID, func(id, verdict string, flagged bool) error {
+	if err := vs.EachVerdict(ctx(t), run.ID, func(id string, verdict model.Verdict, flagged bool) error {
 		if i >= len(names) || id != names[i] {
 			t.Errorf("EachVerdict #%d = %q, want %q", i, id, names[min(i, len(names)-1)])
 		}
@@ -216,16 +258,16 @@ func testResultsExact(t *testing.T, s store.Store) {
 		t.Errorf("EachVerdict gave %d rows, want %d", i, len(names))
 	}
 	stop := errors.New("stop")
-	if err := vs.EachVerdict(ctx(t), run.ID, func(string, string, bool) error { return stop }); !errors.Is(err, stop) {
+	if err := vs.EachVerdict(ctx(t), run.ID, func(string, model.Verdict, bool) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("EachVerdict stop: %v", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx(t))
 	cancel()
-	if err := vs.EachVerdict(cancelled, run.ID, func(string, string, bool) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := vs.EachVerdict(cancelled, run.ID, func(string, model.Verdict, bool) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("EachVerdict with a cancelled context: %v", err)
 	}
 	n := 0
-	if err := vs.EachVerdict(ctx(t), "no-such-run", func(string, string, bool) error { n++; return nil }); err != nil || n != 0 {
+	if err := vs.EachVerdict(ctx(t), "no-such-run", func(string, model.Verdict, bool) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("EachVerdict of an unknown run: %d rows, %v", n, err)
 	}
 }

@@ -1188,7 +1188,7 @@ func testRun(id string, n int) model.Run {
 	}
 }
 
-func finished(r model.Run, counts map[string]int) model.Run {
+func finished(r model.Run, counts map[model.Verdict]int) model.Run {
 	r.Status = model.RunComplete
 	r.Finished = r.Started.Add(90 * time.Second)
 	r.Entities, r.Edges = 10, 12
@@ -1208,7 +1208,7 @@ func beginFinish(t *testing.T, s store.Store, run model.Run, results []model.Res
 			t.Fatalf("WriteResults: %v", err)
 		}
 	}
-	done := finished(run, map[string]int{model.VerdictClear: len(results)})
+	done := finished(run, map[model.Verdict]int{model.VerdictClear: len(results)})
 	if err := s.FinishRun(ctx(t), done); err != nil {
 		t.Fatalf("FinishRun: %v", err)
 	}
@@ -1300,7 +1300,7 @@ func testRunLifecycle(t *testing.T, s store.Store) {
 	if err := s.WriteResults(ctx(t), run.ID, batch2); err != nil {
 		t.Fatal(err)
 	}
-	done := finished(run, map[string]int{model.VerdictChineseEntity: 1, model.VerdictMinority: 1, model.VerdictClear: 1})
+	done := finished(run, map[model.Verdict]int{model.VerdictChineseEntity: 1, model.VerdictMinority: 1, model.VerdictClear: 1})
 	if err := s.FinishRun(ctx(t), done); err != nil {
 		t.Fatal(err)
 	}

@@ -123,6 +123,7 @@ function entityView(id, params) {
     (x) => {
       if (!details.isConnected) return;
       details.replaceChildren(...explainView(x).flat(Infinity).filter(Boolean));
+      panel.setWords(x.words);
       document.title = (x.entity.name || x.entity.id) + " — ubo";
       panel.opts.evidence = x.result.evidence;
       panel.load();
@@ -146,9 +147,11 @@ function explainView(x) {
     e.nationality && e.nationality.length && "national of " + e.nationality.join(", "),
     e.residence && "resident in " + e.residence, e.state_owned && "state-owned"].filter(Boolean).join(" · ");
 
-  // The words come with the explain view (the same as 'ubo explain' prints).
-  fact("Chinese ownership", x.chinese_share_text);
-  fact("Chinese-held votes", x.chinese_votes_text);
+  // The words come with the explain view (the same as 'ubo explain' prints);
+  // a policy that does not call its roots Chinese sends its own.
+  const words = x.words || CHINESE_WORDS;
+  fact(capitalized(words.share), x.chinese_share_text);
+  fact(capitalized(words.votes), x.chinese_votes_text);
   fact("Aggregate 50% rule", aggregateText(x, who));
   fact("Controlled by (roots)", list(r.controllers, who));
   fact("Joint controllers", list(r.joint_controllers, who));
@@ -158,12 +161,12 @@ function explainView(x) {
 
   return [
     h("div", { class: "title" }, h("h1", { id: "entity-name" }, e.name || e.id),
-      verdictBadge(r.verdict, r.flagged, r.indeterminate, r.possible_verdict)),
+      verdictBadge(r.verdict, r.flagged, r.indeterminate, r.possible_verdict, x.words)),
     h("p", { class: "meta" }, h("span", { class: "mono" }, e.id), where ? " · " + where : ""),
     h("p", { class: "summary", id: "summary" }, x.summary),
     r.explanation ? h("p", { class: "why" }, h("strong", null, "Why: "), r.explanation) : null,
     h("dl", { class: "facts" }, facts),
-    evidenceTable(r.evidence || [], who),
+    evidenceTable(r.evidence || [], who, words),
     uncertainList(x.uncertain, who),
     list(x.notes, (n) => h("span", { class: "note" }, "Note: " + n)),
     h("h2", null, "Provenance"),
@@ -182,8 +185,14 @@ function aggregateText(x, who) {
     ` = ${intervalText({ min: a.certain, max: a.possible })}, threshold ${cmp} ${a.threshold}%`);
 }
 
-function evidenceTable(evidence, who) {
-  if (!evidence.length) return h("p", { class: "muted" }, "No evidence path: nothing above this entity reaches a Chinese root.");
+// CHINESE_WORDS are the China policies' words (model.RootWords), which the
+// explain view leaves out.
+const CHINESE_WORDS = { root: "Chinese root", share: "Chinese ownership", votes: "Chinese-held votes" };
+
+const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function evidenceTable(evidence, who, words) {
+  if (!evidence.length) return h("p", { class: "muted" }, `No evidence path: nothing above this entity reaches a ${words.root}.`);
   return [
     h("h2", null, `Evidence (${evidence.length} ${evidence.length === 1 ? "path" : "paths"}, strongest first)`),
     h("table", { class: "data evidence", id: "evidence" },

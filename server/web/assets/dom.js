@@ -23,9 +23,12 @@ function append(el, children) {
   }
 }
 
-// VERDICTS from strongest to weakest, with what each means for the badge.
+// VERDICTS from strongest to weakest, with what each means for the badge,
+// in the China policies' words (verdictTitle gives another policy's).
 export const VERDICTS = {
   CHINESE_ENTITY: "a Chinese root itself",
+  LISTED_ENTITY: "a listed root itself",
+  ROOT_ENTITY: "a root of the policy itself",
   CONTROLLED: "controlled by a Chinese root",
   OWNED_50: "50% or more owned by Chinese roots or covered entities",
   JOINT_CONTROL: "jointly controlled with a Chinese side",
@@ -34,12 +37,27 @@ export const VERDICTS = {
   CLEAR: "no ownership or control reaching a Chinese root",
 };
 
+// verdictTitle says what verdict means; words are the policy's for its
+// roots (the explain view's "words"), absent for the China policies.
+export function verdictTitle(verdict, words) {
+  if (!words) return VERDICTS[verdict] || "";
+  const root = words.root, roots = words.roots;
+  return {
+    CONTROLLED: "controlled by a " + root,
+    OWNED_50: "50% or more owned by " + roots + " or covered entities",
+    JOINT_CONTROL: "jointly controlled with a " + root + " or one it controls",
+    SIGNIFICANT: "significant interest held by " + roots,
+    MINORITY: "minority interest held by " + roots,
+    CLEAR: "no ownership or control reaching a " + root,
+  }[verdict] || "a " + root + " itself";
+}
+
 // verdictBadge shows a verdict, the flag and the indeterminate "could be".
-export function verdictBadge(verdict, flagged, indeterminate, possible) {
+export function verdictBadge(verdict, flagged, indeterminate, possible, words) {
   if (!verdict) return h("span", { class: "badge none", title: "not scored in the latest run" }, "not scored");
   const cls = "badge v-" + verdict.toLowerCase().replace(/_/g, "-");
   return h("span", { class: "verdict" },
-    h("span", { class: cls, title: VERDICTS[verdict] || "" }, verdict),
+    h("span", { class: cls, title: verdictTitle(verdict, words) }, verdict),
     flagged ? h("span", { class: "flag", title: "flagged by the policy" }, "⚑ flagged") : null,
     indeterminate ? h("span", { class: "open", title: "the data leaves the verdict open" }, possible ? "could be " + possible : "indeterminate") : null);
 }

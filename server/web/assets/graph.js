@@ -1,5 +1,5 @@
 // The ownership graph: GET /entities/{id}/graph drawn with Cytoscape,
-// holders above what they hold, the Chinese roots on top.
+// holders above what they hold, the roots on top.
 import { api, showError } from "./api.js";
 import { h } from "./dom.js";
 
@@ -147,7 +147,13 @@ export class GraphPanel {
         btn("Fit", "fit the graph to the panel", () => this.cy && this.cy.fit(undefined, 24), "graph-fit"),
         this.status),
       this.box,
-      legend());
+      (this.legend = legend()));
+  }
+
+  // setWords names the roots in the legend as the run's policy does (the
+  // explain view's words; none: the China policies' words).
+  setWords(words) {
+    if (words) this.legend.replaceWith((this.legend = legend(words)));
   }
 
   depth(du, dd) {
@@ -285,10 +291,12 @@ function turnCrowdedLabels(cy) {
   });
 }
 
-function legend() {
+function legend(words) {
+  const text = (cls, chinese) =>
+    !words ? chinese : cls === "chinese-root" ? words.root : cls === "interest" ? "interest held by " + words.roots + ", not flagged" : chinese;
   return h("div", { class: "legend", "aria-label": "legend" },
-    LEGEND.map(([cls, colour, text]) =>
-      h("span", { class: "key" }, h("span", { class: "swatch", style: "background:" + colour }), text)),
+    LEGEND.map(([cls, colour, chinese]) =>
+      h("span", { class: "key" }, h("span", { class: "swatch", style: "background:" + colour }), text(cls, chinese))),
     h("span", { class: "key" }, h("span", { class: "swatch focus" }), "this entity"),
     h("span", { class: "key" }, h("span", { class: "swatch open" }), "indeterminate"),
     h("span", { class: "key" }, h("span", { class: "line evidence" }), "evidence path"),
