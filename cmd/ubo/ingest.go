@@ -42,6 +42,10 @@ CSV header): a file that is empty, binary, or plainly another format (a PSC snap
 gleif, XML given to psc, bods or ftm) is refused with exit 2, naming the file, what it looks like
 and the ingestor to use.
 
+Only one ingest, score or runs prune writes a store at a time: an ingest while another holds the
+store's lock fails at once with exit 3, naming the holder (owner, pid, host, since), or with --wait
+waits for it that long (see 'ubo score --help' for how a dead holder's lock is freed).
+
 Records are committed in batches as they are read. An ingest that fails part way (a truncated
 .gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
 from before the error; re-running with the complete input is idempotent.
@@ -68,6 +72,8 @@ retires no list tags.`,
 	cmd.PersistentFlags().String("rejects", "",
 		"file for rejected records, always written (header only when none); default: a new\n"+
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
+	cmd.PersistentFlags().Duration("wait", 0,
+		"wait up to this long for the store's lock while a score or another ingest holds it (e.g. 30m; default: fail at once)")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
 	cmd.PersistentFlags().String("snapshot-date", "",
@@ -108,7 +114,7 @@ func checkInputs(source string, paths []string) error {
 // (checkInputs), open the store, write
 // through an ingest.Writer, print the summary line, and turn rejects into
 // exit code 4.
-func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) error {
+func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) (err error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -129,6 +135,18 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
+	// The store's lock keeps an ingest's writes (batches, resolution,
+	// retirement) from interleaving with a score's or another ingest's.
+	wait, _ := cmd.Flags().GetDuration("wait")
+	ctx, unlock, err := store.AcquireLock(ctx, st, store.NewLockHolder("ubo ingest "+source), wait)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", source, err)
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("ingest %s: %w", source, uerr)
+		}
+	}()
 	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
 	if g.stderrIsTerminal() {
 		wopts.Progress = g.ErrOut
