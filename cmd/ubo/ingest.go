@@ -55,13 +55,15 @@ copy, a complete PSC snapshot, an OpenSanctions export). Once every file was rea
 source asserted before and no longer asserts is retired in one transaction, as of --snapshot-date
 (default today, UTC): its relationships are ended on that date (kept for history: scoring --as-of
 an earlier date still sees them), the list tags its previous snapshot gave an entity and this one
-does not become ubo.retired:<date>:<tag> (unless another source gives them), and entities only
+does not become ubo.retired:<date>:<tag> (unless another source gives them), the aliases and
+identifiers it gave an entity and no longer gives are removed (search and screen stop finding the
+entity by them; again unless another source gives them), and entities only
 this source knew become inactive (the list tag ubo.inactive:<date>: from that date on such an
 entity is no Chinese root and, its relationships ended, scores CLEAR). An ingest that fails part way
 retires nothing. Give every file of the source in the one run (GLEIF: LEI, relationship and
 reporting-exception files): what the run does not read, and records it rejects, count as no longer
-asserted. List tags are compared with the source's previous --snapshot ingest: the first snapshot
-retires no list tags.`,
+asserted. List tags, aliases and identifiers are compared with the source's previous --snapshot ingest: the
+first snapshot retires none of them.`,
 		Example: `  ubo ingest psc --snapshot psc-snapshot-2026-11-02_*.txt
   ubo ingest gleif --snapshot --snapshot-date 2026-11-02 lei2.xml.zip rr.xml.zip repex.xml.zip`,
 		Args: argsChecked(cobra.NoArgs),
@@ -184,8 +186,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		if err != nil {
 			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
 		}
-		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
-			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
+		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired; %d alias(es) and %d identifier(s) retired\n",
+			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags, rs.Aliases, rs.Identifiers)
 	}
 	if len(w.Deltas()) > 0 {
 		ds, err := w.ApplyDeltas(ctx)
