@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -129,6 +130,25 @@ func checkLockedRefusals(t *testing.T, run func(wait ...string) (int, string, st
 	}
 }
 
+// loadSmall ingests a dozen companies into db (Kowloon Bay Trading
+// Limited is k1) and scores them: a store with a complete run that costs
+// little on Neo4j, unlike the demo.
+func loadSmall(t *testing.T, db string) {
+	t.Helper()
+	var csv strings.Builder
+	csv.WriteString("id,name,kind,jurisdiction\nk1,Kowloon Bay Trading Limited,company,HK\n")
+	for i := range 11 {
+		fmt.Fprintf(&csv, "c%d,Other Test %d Limited,company,GB\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "entities.csv")
+	if err := os.WriteFile(path, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ubo := succeedingUbo(t, db)
+	ubo("ingest", "csv", "--entities", path)
+	ubo("score")
+}
+
 func countEntities(t *testing.T, st store.Store) int {
 	t.Helper()
 	status, err := st.Status(context.Background())
@@ -150,7 +170,8 @@ func TestKilledRunMarkedInterrupted(t *testing.T) {
 	for _, s := range bothStores {
 		t.Run(s.name, func(t *testing.T) {
 			db := s.db(t)
-			loadDemo(t, db)
+			t.Chdir(t.TempDir())
+			loadSmall(t, db)
 			st := openTestStore(t, db)
 			ctx := context.Background()
 			// What a killed `ubo score` leaves: a run begun, never finished.
@@ -159,7 +180,7 @@ func TestKilledRunMarkedInterrupted(t *testing.T) {
 			if err := st.BeginRun(ctx, killed); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.WriteResults(ctx, killed.ID, []model.Result{{EntityID: "lei:213800NBS9GB4K2P6X33", Verdict: model.VerdictClear}}); err != nil {
+			if err := st.WriteResults(ctx, killed.ID, []model.Result{{EntityID: "k1", Verdict: model.VerdictClear}}); err != nil {
 				t.Fatal(err)
 			}
 			before := time.Now()
@@ -198,7 +219,7 @@ func TestKilledRunMarkedInterrupted(t *testing.T) {
 			if _, err := st.PruneRuns(ctx, store.DefaultKeepRuns); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.Result(ctx, killed.ID, "lei:213800NBS9GB4K2P6X33"); err == nil {
+			if _, err := st.Result(ctx, killed.ID, "k1"); err == nil {
 				t.Errorf("the interrupted run's results were kept")
 			}
 		})
@@ -229,11 +250,12 @@ func (p *pauseAfterFirstBatch) WriteResults(ctx context.Context, runID string, b
 // match) and `ubo search`, each through a store handle of its own as
 // another process has, keep answering, with the previous run's results.
 func TestReadsWhileScoreWrites(t *testing.T) {
-	const entity = "lei:213800NBS9GB4K2P6X33"
+	const entity = "k1"
 	for _, s := range bothStores {
 		t.Run(s.name, func(t *testing.T) {
 			db := s.db(t)
-			loadDemo(t, db)
+			t.Chdir(t.TempDir())
+			loadSmall(t, db)
 			ctx := context.Background()
 			writer := openTestStore(t, db)
 			reader := openTestStore(t, db)
