@@ -315,7 +315,8 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 		marks := make([]store.Assertion, 0, len(w.entities))
 		for i := range w.entities {
 			if e := &w.entities[i]; e.Source == w.opts.Source {
-				marks = append(marks, store.Assertion{ID: e.ID, Lists: e.Lists})
+				marks = append(marks, store.Assertion{ID: e.ID, Lists: e.Lists,
+					Names: append([]string{e.Name}, e.Aliases...), Identifiers: e.Identifiers})
 			}
 		}
 		if err := w.mark(ctx, marks); err != nil {

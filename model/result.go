@@ -206,6 +206,10 @@ const (
 	// RunPruned is a complete run whose results retention deleted (see
 	// store.RunsToPrune); its record stays listed.
 	RunPruned = "pruned"
+	// RunInterrupted is a run whose process went away before it finished
+	// (killed, its machine lost): the next process to take the store's
+	// lock marks it so. Like a failed run it is never complete.
+	RunInterrupted = "interrupted"
 )
 
 // Run is the record of one scoring run.

@@ -126,6 +126,7 @@ var (
 	qPublishedVerdicts     = mustQuery("published_verdicts")
 	qHeartbeatLock         = mustQuery("heartbeat_lock")
 	qUnlockRuns            = mustQuery("unlock_runs")
+	qTakeOverLock          = mustQuery("take_over_lock")
 	qDeleteResultChunks    = mustQuery("delete_result_chunks")
 	qReset                 = mustQuery("reset") // per label, see Reset
 	qServerVersion         = mustQuery("server_version")

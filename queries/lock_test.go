@@ -3,6 +3,8 @@ package queries
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -11,25 +13,42 @@ import (
 )
 
 // TestLockOfDeadHolderExpires: a lock whose heartbeat stopped (its process
-// died) is taken over after lockTTL; one that beats is not.
+// died) is taken over after lockTTL; one that beats is not, unless its
+// holder ran on this host and its process is gone: that one is taken at
+// once.
 func TestLockOfDeadHolderExpires(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
+	host, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pid that existed and is gone: a child that ran and was reaped.
+	child := exec.Command("true")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	deadPID := child.Process.Pid
 	tests := []struct {
 		name     string
-		beatAgo  string // Cypher duration since the dead holder's last heartbeat
+		host     string
+		pid      int
+		beatAgo  string // Cypher duration since the holder's last heartbeat
 		wantFree bool
 	}{
-		{"fresh heartbeat", "PT1S", false},
-		{"stale heartbeat", "PT3M", true},
+		{"fresh heartbeat, another host", "gone-host", 4242, "PT1S", false},
+		{"stale heartbeat, another host", "gone-host", 4242, "PT3M", true},
+		{"fresh heartbeat, this host, live pid", host, os.Getppid(), "PT1S", false},
+		{"fresh heartbeat, this host, dead pid", host, deadPID, "PT1S", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			must(t, s.write(ctx, "dead holder", func(tx neo4j.ManagedTransaction) error {
 				_, err := runInTx(ctx, tx, `MERGE (l:UboState {id: 'score-lock'})
-					SET l.token = 'dead', l.owner = 'ubo score --policy default', l.pid = 4242,
-					    l.host = 'gone-host', l.since = datetime() - duration('PT1H'),
-					    l.heartbeat = datetime() - duration($ago)`, map[string]any{"ago": tc.beatAgo})
+					SET l.token = 'dead', l.owner = 'ubo score --policy default', l.pid = $pid,
+					    l.host = $host, l.since = datetime() - duration('PT1H'),
+					    l.heartbeat = datetime() - duration($ago)`,
+					map[string]any{"ago": tc.beatAgo, "host": tc.host, "pid": int64(tc.pid)})
 				return err
 			}))
 			_, unlock, err := s.LockRuns(ctx, store.NewLockHolder("test"))
@@ -44,7 +63,7 @@ func TestLockOfDeadHolderExpires(t *testing.T) {
 			if !errors.As(err, &le) {
 				t.Fatalf("lock held with a fresh heartbeat: %v", err)
 			}
-			if le.Holder.PID != 4242 || le.Holder.Host != "gone-host" || le.Holder.Heartbeat.IsZero() {
+			if le.Holder.PID != tc.pid || le.Holder.Host != tc.host || le.Holder.Heartbeat.IsZero() {
 				t.Errorf("holder = %+v", le.Holder)
 			}
 		})

@@ -123,10 +123,10 @@ func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
 			return nil, err
 		}
 	}
-	// A failed run's results are never read (it is never the latest
-	// complete run, and diff and export refuse it).
+	// A failed or interrupted run's results are never read (it is never
+	// the latest complete run, and diff and export refuse it).
 	for _, r := range runs {
-		if r.Status == model.RunFailed {
+		if r.Status == model.RunFailed || r.Status == model.RunInterrupted {
 			if err := s.deleteBatched(ctx, "prune results of failed run "+r.ID, qDeleteResultChunks,
 				map[string]any{"run_id": r.ID}); err != nil {
 				return nil, err

@@ -20,6 +20,7 @@ var (
 	qEntitiesUnasserted  = mustQuery("entities_unasserted")
 	qDeleteStaleLedger   = mustQuery("delete_stale_ledger")
 	qCommitLedger        = mustQuery("commit_ledger")
+	qUnlinkIdentifiers   = mustQuery("unlink_identifiers")
 )
 
 // retireWriteBatchSize bounds the rows of one write query of a retirement
@@ -43,7 +44,7 @@ func (s *Store) MarkAsserted(ctx context.Context, source string, gen int64, batc
 	at := make(map[string]int, len(batch))
 	for _, a := range batch {
 		key := ledgerKey(source, a.Relationship, a.ID)
-		lists := model.SortedUnique(a.Lists)
+		lists := store.LedgerTags(a)
 		if i, ok := at[key]; ok { // one row per key: MERGE sees no earlier row of its own batch's query
 			prev := rows[i]["lists"].([]string)
 			rows[i]["lists"] = model.SortedUnique(append(slices.Clone(prev), lists...))
@@ -159,17 +160,28 @@ func retireEntitiesTx(ctx context.Context, tx neo4j.ManagedTransaction, source s
 			todo = append(todo, entity{e: e})
 		}
 	}
-	var rows []map[string]any
+	var rows, unlinked []map[string]any
 	for _, t := range todo {
 		cur := t.e
 		if !st.Retire(&cur, source, date, t.ledger) {
 			continue
 		}
+		// The row carries the search forms and name tokens of cur's names.
 		rows = append(rows, (&upsertState{stored: true, old: t.e, cur: cur}).row())
+		for _, v := range t.e.Identifiers {
+			if !slices.Contains(cur.Identifiers, v) {
+				unlinked = append(unlinked, map[string]any{"id": cur.ID, "value": v})
+			}
+		}
 	}
-	for start := 0; start < len(rows); start += retireWriteBatchSize {
-		if _, err := runInTx(ctx, tx, qUpsertEntities, map[string]any{"rows": rows[start:min(start+retireWriteBatchSize, len(rows))]}); err != nil {
-			return fmt.Errorf("retire entities: %w", err)
+	for _, w := range []struct {
+		query string
+		rows  []map[string]any
+	}{{qUpsertEntities, rows}, {qUnlinkIdentifiers, unlinked}} {
+		for start := 0; start < len(w.rows); start += retireWriteBatchSize {
+			if _, err := runInTx(ctx, tx, w.query, map[string]any{"rows": w.rows[start:min(start+retireWriteBatchSize, len(w.rows))]}); err != nil {
+				return fmt.Errorf("retire entities: %w", err)
+			}
 		}
 	}
 	return nil

@@ -88,7 +88,8 @@ type Outcome struct {
 const maxListedChanges = 100
 
 // Run scores everything in st. A run interrupted before FinishRun stays
-// "running" in the store and is never taken as the latest complete run.
+// "running" in the store until the next process to take the store's lock
+// marks it interrupted; it is never taken as the latest complete run.
 func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err error) {
 	if opts.Policy == nil {
 		return Outcome{}, errors.New("score: no policy")
@@ -122,7 +123,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		if owner == "" {
 			owner = "ubo score --policy " + opts.Policy.Name
 		}
-		lctx, unlock, err := lockRuns(ctx, st, store.NewLockHolder(owner), opts.LockWait)
+		lctx, unlock, err := store.AcquireLock(ctx, st, store.NewLockHolder(owner), opts.LockWait)
 		if err != nil {
 			return out, fmt.Errorf("score: %w", err)
 		}
@@ -337,7 +338,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 // scoring lock, so that it never deletes the previous run a score is
 // reading.
 func Prune(ctx context.Context, st store.Store, keep int) (_ []string, err error) {
-	lctx, unlock, err := st.LockRuns(ctx, store.NewLockHolder(fmt.Sprintf("ubo runs prune --keep %d", keep)))
+	lctx, unlock, err := store.AcquireLock(ctx, st, store.NewLockHolder(fmt.Sprintf("ubo runs prune --keep %d", keep)), 0)
 	if err != nil {
 		return nil, fmt.Errorf("runs prune: %w", err)
 	}
@@ -351,32 +352,6 @@ func Prune(ctx context.Context, st store.Store, keep int) (_ []string, err error
 		return nil, fmt.Errorf("runs prune: %w", err)
 	}
 	return pruned, nil
-}
-
-// lockPoll is how often a run waiting for the scoring lock asks again.
-var lockPoll = time.Second
-
-// lockRuns takes st's scoring lock, asking again every lockPoll while
-// another process holds it, for up to wait.
-func lockRuns(ctx context.Context, st store.Store, holder store.LockHolder, wait time.Duration) (context.Context, func() error, error) {
-	deadline := time.Now().Add(wait)
-	for {
-		lctx, unlock, err := st.LockRuns(ctx, holder)
-		var le *store.LockedError
-		if err == nil || !errors.As(err, &le) || !time.Now().Before(deadline) {
-			if le != nil && wait > 0 {
-				err = fmt.Errorf("waited %s: %w", wait, err)
-			}
-			return lctx, unlock, err
-		}
-		t := time.NewTimer(min(lockPoll, time.Until(deadline)))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, nil, ctx.Err()
-		case <-t.C:
-		}
-	}
 }
 
 // loadBatch is how many rows a load stream hands over per lock.

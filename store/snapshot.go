@@ -31,11 +31,43 @@ const (
 
 // Assertion is one record a snapshot asserted: a relationship id, or an
 // entity id as the source wrote it (an alias resolves to its entity) with
-// the list tags the record gave.
+// the list tags, names (name and aliases) and identifiers the record gave.
 type Assertion struct {
 	Relationship bool
 	ID           string
 	Lists        []string
+	Names        []string
+	Identifiers  []string
+}
+
+// A ledger entry's tags hold the record's names and identifiers next to
+// its list tags, under these prefixes (no list tag starts with "ubo."
+// unless ubo wrote it), so that one comparison of the previous snapshot's
+// tags with this one's retires all three.
+const (
+	nameEntryPrefix       = "ubo.name:"
+	identifierEntryPrefix = "ubo.identifier:"
+)
+
+// LedgerTags is what a ledger entry keeps of a: its list tags, names and
+// identifiers, sorted and deduplicated.
+func LedgerTags(a Assertion) []string {
+	tags := slices.Clone(a.Lists)
+	for _, n := range a.Names {
+		if n != "" {
+			tags = append(tags, nameEntryPrefix+n)
+		}
+	}
+	for _, id := range a.Identifiers {
+		tags = append(tags, identifierEntryPrefix+id)
+	}
+	return model.SortedUnique(tags)
+}
+
+// isNameOrIdentifierTag reports whether a ledger tag is a name or an
+// identifier (LedgerTags), not a list tag.
+func isNameOrIdentifierTag(t string) bool {
+	return strings.HasPrefix(t, nameEntryPrefix) || strings.HasPrefix(t, identifierEntryPrefix)
 }
 
 // RetireStats counts what one RetireUnasserted changed.
@@ -44,6 +76,8 @@ type RetireStats struct {
 	Entities      int `json:"entities_inactive"`
 	Reactivated   int `json:"entities_reactivated"`
 	ListTags      int `json:"list_tags_retired"`
+	Aliases       int `json:"aliases_retired"`
+	Identifiers   int `json:"identifiers_retired"`
 }
 
 // Snapshotter is a store that can take a source's snapshot: both stores.
@@ -106,7 +140,40 @@ func (s *RetireStats) Retire(e *model.Entity, source, date string, l *EntityLedg
 		s.Reactivated++
 	}
 	s.ListTags += tags
-	return changed
+	aliases, identifiers := RetireNames(e, source, l)
+	s.Aliases += aliases
+	s.Identifiers += identifiers
+	return changed || aliases+identifiers > 0
+}
+
+// RetireNames removes from e the aliases and identifiers source's previous
+// snapshot gave it (l.Prev) and this one does not (l.Cur), unless another
+// source may still give them (as for list tags). The model keeps no
+// retired names: search and screening stop finding e by them; the
+// source's earlier files keep the history. The entity's own name is never
+// removed (a source that renames it overwrites it).
+func RetireNames(e *model.Entity, source string, l *EntityLedger) (aliases, identifiers int) {
+	if l == nil {
+		return 0, 0
+	}
+	for _, t := range l.Prev {
+		if !isNameOrIdentifierTag(t) || slices.Contains(l.Cur, t) || keptByOthers(e, source, t, l.Others) {
+			continue
+		}
+		if n, ok := strings.CutPrefix(t, nameEntryPrefix); ok {
+			if i := slices.Index(e.Aliases, n); i >= 0 && n != e.Name {
+				e.Aliases = slices.Delete(slices.Clone(e.Aliases), i, i+1)
+				aliases++
+			}
+			continue
+		}
+		id := strings.TrimPrefix(t, identifierEntryPrefix)
+		if i := slices.Index(e.Identifiers, id); i >= 0 {
+			e.Identifiers = slices.Delete(slices.Clone(e.Identifiers), i, i+1)
+			identifiers++
+		}
+	}
+	return aliases, identifiers
 }
 
 // RetireEntity applies a retirement by source on date to e (the rule both
@@ -224,7 +291,10 @@ type DeltaRecord struct {
 func ApplyChanges(e *model.Entity, source string, changes []RecordChange, own map[string]DeltaRecord, others map[string][]string, st *RetireStats) bool {
 	changed := false
 	for _, c := range changes {
-		prev := own[c.ID].Lists
+		// A delta record's names and identifiers are not compared: the
+		// ledger keeps those of the last snapshot.
+		prev := slices.DeleteFunc(slices.Clone(own[c.ID].Lists), isNameOrIdentifierTag)
+		names := slices.DeleteFunc(slices.Clone(own[c.ID].Lists), func(t string) bool { return !isNameOrIdentifierTag(t) })
 		if !own[c.ID].Found && OnlyFrom(e, source) {
 			prev = slices.DeleteFunc(slices.Clone(e.Lists), func(t string) bool { return strings.HasPrefix(t, "ubo.") })
 		}
@@ -232,7 +302,11 @@ func ApplyChanges(e *model.Entity, source string, changes []RecordChange, own ma
 		if st.Retire(e, source, c.Date, l) {
 			changed = true
 		}
-		own[c.ID] = DeltaRecord{Lists: l.Cur, Found: !c.Deleted}
+		kept := l.Cur
+		if !c.Deleted {
+			kept = model.SortedUnique(append(slices.Clone(l.Cur), names...))
+		}
+		own[c.ID] = DeltaRecord{Lists: kept, Found: !c.Deleted}
 	}
 	return changed
 }

@@ -100,3 +100,78 @@ func TestAssertedAgainIsActive(t *testing.T) {
 		}
 	}
 }
+
+// TestRetireNames: the aliases and identifiers a source's previous
+// snapshot gave and this one does not are removed, unless another source
+// may still give them; the entity's own name never is.
+func TestRetireNames(t *testing.T) {
+	const source = "ftm"
+	entity := model.Entity{ID: "ftm:A", Name: "Alpha Ltd", Aliases: []string{"Beta Co", "Gamma Co"},
+		Identifiers: []string{"FTM:A", "XI-LEI:X"}, Provenance: []string{"ftm:A"}}
+	tags := func(names, ids []string) []string { return LedgerTags(Assertion{Names: names, Identifiers: ids}) }
+	for _, tc := range []struct {
+		name        string
+		e           model.Entity
+		ledger      *EntityLedger
+		aliases     []string
+		identifiers []string
+	}{
+		{name: "no ledger: unchanged", e: entity, aliases: entity.Aliases, identifiers: entity.Identifiers},
+		{name: "still asserted: unchanged", e: entity,
+			ledger:  &EntityLedger{Asserted: true, Prev: tags([]string{"Alpha Ltd", "Beta Co"}, []string{"XI-LEI:X"}), Cur: tags([]string{"Alpha Ltd", "Beta Co"}, []string{"XI-LEI:X"})},
+			aliases: entity.Aliases, identifiers: entity.Identifiers},
+		{name: "an alias and an identifier dropped: removed", e: entity,
+			ledger:  &EntityLedger{Asserted: true, Prev: tags([]string{"Alpha Ltd", "Beta Co"}, []string{"FTM:A", "XI-LEI:X"}), Cur: tags([]string{"Alpha Ltd"}, []string{"FTM:A"})},
+			aliases: []string{"Gamma Co"}, identifiers: []string{"FTM:A"}},
+		{name: "the name itself dropped: kept", e: entity,
+			ledger:  &EntityLedger{Asserted: true, Prev: tags([]string{"Alpha Ltd"}, nil), Cur: tags([]string{"Alpha New Ltd"}, nil)},
+			aliases: entity.Aliases, identifiers: entity.Identifiers},
+		{name: "another source's ledger gives the alias: kept",
+			e: func() model.Entity { e := entity; e.Provenance = []string{"ftm:A", "csv:A"}; return e }(),
+			ledger: &EntityLedger{Asserted: true, Prev: tags([]string{"Beta Co"}, nil),
+				Others: map[string][]string{"csv": tags([]string{"Beta Co"}, nil)}},
+			aliases: entity.Aliases, identifiers: entity.Identifiers},
+		{name: "a source of the provenance has no ledger: kept",
+			e:       func() model.Entity { e := entity; e.Provenance = []string{"ftm:A", "csv:A"}; return e }(),
+			ledger:  &EntityLedger{Asserted: true, Prev: tags([]string{"Beta Co"}, []string{"XI-LEI:X"})},
+			aliases: entity.Aliases, identifiers: entity.Identifiers},
+		{name: "not asserted at all: its names and identifiers go", e: entity,
+			ledger:  &EntityLedger{Prev: tags([]string{"Alpha Ltd", "Beta Co", "Gamma Co"}, []string{"XI-LEI:X"})},
+			aliases: []string{}, identifiers: []string{"FTM:A"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.e
+			aliases, identifiers := RetireNames(&e, source, tc.ledger)
+			if !reflect.DeepEqual(e.Aliases, tc.aliases) || !reflect.DeepEqual(e.Identifiers, tc.identifiers) {
+				t.Errorf("aliases %q, identifiers %q; want %q, %q", e.Aliases, e.Identifiers, tc.aliases, tc.identifiers)
+			}
+			if want := len(tc.e.Aliases) - len(tc.aliases); aliases != want {
+				t.Errorf("%d aliases retired, want %d", aliases, want)
+			}
+			if want := len(tc.e.Identifiers) - len(tc.identifiers); identifiers != want {
+				t.Errorf("%d identifiers retired, want %d", identifiers, want)
+			}
+			if !reflect.DeepEqual(tc.e.Aliases, entity.Aliases) || !reflect.DeepEqual(tc.e.Identifiers, entity.Identifiers) {
+				t.Errorf("the entity given was changed: %+v", tc.e)
+			}
+		})
+	}
+}
+
+// TestApplyChangesKeepsNames: a delta record's change compares list tags
+// only; the names and identifiers of the record's ledger entry stay for
+// the next snapshot to compare with.
+func TestApplyChangesKeepsNames(t *testing.T) {
+	e := model.Entity{ID: "ftm:A", Name: "Alpha Ltd", Aliases: []string{"Beta Co"}, Lists: []string{"sanction"},
+		Provenance: []string{"ftm:A"}}
+	entry := LedgerTags(Assertion{Lists: []string{"sanction"}, Names: []string{"Alpha Ltd", "Beta Co"}})
+	own := map[string]DeltaRecord{"ftm:A": {Lists: entry, Found: true}}
+	var st RetireStats
+	ApplyChanges(&e, "ftm", []RecordChange{{ID: "ftm:A", Lists: nil, Date: "2026-11-02"}}, own, nil, &st)
+	if !reflect.DeepEqual(e.Aliases, []string{"Beta Co"}) || st.Aliases != 0 || st.ListTags != 1 {
+		t.Errorf("aliases %q, stats %+v; want the alias kept and the tag retired", e.Aliases, st)
+	}
+	if want := LedgerTags(Assertion{Names: []string{"Alpha Ltd", "Beta Co"}}); !reflect.DeepEqual(own["ftm:A"].Lists, want) {
+		t.Errorf("ledger entry after the change = %q, want %q", own["ftm:A"].Lists, want)
+	}
+}

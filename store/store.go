@@ -155,7 +155,7 @@ type Store interface {
 	// PruneRuns deletes the results of the complete runs that
 	// RunsToPrune(Runs(), keep) names and marks their records pruned
 	// (status model.RunPruned; records stay listed), and deletes whatever
-	// results failed runs still hold. It returns the ids of the runs it
+	// results failed and interrupted runs still hold. It returns the ids of the runs it
 	// pruned. FinishRun of a complete run prunes with DefaultKeepRuns.
 	PruneRuns(ctx context.Context, keep int) ([]string, error)
 	// Runs lists runs, newest first.

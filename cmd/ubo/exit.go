@@ -29,7 +29,7 @@ const exitStatusHelp = `EXIT STATUS
   2  usage error (unknown command or flag, bad argument; an ingest input that is empty or
      not the source's format)
   3  store unreachable (Neo4j down, wrong credentials, embedded file locked, unreadable or
-     corrupt; score: another score holds the store's scoring lock)
+     corrupt; score, ingest: another score or ingest holds the store's lock)
   4  ingest finished, but some records were rejected (see the rejects file)
   4  screen finished, but some customer rows were rejected (see the rejects file)
   5  score --fail-on-new-flags: the run flagged entities the previous complete run of the same

@@ -44,6 +44,10 @@ CSV header): a file that is empty, binary, or plainly another format (a PSC snap
 gleif, XML given to psc, bods or ftm) is refused with exit 2, naming the file, what it looks like
 and the ingestor to use.
 
+Only one ingest, score or runs prune writes a store at a time: an ingest while another holds the
+store's lock fails at once with exit 3, naming the holder (owner, pid, host, since), or with --wait
+waits for it that long (see 'ubo score --help' for how a dead holder's lock is freed).
+
 Records are committed in batches as they are read. An ingest that fails part way (a truncated
 .gz, an unreadable file) exits 1 and says how many entity and relationship records the store keeps
 from before the error; re-running with the complete input is idempotent.
@@ -53,13 +57,15 @@ copy, a complete PSC snapshot, an OpenSanctions export). Once every file was rea
 source asserted before and no longer asserts is retired in one transaction, as of --snapshot-date
 (default today, UTC): its relationships are ended on that date (kept for history: scoring --as-of
 an earlier date still sees them), the list tags its previous snapshot gave an entity and this one
-does not become ubo.retired:<date>:<tag> (unless another source gives them), and entities only
+does not become ubo.retired:<date>:<tag> (unless another source gives them), the aliases and
+identifiers it gave an entity and no longer gives are removed (search and screen stop finding the
+entity by them; again unless another source gives them), and entities only
 this source knew become inactive (the list tag ubo.inactive:<date>: from that date on such an
 entity is no Chinese root and, its relationships ended, scores CLEAR). An ingest that fails part way
 retires nothing. Give every file of the source in the one run (GLEIF: LEI, relationship and
 reporting-exception files): what the run does not read, and records it rejects, count as no longer
-asserted. List tags are compared with the source's previous --snapshot ingest: the first snapshot
-retires no list tags.`,
+asserted. List tags, aliases and identifiers are compared with the source's previous --snapshot ingest: the
+first snapshot retires none of them.`,
 		Example: `  ubo ingest psc --snapshot psc-snapshot-2026-11-02_*.txt
   ubo ingest gleif --snapshot --snapshot-date 2026-11-02 lei2.xml.zip rr.xml.zip repex.xml.zip`,
 		Args: argsChecked(cobra.NoArgs),
@@ -72,6 +78,8 @@ retires no list tags.`,
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
 	cmd.PersistentFlags().Bool("json", false,
 		"also print the summary as a JSON object on stdout (counts as in the summary line; see README)")
+	cmd.PersistentFlags().Duration("wait", 0,
+		"wait up to this long for the store's lock while a score or another ingest holds it (e.g. 30m; default: fail at once)")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
 	cmd.PersistentFlags().String("snapshot-date", "",
@@ -112,7 +120,7 @@ func checkInputs(source string, paths []string) error {
 // (checkInputs), open the store, write
 // through an ingest.Writer, print the summary line, and turn rejects into
 // exit code 4.
-func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) error {
+func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []string, parse func(ctx context.Context, sink ingest.Sink) error) (err error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -133,6 +141,18 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
+	// The store's lock keeps an ingest's writes (batches, resolution,
+	// retirement) from interleaving with a score's or another ingest's.
+	wait, _ := cmd.Flags().GetDuration("wait")
+	ctx, unlock, err := store.AcquireLock(ctx, st, store.NewLockHolder("ubo ingest "+source), wait)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", source, err)
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil && err == nil {
+			err = fmt.Errorf("ingest %s: %w", source, uerr)
+		}
+	}()
 	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
 	if g.stderrIsTerminal() {
 		wopts.Progress = g.ErrOut
@@ -173,8 +193,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
 		}
 		summary.Snapshot = &rs
-		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
-			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
+		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired; %d alias(es) and %d identifier(s) retired\n",
+			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags, rs.Aliases, rs.Identifiers)
 	}
 	if len(w.Deltas()) > 0 {
 		ds, err := w.ApplyDeltas(ctx)

@@ -39,10 +39,13 @@ A store without entities (nothing ingested, or a mistyped --db) is an error and 
 Nightly use: 'ubo score --fail-on-new-flags' exits 5 when the run flagged entities the previous
 complete run of the same policy had not, so cron or CI can alert.
 
-Only one score runs on a store at a time: a second one fails at once with exit 3, naming the
-process that holds the store's scoring lock (owner, pid, host, since), or with --wait waits for it
-that long. The lock of a process that died is freed: on the embedded store with the process (a file
-lock on STORE.lock), on Neo4j when its heartbeat (every 20 s) has stopped for 2 minutes.`,
+Only one score (or ingest, or runs prune) writes a store at a time: a second one fails at once with
+exit 3, naming the process that holds the store's lock (owner, pid, host, since), or with --wait
+waits for it that long. The lock of a process that died is freed: on the embedded store with the
+process (a file lock on STORE.lock); on Neo4j at once when the holder ran on the same host and its
+process is gone, else when its heartbeat (every 20 s) has stopped for 2 minutes. A run whose process
+died stays "running" until the next process takes the lock, which marks it "interrupted" (with the
+time) in 'ubo runs'; an interrupted run is never the latest complete run.`,
 		Example: `  ubo score
   ubo score --policy doj-covered-person --as-of 2025-12-31
   ubo score --policy my-policy.yaml --fail-on-new-flags
@@ -55,7 +58,7 @@ lock on STORE.lock), on Neo4j when its heartbeat (every 20 s) has stopped for 2 
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "score and print the summary, write nothing")
 	cmd.Flags().BoolVar(&opts.FailOnNewFlags, "fail-on-new-flags", false, "exit 5 when entities were newly flagged since the previous complete run of the same policy")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run record as JSON on stdout")
-	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another run's scoring lock (e.g. 30m; default: fail at once)")
+	cmd.Flags().DurationVar(&opts.Wait, "wait", 0, "wait up to this long for the store's lock while another score or ingest holds it (e.g. 30m; default: fail at once)")
 	return cmd
 }
 

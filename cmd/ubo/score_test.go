@@ -241,27 +241,9 @@ func TestScoreLockedStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name string
-		args []string
-		want []string
-	}{
-		{"at once", []string{"score"}, []string{"ofac-50", "pid", "locked"}},
-		{"wait", []string{"score", "--wait", "1500ms"}, []string{"ofac-50", "waited 1.5s"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := n.ubo(tc.args...)
-			if code != exitUnreachable {
-				t.Errorf("exit %d, want %d; stderr %q", code, exitUnreachable, stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr %q lacks %q", stderr, w)
-				}
-			}
-		})
-	}
+	checkLockedRefusals(t, func(wait ...string) (int, string, string) {
+		return n.ubo(append([]string{"score"}, wait...)...)
+	}, "score")
 	if err := unlock(); err != nil {
 		t.Fatal(err)
 	}

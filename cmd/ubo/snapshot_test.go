@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -57,9 +58,28 @@ type snapshotScenario struct {
 	retired string
 }
 
-func snapshotScenarios(t *testing.T) []snapshotScenario {
+// succeedingUbo runs ubo on db, failing the test unless it exits 0, and
+// returns its stdout and stderr.
+func succeedingUbo(t *testing.T, db string) func(args ...string) (string, string) {
+	return func(args ...string) (string, string) {
+		t.Helper()
+		code, stdout, stderr := runUbo(t, append([]string{"--db", db}, args...)...)
+		if code != 0 {
+			t.Fatalf("ubo %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout, stderr)
+		}
+		return stdout, stderr
+	}
+}
+
+// fileWriter returns a function writing a file of the test's own
+// directory and returning its path.
+func fileWriter(t *testing.T) func(name, content string) string {
 	dir := t.TempDir()
-	write := func(name, content string) string { return writeTestFile(t, dir, name, content) }
+	return func(name, content string) string { return writeTestFile(t, dir, name, content) }
+}
+
+func snapshotScenarios(t *testing.T) []snapshotScenario {
+	write := fileWriter(t)
 	chinese := pscLine("LiPsc1", "Li Example", "Chinese", "ownership-of-shares-75-to-100-percent", "voting-rights-75-to-100-percent")
 	british := pscLine("AnnPsc2", "Ann Sample", "British", "significant-influence-or-control")
 	psc1 := write("psc-1.txt", chinese+british)
@@ -169,14 +189,7 @@ func TestSnapshotRetiresWhatTheSourceDropped(t *testing.T) {
 			t.Run(sc.name+"/"+s.name, func(t *testing.T) {
 				db := s.db(t)
 				t.Chdir(t.TempDir())
-				ubo := func(args ...string) (string, string) {
-					t.Helper()
-					code, stdout, stderr := runUbo(t, append([]string{"--db", db}, args...)...)
-					if code != 0 {
-						t.Fatalf("ubo %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, stdout, stderr)
-					}
-					return stdout, stderr
-				}
+				ubo := succeedingUbo(t, db)
 				verdict := func() string {
 					t.Helper()
 					out, _ := ubo("explain", sc.entity, "--json")
@@ -330,5 +343,104 @@ func TestSnapshotFlagsUsage(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Errorf("a usage error opened the store")
+	}
+}
+
+// TestSnapshotRetiresDroppedNamesAndIdentifiers: an alias and an
+// identifier a source's snapshot gave an entity and its next snapshot does
+// not are retired, on both stores: `ubo search` and `ubo screen` stop
+// finding the entity by them, and still find it by the name it keeps.
+func TestSnapshotRetiresDroppedNamesAndIdentifiers(t *testing.T) {
+	write := fileWriter(t)
+	company := func(props map[string][]string) string {
+		return ftmLine("NK-A", "Aldebaran Shipping Ltd", "Company", props, []string{"ubo_fixture"}, false)
+	}
+	first := write("ftm-1.json", company(map[string][]string{"name": {"Aldebaran Shipping Ltd"},
+		"alias": {"Zephyrine Maritime"}, "leiCode": {"5493001KJTIIGC8Y1R12"}, "jurisdiction": {"ru"}}))
+	second := write("ftm-2.json", company(map[string][]string{"name": {"Aldebaran Shipping Ltd"}, "jurisdiction": {"ru"}}))
+	customers := write("customers.csv", "customer_id,name,country,identifiers\n"+
+		"by-alias,Zephyrine Maritime,,\n"+
+		"by-identifier,Quite Another Name,,XI-LEI:5493001KJTIIGC8Y1R12\n"+
+		"by-name,Aldebaran Shipping Ltd,,\n")
+	const entity = "ftm:NK-A"
+	for _, s := range bothStores {
+		t.Run(s.name, func(t *testing.T) {
+			db := s.db(t)
+			t.Chdir(t.TempDir())
+			ubo := succeedingUbo(t, db)
+			found := func(text string) bool {
+				t.Helper()
+				out, _ := ubo("search", text, "--json")
+				return strings.Contains(out, `"`+entity+`"`)
+			}
+			// screened is the entity each customer matched ("" when none).
+			screened := func() map[string]string {
+				t.Helper()
+				out, _ := ubo("screen", customers)
+				got := map[string]string{}
+				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+					var row struct {
+						CustomerID string `json:"customer_id"`
+						Status     string `json:"status"`
+						EntityID   string `json:"entity_id"`
+					}
+					if err := json.Unmarshal([]byte(line), &row); err != nil {
+						t.Fatalf("screen row %q: %v", line, err)
+					}
+					if row.Status == "MATCHED" {
+						got[row.CustomerID] = row.EntityID
+					}
+				}
+				return got
+			}
+			st := func() []string {
+				t.Helper()
+				es, err := openTestStore(t, db).EntitiesByIdentifier(context.Background(), "XI-LEI:5493001KJTIIGC8Y1R12")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, e := range es {
+					ids = append(ids, e.ID)
+				}
+				return ids
+			}
+
+			ubo("ingest", "ftm", "--snapshot", "--snapshot-date", snapDate1, first)
+			ubo("score", "--as-of", snapDate1)
+			if !found("Zephyrine Maritime") || !found("Aldebaran Shipping") {
+				t.Fatalf("after the first snapshot search does not find %s by its alias and name", entity)
+			}
+			if got := screened(); got["by-alias"] != entity || got["by-identifier"] != entity || got["by-name"] != entity {
+				t.Fatalf("after the first snapshot screening matched %v, want every customer to %s", got, entity)
+			}
+			if ids := st(); len(ids) != 1 || ids[0] != entity {
+				t.Fatalf("after the first snapshot the identifier finds %v", ids)
+			}
+
+			_, stderr := ubo("ingest", "ftm", "--snapshot", "--snapshot-date", snapDate2, second)
+			if want := "1 alias(es) and 1 identifier(s) retired"; !strings.Contains(stderr, want) {
+				t.Errorf("second ingest's summary lacks %q:\n%s", want, stderr)
+			}
+			ubo("score", "--as-of", snapDate2)
+			if found("Zephyrine Maritime") {
+				t.Errorf("search still finds %s by the alias the second snapshot dropped", entity)
+			}
+			if !found("Aldebaran Shipping") {
+				t.Errorf("search no longer finds %s by its name", entity)
+			}
+			got := screened()
+			if got["by-alias"] == entity || got["by-identifier"] == entity || got["by-name"] != entity {
+				t.Errorf("after the second snapshot screening matched %v; want only by-name to %s", got, entity)
+			}
+			if ids := st(); len(ids) != 0 {
+				t.Errorf("after the second snapshot the dropped identifier finds %v", ids)
+			}
+			// Another snapshot without them retires nothing more.
+			_, stderr = ubo("ingest", "ftm", "--snapshot", "--snapshot-date", snapDate2, second)
+			if want := "0 alias(es) and 0 identifier(s) retired"; !strings.Contains(stderr, want) {
+				t.Errorf("third ingest's summary lacks %q:\n%s", want, stderr)
+			}
+		})
 	}
 }

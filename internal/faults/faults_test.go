@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -88,16 +87,9 @@ func crashCycle(t *testing.T, db string, srv *server) {
 	if srv != nil {
 		backend = "neo4j"
 	}
-	// afterKill is a score's arguments for the rerun after a killed one.
-	// A killed holder's scoring lock frees itself: at once on the embedded
-	// store (a file lock dies with its process), on Neo4j when its
-	// heartbeat expires (2 minutes), so the rerun waits for it there.
-	afterKill := func(args []string) []string {
-		if srv == nil {
-			return args
-		}
-		return append(slices.Clone(args), "--wait", "3m")
-	}
+	// The reruns after a kill pass no --wait: a killed holder's lock frees
+	// itself at once (embedded: the file lock dies with its process; Neo4j:
+	// the lock node names this host and a pid that is gone).
 	steps := []struct {
 		name   string
 		server bool // a Neo4j server fault: only with srv
@@ -168,7 +160,7 @@ func crashCycle(t *testing.T, db string, srv *server) {
 			if srv != nil {
 				checkPublished(t, db)
 			}
-			r := mustUbo(t, db, afterKill(scoreB)...)
+			r := mustUbo(t, db, scoreB...)
 			sameText(t, "the rerun's export", exported(t, db), ref.b)
 			if srv != nil {
 				checkPublished(t, db)
@@ -191,7 +183,7 @@ func crashCycle(t *testing.T, db string, srv *server) {
 			p.kill(t)
 			checkInterrupted(t, db, before)
 			sameText(t, "the previous run's export after the kill", exported(t, db), ref.b)
-			r := mustUbo(t, db, afterKill(scoreA)...)
+			r := mustUbo(t, db, scoreA...)
 			sameText(t, "the rerun's export", exported(t, db), ref.a)
 			if srv != nil {
 				checkPublished(t, db)
@@ -216,7 +208,7 @@ func crashCycle(t *testing.T, db string, srv *server) {
 				}
 				checkInterrupted(t, db, before)
 				sameText(t, "the previous run's export after the failed publish", exported(t, db), ref.a)
-				rerun := mustUbo(t, db, afterKill(scoreB)...)
+				rerun := mustUbo(t, db, scoreB...)
 				outcome = fmt.Sprintf("the run failed with exit 3 (%s); rerun %s", lastLine(r.stderr), rerun.took.Round(10*time.Millisecond))
 			default:
 				t.Fatalf("score after the restart: exit %d, want 0 or 3\nstderr: %s", r.code, r.stderr)

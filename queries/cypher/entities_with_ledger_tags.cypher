@@ -1,8 +1,11 @@
-// The entities to which $source's previous snapshot gave list tags, each
-// with every ledger entry (any source's) of its id and the ids merged into
-// it: [source, pending_gen = $gen, committed tags, pending tags].
+// The entities to which $source's previous snapshot gave tags (list tags,
+// names, identifiers) that the snapshot of generation $gen does not give
+// (else nothing of theirs is retired), each with every ledger entry (any
+// source's) of its id and the ids merged into it: [source, pending_gen =
+// $gen, committed tags, pending tags].
 MATCH (a:SourceAssertion {source: $source})
 WHERE a.kind = 0 AND size(coalesce(a.committed_lists, [])) > 0
+  AND (a.pending_gen <> $gen OR any(t IN a.committed_lists WHERE NOT t IN coalesce(a.pending_lists, [])))
 OPTIONAL MATCH (al:Alias {id: a.id})
 WITH DISTINCT coalesce(al.into, a.id) AS id
 MATCH (e:Entity {id: id})

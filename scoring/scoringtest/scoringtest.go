@@ -555,6 +555,20 @@ func testInterruptedRun(t *testing.T, st store.Store, h Hooks) {
 	if b.Run.PreviousRun != a.Run.ID || b.Run.NewlyFlagged != 0 || b.Run.NewlyCleared != 0 {
 		t.Errorf("run after interruption = %+v", b.Run)
 	}
+	// That run took the lock, so the killed run's holder is gone: it is
+	// marked interrupted, with the time, and stays listed.
+	runs, err = st.Runs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.ID == killed.ID && (r.Status != model.RunInterrupted || r.Finished.IsZero()) {
+			t.Errorf("the killed run after the next run: %s finished %s, want %s with a time", r.Status, r.Finished, model.RunInterrupted)
+		}
+	}
+	if latest, err := scoring.LatestComplete(ctx, st); err != nil || latest == nil || latest.ID != b.Run.ID {
+		t.Errorf("latest complete = %+v, %v; want %s", latest, err, b.Run.ID)
+	}
 }
 
 func testDryRun(t *testing.T, st store.Store, h Hooks) {

@@ -24,6 +24,7 @@ type entityWriter struct {
 	selEntity  *sql.Stmt
 	updEntity  *sql.Stmt
 	insIdent   *sql.Stmt
+	delIdent   *sql.Stmt
 	names      *nameIndexWriter
 }
 
@@ -44,6 +45,7 @@ func prepare(ctx context.Context, tx *sql.Tx) (*entityWriter, error) {
 		{&w.selEntity, `SELECT rid, data, tokens FROM entities WHERE id = ?`},
 		{&w.updEntity, `UPDATE entities SET kind = ?, data = ?, tokens = ? WHERE rid = ?`},
 		{&w.insIdent, `INSERT OR IGNORE INTO entity_identifiers (identifier, rid) VALUES (?, ?)`},
+		{&w.delIdent, `DELETE FROM entity_identifiers WHERE identifier = ? AND rid = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -117,6 +119,14 @@ func (w *entityWriter) update(ctx context.Context, old *storedEntity, e *model.E
 	for _, id := range e.Identifiers {
 		if _, found := slices.BinarySearch(old.e.Identifiers, id); !found {
 			added = append(added, id)
+		}
+	}
+	// An upsert only adds identifiers; a snapshot's retirement removes some.
+	for _, id := range old.e.Identifiers {
+		if _, found := slices.BinarySearch(e.Identifiers, id); !found {
+			if _, err := w.delIdent.ExecContext(ctx, id, rid); err != nil {
+				return err
+			}
 		}
 	}
 	return w.addIdentifiers(ctx, rid, added)

@@ -117,7 +117,8 @@ func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
 	return pruned, err
 }
 
-// prune deletes the results RunsToPrune names and those of failed runs.
+// prune deletes the results RunsToPrune names and those of failed and
+// interrupted runs.
 func (s *Store) prune(ctx context.Context, tx *sql.Tx, keep int) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT data FROM runs ORDER BY started DESC, id DESC`)
 	if err != nil {
@@ -160,8 +161,8 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, keep int) ([]string, erro
 			return nil, fmt.Errorf("prune run %s: %w", id, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id IN (SELECT id FROM runs WHERE status = ?)`,
-		model.RunFailed); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id IN (SELECT id FROM runs WHERE status IN (?, ?))`,
+		model.RunFailed, model.RunInterrupted); err != nil {
 		return nil, fmt.Errorf("prune failed runs: %w", err)
 	}
 	return pruned, nil

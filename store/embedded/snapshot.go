@@ -44,7 +44,7 @@ func (s *Store) MarkAsserted(ctx context.Context, source string, gen int64, batc
 			if a.Relationship {
 				kind = assertedRelationship
 			}
-			lists := model.SortedUnique(a.Lists)
+			lists := store.LedgerTags(a)
 			if len(lists) > 0 {
 				var (
 					oldGen int64
@@ -233,10 +233,15 @@ func retireEntities(ctx context.Context, tx *sql.Tx, source string, gen int64, d
 		}
 		return errors.Join(rows.Err(), rows.Close())
 	}
-	// Entities with tags to compare first: their ledger is read below.
+	// Entities with tags (list tags, names, identifiers) to compare first:
+	// those with an entry of source whose previous snapshot gave a tag this
+	// one does not (else nothing of theirs is retired). Their ledger is
+	// read below.
 	if err := read(`SELECT e.rid, e.data FROM entities e WHERE e.id IN (
 		SELECT coalesce(al.canonical, a.id) FROM source_assertions a LEFT JOIN aliases al ON al.alias = a.id
-		WHERE a.source = ?1 AND a.kind = 0 AND a.committed_lists != '[]')`, source); err != nil {
+		WHERE a.source = ?1 AND a.kind = 0 AND a.committed_lists != '[]'
+		AND (a.pending_gen != ?2 OR EXISTS (SELECT 1 FROM json_each(a.committed_lists) c
+			WHERE c.value NOT IN (SELECT p.value FROM json_each(a.pending_lists) p))))`, source, gen); err != nil {
 		return fmt.Errorf("entities with list tags of %s: %w", source, err)
 	}
 	withTags := len(todo)
@@ -253,17 +258,40 @@ func retireEntities(ctx context.Context, tx *sql.Tx, source string, gen int64, d
 			WHERE al.canonical = e.id)`, source, gen); err != nil {
 		return fmt.Errorf("entities %s did not assert: %w", source, err)
 	}
+	var w *entityWriter
 	for i, t := range todo {
 		if i >= withTags && !store.OnlyFrom(&t.e, source) {
 			continue
 		}
+		before := *st
 		if !st.Retire(&t.e, source, date, t.ledger) {
 			continue
 		}
-		// Lists are not names: the name index stays as it is.
-		if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&t.e), t.rid); err != nil {
+		if st.Aliases == before.Aliases && st.Identifiers == before.Identifiers {
+			// Lists are not names: the indexes stay as they are.
+			if _, err := tx.ExecContext(ctx, `UPDATE entities SET data = ? WHERE rid = ?`, codec.EncodeEntity(&t.e), t.rid); err != nil {
+				return fmt.Errorf("entity %q: %w", t.e.ID, err)
+			}
+			continue
+		}
+		// Retired names and identifiers leave the name and identifier
+		// indexes too.
+		if w == nil {
+			var err error
+			if w, err = prepare(ctx, tx); err != nil {
+				return err
+			}
+		}
+		old, found, err := w.load(ctx, t.e.ID)
+		if err != nil || !found {
+			return fmt.Errorf("entity %q: %w", t.e.ID, errors.Join(err, store.ErrNotFound))
+		}
+		if err := w.update(ctx, &old, &t.e); err != nil {
 			return fmt.Errorf("entity %q: %w", t.e.ID, err)
 		}
+	}
+	if w != nil {
+		return w.names.flush(ctx)
 	}
 	return nil
 }
