@@ -129,11 +129,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err := st.Init(ctx); err != nil {
 		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 	}
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
-	if g.stderrIsTerminal() {
-		wopts.Progress = g.ErrOut
-	}
-	w := ingest.NewWriter(st, wopts)
+	w := ingest.NewWriter(st, ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named,
+		Context: ctx, Snapshot: snap.gen, Progress: newProgress(g)})
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
 	if err := joinOnce(parseErr, closeErr); err != nil {

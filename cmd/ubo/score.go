@@ -75,9 +75,8 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	}
 	defer st.Close(ctx)
 	limitGCHeadroom()
-	p := newProgress(g)
 	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
-		Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
+		Progress: newProgress(g), LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
 	if err != nil {
 		return err
 	}
