@@ -139,8 +139,9 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		// store: say exactly what, rather than let the exit code suggest
 		// nothing was kept.
 		reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
-		// Parsers already say "ingest <source>: file: line N: ..."; add the
-		// prefix only where they did not.
+		// The prefix is added once: parsers name themselves ("ingest
+		// <source>: file: line N: ..."), so only an error that does not
+		// (the store's, from Close) gets it here.
 		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
 			return err
 		}

@@ -36,7 +36,7 @@ management interests are read back too, so an export re-ingested gives the same 
 		RunE: func(cmd *cobra.Command, files []string) error {
 			return runIngest(cmd, g, bods.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				if err := bods.Parse(ctx, files, sink); err != nil {
-					return trimmedError{err, "ingest " + bods.Source + ": "}
+					return err
 				}
 				return nil
 			})

@@ -39,7 +39,7 @@ entity only FtM knows, from the entity itself.`,
 				p.Warn = func(r ingest.Reject) { g.Log.Warn(r.String()) }
 				for _, f := range files {
 					if err := p.ParseFile(ctx, f); err != nil {
-						return trimmedError{err, "ingest " + ftm.Source + ": "}
+						return err
 					}
 				}
 				return nil

@@ -90,3 +90,47 @@ func TestJoinOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestErrorPrefixOnce: a parser's error (here a .gz cut short) is
+// printed with "ingest <source>: " once, whichever parser it comes from.
+func TestIngestErrorPrefixOnce(t *testing.T) {
+	for _, tc := range []struct {
+		source, fixture string
+		flag            []string
+	}{
+		{"csv", "../../testdata/csv/entities.csv", []string{"--entities"}},
+		{"gleif", "../../testdata/gleif/lei-data.xml", nil},
+		{"psc", "../../testdata/psc/psc-snapshot-part1.txt", nil},
+		{"bods", "../../testdata/bods/v04-chain.jsonl", nil},
+		{"ftm", "../../testdata/ftm/entities.ftm.json", nil},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			data, err := os.ReadFile(tc.fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write(data)
+			zw.Close()
+			dir := t.TempDir()
+			cut := filepath.Join(dir, filepath.Base(tc.fixture)+".gz")
+			if err := os.WriteFile(cut, gz.Bytes()[:gz.Len()-12], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
+			args := append(append([]string{"--db", filepath.Join(dir, "ubo.db"), "ingest", tc.source}, tc.flag...), cut)
+			code, _, stderr := runUbo(t, args...)
+			var line string
+			for _, l := range strings.Split(stderr, "\n") {
+				if strings.HasPrefix(l, "ubo: ") {
+					line = l
+				}
+			}
+			prefix := "ingest " + tc.source + ": "
+			if code != exitFailure || !strings.HasPrefix(line, "ubo: "+prefix) || strings.Count(line, prefix) != 1 {
+				t.Errorf("exit %d, error line %q: want exit %d and %q once; stderr:\n%s", code, line, exitFailure, prefix, stderr)
+			}
+		})
+	}
+}
