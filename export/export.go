@@ -52,7 +52,8 @@ type Options struct {
 	Progress progress.Reporter
 }
 
-// Record is one exported entity: the DESIGN.md JSON Lines object.
+// Record is one exported entity: the JSON Lines object, whose fields are
+// the export schema (downstream systems parse them: add, never rename).
 type Record struct {
 	ID               string         `json:"id"`
 	Name             string         `json:"name"`

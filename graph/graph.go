@@ -1,6 +1,7 @@
 // Package graph is the traversal core of ubo: a compact in-memory ownership
-// graph (interned ids, CSR adjacency) and the scoring engine implementing
-// DESIGN.md's reference semantics. It imports neither Neo4j nor any source
+// graph (interned ids, CSR adjacency) and the scoring engine: the
+// integrated Chinese share U, the aggregate 50% rule C, control and joint
+// control, the Chinese-side votes V, evidence and verdicts. It imports neither Neo4j nor any source
 // format, and its output is deterministic whatever order the input came in.
 //
 // Indirect holdings. Sources state some holdings as indirect
@@ -8,8 +9,8 @@
 // states both the chain through the intermediaries and the ultimate
 // owner's indirect interest; PSC natures held "as trust" or "as firm" are
 // indirect too, and there the intermediary trust or firm is usually not in
-// the data. DESIGN.md's U, the aggregate rule and the Chinese-side votes V
-// sum direct holdings, so counting both the chain and the shortcut would
+// the data. U, the aggregate rule and the Chinese-side votes V sum direct
+// holdings, so counting both the chain and the shortcut would
 // count one stake twice. An active ownership or voting assertion marked
 // indirect from h to t therefore takes part in scoring — the sums of U, C
 // and V, the votes of the control test, the unknown-share remainder, and

@@ -2,7 +2,7 @@ package model
 
 import "time"
 
-// Verdicts in decreasing strength (DESIGN.md "Verdict").
+// Verdicts in decreasing strength: an entity gets the strongest that holds.
 const (
 	VerdictChineseEntity = "CHINESE_ENTITY"
 	VerdictControlled    = "CONTROLLED"

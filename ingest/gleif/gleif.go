@@ -4,7 +4,7 @@
 // kind of file is recognised from its content (XML root element, CSV
 // header), never from its name.
 //
-// Mapping decisions (DESIGN.md is the contract; where it is silent):
+// Mapping decisions:
 //   - Every LEI is a company (`lei:<LEI>`, identifier XI-LEI:<LEI>). The
 //     level-1 category RESIDENT_GOVERNMENT_ENTITY sets state_owned rather
 //     than kind state_body, so that the company stubs relationship files

@@ -3,7 +3,7 @@
 // many part files (plain, gzipped or zipped), ending with a totals trailer
 // that is reconciled against what was read.
 //
-// Mapping (DESIGN.md is the contract; where it is silent):
+// Mapping:
 //   - The held company is `gb-coh:<8-char number>` with identifier
 //     GB-COH:<number> and jurisdiction GB — except overseas entities
 //     (numbers OE……), which are registered at Companies House but

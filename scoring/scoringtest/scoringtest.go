@@ -41,7 +41,8 @@ type Hooks struct {
 // AsOf is the date the fixture is scored at.
 var AsOf = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Fixture ids. The worked example of DESIGN.md plus a board-controlled
+// Fixture ids. The worked example (SASAC –60%→ CN Holdco –50%→ JV ←50%– US
+// Inc, JV –100%→ Target) plus a board-controlled
 // company, a minority holding, a clear company and an unknown holder.
 const (
 	SASAC     = "cn-sasac"
@@ -271,7 +272,7 @@ func testScoreVerdicts(t *testing.T, st store.Store, _ Hooks) {
 	}
 }
 
-// jsonlKeys are DESIGN.md's export fields, exactly.
+// jsonlKeys are the export schema's fields, exactly.
 var jsonlKeys = []string{"aggregate_rule", "aliases", "chinese_share", "controllers", "evidence", "id", "indeterminate",
 	"joint_controllers", "kind", "name", "policy", "run_id", "verdict"}
 
