@@ -144,13 +144,12 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 		return nil, errors.New("graph: score: nil policy")
 	}
 	if asOf.IsZero() {
-		if p.AsOf != "" {
-			t, err := time.Parse(time.DateOnly, p.AsOf)
-			if err != nil {
-				return nil, fmt.Errorf("graph: score: policy %q: field \"as_of\": %w", p.Name, err)
-			}
-			asOf = t
-		} else {
+		t, err := p.AsOfDate()
+		if err != nil {
+			return nil, fmt.Errorf("graph: score: policy %q: field \"as_of\": %w", p.Name, err)
+		}
+		asOf = t
+		if asOf.IsZero() {
 			asOf = time.Now().UTC()
 		}
 	}

@@ -70,7 +70,8 @@ retires no list tags.`,
 			"<source>-rejects-<UTC time>.csv in the working directory, only when there are rejects")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
-	cmd.PersistentFlags().String("snapshot-date", "",
+	var snapshotDate time.Time
+	dateVar(cmd.PersistentFlags(), &snapshotDate, "snapshot-date", "2026-11-02",
 		"the date (YYYY-MM-DD) retired relationships end and entities become inactive (default today, UTC; needs --snapshot)")
 	for _, f := range ingestSubcommands {
 		sub := f(g)
@@ -160,12 +161,13 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if snap.gen != 0 {
 		// After resolution, so that an entity merged with another source's
 		// record is no longer taken for one only this source knows.
-		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, snap.date)
+		day := snap.date.Format(time.DateOnly) // the store keeps dates as text
+		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, day)
 		if err != nil {
-			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
+			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, day, err)
 		}
 		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
-			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
+			source, day, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
 	}
 	if len(w.Deltas()) > 0 {
 		ds, err := w.ApplyDeltas(ctx)
@@ -251,24 +253,22 @@ func logAmbiguousRecords(g *globalOptions, w *ingest.Writer) {
 // --snapshot.
 type snapshotOptions struct {
 	gen  int64
-	date string
+	date time.Time
 }
 
 // ingestSnapshotOptions reads --snapshot and --snapshot-date. The
 // generation is the time in nanoseconds, larger than any earlier snapshot's.
 func ingestSnapshotOptions(cmd *cobra.Command, now time.Time) (snapshotOptions, error) {
 	on, _ := cmd.Flags().GetBool("snapshot")
-	date, _ := cmd.Flags().GetString("snapshot-date")
+	date := flagDate(cmd.Flags(), "snapshot-date")
 	if !on {
-		if date != "" {
+		if !date.IsZero() {
 			return snapshotOptions{}, usagef("--snapshot-date needs --snapshot")
 		}
 		return snapshotOptions{}, nil
 	}
-	if date == "" {
-		date = now.UTC().Format(time.DateOnly)
-	} else if _, err := time.Parse(time.DateOnly, date); err != nil {
-		return snapshotOptions{}, usagef("--snapshot-date %q: want a date like 2026-11-02", date)
+	if date.IsZero() {
+		date = now.UTC().Truncate(24 * time.Hour)
 	}
 	return snapshotOptions{gen: now.UnixNano(), date: date}, nil
 }
