@@ -15,7 +15,7 @@ func newIngestBODSCmd(g *globalOptions) *cobra.Command {
 		Use:   "bods FILES...",
 		Short: "Load Beneficial Ownership Data Standard statements (0.2, 0.3, 0.4; JSON array or JSON lines)",
 		Long: `Load BODS statements. The version is recognised from each statement (0.4: recordId, recordType,
-recordDetails; 0.2/0.3: statementType). Files hold a JSON array or JSON lines, plain or .gz; give
+recordDetails; 0.2/0.3: statementType). Files hold a JSON array or JSON lines, plain, .gz or in a .zip (every member); give
 all files of one publication in one run so that record versions and references carry across them.
 
 Versions: the latest statement per record wins (0.4 recordId + statementDate; 0.2/0.3
