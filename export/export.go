@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -45,10 +46,14 @@ type Options struct {
 	Run    model.Run // the run whose results are exported
 	// PublicationDate for BODS statements (YYYY-MM-DD); defaults to the run's end date.
 	PublicationDate string
-	Progress        func(n int)
+	// Progress, when set, receives the stage "export": the run's results
+	// read (of Run.Entities) from 0, every 10,000 and at the end, with the records
+	// exported so far.
+	Progress progress.Reporter
 }
 
-// Record is one exported entity: the DESIGN.md JSON Lines object.
+// Record is one exported entity: the JSON Lines object, whose fields are
+// the export schema (downstream systems parse them: add, never rename).
 type Record struct {
 	ID               string         `json:"id"`
 	Name             string         `json:"name"`
@@ -133,9 +138,19 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 	if err := enc.begin(); err != nil {
 		return 0, err
 	}
-	n := 0
+	n, read := 0, 0
+	report := progress.Or(opts.Progress)
+	reportRead := func(end bool) {
+		report.Report(progress.Event{Stage: "export", Unit: "results", Done: read, Total: opts.Run.Entities,
+			End: end, Counts: []progress.Count{{Name: "exported", N: n}}})
+	}
+	reportRead(false)
 	var rec Record // reused: encoders keep nothing of it after write
 	for ; results.ok; results.next() {
+		if read > 0 && read%10000 == 0 {
+			reportRead(false)
+		}
+		read++
 		r := results.cur
 		if before == nil {
 			if !selected(r, opts.Filter) {
@@ -160,9 +175,6 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 			return n, err
 		}
 		n++
-		if opts.Progress != nil && n%10000 == 0 {
-			opts.Progress(n)
-		}
 	}
 	cancel()
 	if err := results.err(); err != nil && !errors.Is(err, context.Canceled) {
@@ -176,7 +188,11 @@ func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int,
 			return n, fmt.Errorf("export: read run %s: %w", opts.Filter.ChangedSince, err)
 		}
 	}
-	return n, enc.end()
+	if err := enc.end(); err != nil {
+		return n, err
+	}
+	reportRead(true)
+	return n, nil
 }
 
 func selected(r *model.Result, f Filter) bool {

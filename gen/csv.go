@@ -13,7 +13,7 @@ import (
 	"github.com/ubo-project/ubo/model"
 )
 
-// Generic CSV headers (DESIGN.md "Generic CSV").
+// Generic CSV headers, in the order ingest csv documents them.
 var (
 	EntityHeader       = []string{"id", "name", "kind", "jurisdiction", "hq_country", "nationality", "residence", "state_owned", "lists", "identifiers", "aliases"}
 	RelationshipHeader = []string{"holder_id", "held_id", "kind", "share", "share_min", "share_max", "share_min_exclusive", "share_max_exclusive", "start_date", "end_date", "source_ref"}

@@ -471,7 +471,8 @@ func (g *generator) personName(nationality string) string {
 	return pick(g, westGivn) + " " + pick(g, westSurn)
 }
 
-// identifiers gives companies registry numbers in the schemes of DESIGN.md,
+// identifiers gives companies registry numbers in ubo's identifier schemes
+// (XI-LEI, GB-COH, CN-USCC, REG:<country>),
 // derived from the id so they are unique.
 func (g *generator) identifiers(country, id string) []string {
 	n := id[1:]

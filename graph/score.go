@@ -135,7 +135,8 @@ type Scoring struct {
 	indeterminate        int
 }
 
-// Score runs every computation of DESIGN.md's scoring semantics over g. A
+// Score runs every computation of the scoring semantics over g (U, the
+// aggregate rule C, control and joint control, V, evidence, verdicts). A
 // zero asOf means the policy's AsOf date, or today when that is empty too;
 // relationships that ended on or before it, or start after it, are ignored.
 func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
@@ -146,13 +147,12 @@ func Score(g *Graph, p *policy.Policy, asOf time.Time) (*Scoring, error) {
 		return nil, errors.New("graph: score: nil policy")
 	}
 	if asOf.IsZero() {
-		if p.AsOf != "" {
-			t, err := time.Parse(time.DateOnly, p.AsOf)
-			if err != nil {
-				return nil, fmt.Errorf("graph: score: policy %q: field \"as_of\": %w", p.Name, err)
-			}
-			asOf = t
-		} else {
+		t, err := p.AsOfDate()
+		if err != nil {
+			return nil, fmt.Errorf("graph: score: policy %q: field \"as_of\": %w", p.Name, err)
+		}
+		asOf = t
+		if asOf.IsZero() {
 			asOf = time.Now().UTC()
 		}
 	}
@@ -1153,7 +1153,9 @@ func (s *Scoring) influencedByK(t uint32, md int) bool {
 	return false
 }
 
-// verdicts applies DESIGN.md's verdict order.
+// verdicts gives each entity the strongest verdict that holds, in the
+// order CHINESE_ENTITY, CONTROLLED, OWNED_50, JOINT_CONTROL, SIGNIFICANT,
+// MINORITY, CLEAR.
 func (s *Scoring) verdicts(md int) {
 	ms := &s.m[md]
 	n := s.g.NumEntities()

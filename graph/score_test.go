@@ -215,7 +215,7 @@ func TestScoringCases(t *testing.T) {
 			},
 		},
 		{
-			name: "DESIGN.md worked example",
+			name: "worked example",
 			ents: []model.Entity{
 				{ID: "SASAC", Name: "SASAC", Kind: model.StateBody, Jurisdiction: "CN"},
 				cn("CN-Holdco"), gb("JV Ltd"), us("US Inc"), company("Target GmbH", "DE"),

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -128,4 +129,52 @@ func (m ZipMember) Open() (io.ReadCloser, error) {
 		return &namedReader{r: zr, name: m.Label, closers: []io.Closer{zr, rc}}, nil
 	}
 	return &namedReader{r: br, name: m.Label, closers: []io.Closer{rc}}, nil
+}
+
+// Source is a parser of one source format, reading one input stream at a
+// time; name labels the stream's rejects and errors (the path, or
+// "archive.zip!member" for a member of a zip archive).
+type Source interface {
+	ParseReader(ctx context.Context, name string, r io.Reader) error
+}
+
+// SourceFunc adapts a function to a Source.
+type SourceFunc func(ctx context.Context, name string, r io.Reader) error
+
+// ParseReader calls f.
+func (f SourceFunc) ParseReader(ctx context.Context, name string, r io.Reader) error {
+	return f(ctx, name, r)
+}
+
+// ParseInputs is how every parser of files opens them: it feeds src each
+// input stream of path — the file itself, plain or gzip, or every member
+// of a zip archive in archive order (gzip members decompressed). An error
+// opening an input gets prefix ("ingest gleif: open x.zip: ..."); src's
+// own errors are returned as they are, since parsers name themselves.
+func ParseInputs(ctx context.Context, src Source, path, prefix string) error {
+	if !strings.EqualFold(fileExt(path), ".zip") {
+		rc, err := Open(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", prefix, err)
+		}
+		defer rc.Close()
+		return src.ParseReader(ctx, path, rc)
+	}
+	a, err := ZipMembers(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", prefix, err)
+	}
+	defer a.Close()
+	for _, m := range a.Members {
+		rc, err := m.Open()
+		if err != nil {
+			return fmt.Errorf("%s: %w", prefix, err)
+		}
+		err = src.ParseReader(ctx, m.Label, rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

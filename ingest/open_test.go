@@ -4,9 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,5 +118,52 @@ func TestZipMembers(t *testing.T) {
 	trunc := write(t, dir, "cut.zip", b.Bytes()[:len(b.Bytes())/2])
 	if _, err := ZipMembers(trunc); err == nil || !strings.Contains(err.Error(), "cut.zip") {
 		t.Errorf("truncated zip: %v", err)
+	}
+}
+
+// TestParseInputs: every input stream of a path reaches the Source with
+// its label — a plain file, a gzip file, each member of a zip (a gzip
+// member decompressed) — and only open errors get the prefix.
+func TestParseInputs(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	zw.Create("dir/")
+	w, _ := zw.Create("dir/one.jsonl")
+	w.Write([]byte("one\n"))
+	w, _ = zw.Create("two.jsonl.gz")
+	w.Write(gz(t, "two\n"))
+	zw.Close()
+	plain := write(t, dir, "plain.jsonl", []byte("plain\n"))
+	gzipped := write(t, dir, "g.jsonl.gz", gz(t, "gzipped\n"))
+	archive := write(t, dir, "bundle.zip", b.Bytes())
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{plain, []string{plain + "=plain\n"}},
+		{gzipped, []string{gzipped + "=gzipped\n"}},
+		{archive, []string{archive + "!dir/one.jsonl=one\n", archive + "!two.jsonl.gz=two\n"}},
+	} {
+		var got []string
+		src := SourceFunc(func(_ context.Context, name string, r io.Reader) error {
+			data, err := io.ReadAll(r)
+			got = append(got, name+"="+string(data))
+			return err
+		})
+		if err := ParseInputs(context.Background(), src, tc.path, "ingest test"); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, %v; want %q", tc.path, got, err, tc.want)
+		}
+	}
+	// A missing file is an open error, prefixed; the Source's error is not.
+	err := ParseInputs(context.Background(), SourceFunc(func(context.Context, string, io.Reader) error { return nil }),
+		filepath.Join(dir, "nope.jsonl"), "ingest test")
+	if err == nil || !strings.HasPrefix(err.Error(), "ingest test: open ") || !strings.Contains(err.Error(), "nope.jsonl") {
+		t.Errorf("missing file: %v", err)
+	}
+	own := errors.New("ingest test: plain.jsonl: line 1: bad")
+	if err := ParseInputs(context.Background(), SourceFunc(func(context.Context, string, io.Reader) error { return own }),
+		plain, "ingest test"); err != own {
+		t.Errorf("the Source's error came back as %v, want it unchanged", err)
 	}
 }

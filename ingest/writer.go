@@ -5,14 +5,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
 	"github.com/ubo-project/ubo/internal/faultpoint"
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 )
@@ -20,8 +19,9 @@ import (
 // DefaultBatchSize is how many records go to the store in one write.
 const DefaultBatchSize = 5000
 
-// progressInterval throttles the progress line to about five updates a second.
-const progressInterval = 200 * time.Millisecond
+// readReportEvery is how many records read make one progress report
+// between batches (each written batch reports too).
+const readReportEvery = 1000
 
 // WriterOptions configure a Writer.
 type WriterOptions struct {
@@ -44,9 +44,11 @@ type WriterOptions struct {
 	RejectsNamed bool
 	// BatchSize is the number of records per store write (default 5000).
 	BatchSize int
-	// Progress, when not nil, receives a throttled progress line (records
-	// read and rate). The CLI passes stderr only when it is a terminal.
-	Progress io.Writer
+	// Progress, when not nil, receives the stage "ingest SOURCE": records
+	// read (from 0, every 1,000 and after each written batch), with the entities
+	// and relationships written and the records rejected so far, and a
+	// final event from Close.
+	Progress progress.Reporter
 	// Context is used by the store writes that Entity and Relationship
 	// trigger when a batch fills (default context.Background()).
 	Context context.Context
@@ -81,9 +83,7 @@ type Writer struct {
 	rejectsCSV  *csv.Writer
 	rejectsDone string // the path Close wrote the rejects to, "" when none
 
-	started      time.Time
-	lastProgress time.Time
-	progressed   bool
+	unreported int // records read since the last progress report
 }
 
 // NewWriter returns a Writer into st.
@@ -95,7 +95,9 @@ func NewWriter(st store.Store, opts WriterOptions) *Writer {
 	if opts.Context == nil {
 		opts.Context = context.Background()
 	}
-	return &Writer{st: st, opts: opts, started: time.Now(), distinct: newDistinctEntities()}
+	w := &Writer{st: st, opts: opts, distinct: newDistinctEntities()}
+	w.progress(false) // the stage starts with the Writer
+	return w
 }
 
 // RejectsPath is the rejects file the Writer wrote, after Close: "" when
@@ -113,7 +115,10 @@ func (w *Writer) CountRead(n int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.stats.Read += n
-	w.progress(false)
+	w.unreported += n
+	if w.unreported >= readReportEvery {
+		w.progress(false)
+	}
 }
 
 // maxAmbiguities bounds the ambiguities a Writer keeps for the report;
@@ -406,30 +411,17 @@ func (w *Writer) finishRejects() error {
 	return nil
 }
 
-// progress draws "ingest csv: read N records (R/s)" at most every
-// progressInterval; final clears the line.
+// progress reports the counts so far to opts.Progress; final ends the stage.
 func (w *Writer) progress(final bool) {
+	w.unreported = 0
 	if w.opts.Progress == nil {
 		return
 	}
-	now := time.Now()
-	if final {
-		if w.progressed {
-			fmt.Fprint(w.opts.Progress, "\r\033[K")
-		}
-		return
-	}
-	if now.Sub(w.lastProgress) < progressInterval {
-		return
-	}
-	w.lastProgress = now
-	w.progressed = true
-	rate := 0.0
-	if secs := now.Sub(w.started).Seconds(); secs > 0 {
-		rate = float64(w.stats.Read) / secs
-	}
-	fmt.Fprintf(w.opts.Progress, "\r\033[Kingest %s: read %d records (%.0f/s), written %d entities, %d relationships, rejected %d",
-		w.opts.Source, w.stats.Read, rate, w.stats.Entities, w.stats.Relationships, w.stats.Rejected)
+	w.opts.Progress.Report(progress.Event{Stage: "ingest " + w.opts.Source, Unit: "records",
+		Done: w.stats.Read, End: final, Counts: []progress.Count{
+			{Name: "entities", N: w.stats.Entities},
+			{Name: "relationships", N: w.stats.Relationships},
+			{Name: "rejected", N: w.stats.Rejected}}})
 }
 
 // CanonicalIDs flushes queued entities and asks the store which of ids it

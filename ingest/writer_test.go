@@ -9,10 +9,10 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
+	"github.com/ubo-project/ubo/internal/progress/progresstest"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/embedded"
@@ -182,14 +182,48 @@ func TestWriterRejectsFile(t *testing.T) {
 	}
 }
 
+// TestWriterProgress: the Writer reports its counts to a Reporter (it
+// draws nothing itself): every 1,000 records read, after each written
+// batch, and a final event from Close with the totals.
 func TestWriterProgress(t *testing.T) {
-	var buf strings.Builder
-	w := NewWriter(&recordingStore{written: map[string]bool{}}, WriterOptions{Source: "csv", Progress: &buf})
+	rec := &progresstest.Recorder{}
+	w := NewWriter(&recordingStore{written: map[string]bool{}}, WriterOptions{Source: "csv", BatchSize: 2, Progress: rec})
+	w.CountRead(2500)
+	for _, id := range []string{"a", "b", "c"} {
+		if err := w.Entity(model.Entity{ID: id, Name: id, Kind: model.Company}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Reject(Reject{File: "in.csv", Line: 4, Field: "id", Reason: "empty"}); err != nil {
+		t.Fatal(err)
+	}
 	w.CountRead(1)
-	w.Close(context.Background())
-	out := buf.String()
-	if !strings.Contains(out, "ingest csv: read 1 records") || !strings.HasSuffix(out, "\r\033[K") {
-		t.Errorf("progress output %q", out)
+	if _, err := w.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	events := rec.Events()
+	if len(events) < 4 {
+		t.Fatalf("events %+v, want a report for the start, the reads, the batch and the close", events)
+	}
+	last := 0
+	for i, e := range events {
+		if e.Stage != "ingest csv" || e.Unit != "records" || e.Done < last || e.End != (i == len(events)-1) {
+			t.Errorf("event %d = %+v (previous done %d)", i, e, last)
+		}
+		last = e.Done
+	}
+	final := events[len(events)-1]
+	for name, want := range map[string]int{"entities": 3, "relationships": 0, "rejected": 1} {
+		if got, ok := progresstest.Count(final, name); !ok || got != want {
+			t.Errorf("final %s = %d (present %v), want %d", name, got, ok, want)
+		}
+	}
+	if final.Done != 2501 {
+		t.Errorf("final read = %d, want 2501", final.Done)
+	}
+	// From 0; the first batch of two entities was reported when it was written.
+	if n, _ := progresstest.Count(events[2], "entities"); events[0].Done != 0 || events[1].Done != 2500 || n != 2 {
+		t.Errorf("first events %+v, want 0 read, 2500 read, then the batch of 2 entities", events[:3])
 	}
 }
 

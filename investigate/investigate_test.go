@@ -20,7 +20,7 @@ func rel(holder, held string, kind model.RelKind, share model.Share) model.Relat
 	return model.Relationship{ID: holder + ">" + held + ":" + string(kind), HolderID: holder, HeldID: held, Kind: kind, Share: share}
 }
 
-// cross is P(root) –60%→ A, P –20%→ B, A –30%→ B, B –25%→ A (DESIGN.md),
+// cross is P(root) –60%→ A, P –20%→ B, A –30%→ B, B –25%→ A (the cross-holding example: U(A) = 70.27%, U(B) = 41.08%),
 // plus a board link P → A and an officer of B.
 func cross() store.Subgraph {
 	return store.Subgraph{

@@ -4,7 +4,7 @@ import "strings"
 
 // The words an analyst reads for a result's two shares, written here once
 // for every place that shows them (`ubo explain`, the investigators' page
-// through the explain view, the BODS export's verdict annotation). DESIGN.md
+// through the explain view, the BODS export's verdict annotation). The engine
 // calls them U, the integrated Chinese share (Chinese ownership counted
 // through every chain and cross-holding), and V, the Chinese-side votes;
 // the JSON keeps those names (chinese_share, chinese_votes), the text

@@ -23,7 +23,8 @@ func (t Threshold) Met(p float64) bool {
 	return p > t.Value
 }
 
-// Thresholds are the four numbers of DESIGN.md's scoring semantics.
+// Thresholds are the four numbers of the scoring semantics: control, the
+// aggregate rule, significance and a joint controller's votes.
 type Thresholds struct {
 	Control      Threshold `yaml:"control" json:"control"`             // > 50: votes for (aggregated) control
 	Aggregate    Threshold `yaml:"aggregate" json:"aggregate"`         // ≥ 50: the aggregate (OFAC/BIS) rule
@@ -151,11 +152,13 @@ func (p *Policy) IsFlagged(v model.Verdict) bool {
 	return false
 }
 
-// Default is DESIGN.md's reference policy.
+// Default is the reference policy: roots are entities incorporated or
+// headquartered in CN, HK or MO, their state bodies and their nationals;
+// flagged are CHINESE_ENTITY, CONTROLLED, OWNED_50 and JOINT_CONTROL.
 func Default() *Policy {
 	return &Policy{
 		Name:        "default",
-		Description: "DESIGN.md reference semantics: CN, HK and MO; incorporation, headquarters, state bodies, nationality.",
+		Description: "Reference semantics: CN, HK and MO; incorporation, headquarters, state bodies, nationality.",
 		Countries:   []string{"CN"},
 		IncludeHK:   true,
 		IncludeMO:   true,

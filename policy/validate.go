@@ -133,10 +133,8 @@ func (p *Policy) validateAt(lines map[string]int) error {
 			bad(fmt.Sprintf("flagged[%d]", i), "unknown verdict %q (valid: %s)", v, model.VerdictNames(model.AllVerdicts()))
 		}
 	}
-	if p.AsOf != "" {
-		if _, err := time.Parse(time.DateOnly, p.AsOf); err != nil {
-			bad("as_of", "%q is not a date of the form YYYY-MM-DD", p.AsOf)
-		}
+	if _, err := p.AsOfDate(); err != nil {
+		bad("as_of", "%q is not a date of the form YYYY-MM-DD", p.AsOf)
 	}
 	return errors.Join(errs...)
 }
@@ -149,11 +147,19 @@ func relKindList() string {
 	return strings.Join(s, ", ")
 }
 
-// AsOfTime returns the policy's as-of date, or ok=false when it has none.
-func (p *Policy) AsOfTime() (t time.Time, ok bool) {
+// AsOfDate returns the policy's as-of date (UTC midnight), the zero time
+// when it has none, or the error of an as_of that is not YYYY-MM-DD. It is
+// the one place the policy's date is parsed.
+func (p *Policy) AsOfDate() (time.Time, error) {
 	if p.AsOf == "" {
-		return time.Time{}, false
+		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.DateOnly, p.AsOf)
-	return t, err == nil
+	return time.Parse(time.DateOnly, p.AsOf)
+}
+
+// AsOfTime returns the policy's as-of date, or ok=false when it has none
+// (or it is not a date).
+func (p *Policy) AsOfTime() (t time.Time, ok bool) {
+	t, err := p.AsOfDate()
+	return t, err == nil && !t.IsZero()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
 	"github.com/ubo-project/ubo/store/codec"
@@ -208,12 +209,18 @@ var _ store.Repacker = (*Store)(nil)
 
 // Repack implements store.Repacker: it streams every entity and
 // relationship from its properties and writes the packed copies that are
-// missing or differ, a batch per transaction. progress, when not nil, is
-// called after each batch with the rows read so far.
-func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.RepackStats, error) {
+// missing or differ, a batch per transaction. reporter, when not nil,
+// receives the stage "repack" from 0, after each batch (entities and
+// relationships read, copies rewritten) and a final event.
+func (s *Store) Repack(ctx context.Context, reporter progress.Reporter) (store.RepackStats, error) {
 	var stats store.RepackStats
 	var rows [][]any
 	read := 0
+	report := progress.Or(reporter)
+	reportRead := func(end bool) {
+		report.Report(progress.Event{Stage: "repack", Unit: "records", Done: read, End: end,
+			Counts: []progress.Count{{Name: "rewritten", N: stats.EntitiesWritten + stats.RelationshipsWritten}}})
+	}
 	flush := func(q string, written *int) error {
 		if len(rows) == 0 {
 			return nil
@@ -227,11 +234,10 @@ func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.Repa
 			return nil
 		})
 		rows = rows[:0]
-		if progress != nil {
-			progress(read)
-		}
+		reportRead(false)
 		return err
 	}
+	reportRead(false)
 	err := s.stream(ctx, "repack entities", qEachEntityProperties, nil, func(row []any) error {
 		e := decodeEntityColumns(row)
 		rows = append(rows, []any{e.ID, packEntity(&e)})
@@ -266,5 +272,6 @@ func (s *Store) Repack(ctx context.Context, progress func(read int)) (store.Repa
 			return stats, fmt.Errorf("neo4j: repack %s relationships: %w", k, err)
 		}
 	}
+	reportRead(true)
 	return stats, nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ubo-project/ubo/internal/progress"
+	"github.com/ubo-project/ubo/internal/progress/progresstest"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/names"
 	"github.com/ubo-project/ubo/store"
@@ -140,10 +142,18 @@ func TestPackedCopies(t *testing.T) {
 		t.Errorf("relationships from packed copies:\n%+v\nfrom properties:\n%+v", packedRels, propRels)
 	}
 
-	stats, err := s.Repack(t.Context(), nil)
+	rec := &progresstest.Recorder{}
+	stats, err := s.Repack(t.Context(), rec)
 	must(t, err)
 	if want := (store.RepackStats{Entities: 4, EntitiesWritten: 4, Relationships: 5, RelationshipsWritten: 5}); stats != want {
 		t.Errorf("Repack without copies = %+v, want %+v", stats, want)
+	}
+	// Repack reports each batch and a final event with its counts.
+	if final, ok := rec.Final("repack"); !ok || final.Done != 9 || !reflect.DeepEqual(final.Counts, []progress.Count{{Name: "rewritten", N: 9}}) {
+		t.Errorf("Repack's final progress event %+v (present %v), want 9 read, 9 rewritten", final, ok)
+	}
+	if events := rec.Events(); len(events) < 3 || events[0].Done != 0 || events[1].Done != 4 || events[1].End {
+		t.Errorf("Repack's progress events %+v, want 0, then the batch of 4 entities", events)
 	}
 	again, _ := streamAll(t, s)
 	if !reflect.DeepEqual(again, packedEnts) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ubo-project/ubo/graph"
 	"github.com/ubo-project/ubo/internal/faultpoint"
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/store"
@@ -41,9 +42,10 @@ type Options struct {
 	// 2 on Neo4j, whose server takes concurrent transactions, and 1 on the
 	// embedded store, where SQLite serialises writers anyway).
 	Writers int
-	// Progress, when set, is called with the stage and the count done so
-	// far; done is true once a stage completes.
-	Progress func(stage string, n int, done bool)
+	// Progress, when set, receives the stages in order, each from 0:
+	// entities and relationships loaded (every 50,000 and at the end), the
+	// entities scored and the results written (with the total known).
+	Progress progress.Reporter
 	// Now is the clock (tests fix it).
 	Now func() time.Time
 	// LockOwner describes the run in the store's scoring lock (what a
@@ -110,10 +112,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	if opts.AsOf.IsZero() {
 		opts.AsOf = opts.Now().UTC().Truncate(24 * time.Hour)
 	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = func(string, int, bool) {}
-	}
+	report := progress.Or(opts.Progress)
 	var out Outcome
 	// Two runs must never interleave: both would publish, and the
 	// entities would end up carrying a mix of the two (issue 19). A dry
@@ -181,6 +180,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		eachRelationship = func(fn func(*model.Relationship) error) error { return so.EachRelationshipStored(ctx, fn) }
 	}
 	t0 := time.Now()
+	report.Report(progress.Event{Stage: StageLoadEntities, Unit: "entities"})
 	b := graph.NewBuilder()
 	var (
 		mu        sync.Mutex // guards b and the counts
@@ -194,7 +194,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 			b.AddRelationship(*r)
 			m++
 			if m%50000 == 0 && entsDone {
-				progress(StageLoadRelationships, m, false)
+				report.Report(progress.Event{Stage: StageLoadRelationships, Unit: "relationships", Done: m})
 			}
 		})
 		if err != nil {
@@ -206,7 +206,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		b.AddEntity(*e)
 		n++
 		if n%50000 == 0 {
-			progress(StageLoadEntities, n, false)
+			report.Report(progress.Event{Stage: StageLoadEntities, Unit: "entities", Done: n})
 		}
 	})
 	mu.Lock()
@@ -217,12 +217,12 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		<-loadErr
 		return out, fmt.Errorf("score: load entities: %w", err)
 	}
-	progress(StageLoadEntities, n, true)
+	report.Report(progress.Event{Stage: StageLoadEntities, Unit: "entities", Done: n, End: true})
 	out.Timings.LoadEntities = entsTaken
 	if err := <-loadErr; err != nil {
 		return out, err
 	}
-	progress(StageLoadRelationships, m, true)
+	report.Report(progress.Event{Stage: StageLoadRelationships, Unit: "relationships", Done: m, End: true})
 	// The relationship stream's own time (it began with the entities').
 	out.Timings.LoadRelationships = time.Since(t0)
 	g, err := b.Build()
@@ -238,12 +238,12 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	}
 
 	t1 := time.Now()
-	progress(StageScore, 0, false)
+	report.Report(progress.Event{Stage: StageScore, Unit: "entities", Total: run.Entities})
 	scored, err := graph.Score(g, opts.Policy, opts.AsOf)
 	if err != nil {
 		return out, fmt.Errorf("score: %w", err)
 	}
-	progress(StageScore, g.NumEntities(), true)
+	report.Report(progress.Event{Stage: StageScore, Unit: "entities", Done: run.Entities, Total: run.Entities, End: true})
 	out.Timings.Score = time.Since(t1)
 
 	t2 := time.Now()
@@ -264,6 +264,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	}
 	batch := make([]model.Result, 0, opts.BatchSize)
 	written := 0
+	report.Report(progress.Event{Stage: StageWrite, Unit: "results", Total: run.Entities})
 	err = scored.Each(func(r *model.Result) error {
 		run.Counts[r.Verdict]++
 		if r.Indeterminate {
@@ -284,7 +285,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		}
 		batch = append(batch, *r)
 		if len(batch) == opts.BatchSize {
-			progress(StageWrite, written, false)
+			report.Report(progress.Event{Stage: StageWrite, Unit: "results", Done: written, Total: run.Entities})
 			if err := w.send(batch); err != nil {
 				return err
 			}
@@ -328,7 +329,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		out.Timings.Finish = time.Since(tf)
 		out.Timings.WriteStore += out.Timings.Finish
 	}
-	progress(StageWrite, written, true)
+	report.Report(progress.Event{Stage: StageWrite, Unit: "results", Done: written, Total: run.Entities, End: true})
 	out.Timings.Write = time.Since(t3)
 	out.Run = run
 	return out, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/ubo-project/ubo/export"
 	"github.com/ubo-project/ubo/gen"
 	"github.com/ubo-project/ubo/internal/neo4jtest"
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/queries"
@@ -152,11 +153,11 @@ func benchStages(b *testing.B, st store.Store, n int) {
 		marks := map[string]cpuMark{"start": mark()}
 		out, err := scoring.Run(ctx, st, scoring.Options{Policy: policy.Default(),
 			AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-			Progress: func(stage string, _ int, done bool) {
-				if done {
-					marks[stage] = mark()
+			Progress: progress.Func(func(e progress.Event) {
+				if e.End {
+					marks[e.Stage] = mark()
 				}
-			}})
+			})})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/ubo-project/ubo/internal/atomicfile"
+	"github.com/ubo-project/ubo/internal/progress"
 )
 
 // FileOptions say where a screening reads and writes.
@@ -32,7 +33,7 @@ type FileOptions struct {
 	Rejects      string
 	RejectsNamed bool
 	Workers      int
-	Progress     func(read int)
+	Progress     progress.Reporter // see Options.Progress
 }
 
 // ScreenFile screens the customer file opts.In.

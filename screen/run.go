@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/match"
 )
 
@@ -42,8 +43,10 @@ type Options struct {
 	Workers int
 	// Reject receives each unreadable row (nil: counted only).
 	Reject func(Reject) error
-	// Progress, when set, is called after each batch with the rows read.
-	Progress func(read int)
+	// Progress, when set, receives the stage "screen": the rows read from
+	// 0 and after each batch, with the rows matched, flagged and rejected so far, and
+	// a final event at the end.
+	Progress progress.Reporter
 }
 
 // batchSize customers are read, matched in parallel and written before
@@ -61,6 +64,12 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 	customers := make([]match.Customer, 0, batchSize)
 	rows := make([]Row, batchSize)
 	read := 0
+	report := progress.Or(opts.Progress)
+	reportRead := func(end bool) {
+		report.Report(progress.Event{Stage: "screen", Unit: "rows", Done: read, End: end, Counts: []progress.Count{
+			{Name: "matched", N: sum.Matched}, {Name: "flagged", N: sum.Flagged}, {Name: "rejected", N: sum.Rejected}}})
+	}
+	reportRead(false)
 	for done := false; !done; {
 		customers = customers[:0]
 		for len(customers) < batchSize {
@@ -106,11 +115,15 @@ func (s *Screener) ScreenAll(ctx context.Context, rd *Reader, w RowWriter, opts 
 				sum.NoMatch++
 			}
 		}
-		if opts.Progress != nil {
-			opts.Progress(read)
+		if !done {
+			reportRead(false)
 		}
 	}
-	return sum, w.Flush()
+	if err := w.Flush(); err != nil {
+		return sum, err
+	}
+	reportRead(true)
+	return sum, nil
 }
 
 // rows screens customers into rows[:len(customers)]: workers goroutines

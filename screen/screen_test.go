@@ -6,12 +6,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ubo-project/ubo/internal/progress/progresstest"
 	"github.com/ubo-project/ubo/internal/storetesting"
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/model"
@@ -226,5 +229,46 @@ func TestScreenBatchIsInOrder(t *testing.T) {
 	}
 	if len(rows) != 2 || rows[0].CustomerID != "b" || rows[0].Verdict != "" || rows[1].Verdict != model.VerdictControlled {
 		t.Errorf("rows %+v", rows)
+	}
+}
+
+// TestScreenProgress: screening reports the rows read after each batch of
+// 256 customers and a final event with the matched, flagged and rejected counts.
+func TestScreenProgress(t *testing.T) {
+	st := storetesting.Embedded(t)
+	seed(t, st)
+	score(t, st)
+	sc, err := screen.New(context.Background(), st, match.DefaultThresholds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in strings.Builder
+	in.WriteString("customer_id,name,country,lei,registration_number,registration_country,uscc,identifiers,address\n")
+	in.WriteString("flagged,Northwind Trading Limited,,,01234567,GB,,,\nrejected,,CN,,,,,,\n")
+	for i := range 598 {
+		fmt.Fprintf(&in, "c%d,Acme Rocket Sleds Inc,US,,,,,,\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "customers.csv")
+	if err := os.WriteFile(path, []byte(in.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := &progresstest.Recorder{}
+	var out bytes.Buffer
+	if _, err := sc.ScreenFile(context.Background(), screen.FileOptions{In: path, Stdout: &out, Progress: rec}); err != nil {
+		t.Fatal(err)
+	}
+	var done []int
+	for _, e := range rec.Stage("screen") {
+		done = append(done, e.Done)
+	}
+	// A batch is 256 customers; the rejected row is read but in none.
+	if !slices.Equal(done, []int{0, 257, 513, 600}) {
+		t.Errorf("rows read as reported %v, want 0, 257, 513, then 600", done)
+	}
+	final, ok := rec.Final("screen")
+	for name, want := range map[string]int{"matched": 1, "flagged": 1, "rejected": 1} {
+		if got, _ := progresstest.Count(final, name); !ok || got != want {
+			t.Errorf("final %s = %d (final event present %v), want %d", name, got, ok, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/ubo-project/ubo/internal/progress"
 	"github.com/ubo-project/ubo/model"
 )
 
@@ -68,7 +69,7 @@ func Project(e model.Entity, p Projection) model.Entity {
 // whole-graph streams read) and can rebuild them from the data, for data
 // edited outside ubo.
 type Repacker interface {
-	Repack(ctx context.Context, progress func(read int)) (RepackStats, error)
+	Repack(ctx context.Context, reporter progress.Reporter) (RepackStats, error)
 }
 
 // RepackStats counts what a Repack read and how many copies it rewrote

@@ -43,12 +43,10 @@ The embedded store has no copies; there the command does nothing.`,
 				}
 				return nil
 			}
-			progress := newProgress(g)
-			stats, err := rp.Repack(ctx, func(read int) { progress.stage("repack: read", read, false) })
+			stats, err := rp.Repack(ctx, newProgress(g))
 			if err != nil {
 				return fmt.Errorf("db repack: %w", err)
 			}
-			progress.stage("repack: read", stats.Entities+stats.Relationships, true)
 			if opts.JSON {
 				return writeJSON(g.Out, stats)
 			}

@@ -10,7 +10,8 @@ import (
 	"github.com/ubo-project/ubo/store"
 )
 
-// Exit codes, the one place they are defined (DESIGN.md "Exit codes").
+// Exit codes, the one place they are defined (--help's EXIT STATUS and the
+// README list them).
 const (
 	exitOK          = 0
 	exitFailure     = 1

@@ -98,10 +98,9 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 			return err
 		}
 	}
-	p := newProgress(g)
 	eopts := export.Options{Format: opts.Format, Run: run,
 		Filter:   export.Filter{All: opts.All, Verdicts: verdicts, ChangedSince: opts.ChangedSince},
-		Progress: func(n int) { p.stage("export", n, false) }}
+		Progress: newProgress(g)}
 	var n int
 	if opts.Out == "" {
 		n, err = export.Write(ctx, st, g.Out, eopts)
@@ -111,7 +110,6 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 	if err != nil {
 		return err
 	}
-	p.stage("export", n, true)
 	dest := opts.Out
 	if dest == "" {
 		dest = "standard output"

@@ -82,7 +82,8 @@ first snapshot retires none of them.`,
 		"wait up to this long for the store's lock while a score or another ingest holds it (e.g. 30m; default: fail at once)")
 	cmd.PersistentFlags().Bool("snapshot", false,
 		"the files are a full snapshot of the source: retire what it asserted before and no longer does")
-	cmd.PersistentFlags().String("snapshot-date", "",
+	var snapshotDate time.Time
+	dateVar(cmd.PersistentFlags(), &snapshotDate, "snapshot-date", "2026-11-02",
 		"the date (YYYY-MM-DD) retired relationships end and entities become inactive (default today, UTC; needs --snapshot)")
 	for _, f := range ingestSubcommands {
 		sub := f(g)
@@ -153,11 +154,8 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 			err = fmt.Errorf("ingest %s: %w", source, uerr)
 		}
 	}()
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
-	if g.stderrIsTerminal() {
-		wopts.Progress = g.ErrOut
-	}
-	w := ingest.NewWriter(st, wopts)
+	w := ingest.NewWriter(st, ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named,
+		Context: ctx, Snapshot: snap.gen, Progress: newProgress(g)})
 	parseErr := parse(ctx, w)
 	stats, closeErr := w.Close(ctx)
 	if err := joinOnce(parseErr, closeErr); err != nil {
@@ -166,8 +164,9 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 		// store: say exactly what, rather than let the exit code suggest
 		// nothing was kept.
 		reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
-		// Parsers already say "ingest <source>: file: line N: ..."; add the
-		// prefix only where they did not.
+		// The prefix is added once: parsers name themselves ("ingest
+		// <source>: file: line N: ..."), so only an error that does not
+		// (the store's, from Close) gets it here.
 		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
 			return err
 		}
@@ -188,13 +187,14 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if snap.gen != 0 {
 		// After resolution, so that an entity merged with another source's
 		// record is no longer taken for one only this source knows.
-		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, snap.date)
+		day := snap.date.Format(time.DateOnly) // the store keeps dates as text
+		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, day)
 		if err != nil {
-			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
+			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, day, err)
 		}
 		summary.Snapshot = &rs
 		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired; %d alias(es) and %d identifier(s) retired\n",
-			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags, rs.Aliases, rs.Identifiers)
+			source, day, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags, rs.Aliases, rs.Identifiers)
 	}
 	if len(w.Deltas()) > 0 {
 		ds, err := w.ApplyDeltas(ctx)
@@ -277,24 +277,22 @@ func logAmbiguousRecords(g *globalOptions, w *ingest.Writer) {
 // --snapshot.
 type snapshotOptions struct {
 	gen  int64
-	date string
+	date time.Time
 }
 
 // ingestSnapshotOptions reads --snapshot and --snapshot-date. The
 // generation is the time in nanoseconds, larger than any earlier snapshot's.
 func ingestSnapshotOptions(cmd *cobra.Command, now time.Time) (snapshotOptions, error) {
 	on, _ := cmd.Flags().GetBool("snapshot")
-	date, _ := cmd.Flags().GetString("snapshot-date")
+	date := flagDate(cmd.Flags(), "snapshot-date")
 	if !on {
-		if date != "" {
+		if !date.IsZero() {
 			return snapshotOptions{}, usagef("--snapshot-date needs --snapshot")
 		}
 		return snapshotOptions{}, nil
 	}
-	if date == "" {
-		date = now.UTC().Format(time.DateOnly)
-	} else if _, err := time.Parse(time.DateOnly, date); err != nil {
-		return snapshotOptions{}, usagef("--snapshot-date %q: want a date like 2026-11-02", date)
+	if date.IsZero() {
+		date = now.UTC().Truncate(24 * time.Hour)
 	}
 	return snapshotOptions{gen: now.UnixNano(), date: date}, nil
 }

@@ -16,7 +16,7 @@ func newIngestBODSCmd(g *globalOptions) *cobra.Command {
 		Use:   "bods FILES...",
 		Short: "Load Beneficial Ownership Data Standard statements (0.2, 0.3, 0.4; JSON array or JSON lines)",
 		Long: `Load BODS statements. The version is recognised from each statement (0.4: recordId, recordType,
-recordDetails; 0.2/0.3: statementType). Files hold a JSON array or JSON lines, plain or .gz; give
+recordDetails; 0.2/0.3: statementType). Files hold a JSON array or JSON lines, plain, .gz or in a .zip (every member); give
 all files of one publication in one run so that record versions and references carry across them.
 
 Declared versions: each file's statements are counted by publicationDetails.bodsVersion and a
@@ -55,7 +55,7 @@ management interests are read back too, so an export re-ingested gives the same 
 				}()
 				for _, f := range files {
 					if err := p.ParseFile(ctx, f); err != nil {
-						return trimmedError{err, "ingest " + bods.Source + ": "}
+						return err
 					}
 				}
 				return nil

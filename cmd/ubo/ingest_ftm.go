@@ -14,7 +14,7 @@ func newIngestFTMCmd(g *globalOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "ftm FILES...",
 		Short: "Load FollowTheMoney entities (OpenSanctions entities.ftm.json, delta files)",
-		Long: `Load FollowTheMoney entities, one JSON object per line (plain or .gz): OpenSanctions
+		Long: `Load FollowTheMoney entities, one JSON object per line (plain, .gz or in a .zip): OpenSanctions
 entities.ftm.json exports and delta files ({"op": "ADD"|"MOD"|"DEL", "entity": {...}}).
 
 Company, Organization and LegalEntity become companies, PublicBody a state body, Person a person;
@@ -44,7 +44,7 @@ entity only FtM knows, from the entity itself.`,
 				p.Warn = func(r ingest.Reject) { g.Log.Warn(r.String()) }
 				for _, f := range files {
 					if err := p.ParseFile(ctx, f); err != nil {
-						return trimmedError{err, "ingest " + ftm.Source + ": "}
+						return err
 					}
 				}
 				return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/ingest"
@@ -42,7 +41,7 @@ archive stops the run with the file and position.`,
 			return runIngest(cmd, g, gleif.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				for _, f := range files {
 					if err := gleif.Parse(ctx, f, sink, gleif.Options{Log: g.Log}); err != nil {
-						return trimmedError{err, "ingest " + gleif.Source + ": "}
+						return err
 					}
 				}
 				return nil
@@ -50,13 +49,3 @@ archive stops the run with the file and position.`,
 		},
 	}
 }
-
-// trimmedError drops a parser's own "ingest <source>: " prefix, which
-// runIngest adds again.
-type trimmedError struct {
-	err    error
-	prefix string
-}
-
-func (e trimmedError) Error() string { return strings.TrimPrefix(e.err.Error(), e.prefix) }
-func (e trimmedError) Unwrap() error { return e.err }

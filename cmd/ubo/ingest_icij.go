@@ -31,7 +31,7 @@ addresses are not control and are not written. Similarity links (same_name_as, s
 			return runIngest(cmd, g, icij.Source, paths, func(ctx context.Context, sink ingest.Sink) error {
 				for _, p := range paths {
 					if err := icij.Parse(ctx, p, sink); err != nil {
-						return trimmedError{err, "ingest " + icij.Source + ": "}
+						return err
 					}
 				}
 				return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -86,6 +87,92 @@ func TestJoinOnce(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("joinOnce = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestIngestErrorPrefixOnce: a parser's error (here a .gz cut short) is
+// printed with "ingest <source>: " once, whichever parser it comes from.
+func TestIngestErrorPrefixOnce(t *testing.T) {
+	for _, tc := range []struct {
+		source, fixture string
+		flag            []string
+	}{
+		{"csv", "../../testdata/csv/entities.csv", []string{"--entities"}},
+		{"gleif", "../../testdata/gleif/lei-data.xml", nil},
+		{"psc", "../../testdata/psc/psc-snapshot-part1.txt", nil},
+		{"bods", "../../testdata/bods/v04-chain.jsonl", nil},
+		{"ftm", "../../testdata/ftm/entities.ftm.json", nil},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			data, err := os.ReadFile(tc.fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write(data)
+			zw.Close()
+			dir := t.TempDir()
+			cut := filepath.Join(dir, filepath.Base(tc.fixture)+".gz")
+			if err := os.WriteFile(cut, gz.Bytes()[:gz.Len()-12], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
+			args := append(append([]string{"--db", filepath.Join(dir, "ubo.db"), "ingest", tc.source}, tc.flag...), cut)
+			code, _, stderr := runUbo(t, args...)
+			var line string
+			for _, l := range strings.Split(stderr, "\n") {
+				if strings.HasPrefix(l, "ubo: ") {
+					line = l
+				}
+			}
+			prefix := "ingest " + tc.source + ": "
+			if code != exitFailure || !strings.HasPrefix(line, "ubo: "+prefix) || strings.Count(line, prefix) != 1 {
+				t.Errorf("exit %d, error line %q: want exit %d and %q once; stderr:\n%s", code, line, exitFailure, prefix, stderr)
+			}
+		})
+	}
+}
+
+// TestIngestZipMembersBODSAndFtM: BODS and FtM open their inputs through
+// the shared opener, so a .zip of a fixture loads what the plain file does.
+func TestIngestZipMembersBODSAndFtM(t *testing.T) {
+	for _, tc := range []struct{ source, fixture string }{
+		{"bods", "../../testdata/bods/v04-chain.jsonl"},
+		{"ftm", "../../testdata/ftm/entities.ftm.json"},
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			data, err := os.ReadFile(tc.fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			var b bytes.Buffer
+			zw := zip.NewWriter(&b)
+			w, _ := zw.Create(filepath.Base(tc.fixture))
+			w.Write(data)
+			zw.Close()
+			archive := filepath.Join(dir, "bundle.zip")
+			if err := os.WriteFile(archive, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			plain, err := filepath.Abs(tc.fixture)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
+			var loaded []string
+			for i, in := range []string{plain, archive} {
+				db := filepath.Join(dir, fmt.Sprintf("%d.db", i))
+				if code, _, stderr := runUbo(t, "--db", db, "ingest", tc.source, in); code != 0 {
+					t.Fatalf("ingest %s %s: exit %d: %s", tc.source, in, code, stderr)
+				}
+				loaded = append(loaded, fmt.Sprint(dbStatus(t, db)["entities"]))
+			}
+			if loaded[0] != loaded[1] || loaded[0] == "map[]" {
+				t.Errorf("entities by kind: plain file %s, zip %s", loaded[0], loaded[1])
 			}
 		})
 	}

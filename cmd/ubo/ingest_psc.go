@@ -36,7 +36,7 @@ and reported with a warning, never merged into the other.`,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			return runIngest(cmd, g, psc.Source, files, func(ctx context.Context, sink ingest.Sink) error {
 				if _, err := psc.Parse(ctx, files, sink, psc.Options{Log: g.Log}); err != nil {
-					return trimmedError{err, "ingest " + psc.Source + ": "}
+					return err
 				}
 				return nil
 			})

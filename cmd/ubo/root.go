@@ -98,7 +98,7 @@ and with what evidence.`,
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "print debug logs")
 	root.PersistentFlags().StringVar(&g.Profiles.cpuPath, "cpuprofile", "", "write a CPU profile of the command to `FILE` (for 'go tool pprof')")
 	root.PersistentFlags().StringVar(&g.Profiles.memPath, "memprofile", "", "write a heap profile at the end of the command to `FILE`")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	root.SetVersionTemplate("ubo {{.Version}}\n")
 	for _, f := range subcommands {
 		root.AddCommand(f(g))

@@ -17,7 +17,7 @@ func init() { register(newScoreCmd) }
 
 type scoreOptions struct {
 	Policy         string
-	AsOf           string
+	AsOf           time.Time // zero: the policy's as_of, else today
 	DryRun         bool
 	FailOnNewFlags bool
 	JSON           bool
@@ -54,7 +54,7 @@ time) in 'ubo runs'; an interrupted run is never the latest complete run.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runScore(cmd, g, opts) },
 	}
 	cmd.Flags().StringVar(&opts.Policy, "policy", "default", "built-in policy name or YAML policy file (see 'ubo policy list')")
-	cmd.Flags().StringVar(&opts.AsOf, "as-of", "", "score the graph as of this date (YYYY-MM-DD; default today, or the policy's as_of)")
+	dateVar(cmd.Flags(), &opts.AsOf, "as-of", "2025-12-31", "score the graph as of this date (YYYY-MM-DD; default today, or the policy's as_of)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "score and print the summary, write nothing")
 	cmd.Flags().BoolVar(&opts.FailOnNewFlags, "fail-on-new-flags", false, "exit 5 when entities were newly flagged since the previous complete run of the same policy")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run record as JSON on stdout")
@@ -68,19 +68,15 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("score: %w", err)}
 	}
-	asOf, err := resolveAsOf(opts.AsOf, pol.AsOf)
-	if err != nil {
-		return err
-	}
+	asOf := resolveAsOf(opts.AsOf, pol)
 	st, err := g.openExistingStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close(ctx)
 	limitGCHeadroom()
-	p := newProgress(g)
 	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
-		Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
+		Progress: newProgress(g), LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
 	if err != nil {
 		return err
 	}
@@ -104,20 +100,16 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	return nil
 }
 
-// resolveAsOf picks --as-of, else the policy's as_of, else today (UTC).
-func resolveAsOf(flag, fromPolicy string) (time.Time, error) {
-	v := flag
-	if v == "" {
-		v = fromPolicy
+// resolveAsOf picks --as-of, else the policy's as_of (valid: policy.Load
+// checked it), else today (UTC).
+func resolveAsOf(flag time.Time, pol *policy.Policy) time.Time {
+	if !flag.IsZero() {
+		return flag
 	}
-	if v == "" {
-		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	if t, ok := pol.AsOfTime(); ok {
+		return t
 	}
-	t, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return time.Time{}, usagef("--as-of %q: want a date like 2025-12-31", v)
-	}
-	return t, nil
+	return time.Now().UTC().Truncate(24 * time.Hour)
 }
 
 // formatCounts prints verdict counts strongest first (the root verdict

@@ -127,14 +127,12 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 	if err != nil {
 		return fmt.Errorf("screen: %w", err)
 	}
-	p := newProgress(g)
 	sum, err := sc.ScreenFile(ctx, screen.FileOptions{In: in, Format: screen.Format(opts.InputFormat),
 		Out: opts.Out, Stdout: g.Out, OutFormat: opts.Format, Rejects: rejects, RejectsNamed: named, Workers: opts.Workers,
-		Progress: func(n int) { p.stage("screen", n, false) }})
+		Progress: newProgress(g)})
 	if err != nil {
 		return fmt.Errorf("screen: %w", err)
 	}
-	p.stage("screen", sum.Rows+sum.Rejected, true)
 	rejectsNote := "none"
 	if sum.RejectsFile != "" {
 		rejectsNote = sum.RejectsFile

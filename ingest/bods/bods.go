@@ -155,14 +155,10 @@ func NewParser(sink ingest.Sink) *Parser {
 	return &Parser{sink: sink, records: map[string]*recordState{}, chain: map[string]string{}, gone: map[string]bool{}}
 }
 
-// ParseFile reads one file (plain or gzip).
+// ParseFile reads one file: plain, gzip, or every member of a zip
+// archive (ingest.ParseInputs).
 func (p *Parser) ParseFile(ctx context.Context, path string) error {
-	f, err := ingest.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest bods: %w", err)
-	}
-	defer f.Close()
-	return p.ParseReader(ctx, path, f)
+	return ingest.ParseInputs(ctx, p, path, "ingest "+Source)
 }
 
 // ParseReader reads the statements of r; name labels rejects and errors.

@@ -77,7 +77,7 @@ var wantAllStatus = counts{
 		"influence": 4, "nominee": 3, "officer": 5, "ownership": 48, "trust_role": 3, "voting": 10},
 }
 
-// wantVerdict is a hand-checked verdict (DESIGN.md "Scoring semantics").
+// wantVerdict is a verdict checked by hand against the scoring semantics.
 type wantVerdict struct {
 	verdict       model.Verdict
 	indeterminate bool
@@ -103,7 +103,7 @@ var wantVerdicts = map[string]wantVerdict{
 	// House number) is GLEIF's UK midco, consolidated by the CN company
 	// that lei-data.csv and the PSC fixture know by its USCC.
 	"gb-coh:08123456": {verdict: model.VerdictControlled, controllers: []string{"lei:549300CNCROSS0000189"}},
-	// CSV, DESIGN.md's worked example: a 50/50 JV with a CN holdco.
+	// CSV, the worked example: a 50/50 JV with a CN holdco.
 	"jv-ltd": {verdict: model.VerdictOwned50, controllers: []string{}, joint: []string{"cn-holdco", "us-inc"}},
 	// CSV: LI Wei (CN) holds 60% of A (the ended board seat is ignored).
 	"cross-a": {verdict: model.VerdictControlled, controllers: []string{"li-wei"}},
@@ -324,7 +324,7 @@ func checkVerdicts(t *testing.T, s scored) {
 			t.Errorf("%s: joint controllers %v, want %v", id, r.JointControllers, w.joint)
 		}
 	}
-	// jv-ltd: U = 50% exactly (DESIGN.md's worked example); cross-a: the
+	// jv-ltd: U = 50% exactly (the worked example); cross-a: the
 	// cross-holding fixed point 65/92.5.
 	if u := s.results["jv-ltd"].ChineseShare; u.Min != 50 || u.Max != 50 {
 		t.Errorf("jv-ltd: Chinese share %+v, want 50%%", u)

@@ -9,7 +9,7 @@ import (
 )
 
 // sourceCase is one source's good fixtures, ingested on their own, and what
-// must come out of them (hand-written from the fixture text and DESIGN.md).
+// must come out of them (hand-written from the fixture text and the mapping rules).
 type sourceCase struct {
 	name     string
 	inputs   []input

@@ -1,4 +1,4 @@
-// Package csv ingests the generic CSV format (DESIGN.md "Generic CSV"): an
+// Package csv ingests the generic CSV format (see 'ubo ingest csv --help'): an
 // entities file and a relationships file, each with a header row naming its
 // columns in any order. Ids are the user's own and kept exactly as given.
 // Bad rows become ingest.Rejects naming file, line and field; a file whose

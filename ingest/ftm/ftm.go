@@ -160,14 +160,10 @@ type delta struct {
 	Entity json.RawMessage `json:"entity"`
 }
 
-// ParseFile reads one file (plain or gzip).
+// ParseFile reads one file: plain, gzip, or every member of a zip
+// archive (ingest.ParseInputs).
 func (p *Parser) ParseFile(ctx context.Context, path string) error {
-	f, err := ingest.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest ftm: %w", err)
-	}
-	defer f.Close()
-	return p.ParseReader(ctx, path, f)
+	return ingest.ParseInputs(ctx, p, path, "ingest "+Source)
 }
 
 // ParseReader reads JSON lines from r; name labels rejects and errors.

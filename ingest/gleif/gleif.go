@@ -4,7 +4,7 @@
 // kind of file is recognised from its content (XML root element, CSV
 // header), never from its name.
 //
-// Mapping decisions (DESIGN.md is the contract; where it is silent):
+// Mapping decisions:
 //   - Every LEI is a company (`lei:<LEI>`, identifier XI-LEI:<LEI>). The
 //     level-1 category RESIDENT_GOVERNMENT_ENTITY sets state_owned rather
 //     than kind state_body, so that the company stubs relationship files
@@ -523,38 +523,9 @@ func (em *emitter) exception(rec *exceptionRecord) error {
 // Parse ingests one golden-copy file: plain, .gz or .zip (every member of
 // a zip is parsed in archive order).
 func Parse(ctx context.Context, path string, sink ingest.Sink, opts Options) error {
-	if strings.EqualFold(extension(path), ".zip") {
-		a, err := ingest.ZipMembers(path)
-		if err != nil {
-			return fmt.Errorf("ingest gleif: %w", err)
-		}
-		defer a.Close()
-		for _, m := range a.Members {
-			rc, err := m.Open()
-			if err != nil {
-				return fmt.Errorf("ingest gleif: %w", err)
-			}
-			err = ParseReader(ctx, m.Label, rc, sink, opts)
-			rc.Close()
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	rc, err := ingest.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest gleif: %w", err)
-	}
-	defer rc.Close()
-	return ParseReader(ctx, path, rc, sink, opts)
-}
-
-func extension(path string) string {
-	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.ContainsAny(path[i:], `/\`) {
-		return path[i:]
-	}
-	return ""
+	return ingest.ParseInputs(ctx, ingest.SourceFunc(func(ctx context.Context, name string, r io.Reader) error {
+		return ParseReader(ctx, name, r, sink, opts)
+	}), path, "ingest "+Source)
 }
 
 // ParseReader ingests one decompressed golden-copy stream; name labels

@@ -3,7 +3,7 @@
 // many part files (plain, gzipped or zipped), ending with a totals trailer
 // that is reconciled against what was read.
 //
-// Mapping (DESIGN.md is the contract; where it is silent):
+// Mapping:
 //   - The held company is `gb-coh:<8-char number>` with identifier
 //     GB-COH:<number> and jurisdiction GB — except overseas entities
 //     (numbers OE……), which are registered at Companies House but
@@ -154,31 +154,7 @@ type parser struct {
 }
 
 func (p *parser) file(ctx context.Context, path string) error {
-	if i := strings.LastIndexByte(path, '.'); i >= 0 && strings.EqualFold(path[i:], ".zip") {
-		a, err := ingest.ZipMembers(path)
-		if err != nil {
-			return fmt.Errorf("ingest psc: %w", err)
-		}
-		defer a.Close()
-		for _, m := range a.Members {
-			rc, err := m.Open()
-			if err != nil {
-				return fmt.Errorf("ingest psc: %w", err)
-			}
-			err = p.stream(ctx, m.Label, rc)
-			rc.Close()
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	rc, err := ingest.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest psc: %w", err)
-	}
-	defer rc.Close()
-	return p.stream(ctx, path, rc)
+	return ingest.ParseInputs(ctx, ingest.SourceFunc(p.stream), path, "ingest "+Source)
 }
 
 // stream reads one JSON line at a time; memory is bounded by MaxLineBytes.

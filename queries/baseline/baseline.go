@@ -1,8 +1,8 @@
 // Package baseline holds the Cypher that ubo bench runs to compare the
 // scoring engine with what users run in Neo4j today: enumerating every
 // ownership path from every Chinese root with a variable-length match.
-// It is benchmark-only — scoring never runs it (DESIGN.md forbids
-// unbounded [:OWNS*] traversals) — and lives under queries/ because all of
+// It is benchmark-only — scoring never runs it (ubo never runs an unbounded
+// [:OWNS*] traversal: its cost grows with every path, not every edge) — and lives under queries/ because all of
 // ubo's Cypher does. Every query is parameterised.
 package baseline
 

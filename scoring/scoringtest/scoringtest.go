@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/ubo-project/ubo/export"
+	"github.com/ubo-project/ubo/internal/progress"
+	"github.com/ubo-project/ubo/internal/progress/progresstest"
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/scoring"
@@ -39,7 +41,8 @@ type Hooks struct {
 // AsOf is the date the fixture is scored at.
 var AsOf = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// Fixture ids. The worked example of DESIGN.md plus a board-controlled
+// Fixture ids. The worked example (SASAC –60%→ CN Holdco –50%→ JV ←50%– US
+// Inc, JV –100%→ Target) plus a board-controlled
 // company, a minority holding, a clear company and an unknown holder.
 const (
 	SASAC     = "cn-sasac"
@@ -196,6 +199,7 @@ func Run(t *testing.T, open Opener, hooks Hooks) {
 		{"ConcurrentRunsSerialised", testConcurrentRuns},
 		{"EmptyStoreFails", testEmptyStoreFails},
 		{"PreviousRunOfSamePolicy", testPreviousOfSamePolicy},
+		{"ProgressReported", testProgress},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t), hooks) })
@@ -268,7 +272,7 @@ func testScoreVerdicts(t *testing.T, st store.Store, _ Hooks) {
 	}
 }
 
-// jsonlKeys are DESIGN.md's export fields, exactly.
+// jsonlKeys are the export schema's fields, exactly.
 var jsonlKeys = []string{"aggregate_rule", "aliases", "chinese_share", "controllers", "evidence", "id", "indeterminate",
 	"joint_controllers", "kind", "name", "policy", "run_id", "verdict"}
 
@@ -692,5 +696,55 @@ func testPreviousOfSamePolicy(t *testing.T, st store.Store, _ Hooks) {
 		if r.NewlyFlagged != wantNew || r.NewlyCleared != 0 {
 			t.Errorf("%s: newly flagged %d, cleared %d; want %d, 0", tc.name, r.NewlyFlagged, r.NewlyCleared, wantNew)
 		}
+	}
+}
+
+// testProgress: scoring and export report their stages to a Reporter, in
+// order, with the final counts (and the totals where they are known).
+func testProgress(t *testing.T, st store.Store, _ Hooks) {
+	Load(t, st)
+	rec := &progresstest.Recorder{}
+	out, err := scoring.Run(context.Background(), st, scoring.Options{
+		Policy: policy.Default(), AsOf: AsOf, Now: Clock(), BatchSize: 4, Progress: rec})
+	if err != nil {
+		t.Fatalf("score: %v", err)
+	}
+	entities := out.Run.Entities
+	want := []progress.Event{
+		{Stage: scoring.StageLoadEntities, Unit: "entities", Done: len(Entities()), End: true},
+		{Stage: scoring.StageLoadRelationships, Unit: "relationships", Done: len(Relationships()), End: true},
+		{Stage: scoring.StageScore, Unit: "entities", Done: entities, Total: entities, End: true},
+		{Stage: scoring.StageWrite, Unit: "results", Done: entities, Total: entities, End: true},
+	}
+	var finals []progress.Event
+	for _, e := range rec.Events() {
+		if e.End {
+			finals = append(finals, e)
+		}
+	}
+	if !reflect.DeepEqual(finals, want) {
+		t.Errorf("final events\n got %+v\nwant %+v", finals, want)
+	}
+	// Writing starts from 0 and reports each full batch of four results.
+	var batches []int
+	for _, e := range rec.Stage(scoring.StageWrite) {
+		if !e.End {
+			batches = append(batches, e.Done)
+		}
+	}
+	if len(batches) != entities/4+1 || len(batches) < 2 || batches[0] != 0 || batches[1] != 4 {
+		t.Errorf("write-stage reports %v, want 0, then one per full batch of 4 of %d", batches, entities)
+	}
+
+	exp := &progresstest.Recorder{}
+	var buf bytes.Buffer
+	n, err := export.Write(context.Background(), st, &buf, export.Options{Format: export.JSONL, Run: out.Run, Progress: exp})
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	final, ok := exp.Final("export")
+	if exported, _ := progresstest.Count(final, "exported"); !ok || final.Done != entities || final.Total != entities ||
+		exported != n || n == 0 {
+		t.Errorf("export's final event %+v (present %v), want %d results read, %d exported", final, ok, entities, n)
 	}
 }

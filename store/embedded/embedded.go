@@ -4,12 +4,12 @@
 // durable with FinishRun, see writeRelaxed), the default when --db is a path.
 //
 // Layout: entities and relationships keep their record in a compact binary
-// data column (codec.go; older files: JSON) next to the columns that are
+// data column (package store/codec; older files: JSON) next to the columns that are
 // queried (id, kind, holder, held); identifiers live in entity_identifiers
 // for exact lookups, folded names in an FTS5 table for search, merged ids in
 // aliases. Results are stored per run with entity_id, verdict and flagged as
 // columns and the rest in a compact binary blob, empty for a CLEAR result
-// without evidence (resultcodec.go); EachVerdict reads the columns only.
+// without evidence (store/codec's result form); EachVerdict reads the columns only.
 // Only the results of the last store.DefaultKeepRuns complete runs (and of
 // the newest run of each policy) are kept (see PruneRuns).
 package embedded
