@@ -166,7 +166,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	// (which also counts the flags), and stores only the changes unless
 	// the previous run's chain of bases is long enough for a full copy.
 	ds, _ := st.(store.DeltaResultStore)
-	if prev != nil && ds != nil {
+	if prev != nil && ds != nil && !opts.DryRun {
 		runs, err := st.Runs(ctx)
 		if err != nil {
 			return out, fmt.Errorf("score: list runs: %w", err)

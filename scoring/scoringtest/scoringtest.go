@@ -636,6 +636,18 @@ func testDryRun(t *testing.T, st store.Store, h Hooks) {
 			t.Errorf("dry run flagged %v", got)
 		}
 	}
+	// After a run, a dry run still counts against it and stores nothing.
+	clock := Clock()
+	first := Score(t, st, clock)
+	EndChineseParentEdge(t, st)
+	out, err = scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default(), AsOf: AsOf,
+		Now: clock, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Run.PreviousRun != first.Run.ID || out.Run.NewlyCleared != 2 || out.Run.Base != "" || out.Run.Stored != 0 {
+		t.Errorf("dry run after a run: %+v", out.Run)
+	}
 }
 
 func testChangedSinceValidation(t *testing.T, st store.Store, _ Hooks) {
