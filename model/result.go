@@ -232,4 +232,14 @@ type Run struct {
 	NewlyFlagged    int       `json:"newly_flagged"`
 	NewlyCleared    int       `json:"newly_cleared"`
 	PreviousRun     string    `json:"previous_run,omitempty"`
+	// Base is the run whose results this run stored its changes against:
+	// its results are Base's with the entities whose result changed
+	// replaced and those without one now removed. Empty: stored in full.
+	Base string `json:"base,omitempty"`
+	// Stored is how many results the run stored: all of them when stored
+	// in full, the changed and removed ones when stored against Base.
+	Stored int `json:"stored,omitempty"`
+	// ResultsKept is set on a pruned run whose results stay stored because
+	// a later run's changes are stored against them.
+	ResultsKept bool `json:"results_kept,omitempty"`
 }

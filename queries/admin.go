@@ -159,6 +159,7 @@ func (s *Store) Reset(ctx context.Context) error {
 		return fail(ctx, "reset", err)
 	}
 	defer s.tokens.forget()
+	defer s.chains.Clear()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(context.WithoutCancel(ctx))
 	for _, label := range resetLabels {

@@ -114,6 +114,7 @@ var (
 	qResultOfAny           = mustQuery("result_of_any")
 	qResultChunkBySeq      = mustQuery("result_chunk_by_seq")
 	qResultChunkSummary    = mustQuery("result_chunk_summary")
+	qStoredResults         = mustQuery("stored_results")
 	qNameCandidatesEach    = mustQuery("name_candidates_each")
 	qTokenFrequencies      = mustQuery("token_frequencies")
 	qEntitiesByIdentifiers = mustQuery("entities_by_identifiers")

@@ -273,6 +273,7 @@ func list[T any](v any) ([]T, error) {
 
 // chunkEntry is one chunk of the directory of a run.
 type chunkEntry struct {
+	runID       string
 	seq         int64
 	first, last string
 }
@@ -311,8 +312,12 @@ func (h *cursorHeap) Pop() any {
 // whose id ranges overlap, one or two for what scoring.Run writes (its
 // batches come in id order).
 func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chunkParts, fn func(c *resultChunk, i int) error) error {
+	chain, err := s.chain(ctx, runID)
+	if err != nil {
+		return fail(ctx, what, err)
+	}
 	return s.readTx(ctx, what, func(tx neo4j.ExplicitTransaction) error {
-		res, err := tx.Run(ctx, qResultChunks, map[string]any{"run_id": runID})
+		res, err := tx.Run(ctx, qResultChunks, map[string]any{"run_ids": chain})
 		if err != nil {
 			return fail(ctx, what, err)
 		}
@@ -320,11 +325,7 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 		if err != nil {
 			return fail(ctx, what, err)
 		}
-		dir := make([]chunkEntry, 0, len(recs))
-		for _, r := range recs {
-			seq, _ := r.Values[0].(int64)
-			dir = append(dir, chunkEntry{seq: seq, first: str(r.Values[1]), last: str(r.Values[2])})
-		}
+		dir := chunkDirectory(recs)
 		slices.SortFunc(dir, func(a, b chunkEntry) int {
 			if c := strings.Compare(a.first, b.first); c != 0 {
 				return c
@@ -358,17 +359,19 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 		load := func() (*resultChunk, error) {
 			for requested < len(dir) && len(pending) <= chunkPrefetch {
 				seqs := make([]int64, 0, chunksPerQuery)
+				runIDs := make([]string, 0, chunksPerQuery)
 				for ; requested < len(dir) && len(seqs) < chunksPerQuery; requested++ {
 					seqs = append(seqs, dir[requested].seq)
+					runIDs = append(runIDs, dir[requested].runID)
 				}
 				f := fetchers[requested/chunksPerQuery%2]
 				req := request{out: make(chan fetchedPage, 1), chunks: len(seqs)}
-				f.reqs <- fetchReq{cypher: qLoadResultChunks, out: req.out, params: map[string]any{"run_id": runID,
+				f.reqs <- fetchReq{cypher: qLoadResultChunks, out: req.out, params: map[string]any{"run_ids": runIDs,
 					"seqs": seqs, "data": parts.data, "published": parts.published}}
 				if parts.data {
 					req.flags = make(chan fetchedPage, 1)
 					f.reqs <- fetchReq{cypher: qLoadResultChunkFlags, out: req.flags,
-						params: map[string]any{"run_id": runID, "seqs": seqs}}
+						params: map[string]any{"run_ids": runIDs, "seqs": seqs}}
 				}
 				pending = append(pending, req)
 			}
@@ -435,8 +438,10 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 			}
 			top := (*h)[0]
 			id := top.id()
-			if err := fn(top.c, top.i); err != nil {
-				return err
+			if top.c.verdicts[top.i] != store.RemovedVerdict {
+				if err := fn(top.c, top.i); err != nil {
+					return err
+				}
 			}
 			// Advance every cursor at this id: older results of the entity
 			// are replaced ones.
@@ -449,6 +454,67 @@ func (s *Store) eachResultRow(ctx context.Context, what, runID string, parts chu
 				}
 			}
 		}
+	})
+}
+
+// chunkDirectory reads the records of result_chunks.cypher.
+func chunkDirectory(recs []*neo4j.Record) []chunkEntry {
+	dir := make([]chunkEntry, 0, len(recs))
+	for _, r := range recs {
+		seq, _ := r.Values[1].(int64)
+		dir = append(dir, chunkEntry{runID: str(r.Values[0]), seq: seq, first: str(r.Values[2]), last: str(r.Values[3])})
+	}
+	return dir
+}
+
+// chain returns the runs whose chunks make up runID's results, the run
+// first, then its bases (store.ResultChain). Chunks of a run are newer
+// than those of its bases (a run's base completed before it began), so the
+// newest chunk holding an entity is also that of the newest run.
+func (s *Store) chain(ctx context.Context, runID string) ([]string, error) {
+	if c, ok := s.chains.Load(runID); ok {
+		return c.([]string), nil
+	}
+	runs, err := s.Runs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := store.ResultChain(runs, runID)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(runs, func(r model.Run) bool { return r.ID == runID }) {
+		s.chains.Store(runID, chain)
+	}
+	return chain, nil
+}
+
+var _ store.DeltaResultStore = (*Store)(nil)
+
+// RemoveResults implements store.DeltaResultStore: chunk entries with the
+// verdict store.RemovedVerdict, which every read of the run skips.
+func (s *Store) RemoveResults(ctx context.Context, runID string, entityIDs []string) error {
+	batch := make([]model.Result, len(entityIDs))
+	for i, id := range entityIDs {
+		batch[i] = model.Result{EntityID: id, Verdict: store.RemovedVerdict}
+	}
+	return s.WriteResults(ctx, runID, batch)
+}
+
+// StoredResults implements store.DeltaResultStore.
+func (s *Store) StoredResults(ctx context.Context, runID string) (int, error) {
+	recs, err := s.query(ctx, "stored results of run "+runID, qStoredResults, map[string]any{"run_id": runID})
+	if err != nil {
+		return 0, err
+	}
+	return int(count(recs)), nil
+}
+
+// EachEncodedResult implements store.DeltaResultStore.
+func (s *Store) EachEncodedResult(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool, data []byte) error) error {
+	what := "results of run " + runID
+	return s.eachResultRow(ctx, what, runID, chunkParts{data: true}, func(c *resultChunk, i int) error {
+		return fn(c.ids[i], codec.InternVerdict(c.verdicts[i]), c.flagged[i], c.data[c.offs[2*i]:c.offs[2*i+1]])
 	})
 }
 
@@ -491,7 +557,17 @@ var _ store.VerdictStreamer = (*Store)(nil)
 // Result implements store.Store.
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
 	what := fmt.Sprintf("result of %q in run %q", entityID, runID)
-	params := map[string]any{"run_id": runID, "entity_id": entityID}
+	chain, err := s.chain(ctx, runID)
+	if err != nil {
+		return model.Result{}, fail(ctx, what, err)
+	}
+	return s.chainResult(ctx, runID, chain, entityID)
+}
+
+// chainResult is Result with the run's chain of bases (chain) known.
+func (s *Store) chainResult(ctx context.Context, runID string, chain []string, entityID string) (model.Result, error) {
+	what := fmt.Sprintf("result of %q in run %q", entityID, runID)
+	params := map[string]any{"run_ids": chain, "entity_id": entityID}
 	recs, err := s.query(ctx, what, qResultOf, params)
 	if err == nil && len(recs) == 0 {
 		recs, err = s.query(ctx, what, qResultOfAny, params)
@@ -502,11 +578,15 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	if len(recs) == 0 {
 		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
 	}
-	seq, _ := recs[0].Values[0].(int64)
-	verdict, _ := recs[0].Values[1].(string)
-	flagged, _ := recs[0].Values[2].(bool)
+	chunkRun := str(recs[0].Values[0])
+	seq, _ := recs[0].Values[1].(int64)
+	verdict, _ := recs[0].Values[2].(string)
+	flagged, _ := recs[0].Values[3].(bool)
+	if verdict == store.RemovedVerdict {
+		return model.Result{}, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+	}
 	var r model.Result
-	if record, ok := recs[0].Values[3].(string); ok {
+	if record, ok := recs[0].Values[4].(string); ok {
 		enc, err := recordEncoding.DecodeString(record)
 		if err != nil {
 			return model.Result{}, fmt.Errorf("neo4j: %s: chunk %d: %w", what, seq, codec.ErrCorrupt)
@@ -518,7 +598,7 @@ func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Resul
 	}
 	// A chunk written before records existed (its results in one byte
 	// array, data): read it whole.
-	recs, err = s.query(ctx, what, qResultChunkBySeq, map[string]any{"run_id": runID, "seq": seq})
+	recs, err = s.query(ctx, what, qResultChunkBySeq, map[string]any{"run_id": chunkRun, "seq": seq})
 	if err != nil {
 		return model.Result{}, err
 	}

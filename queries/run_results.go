@@ -68,7 +68,7 @@ func (r *runResults) Result(ctx context.Context, entityID string) (model.Result,
 		if entityID < ce.first || entityID > ce.last {
 			continue
 		}
-		c, err := r.chunk(ctx, ce.seq)
+		c, err := r.chunk(ctx, ce)
 		if err != nil {
 			return model.Result{}, fmt.Errorf("neo4j: %s: %w", what, err)
 		}
@@ -78,6 +78,9 @@ func (r *runResults) Result(ctx context.Context, entityID string) (model.Result,
 		}
 		if !c.complete {
 			return r.s.Result(ctx, r.runID, entityID)
+		}
+		if c.verdicts[i] == store.RemovedVerdict {
+			break
 		}
 		verdict := codec.InternVerdict(c.verdicts[i])
 		if c.explanations[i] == "" {
@@ -100,22 +103,23 @@ func (r *runResults) Result(ctx context.Context, entityID string) (model.Result,
 // chunk's result of an entity replaces an earlier one's).
 func (r *runResults) readDir(ctx context.Context) ([]chunkEntry, error) {
 	what := "result chunks of run " + r.runID
-	recs, err := r.s.query(ctx, what, qResultChunks, map[string]any{"run_id": r.runID})
+	chain, err := r.s.chain(ctx, r.runID)
+	if err != nil {
+		return nil, fmt.Errorf("neo4j: %s: %w", what, err)
+	}
+	recs, err := r.s.query(ctx, what, qResultChunks, map[string]any{"run_ids": chain})
 	if err != nil {
 		return nil, err
 	}
-	dir := make([]chunkEntry, 0, len(recs))
-	for _, rec := range recs {
-		seq, _ := rec.Values[0].(int64)
-		dir = append(dir, chunkEntry{seq: seq, first: str(rec.Values[1]), last: str(rec.Values[2])})
-	}
+	dir := chunkDirectory(recs)
 	slices.SortFunc(dir, func(a, b chunkEntry) int { return int(b.seq - a.seq) })
 	return dir, nil
 }
 
 // chunk returns chunk seq, reading it once however many lookups ask at the
 // same time.
-func (r *runResults) chunk(ctx context.Context, seq int64) (*summaryChunk, error) {
+func (r *runResults) chunk(ctx context.Context, ce chunkEntry) (*summaryChunk, error) {
+	seq := ce.seq
 	r.mu.Lock()
 	c := r.chunks[seq]
 	r.mu.Unlock()
@@ -123,7 +127,7 @@ func (r *runResults) chunk(ctx context.Context, seq int64) (*summaryChunk, error
 		return c, nil
 	}
 	v, err, _ := r.load.Do(fmt.Sprint(seq), func() (any, error) {
-		c, err := r.readChunk(ctx, seq)
+		c, err := r.readChunk(ctx, ce)
 		if err != nil {
 			return nil, err
 		}
@@ -145,9 +149,10 @@ func (r *runResults) chunk(ctx context.Context, seq int64) (*summaryChunk, error
 	return v.(*summaryChunk), nil
 }
 
-func (r *runResults) readChunk(ctx context.Context, seq int64) (*summaryChunk, error) {
-	what := fmt.Sprintf("result chunk %d of run %s", seq, r.runID)
-	recs, err := r.s.query(ctx, what, qResultChunkSummary, map[string]any{"run_id": r.runID, "seq": seq})
+func (r *runResults) readChunk(ctx context.Context, ce chunkEntry) (*summaryChunk, error) {
+	seq := ce.seq
+	what := fmt.Sprintf("result chunk %d of run %s", seq, ce.runID)
+	recs, err := r.s.query(ctx, what, qResultChunkSummary, map[string]any{"run_id": ce.runID, "seq": seq})
 	if err != nil {
 		return nil, err
 	}

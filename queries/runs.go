@@ -92,32 +92,29 @@ func (s *Store) prune(ctx context.Context) error {
 	return err
 }
 
-// PruneRuns implements store.Store: per pruned run, its result chunks in
-// batches, then its record marked pruned (an interruption leaves a run
-// complete with part of its results, which the next prune finishes).
+// PruneRuns implements store.Store: per run store.PrunePlan names, its
+// result chunks in batches when they go, then its record marked pruned (an
+// interruption leaves a run complete with part of its results, which the
+// next prune finishes).
 func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
 	runs, err := s.Runs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pruned := store.RunsToPrune(runs, keep)
-	byID := map[string]model.Run{}
-	for _, r := range runs {
-		byID[r.ID] = r
-	}
-	for _, id := range pruned {
-		what := "prune results of run " + id
-		if err := s.deleteBatched(ctx, what, qDeleteResultChunks, map[string]any{"run_id": id}); err != nil {
-			return nil, err
+	plan, pruned := store.PrunePlan(runs, keep)
+	for _, d := range plan {
+		what := "prune results of run " + d.Run.ID
+		if d.DeleteResults {
+			if err := s.deleteBatched(ctx, what, qDeleteResultChunks, map[string]any{"run_id": d.Run.ID}); err != nil {
+				return nil, err
+			}
 		}
-		r := byID[id]
-		r.Status = model.RunPruned
-		props, err := runProps(r)
+		props, err := runProps(d.Run)
 		if err != nil {
 			return nil, fmt.Errorf("neo4j: %s: %w", what, err)
 		}
 		if err := s.write(ctx, what, func(tx neo4j.ManagedTransaction) error {
-			_, err := runInTx(ctx, tx, qFinishRun, map[string]any{"id": id, "props": props})
+			_, err := runInTx(ctx, tx, qFinishRun, map[string]any{"id": d.Run.ID, "props": props})
 			return err
 		}); err != nil {
 			return nil, err

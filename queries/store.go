@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"sync/atomic"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -39,6 +40,9 @@ type Store struct {
 	location string       // the URI without credentials, for status output
 	seq      atomic.Int64 // the last result chunk sequence number (nextSeq)
 	tokens   tokenFrequencies
+	// chains caches each listed run's chain of bases (chain): a run's base
+	// never changes once it began.
+	chains sync.Map
 }
 
 var _ store.Store = (*Store)(nil)

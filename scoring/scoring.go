@@ -161,11 +161,30 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	if err != nil {
 		return out, err
 	}
+	// On a store that keeps results as changes (store.DeltaResultStore),
+	// the run compares each result with the previous run's as it writes
+	// (which also counts the flags), and stores only the changes unless
+	// the previous run's chain of bases is long enough for a full copy.
+	ds, _ := st.(store.DeltaResultStore)
+	if prev != nil && ds != nil && !opts.DryRun {
+		runs, err := st.Runs(ctx)
+		if err != nil {
+			return out, fmt.Errorf("score: list runs: %w", err)
+		}
+		if store.DeltaDepth(runs, prev.ID) < store.MaxDeltaChain {
+			run.Base = prev.ID
+		}
+	}
 	prevc := make(chan prevFlags, 1)
-	if prev != nil {
+	switch {
+	case prev != nil:
 		run.PreviousRun = prev.ID
-		go func() { prevc <- readFlagged(ctx, st, prev.ID) }()
-	} else {
+		if ds == nil {
+			go func() { prevc <- readFlagged(ctx, st, prev.ID) }()
+			break
+		}
+		fallthrough
+	default:
 		prevc <- prevFlags{ids: map[string]bool{}}
 	}
 
@@ -262,6 +281,44 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		}
 		w = newResultWriter(ctx, st, run.ID, opts.Writers)
 	}
+	newlyFlagged := func(id string) {
+		run.NewlyFlagged++
+		if len(out.NewlyFlaggedIDs) < maxListedChanges {
+			out.NewlyFlaggedIDs = append(out.NewlyFlaggedIDs, id)
+		}
+	}
+	var merge *deltaMerge
+	var removed []string
+	writeRemoved := func() error {
+		if len(removed) == 0 {
+			return nil
+		}
+		if err := ds.RemoveResults(ctx, run.ID, removed); err != nil {
+			return fmt.Errorf("score: remove results: %w", err)
+		}
+		removed = removed[:0]
+		return nil
+	}
+	if prev != nil && ds != nil {
+		merge = &deltaMerge{prev: newPreviousStream(ctx, ds, prev.ID), onFlagged: newlyFlagged,
+			onCleared: func(id string) {
+				run.NewlyCleared++
+				if len(out.NewlyClearedIDs) < maxListedChanges {
+					out.NewlyClearedIDs = append(out.NewlyClearedIDs, id)
+				}
+			},
+			onRemoved: func(id string) error {
+				if w == nil || run.Base == "" {
+					return nil
+				}
+				run.Stored++
+				if removed = append(removed, id); len(removed) == opts.BatchSize {
+					return writeRemoved()
+				}
+				return nil
+			}}
+		defer merge.prev.close()
+	}
 	batch := make([]model.Result, 0, opts.BatchSize)
 	written := 0
 	report.Report(progress.Event{Stage: StageWrite, Unit: "results", Total: run.Entities})
@@ -270,22 +327,30 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		if r.Indeterminate {
 			run.Indeterminate++
 		}
-		if r.Flagged && !prevFlagged[r.EntityID] {
-			run.NewlyFlagged++
-			if len(out.NewlyFlaggedIDs) < maxListedChanges {
-				out.NewlyFlaggedIDs = append(out.NewlyFlaggedIDs, r.EntityID)
+		keep := true
+		if merge != nil {
+			changed, err := merge.add(r)
+			if err != nil {
+				return fmt.Errorf("score: read previous run %s: %w", prev.ID, err)
+			}
+			keep = changed || run.Base == ""
+		} else {
+			if r.Flagged && !prevFlagged[r.EntityID] {
+				newlyFlagged(r.EntityID)
+			}
+			if r.Flagged {
+				delete(prevFlagged, r.EntityID)
 			}
 		}
-		if r.Flagged {
-			delete(prevFlagged, r.EntityID)
+		if written++; written%opts.BatchSize == 0 {
+			report.Report(progress.Event{Stage: StageWrite, Unit: "results", Done: written, Total: run.Entities})
 		}
-		written++
-		if w == nil {
+		if w == nil || !keep {
 			return nil
 		}
+		run.Stored++
 		batch = append(batch, *r)
 		if len(batch) == opts.BatchSize {
-			report.Report(progress.Event{Stage: StageWrite, Unit: "results", Done: written, Total: run.Entities})
 			if err := w.send(batch); err != nil {
 				return err
 			}
@@ -293,6 +358,14 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		}
 		return nil
 	})
+	if err == nil && merge != nil {
+		if err = merge.finish(); err != nil {
+			err = fmt.Errorf("score: read previous run %s: %w", prev.ID, err)
+		}
+	}
+	if err == nil && w != nil {
+		err = writeRemoved()
+	}
 	if w != nil {
 		if err == nil && len(batch) > 0 {
 			err = w.send(batch)
@@ -311,10 +384,13 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		}
 		return out, err
 	}
-	// Whatever is left of the previous flags was cleared (or the entity is gone).
-	run.NewlyCleared = len(prevFlagged)
-	for id := range prevFlagged {
-		out.NewlyClearedIDs = append(out.NewlyClearedIDs, id)
+	if merge == nil {
+		// Whatever is left of the previous flags was cleared (or the
+		// entity is gone).
+		run.NewlyCleared = len(prevFlagged)
+		for id := range prevFlagged {
+			out.NewlyClearedIDs = append(out.NewlyClearedIDs, id)
+		}
 	}
 	slices.Sort(out.NewlyClearedIDs)
 	if len(out.NewlyClearedIDs) > maxListedChanges {

@@ -81,7 +81,8 @@ func newRunsPruneCmd(g *globalOptions) *cobra.Command {
 latest complete run and the newest complete run of each policy (name and hash), which the next run
 of that policy counts its newly flagged entities against. The run records stay listed with status
 'pruned' (diff and export --changed-since refuse them). Running runs are left alone; failed runs
-lose whatever results they wrote.
+lose whatever results they wrote. A pruned run whose results a kept run's are stored against (a
+rerun stores only its changes, see 'ubo score --help') keeps them until no kept run needs them.
 
 Every completed 'ubo score' prunes the same way with --keep %d. Prune takes the store's scoring
 lock, so it fails (exit 3) while a score runs. The embedded store's file does not shrink: the freed

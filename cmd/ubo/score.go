@@ -11,6 +11,7 @@ import (
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/scoring"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newScoreCmd) }
@@ -29,12 +30,18 @@ func newScoreCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "score",
 		Short: "Score every entity, write the verdicts back and record the run",
-		Long: `Score streams every entity and relationship out of the store into the in-memory engine,
+		Long: fmt.Sprintf(`Score streams every entity and relationship out of the store into the in-memory engine,
 computes each entity's verdict under the policy, writes the results back in batches and records the
 run (id, policy name and hash, as-of date, counts per verdict, newly flagged and newly cleared since
 the previous complete run of the same policy: name and hash, since another policy or an edited one
 flags other entities by design; a policy's first run counts every flag as new). A run that is interrupted is never taken as the latest complete run.
 A store without entities (nothing ingested, or a mistyped --db) is an error and records no run.
+
+A rerun stores only what changed: each result is compared with the previous complete run's of the
+same policy, and the run stores the results that differ and the entities that have none any more
+(the run record's "base" names that run, "stored" counts what it stored), so a nightly rerun on
+unchanged data writes its run record and little else. Every %d runs in a row one stores every result
+again. Every command reads such a run exactly like one stored in full.
 
 Nightly use: 'ubo score --fail-on-new-flags' exits 5 when the run flagged entities the previous
 complete run of the same policy had not, so cron or CI can alert.
@@ -45,7 +52,7 @@ waits for it that long. The lock of a process that died is freed: on the embedde
 process (a file lock on STORE.lock); on Neo4j at once when the holder ran on the same host and its
 process is gone, else when its heartbeat (every 20 s) has stopped for 2 minutes. A run whose process
 died stays "running" until the next process takes the lock, which marks it "interrupted" (with the
-time) in 'ubo runs'; an interrupted run is never the latest complete run.`,
+time) in 'ubo runs'; an interrupted run is never the latest complete run.`, store.MaxDeltaChain+1),
 		Example: `  ubo score
   ubo score --policy doj-covered-person --as-of 2025-12-31
   ubo score --policy my-policy.yaml --fail-on-new-flags
@@ -81,6 +88,10 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 		return err
 	}
 	r := out.Run
+	t := out.Timings
+	g.logger().Debug("score stages", "load", t.Load, "score", t.Score, "previous_flags", t.Previous,
+		"write", t.Write, "write_store", t.WriteStore, "finish", t.Finish,
+		"stored", r.Stored, "base", r.Base)
 	if opts.JSON {
 		if err := writeJSON(g.Out, r); err != nil {
 			return err

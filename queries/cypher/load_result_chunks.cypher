@@ -1,4 +1,4 @@
-// Some result chunks of a run ($seqs), as one record holding a list with
+// Some result chunks, by run and sequence number ($run_ids[k], $seqs[k]), as one record holding a list with
 // one list per chunk, in $seqs order: seq, ids, verdicts, flags; the
 // encoded results ($data: the records list, or the data byte array of a
 // chunk written before records existed) and the published values ($published:
@@ -10,7 +10,7 @@
 // (measured on Neo4j 5.26: 3.7 s against 1.1 + 0.2 s of server CPU for
 // 10^6 results).
 UNWIND range(0, size($seqs) - 1) AS k
-MATCH (c:ResultChunk {run_id: $run_id, seq: $seqs[k]})
+MATCH (c:ResultChunk {run_id: $run_ids[k], seq: $seqs[k]})
 WITH k, c ORDER BY k
 RETURN collect([c.seq, c.ids, c.verdicts,
                 CASE WHEN $data THEN null ELSE c.flagged END,

@@ -191,6 +191,7 @@ func Run(t *testing.T, open Opener, hooks Hooks) {
 		{"ExportCSVMatchesJSONL", testExportCSV},
 		{"ExportVerdictFilter", testExportVerdictFilter},
 		{"ScoreTwiceIdentical", testScoreTwice},
+		{"RerunStoresChanges", testRerunStoresChanges},
 		{"EndedChineseEdgeClears", testEndedEdgeClears},
 		{"InterruptedRun", testInterruptedRun},
 		{"DryRunWritesNothing", testDryRun},
@@ -441,6 +442,65 @@ func testScoreTwice(t *testing.T, st store.Store, _ Hooks) {
 	}
 }
 
+// fullStore hides a store's store.DeltaResultStore: its runs store every
+// result.
+type fullStore struct{ store.Store }
+
+// testRerunStoresChanges: on a store that keeps results as changes, a rerun
+// without change stores no result and one after a change stores only the
+// results that changed, reading back exactly as the same run stored in
+// full; every store.MaxDeltaChain runs one stores everything again.
+func testRerunStoresChanges(t *testing.T, st store.Store, _ Hooks) {
+	ds, ok := st.(store.DeltaResultStore)
+	Load(t, st)
+	clock := Clock()
+	a := Score(t, st, clock)
+	b := Score(t, st, clock)
+	if !ok {
+		if b.Run.Base != "" || b.Run.Stored != len(wantVerdicts) {
+			t.Errorf("a store without changes stored run %+v", b.Run)
+		}
+		return
+	}
+	stored := func(id string) int {
+		n, err := ds.StoredResults(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if a.Run.Base != "" || a.Run.Stored != len(wantVerdicts) || stored(a.Run.ID) != len(wantVerdicts) {
+		t.Errorf("first run: base %q, stored %d (%d in the store); want everything", a.Run.Base, a.Run.Stored, stored(a.Run.ID))
+	}
+	if b.Run.Base != a.Run.ID || b.Run.Stored != 0 || stored(b.Run.ID) != 0 {
+		t.Errorf("unchanged rerun: base %q, stored %d (%d in the store); want %s, 0", b.Run.Base, b.Run.Stored, stored(b.Run.ID), a.Run.ID)
+	}
+	if !reflect.DeepEqual(results(t, st, a.Run.ID), results(t, st, b.Run.ID)) {
+		t.Errorf("the unchanged rerun reads back otherwise than the first run")
+	}
+	EndChineseParentEdge(t, st)
+	c := Score(t, st, clock)
+	if c.Run.Base != b.Run.ID || c.Run.Stored == 0 || c.Run.Stored >= len(wantVerdicts) || stored(c.Run.ID) != c.Run.Stored {
+		t.Errorf("rerun after a change: base %q, stored %d (%d in the store); want %s, the changed ones", c.Run.Base, c.Run.Stored, stored(c.Run.ID), b.Run.ID)
+	}
+	if c.Run.NewlyCleared != 2 || !slices.Equal(c.NewlyClearedIDs, []string{JV, Target}) {
+		t.Errorf("rerun after a change: newly cleared %v", c.NewlyClearedIDs)
+	}
+	full := Score(t, fullStore{st}, clock)
+	if full.Run.Base != "" || full.Run.Stored != len(wantVerdicts) {
+		t.Errorf("full run: base %q, stored %d", full.Run.Base, full.Run.Stored)
+	}
+	if !reflect.DeepEqual(results(t, st, c.Run.ID), results(t, st, full.Run.ID)) {
+		t.Errorf("the rerun's changes read back otherwise than the same run stored in full")
+	}
+	for i := 1; i <= store.MaxDeltaChain+1; i++ {
+		r := Score(t, st, clock).Run
+		if i <= store.MaxDeltaChain && (r.Base == "" || r.Stored != 0) || i > store.MaxDeltaChain && (r.Base != "" || r.Stored != len(wantVerdicts)) {
+			t.Errorf("run %d after a full one: base %q, stored %d", i, r.Base, r.Stored)
+		}
+	}
+}
+
 func testEndedEdgeClears(t *testing.T, st store.Store, h Hooks) {
 	Load(t, st)
 	clock := Clock()
@@ -593,6 +653,18 @@ func testDryRun(t *testing.T, st store.Store, h Hooks) {
 		if got := h.Flagged(t); len(got) != 0 {
 			t.Errorf("dry run flagged %v", got)
 		}
+	}
+	// After a run, a dry run still counts against it and stores nothing.
+	clock := Clock()
+	first := Score(t, st, clock)
+	EndChineseParentEdge(t, st)
+	out, err = scoring.Run(context.Background(), st, scoring.Options{Policy: policy.Default(), AsOf: AsOf,
+		Now: clock, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Run.PreviousRun != first.Run.ID || out.Run.NewlyCleared != 2 || out.Run.Base != "" || out.Run.Stored != 0 {
+		t.Errorf("dry run after a run: %+v", out.Run)
 	}
 }
 

@@ -34,8 +34,11 @@ import (
 // schemaVersion is bumped whenever the schema below changes incompatibly.
 // Version 2 added the name index of every name (entities.tokens,
 // entity_names keyed by form, name_tokens and its statistics); Init
-// migrates a version 1 file (see migrateNameIndex).
-const schemaVersion = 2
+// migrates a version 1 file (see migrateNameIndex). Version 3 stores a
+// rerun's results as changes against an earlier run (store.DeltaResultStore),
+// which an older ubo would read as a run missing most of its results; a
+// version 2 file needs no change.
+const schemaVersion = 3
 
 // relaxedCheckpointPages is the WAL size (pages of 4 KiB) at which a
 // relaxed write checkpoints, against SQLite's default of 1000.
@@ -145,6 +148,7 @@ var (
 	_ store.StoredOrderStreamer   = (*Store)(nil)
 	_ store.FlaggedStreamer       = (*Store)(nil)
 	_ store.ResultSummaryStreamer = (*Store)(nil)
+	_ store.DeltaResultStore      = (*Store)(nil)
 )
 
 // Open opens (creating if needed) the store file at path and makes sure its

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/ubo-project/ubo/internal/faultpoint"
 	"github.com/ubo-project/ubo/model"
@@ -45,7 +47,30 @@ var emptyBlob = []byte{}
 // Results are committed without waiting for the disk (see writeRelaxed):
 // FinishRun's synchronous commit makes them durable with the run record.
 func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Result) error {
-	return s.writeRelaxed(ctx, "write results of run "+runID, func(tx *sql.Tx) error {
+	for i := range batch {
+		if batch[i].EntityID == "" {
+			return fmt.Errorf("write results of run %s: result %d of the batch has no entity id", runID, i)
+		}
+	}
+	return s.writeResultRows(ctx, "write results of run "+runID, runID, batch)
+}
+
+// removedVerdict is the verdict of the row that records that a run stored
+// against a base has no result for an entity (store.DeltaResultStore).
+const removedVerdict = store.RemovedVerdict
+
+// RemoveResults implements store.DeltaResultStore: a row with the removed
+// verdict per entity.
+func (s *Store) RemoveResults(ctx context.Context, runID string, entityIDs []string) error {
+	batch := make([]model.Result, len(entityIDs))
+	for i, id := range entityIDs {
+		batch[i] = model.Result{EntityID: id, Verdict: removedVerdict}
+	}
+	return s.writeResultRows(ctx, "remove results of run "+runID, runID, batch)
+}
+
+func (s *Store) writeResultRows(ctx context.Context, what, runID string, batch []model.Result) error {
+	return s.writeRelaxed(ctx, what, func(tx *sql.Tx) error {
 		var status string
 		switch err := tx.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?`, runID).Scan(&status); {
 		case errors.Is(err, sql.ErrNoRows):
@@ -59,9 +84,6 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 		buf := make([]byte, 0, 64*len(batch))
 		for i := range batch {
 			r := &batch[i]
-			if r.EntityID == "" {
-				return fmt.Errorf("result %d of the batch has no entity id", i)
-			}
 			start := len(buf)
 			buf = codec.EncodeResult(buf, r)
 			data := buf[start:len(buf):len(buf)]
@@ -73,6 +95,92 @@ func (s *Store) WriteResults(ctx context.Context, runID string, batch []model.Re
 			}
 		}
 		return rows.flush(ctx)
+	})
+}
+
+// StoredResults implements store.DeltaResultStore.
+func (s *Store) StoredResults(ctx context.Context, runID string) (int, error) {
+	var n int
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM results WHERE run_id = ?`, runID).Scan(&n)
+	return n, s.wrap("stored results of run "+runID, err)
+}
+
+// chain returns the runs whose rows make up runID's results, the run
+// first, then its bases (store.ResultChain), reading one run record each.
+func (s *Store) chain(ctx context.Context, runID string) ([]string, error) {
+	chain := []string{runID}
+	for id := runID; len(chain) <= store.MaxDeltaChain+1; {
+		var data []byte
+		err := s.db.QueryRowContext(ctx, `SELECT data FROM runs WHERE id = ?`, id).Scan(&data)
+		if errors.Is(err, sql.ErrNoRows) {
+			if id == runID {
+				return chain, nil // an unknown run: no results
+			}
+			return nil, fmt.Errorf("run %s: the results of its base run %s are missing", chain[len(chain)-2], id)
+		}
+		if err != nil {
+			return nil, s.wrap("run "+id, err)
+		}
+		var r model.Run
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, s.wrap("run "+id, fmt.Errorf("run record: %w", err))
+		}
+		if r.Base == "" {
+			return chain, nil
+		}
+		id = r.Base
+		chain = append(chain, id)
+	}
+	return nil, fmt.Errorf("run %s: more than %d bases", runID, store.MaxDeltaChain)
+}
+
+// eachChainRow streams the rows of runID's results with the columns cols
+// (entity_id first), in entity id order: for a run stored against bases,
+// the rows of the run and of its bases merged, the newest run's row of
+// each entity winning, and rows that record a removal left out. A
+// compound SELECT of one index range per run, which SQLite merges without
+// sorting.
+func (s *Store) eachChainRow(ctx context.Context, what, runID, cols string, fn func(row []driver.Value) error) error {
+	chain, err := s.chain(ctx, runID)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	if len(chain) == 1 {
+		return s.eachRow(ctx, what, `SELECT `+cols+` FROM results WHERE run_id = ? ORDER BY entity_id`,
+			[]any{runID}, fn)
+	}
+	var q strings.Builder
+	args := make([]any, len(chain))
+	for depth, id := range chain {
+		if depth > 0 {
+			q.WriteString(` UNION ALL `)
+		}
+		fmt.Fprintf(&q, `SELECT %d AS depth, verdict = ?%d AS removed, %s FROM results WHERE run_id = ?%d`, depth, len(chain)+1, cols, depth+1)
+		args[depth] = id
+	}
+	q.WriteString(` ORDER BY 3, 1`)
+	args = append(args, removedVerdict)
+	var last string
+	first := true
+	return s.eachRow(ctx, what, q.String(), args, func(row []driver.Value) error {
+		id, err := textColumn(row[2])
+		if err != nil {
+			return s.wrap(what, err)
+		}
+		if !first && id == last {
+			return nil // an older run's row of the entity
+		}
+		first = false
+		last = strings.Clone(id)
+		if removed, err := intColumn(row[1]); err != nil {
+			return s.wrap(what, err)
+		} else if removed != 0 {
+			return nil
+		}
+		return fn(row[2:])
 	})
 }
 
@@ -117,8 +225,8 @@ func (s *Store) PruneRuns(ctx context.Context, keep int) ([]string, error) {
 	return pruned, err
 }
 
-// prune deletes the results RunsToPrune names and those of failed and
-// interrupted runs.
+// prune deletes the results store.PrunePlan says go and those of failed
+// and interrupted runs.
 func (s *Store) prune(ctx context.Context, tx *sql.Tx, keep int) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT data FROM runs ORDER BY started DESC, id DESC`)
 	if err != nil {
@@ -142,23 +250,20 @@ func (s *Store) prune(ctx context.Context, tx *sql.Tx, keep int) ([]string, erro
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	pruned := store.RunsToPrune(runs, keep)
-	byID := map[string]*model.Run{}
-	for i := range runs {
-		byID[runs[i].ID] = &runs[i]
-	}
-	for _, id := range pruned {
-		r := byID[id]
-		r.Status = model.RunPruned
-		data, err := json.Marshal(r)
+	plan, pruned := store.PrunePlan(runs, keep)
+	for _, d := range plan {
+		r := d.Run
+		data, err := json.Marshal(&r)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, id); err != nil {
-			return nil, fmt.Errorf("prune run %s: %w", id, err)
+		if d.DeleteResults {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, r.ID); err != nil {
+				return nil, fmt.Errorf("prune run %s: %w", r.ID, err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, data = ? WHERE id = ?`, r.Status, data, id); err != nil {
-			return nil, fmt.Errorf("prune run %s: %w", id, err)
+		if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, data = ? WHERE id = ?`, r.Status, data, r.ID); err != nil {
+			return nil, fmt.Errorf("prune run %s: %w", r.ID, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id IN (SELECT id FROM runs WHERE status IN (?, ?))`,
@@ -197,24 +302,13 @@ func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*mo
 func (s *Store) eachResult(ctx context.Context, runID string,
 	decode func(entityID string, verdict model.Verdict, flagged bool, data []byte, r *model.Result) error,
 	fn func(*model.Result) error) error {
-	what := "results of run " + runID
 	var r model.Result
-	return s.eachRow(ctx, what,
-		`SELECT entity_id, verdict, flagged, data FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID},
-		func(row []driver.Value) error {
-			id, verdict, flagged, err := verdictColumns(row)
-			if err != nil {
-				return s.wrap(what, err)
-			}
-			data, err := blobColumn(row[3])
-			if err == nil {
-				err = decode(id, verdict, flagged, data, &r)
-			}
-			if err != nil {
-				return s.wrap(what, err)
-			}
-			return fn(&r)
-		})
+	return s.EachEncodedResult(ctx, runID, func(id string, verdict model.Verdict, flagged bool, data []byte) error {
+		if err := decode(id, verdict, flagged, data, &r); err != nil {
+			return s.wrap("results of run "+runID, err)
+		}
+		return fn(&r)
+	})
 }
 
 // verdictColumns reads a results row's entity_id, verdict and flagged.
@@ -235,8 +329,7 @@ func verdictColumns(row []driver.Value) (id string, verdict model.Verdict, flagg
 // columns only, without decoding any result data.
 func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool) error) error {
 	what := "verdicts of run " + runID
-	return s.eachRow(ctx, what,
-		`SELECT entity_id, verdict, flagged FROM results WHERE run_id = ? ORDER BY entity_id`, []any{runID},
+	return s.eachChainRow(ctx, what, runID, `entity_id, verdict, flagged`,
 		func(row []driver.Value) error {
 			id, verdict, flagged, err := verdictColumns(row)
 			if err != nil {
@@ -248,9 +341,22 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID 
 
 // EachFlagged streams the ids of the entities a run flagged, ordered by id:
 // what a new run compares its flags with, without a row for each entity
-// the run did not flag (most of them). An unknown run streams nothing.
+// the run did not flag (most of them) when the run is stored in full. An
+// unknown run streams nothing.
 func (s *Store) EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error {
 	what := "flagged entities of run " + runID
+	chain, err := s.chain(ctx, runID)
+	if err != nil {
+		return s.wrap(what, err)
+	}
+	if len(chain) > 1 {
+		return s.EachVerdict(ctx, runID, func(id string, _ model.Verdict, flagged bool) error {
+			if flagged {
+				return fn(id)
+			}
+			return nil
+		})
+	}
 	return s.eachRow(ctx, what,
 		`SELECT entity_id FROM results WHERE run_id = ? AND flagged != 0 ORDER BY entity_id`, []any{runID},
 		func(row []driver.Value) error {
@@ -262,43 +368,92 @@ func (s *Store) EachFlagged(ctx context.Context, runID string, fn func(entityID 
 		})
 }
 
+// EachEncodedResult implements store.DeltaResultStore.
+func (s *Store) EachEncodedResult(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool, data []byte) error) error {
+	what := "results of run " + runID
+	return s.eachChainRow(ctx, what, runID, `entity_id, verdict, flagged, data`,
+		func(row []driver.Value) error {
+			id, verdict, flagged, err := verdictColumns(row)
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			data, err := blobColumn(row[3])
+			if err != nil {
+				return s.wrap(what, err)
+			}
+			return fn(id, verdict, flagged, data)
+		})
+}
+
 // Result implements store.Store.
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {
-	var r model.Result
 	if err := ctx.Err(); err != nil {
-		return r, err
+		return model.Result{}, err
 	}
-	var (
-		verdict string
-		flagged bool
-		data    []byte
-	)
+	chain, err := s.chain(ctx, runID)
+	if err != nil {
+		return model.Result{}, s.wrap("result", err)
+	}
+	return s.chainResult(ctx, runID, chain, entityID)
+}
+
+// chainResult is the result of entityID in the newest run of chain (the
+// runs of runID's results, store.ResultChain) that has a row for it.
+func (s *Store) chainResult(ctx context.Context, runID string, chain []string, entityID string) (model.Result, error) {
+	var r model.Result
 	st, err := s.prepared(ctx, `SELECT verdict, flagged, data FROM results WHERE run_id = ? AND entity_id = ?`)
 	if err != nil {
 		return r, s.wrap("result", err)
 	}
-	err = st.QueryRowContext(ctx, runID, entityID).Scan(&verdict, &flagged, &data)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return r, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
-	case err != nil:
-		return r, s.wrap("result", err)
+	for _, id := range chain {
+		var (
+			verdict string
+			flagged bool
+			data    []byte
+		)
+		err = st.QueryRowContext(ctx, id, entityID).Scan(&verdict, &flagged, &data)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return r, s.wrap("result", err)
+		case verdict == removedVerdict:
+			return r, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
+		}
+		if err := codec.DecodeResult(entityID, codec.InternVerdict(verdict), flagged, data, &r); err != nil {
+			return r, s.wrap("result", err)
+		}
+		return r, nil
 	}
-	if err := codec.DecodeResult(entityID, codec.InternVerdict(verdict), flagged, data, &r); err != nil {
-		return r, s.wrap("result", err)
-	}
-	return r, nil
+	return r, fmt.Errorf("result of %q in run %q: %w", entityID, runID, store.ErrNotFound)
 }
 
-// RunResults implements store.Store: an indexed row per result
-// makes each lookup cheap, so the reader is Result itself.
-func (s *Store) RunResults(runID string) store.ResultReader { return runResultReader{s, runID} }
+// RunResults implements store.Store: an indexed row per result makes each
+// lookup cheap; the reader finds the run's bases once.
+func (s *Store) RunResults(runID string) store.ResultReader {
+	return &runResultReader{s: s, runID: runID}
+}
 
 type runResultReader struct {
 	s     *Store
 	runID string
+	once  sync.Once
+	chain []string
+	err   error
 }
 
-func (r runResultReader) Result(ctx context.Context, entityID string) (model.Result, error) {
-	return r.s.Result(ctx, r.runID, entityID)
+func (r *runResultReader) Result(ctx context.Context, entityID string) (model.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Result{}, err
+	}
+	r.once.Do(func() {
+		r.chain, r.err = r.s.chain(ctx, r.runID)
+		if r.err != nil {
+			r.err = r.s.wrap("result", r.err)
+		}
+	})
+	if r.err != nil {
+		return model.Result{}, r.err
+	}
+	return r.s.chainResult(ctx, r.runID, r.chain, entityID)
 }

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"RunLifecycle", testRunLifecycle},
 		{"LockRuns", testLockRuns},
 		{"PruneRuns", testPruneRuns},
+		{"DeltaResults", testDeltaResults},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
