@@ -305,7 +305,7 @@ func testResultSummaries(t *testing.T, s store.Store) {
 	}
 	for i := range full {
 		want := full[i]
-		want.Explanation, want.Aggregate = "", nil
+		want.Explanation, want.Aggregate, want.Root = "", nil, nil
 		if want.Evidence != nil {
 			want.Evidence = slices.Clone(want.Evidence)
 			for j := range want.Evidence {
