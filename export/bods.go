@@ -45,6 +45,26 @@ type bodsEncoder struct {
 	written map[string]bool // record keys (type + id) already in the package
 	above   map[string]bool // entities whose holders are stated
 	first   bool
+	// pending exported entities wait here for one batched read of
+	// everything above them (through store.HolderReader), kept in up.
+	pending []bodsPending
+	up      map[string]bodsLevel
+}
+
+// bodsBatch exported entities share one read of what lies above them.
+const bodsBatch = 512
+
+// bodsPending is an exported entity with its verdict's words.
+type bodsPending struct {
+	ent     model.Entity
+	verdict string
+}
+
+// bodsLevel is what lies one level above an entity: the relationships it
+// is held by (sorted by id) and their holders.
+type bodsLevel struct {
+	rels    []model.Relationship
+	holders map[string]model.Entity
 }
 
 func newBODSEncoder(ctx context.Context, st store.Store, w io.Writer, opts Options) *bodsEncoder {
@@ -56,7 +76,8 @@ func newBODSEncoder(ctx context.Context, st store.Store, w io.Writer, opts Optio
 		}
 	}
 	return &bodsEncoder{ctx: ctx, st: st, bw: bufio.NewWriterSize(w, 1<<16), opts: opts,
-		pubDate: pub, written: map[string]bool{}, above: map[string]bool{}, first: true}
+		pubDate: pub, written: map[string]bool{}, above: map[string]bool{}, first: true,
+		up: map[string]bodsLevel{}}
 }
 
 func (e *bodsEncoder) begin() error {
@@ -65,6 +86,9 @@ func (e *bodsEncoder) begin() error {
 }
 
 func (e *bodsEncoder) end() error {
+	if err := e.flush(); err != nil {
+		return err
+	}
 	if _, err := e.bw.WriteString("\n]\n"); err != nil {
 		return err
 	}
@@ -72,11 +96,105 @@ func (e *bodsEncoder) end() error {
 }
 
 func (e *bodsEncoder) write(rec *Record) error {
-	subject := bodsRecordID(rec.entity.ID)
-	if err := e.entityStatement(*rec.entity, subject, rec); err != nil {
+	// The entity's fields were decoded for this row alone and stay valid;
+	// the result is not kept, only its words.
+	e.pending = append(e.pending, bodsPending{ent: *rec.entity, verdict: e.verdictText(rec)})
+	if len(e.pending) >= bodsBatch {
+		return e.flush()
+	}
+	return nil
+}
+
+// flush writes the pending entities with everything above them, in the
+// order they came: the same statements, in the same order, as expanding
+// one entity at a time.
+func (e *bodsEncoder) flush() error {
+	if len(e.pending) == 0 {
+		return nil
+	}
+	if err := e.prefetch(); err != nil {
 		return err
 	}
-	return e.holders(rec.entity.ID, subject)
+	for i := range e.pending {
+		p := &e.pending[i]
+		subject := bodsRecordID(p.ent.ID)
+		if err := e.entityStatement(p.ent, subject, &p.verdict); err != nil {
+			return err
+		}
+		if err := e.holders(p.ent.ID, subject); err != nil {
+			return err
+		}
+	}
+	clear(e.pending)
+	e.pending = e.pending[:0]
+	clear(e.up)
+	return nil
+}
+
+// prefetch reads, a level at a time for all pending entities at once,
+// everything above them not expanded yet, when the store reads many
+// entities' holders in one call.
+func (e *bodsEncoder) prefetch() error {
+	hr, ok := e.st.(store.HolderReader)
+	if !ok {
+		return nil
+	}
+	var frontier []string
+	want := func(id string) {
+		if _, ok := e.up[id]; !ok && !e.above[id] {
+			e.up[id] = bodsLevel{}
+			frontier = append(frontier, id)
+		}
+	}
+	for i := range e.pending {
+		want(e.pending[i].ent.ID)
+	}
+	for len(frontier) > 0 {
+		g, err := hr.Holders(e.ctx, frontier)
+		if err != nil {
+			return fmt.Errorf("export bods: holders: %w", err)
+		}
+		frontier = frontier[:0]
+		byID := make(map[string]model.Entity, len(g.Entities))
+		for _, ent := range g.Entities {
+			byID[ent.ID] = ent
+		}
+		for _, r := range g.Relationships { // sorted by id, so each level's are too
+			lv := e.up[r.HeldID]
+			if lv.holders == nil {
+				lv.holders = map[string]model.Entity{}
+			}
+			lv.rels = append(lv.rels, r)
+			if h, ok := byID[r.HolderID]; ok {
+				lv.holders[h.ID] = h
+			}
+			e.up[r.HeldID] = lv
+		}
+		for _, r := range g.Relationships {
+			want(r.HolderID)
+		}
+	}
+	return nil
+}
+
+// level returns what lies one level above entity id: prefetched, or read
+// now (a store call per entity).
+func (e *bodsEncoder) level(id string) (bodsLevel, error) {
+	if lv, ok := e.up[id]; ok {
+		return lv, nil
+	}
+	g, err := e.st.Neighbourhood(e.ctx, id, store.Up, 1, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return bodsLevel{}, nil // scored, then deleted by a reset or merge: nothing known above it
+	}
+	if err != nil {
+		return bodsLevel{}, err
+	}
+	lv := bodsLevel{rels: g.Relationships, holders: make(map[string]model.Entity, len(g.Entities))}
+	for _, ent := range g.Entities {
+		lv.holders[ent.ID] = ent
+	}
+	return lv, nil
 }
 
 // holders states everything above entity id: a walk up one level at a
@@ -91,21 +209,14 @@ func (e *bodsEncoder) holders(id, subject string) error {
 			continue
 		}
 		e.above[n] = true
-		g, err := e.st.Neighbourhood(e.ctx, n, store.Up, 1, 0)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // scored, then deleted by a reset or merge: nothing known above it
-		}
+		lv, err := e.level(n)
 		if err != nil {
 			return fmt.Errorf("export bods: holders of %s: %w", n, err)
 		}
-		byID := make(map[string]int, len(g.Entities))
-		for i, ent := range g.Entities {
-			byID[ent.ID] = i
-		}
-		for _, r := range g.Relationships {
-			holder := model.Entity{ID: r.HolderID, Kind: model.Unknown}
-			if i, ok := byID[r.HolderID]; ok {
-				holder = g.Entities[i]
+		for _, r := range lv.rels {
+			holder, ok := lv.holders[r.HolderID]
+			if !ok {
+				holder = model.Entity{ID: r.HolderID, Kind: model.Unknown}
 			}
 			if err := e.entityStatement(holder, subject, nil); err != nil {
 				return err
@@ -209,14 +320,16 @@ func (e *bodsEncoder) base(recordID, recordType, subject string) bodsStatement {
 	}
 }
 
-func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Record) error {
+// entityStatement states ent; verdict, for an exported entity, is its
+// verdict's words (nil for an entity stated only as a holder).
+func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, verdict *string) error {
 	recordType := "entity"
 	if ent.Kind == model.Person {
 		recordType = "person"
 	}
 	status := "new"
 	if e.stated(recordType, bodsRecordID(ent.ID)) {
-		if rec == nil {
+		if verdict == nil {
 			return nil
 		}
 		status = "updated"
@@ -248,7 +361,7 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 			details["identifiers"] = ids
 		}
 		s.RecordDetails = details
-		e.annotate(&s, status, rec, ent)
+		e.annotate(&s, status, verdict, ent)
 		return e.emit(s)
 	}
 	s := e.base(bodsRecordID(ent.ID), "entity", subject)
@@ -273,7 +386,7 @@ func (e *bodsEncoder) entityStatement(ent model.Entity, subject string, rec *Rec
 		details["identifiers"] = ids
 	}
 	s.RecordDetails = details
-	e.annotate(&s, status, rec, ent)
+	e.annotate(&s, status, verdict, ent)
 	return e.emit(s)
 }
 
@@ -309,14 +422,14 @@ func bodsAddresses(ent model.Entity) []map[string]any {
 // annotate sets the record status and the annotations: for an exported
 // entity its verdict, for an entity with state ownership or list tags those
 // (uboAttributes); an "updated" statement gets its own statement id.
-func (e *bodsEncoder) annotate(s *bodsStatement, status string, rec *Record, ent model.Entity) {
+func (e *bodsEncoder) annotate(s *bodsStatement, status string, verdict *string, ent model.Entity) {
 	s.RecordStatus = status
 	if status != "new" {
 		s.StatementID = e.statementID(s.RecordType, s.RecordID, status)
 	}
-	if rec != nil {
+	if verdict != nil {
 		s.Annotations = append(s.Annotations, bodsAnnotation{StatementPointerTarget: "", Motivation: "commenting",
-			Description: e.verdictText(rec), CreatedBy: map[string]string{"name": PublisherName}})
+			Description: *verdict, CreatedBy: map[string]string{"name": PublisherName}})
 	}
 	if ent.StateOwned || len(ent.Lists) > 0 {
 		s.Annotations = append(s.Annotations, bodsAnnotation{StatementPointerTarget: "/recordDetails",

@@ -3,8 +3,11 @@ package queries
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ubo-project/ubo/model"
@@ -366,3 +369,40 @@ func (s *Store) RelationshipsOfRecords(ctx context.Context, source string, refs 
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
+
+// Holders implements store.HolderReader: one level of the Up walk for all
+// of ids at once, every link kept.
+func (s *Store) Holders(ctx context.Context, ids []string) (store.Subgraph, error) {
+	var g store.Subgraph
+	holders := map[string]model.Entity{}
+	for chunk := range slices.Chunk(ids, holdersChunk) {
+		recs, err := s.query(ctx, "holders", qNeighboursUp, map[string]any{"ids": chunk, "limit": int64(math.MaxInt32)})
+		if err != nil {
+			return store.Subgraph{}, err
+		}
+		for _, rec := range recs {
+			links, _ := rec.Values[1].([]any)
+			for _, l := range links {
+				m, _ := l.(map[string]any)
+				r, err := decodeRel(m["r"], m["holder_id"], m["held_id"])
+				if err != nil {
+					return store.Subgraph{}, fmt.Errorf("neo4j: holders: %w", err)
+				}
+				g.Relationships = append(g.Relationships, r)
+				other, err := decodeEntity(m["other"])
+				if err != nil {
+					return store.Subgraph{}, fmt.Errorf("neo4j: holders: %w", err)
+				}
+				holders[other.ID] = other
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(holders)) {
+		g.Entities = append(g.Entities, holders[id])
+	}
+	slices.SortFunc(g.Relationships, func(a, b model.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return g, nil
+}
+
+// holdersChunk ids go into one Holders query.
+const holdersChunk = 1000

@@ -109,3 +109,14 @@ type ResultSummaryStreamer interface {
 type Checker interface {
 	Check(ctx context.Context) error
 }
+
+// HolderReader reads, for many entities at once, what lies one level above
+// each: every relationship whose held end is one of ids (every kind, ended
+// ones too) and the holders of those relationships with every field. It is
+// the Up neighbourhood of depth 1 of each id, without a store call per id
+// (a BODS export reads it for every entity above each exported one).
+// Relationships and Entities come sorted by id; Entities holds only the
+// holders; unknown ids contribute nothing.
+type HolderReader interface {
+	Holders(ctx context.Context, ids []string) (Subgraph, error)
+}

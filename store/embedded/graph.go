@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/store"
@@ -395,4 +397,56 @@ func (s *Store) RelationshipsOfRecords(ctx context.Context, source string, refs 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// holdersChunk ids go into one query of Holders (a JSON array parameter).
+const holdersChunk = 500
+
+// Holders implements store.HolderReader: the relationships held by ids and
+// their holders, a few indexed queries per holdersChunk ids instead of a
+// Neighbourhood per id.
+func (s *Store) Holders(ctx context.Context, ids []string) (store.Subgraph, error) {
+	var g store.Subgraph
+	holders := map[string]bool{}
+	for chunk := range slices.Chunk(ids, holdersChunk) {
+		list, err := json.Marshal(chunk)
+		if err != nil {
+			return g, err
+		}
+		err = s.stream(ctx, "holders", `SELECT data FROM relationships WHERE held IN (SELECT value FROM json_each(?))`,
+			[]any{string(list)}, func(data []byte) error {
+				var r model.Relationship
+				if err := codec.DecodeRelationship(data, &r); err != nil {
+					return fmt.Errorf("stored relationship: %w", err)
+				}
+				g.Relationships = append(g.Relationships, r)
+				holders[r.HolderID] = true
+				return nil
+			})
+		if err != nil {
+			return store.Subgraph{}, err
+		}
+	}
+	hids := slices.Sorted(maps.Keys(holders))
+	for chunk := range slices.Chunk(hids, holdersChunk) {
+		list, err := json.Marshal(chunk)
+		if err != nil {
+			return g, err
+		}
+		err = s.stream(ctx, "holders", `SELECT data FROM entities WHERE id IN (SELECT value FROM json_each(?))`,
+			[]any{string(list)}, func(data []byte) error {
+				var e model.Entity
+				if err := codec.DecodeEntity(data, &e); err != nil {
+					return fmt.Errorf("stored entity: %w", err)
+				}
+				g.Entities = append(g.Entities, e)
+				return nil
+			})
+		if err != nil {
+			return store.Subgraph{}, err
+		}
+	}
+	slices.SortFunc(g.Entities, func(a, b model.Entity) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(g.Relationships, func(a, b model.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return g, nil
 }

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"NeighbourhoodPerNode", testNeighbourhoodPerNode},
 		{"NeighbourhoodCycle", testNeighbourhoodCycle},
 		{"NeighbourhoodNotFound", testNeighbourhoodNotFound},
+		{"Holders", testHolders},
 		{"StatusCounts", testStatusCounts},
 		{"Reset", testReset},
 		{"MergeEntities", testMergeEntities},
