@@ -30,31 +30,28 @@ The embedded store has no copies; there the command does nothing.`,
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := g.openExistingStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			rp, ok := st.(store.Repacker)
-			if !ok {
-				fmt.Fprintf(g.ErrOut, "db repack: the %s store keeps no packed copies; nothing to do\n", st.Backend())
-				if opts.JSON {
-					return writeJSON(g.Out, store.RepackStats{})
+			return g.withStore(ctx, func(st store.Store) error {
+				rp, ok := st.(store.Repacker)
+				if !ok {
+					fmt.Fprintf(g.ErrOut, "db repack: the %s store keeps no packed copies; nothing to do\n", st.Backend())
+					if opts.JSON {
+						return writeJSON(g.Out, store.RepackStats{})
+					}
+					return nil
 				}
+				progress := newProgress(g)
+				stats, err := rp.Repack(ctx, func(read int) { progress.stage("repack: read", read, false) })
+				if err != nil {
+					return fmt.Errorf("db repack: %w", err)
+				}
+				progress.stage("repack: read", stats.Entities+stats.Relationships, true)
+				if opts.JSON {
+					return writeJSON(g.Out, stats)
+				}
+				fmt.Fprintf(g.Out, "repacked %d of %d entities and %d of %d relationships (the others were current)\n",
+					stats.EntitiesWritten, stats.Entities, stats.RelationshipsWritten, stats.Relationships)
 				return nil
-			}
-			progress := newProgress(g)
-			stats, err := rp.Repack(ctx, func(read int) { progress.stage("repack: read", read, false) })
-			if err != nil {
-				return fmt.Errorf("db repack: %w", err)
-			}
-			progress.stage("repack: read", stats.Entities+stats.Relationships, true)
-			if opts.JSON {
-				return writeJSON(g.Out, stats)
-			}
-			fmt.Fprintf(g.Out, "repacked %d of %d entities and %d of %d relationships (the others were current)\n",
-				stats.EntitiesWritten, stats.Entities, stats.RelationshipsWritten, stats.Relationships)
-			return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the counts as JSON")

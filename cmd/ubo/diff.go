@@ -28,45 +28,42 @@ warning. An empty verdict means the entity was not scored in that run.`,
 		Args: argsChecked(cobra.MaximumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, err := g.openExistingStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			a, b, err := diffRuns(cmd, st, args)
-			if err != nil {
-				return err
-			}
-			if !scoring.SamePolicy(a, b) {
-				fmt.Fprintf(g.ErrOut, "warning: run %s was scored under policy %s@%s, run %s under %s@%s: changes include the policies' differences\n",
-					a.ID, a.Policy, a.PolicyHash, b.ID, b.Policy, b.PolicyHash)
-			}
-			var tw *tabwriter.Writer
-			enc := json.NewEncoder(g.Out)
-			if !opts.JSON {
-				tw = tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
-				fmt.Fprintf(g.ErrOut, "changes from run %s (%s) to run %s (%s)\n", a.ID, a.Policy, b.ID, b.Policy)
-				fmt.Fprintln(tw, "ID\tOLD\tNEW")
-			}
-			n := 0
-			err = scoring.Diff(ctx, st, a.ID, b.ID, func(c scoring.Change) error {
-				n++
-				if opts.JSON {
-					return enc.Encode(c)
-				}
-				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", c.EntityID, orDash(c.OldVerdict), orDash(c.NewVerdict))
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			if tw != nil {
-				if err := tw.Flush(); err != nil {
+			return g.withStore(ctx, func(st store.Store) error {
+				a, b, err := diffRuns(cmd, st, args)
+				if err != nil {
 					return err
 				}
-				fmt.Fprintf(g.ErrOut, "%d change(s)\n", n)
-			}
-			return nil
+				if !scoring.SamePolicy(a, b) {
+					fmt.Fprintf(g.ErrOut, "warning: run %s was scored under policy %s@%s, run %s under %s@%s: changes include the policies' differences\n",
+						a.ID, a.Policy, a.PolicyHash, b.ID, b.Policy, b.PolicyHash)
+				}
+				var tw *tabwriter.Writer
+				enc := json.NewEncoder(g.Out)
+				if !opts.JSON {
+					tw = tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
+					fmt.Fprintf(g.ErrOut, "changes from run %s (%s) to run %s (%s)\n", a.ID, a.Policy, b.ID, b.Policy)
+					fmt.Fprintln(tw, "ID\tOLD\tNEW")
+				}
+				n := 0
+				err = scoring.Diff(ctx, st, a.ID, b.ID, func(c scoring.Change) error {
+					n++
+					if opts.JSON {
+						return enc.Encode(c)
+					}
+					_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", c.EntityID, orDash(c.OldVerdict), orDash(c.NewVerdict))
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if tw != nil {
+					if err := tw.Flush(); err != nil {
+						return err
+					}
+					fmt.Fprintf(g.ErrOut, "%d change(s)\n", n)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON object per change")

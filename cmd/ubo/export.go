@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/ubo-project/ubo/export"
 	"github.com/ubo-project/ubo/model"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newExportCmd) }
@@ -73,46 +74,43 @@ func runExport(cmd *cobra.Command, g *globalOptions, opts *exportOptions) error 
 			return usagef("export: --verdict %q: want one of %s", v, strings.Join(model.Verdicts, ", "))
 		}
 	}
-	st, err := g.openExistingStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	runs, err := st.Runs(ctx)
-	if err != nil {
-		return fmt.Errorf("export: list runs: %w", err)
-	}
-	run, err := exportRun(runs, opts.Run)
-	if err != nil {
-		return err
-	}
-	if opts.ChangedSince != "" {
-		if _, err := completeRun(runs, "--changed-since", opts.ChangedSince); err != nil {
+	return g.withStore(ctx, func(st store.Store) error {
+		runs, err := st.Runs(ctx)
+		if err != nil {
+			return fmt.Errorf("export: list runs: %w", err)
+		}
+		run, err := exportRun(runs, opts.Run)
+		if err != nil {
 			return err
 		}
-	}
-	p := newProgress(g)
-	eopts := export.Options{Format: opts.Format, Run: run,
-		Filter:   export.Filter{All: opts.All, Verdicts: opts.Verdicts, ChangedSince: opts.ChangedSince},
-		Progress: func(n int) { p.stage("export", n, false) }}
-	var n int
-	if opts.Out == "" {
-		n, err = export.Write(ctx, st, g.Out, eopts)
-	} else {
-		n, err = export.WriteFile(ctx, st, opts.Out, eopts)
-	}
-	if err != nil {
-		return err
-	}
-	p.stage("export", n, true)
-	dest := opts.Out
-	if dest == "" {
-		dest = "standard output"
-	}
-	if !g.Quiet {
-		fmt.Fprintf(g.ErrOut, "exported %d entit%s from run %s as %s to %s\n", n, plural(n, "y", "ies"), run.ID, opts.Format, dest)
-	}
-	return nil
+		if opts.ChangedSince != "" {
+			if _, err := completeRun(runs, "--changed-since", opts.ChangedSince); err != nil {
+				return err
+			}
+		}
+		p := newProgress(g)
+		eopts := export.Options{Format: opts.Format, Run: run,
+			Filter:   export.Filter{All: opts.All, Verdicts: opts.Verdicts, ChangedSince: opts.ChangedSince},
+			Progress: func(n int) { p.stage("export", n, false) }}
+		var n int
+		if opts.Out == "" {
+			n, err = export.Write(ctx, st, g.Out, eopts)
+		} else {
+			n, err = export.WriteFile(ctx, st, opts.Out, eopts)
+		}
+		if err != nil {
+			return err
+		}
+		p.stage("export", n, true)
+		dest := opts.Out
+		if dest == "" {
+			dest = "standard output"
+		}
+		if !g.Quiet {
+			fmt.Fprintf(g.ErrOut, "exported %d entit%s from run %s as %s to %s\n", n, plural(n, "y", "ies"), run.ID, opts.Format, dest)
+		}
+		return nil
+	})
 }
 
 // exportRun picks the run to export: --run, else the latest complete run.

@@ -121,73 +121,70 @@ func runIngest(cmd *cobra.Command, g *globalOptions, source string, inputs []str
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	if err := st.Init(ctx); err != nil {
-		return fmt.Errorf("ingest %s: prepare store: %w", source, err)
-	}
-	wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
-	if g.stderrIsTerminal() {
-		wopts.Progress = g.ErrOut
-	}
-	w := ingest.NewWriter(st, wopts)
-	parseErr := parse(ctx, w)
-	stats, closeErr := w.Close(ctx)
-	if err := joinOnce(parseErr, closeErr); err != nil {
-		// Batches are committed as they fill, so a run that fails part way
-		// (a truncated .gz) leaves what it wrote before the error in the
-		// store: say exactly what, rather than let the exit code suggest
-		// nothing was kept.
-		reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
-		// Parsers already say "ingest <source>: file: line N: ..."; add the
-		// prefix only where they did not.
-		if strings.HasPrefix(err.Error(), "ingest "+source+":") {
-			return err
+	return g.withNewStore(ctx, func(st store.Store) error {
+		if err := st.Init(ctx); err != nil {
+			return fmt.Errorf("ingest %s: prepare store: %w", source, err)
 		}
-		return fmt.Errorf("ingest %s: %w", source, err)
-	}
-	// Resolution runs over the whole store, so the same company named by
-	// different sources ends up one entity whatever order files arrive in.
-	rep, err := resolve.Resolve(ctx, st)
-	if err != nil {
-		return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
-	}
-	logAmbiguousRecords(g, w)
-	for _, a := range rep.Ambiguous {
-		g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
-	}
-	if snap.gen != 0 {
-		// After resolution, so that an entity merged with another source's
-		// record is no longer taken for one only this source knows.
-		rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, snap.date)
+		wopts := ingest.WriterOptions{Source: source, RejectsPath: rejects, RejectsNamed: named, Context: ctx, Snapshot: snap.gen}
+		if g.stderrIsTerminal() {
+			wopts.Progress = g.ErrOut
+		}
+		w := ingest.NewWriter(st, wopts)
+		parseErr := parse(ctx, w)
+		stats, closeErr := w.Close(ctx)
+		if err := joinOnce(parseErr, closeErr); err != nil {
+			// Batches are committed as they fill, so a run that fails part way
+			// (a truncated .gz) leaves what it wrote before the error in the
+			// store: say exactly what, rather than let the exit code suggest
+			// nothing was kept.
+			reportPartialIngest(ctx, g, st, source, stats, w, closeErr == nil)
+			// Parsers already say "ingest <source>: file: line N: ..."; add the
+			// prefix only where they did not.
+			if strings.HasPrefix(err.Error(), "ingest "+source+":") {
+				return err
+			}
+			return fmt.Errorf("ingest %s: %w", source, err)
+		}
+		// Resolution runs over the whole store, so the same company named by
+		// different sources ends up one entity whatever order files arrive in.
+		rep, err := resolve.Resolve(ctx, st)
 		if err != nil {
-			return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
+			return fmt.Errorf("ingest %s: resolve identifiers: %w", source, err)
 		}
-		fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
-			source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
-	}
-	if len(w.Deltas()) > 0 {
-		ds, err := w.ApplyDeltas(ctx)
-		if err != nil {
-			return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
+		logAmbiguousRecords(g, w)
+		for _, a := range rep.Ambiguous {
+			g.logger().Warn("ambiguous identifiers: entities left unmerged", "entities", a.String())
 		}
-		fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
-			source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
-	}
-	rejects = w.RejectsPath()
-	rejectsNote := "none"
-	if rejects != "" {
-		rejectsNote = rejects
-	}
-	fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
-		source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
-	if stats.Rejected > 0 {
-		return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
-	}
-	return nil
+		if snap.gen != 0 {
+			// After resolution, so that an entity merged with another source's
+			// record is no longer taken for one only this source knows.
+			rs, err := ingest.RetireSnapshot(ctx, st, source, snap.gen, snap.date)
+			if err != nil {
+				return fmt.Errorf("ingest %s: snapshot of %s: nothing was retired: %w", source, snap.date, err)
+			}
+			fmt.Fprintf(g.ErrOut, "ingest %s: snapshot of %s: ended %d relationship(s), %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
+				source, snap.date, rs.Relationships, rs.Entities, rs.Reactivated, rs.ListTags)
+		}
+		if len(w.Deltas()) > 0 {
+			ds, err := w.ApplyDeltas(ctx)
+			if err != nil {
+				return fmt.Errorf("ingest %s: apply the delta's deletions: none was applied: %w", source, err)
+			}
+			fmt.Fprintf(g.ErrOut, "ingest %s: delta: %d record change(s): %d entity(ies) inactive, %d reactivated, %d list tag(s) retired\n",
+				source, len(w.Deltas()), ds.Entities, ds.Reactivated, ds.ListTags)
+		}
+		rejects = w.RejectsPath()
+		rejectsNote := "none"
+		if rejects != "" {
+			rejectsNote = rejects
+		}
+		fmt.Fprintf(g.ErrOut, "ingest %s: read %d, written %d entities and %d relationships, rejected %d (rejects: %s); resolved %d merge(s), %d ambiguous\n",
+			source, stats.Read, stats.Entities, stats.Relationships, stats.Rejected, rejectsNote, len(rep.Merges), stats.Ambiguous+len(rep.Ambiguous))
+		if stats.Rejected > 0 {
+			return rejectsError{Rejected: stats.Rejected, RejectsFile: rejects}
+		}
+		return nil
+	})
 }
 
 // joinOnce joins the parser's and the Writer's errors, but says a store

@@ -11,6 +11,7 @@ import (
 	"github.com/ubo-project/ubo/model"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/scoring"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newScoreCmd) }
@@ -69,36 +70,33 @@ func runScore(cmd *cobra.Command, g *globalOptions, opts *scoreOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openExistingStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	limitGCHeadroom()
-	p := newProgress(g)
-	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
-		Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
-	if err != nil {
-		return err
-	}
-	r := out.Run
-	if opts.JSON {
-		if err := writeJSON(g.Out, r); err != nil {
+	return g.withStore(ctx, func(st store.Store) error {
+		limitGCHeadroom()
+		p := newProgress(g)
+		out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol, AsOf: asOf, DryRun: opts.DryRun,
+			Progress: p.stage, LockOwner: "ubo score --policy " + opts.Policy, LockWait: opts.Wait})
+		if err != nil {
 			return err
 		}
-	} else {
-		prefix := "run " + r.ID
-		if opts.DryRun {
-			prefix = "dry run (nothing written)"
+		r := out.Run
+		if opts.JSON {
+			if err := writeJSON(g.Out, r); err != nil {
+				return err
+			}
+		} else {
+			prefix := "run " + r.ID
+			if opts.DryRun {
+				prefix = "dry run (nothing written)"
+			}
+			fmt.Fprintf(g.Out, "%s: policy %s (%s), as of %s: %d entities, %d edges; %s; %d indeterminate; newly flagged %d, newly cleared %d (load %s, score %s, write %s)\n",
+				prefix, r.Policy, r.PolicyHash, r.AsOf, r.Entities, r.Edges, formatCounts(r.Counts), r.Indeterminate,
+				r.NewlyFlagged, r.NewlyCleared, round(out.Timings.Load), round(out.Timings.Score), round(out.Timings.Write))
 		}
-		fmt.Fprintf(g.Out, "%s: policy %s (%s), as of %s: %d entities, %d edges; %s; %d indeterminate; newly flagged %d, newly cleared %d (load %s, score %s, write %s)\n",
-			prefix, r.Policy, r.PolicyHash, r.AsOf, r.Entities, r.Edges, formatCounts(r.Counts), r.Indeterminate,
-			r.NewlyFlagged, r.NewlyCleared, round(out.Timings.Load), round(out.Timings.Score), round(out.Timings.Write))
-	}
-	if opts.FailOnNewFlags && r.NewlyFlagged > 0 {
-		return newFlagsError{NewlyFlagged: r.NewlyFlagged}
-	}
-	return nil
+		if opts.FailOnNewFlags && r.NewlyFlagged > 0 {
+			return newFlagsError{NewlyFlagged: r.NewlyFlagged}
+		}
+		return nil
+	})
 }
 
 // resolveAsOf picks --as-of, else the policy's as_of, else today (UTC).

@@ -12,6 +12,7 @@ import (
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/screen"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newScreenCmd) }
@@ -101,40 +102,37 @@ func runScreen(cmd *cobra.Command, g *globalOptions, opts *screenOptions, in str
 		base := filepath.Base(in)
 		rejects = strings.TrimSuffix(base, filepath.Ext(base)) + "-rejects-" + time.Now().UTC().Format("20060102T150405Z") + ".csv"
 	}
-	st, err := g.openExistingStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	th := match.Thresholds{Match: pol.Screening.Match, Review: pol.Screening.Review, TieMargin: pol.Screening.TieMargin}
-	sc, err := screen.New(ctx, st, th)
-	if errors.Is(err, screen.ErrNoRun) {
-		return fmt.Errorf("screen: %w", err)
-	}
-	if err != nil {
-		return fmt.Errorf("screen: %w", err)
-	}
-	p := newProgress(g)
-	sum, err := sc.ScreenFile(ctx, screen.FileOptions{In: in, Format: screen.Format(opts.InputFormat),
-		Out: opts.Out, Stdout: g.Out, OutFormat: opts.Format, Rejects: rejects, RejectsNamed: named, Workers: opts.Workers,
-		Progress: func(n int) { p.stage("screen", n, false) }})
-	if err != nil {
-		return fmt.Errorf("screen: %w", err)
-	}
-	p.stage("screen", sum.Rows+sum.Rejected, true)
-	rejectsNote := "none"
-	if sum.RejectsFile != "" {
-		rejectsNote = sum.RejectsFile
-	}
-	if !g.Quiet {
-		fmt.Fprintf(g.ErrOut, "screen %s: %d rows: %d matched, %d review, %d no match; %d matched flagged; rejected %d (rejects: %s); verdicts of run %s, policy %s\n",
-			in, sum.Rows, sum.Matched, sum.Review, sum.NoMatch, sum.Flagged, sum.Rejected, rejectsNote, sum.RunID, sum.Policy)
-	}
-	if opts.FailOnFlagged && sum.Flagged > 0 {
-		return flaggedCustomersError{Flagged: sum.Flagged}
-	}
-	if sum.Rejected > 0 {
-		return rejectsError{Rejected: sum.Rejected, RejectsFile: sum.RejectsFile}
-	}
-	return nil
+	return g.withStore(ctx, func(st store.Store) error {
+		th := match.Thresholds{Match: pol.Screening.Match, Review: pol.Screening.Review, TieMargin: pol.Screening.TieMargin}
+		sc, err := screen.New(ctx, st, th)
+		if errors.Is(err, screen.ErrNoRun) {
+			return fmt.Errorf("screen: %w", err)
+		}
+		if err != nil {
+			return fmt.Errorf("screen: %w", err)
+		}
+		p := newProgress(g)
+		sum, err := sc.ScreenFile(ctx, screen.FileOptions{In: in, Format: screen.Format(opts.InputFormat),
+			Out: opts.Out, Stdout: g.Out, OutFormat: opts.Format, Rejects: rejects, RejectsNamed: named, Workers: opts.Workers,
+			Progress: func(n int) { p.stage("screen", n, false) }})
+		if err != nil {
+			return fmt.Errorf("screen: %w", err)
+		}
+		p.stage("screen", sum.Rows+sum.Rejected, true)
+		rejectsNote := "none"
+		if sum.RejectsFile != "" {
+			rejectsNote = sum.RejectsFile
+		}
+		if !g.Quiet {
+			fmt.Fprintf(g.ErrOut, "screen %s: %d rows: %d matched, %d review, %d no match; %d matched flagged; rejected %d (rejects: %s); verdicts of run %s, policy %s\n",
+				in, sum.Rows, sum.Matched, sum.Review, sum.NoMatch, sum.Flagged, sum.Rejected, rejectsNote, sum.RunID, sum.Policy)
+		}
+		if opts.FailOnFlagged && sum.Flagged > 0 {
+			return flaggedCustomersError{Flagged: sum.Flagged}
+		}
+		if sum.Rejected > 0 {
+			return rejectsError{Rejected: sum.Rejected, RejectsFile: sum.RejectsFile}
+		}
+		return nil
+	})
 }
