@@ -38,7 +38,7 @@ import (
 // same verdicts (see TestBODSRoundTrip in ingest/crossstore).
 type bodsEncoder struct {
 	ctx     context.Context
-	st      store.Store
+	st      store.Lookup
 	bw      *bufio.Writer
 	opts    Options
 	pubDate string
@@ -67,7 +67,7 @@ type bodsLevel struct {
 	holders map[string]model.Entity
 }
 
-func newBODSEncoder(ctx context.Context, st store.Store, w io.Writer, opts Options) *bodsEncoder {
+func newBODSEncoder(ctx context.Context, st store.Lookup, w io.Writer, opts Options) *bodsEncoder {
 	pub := opts.PublicationDate
 	if pub == "" {
 		pub = opts.Run.Finished.UTC().Format("2006-01-02")

@@ -98,8 +98,17 @@ type encoder interface {
 	end() error
 }
 
+// Store is what an export reads: the entities, the results of the run
+// exported (and of a changed-since run), and for BODS the holders of each
+// entity it states.
+type Store interface {
+	store.GraphReader
+	store.RunReader
+	store.Lookup
+}
+
 // Write exports to w. It returns the number of records written.
-func Write(ctx context.Context, st store.Store, w io.Writer, opts Options) (int, error) {
+func Write(ctx context.Context, st Store, w io.Writer, opts Options) (int, error) {
 	var enc encoder
 	switch opts.Format {
 	case JSONL, "":
@@ -223,7 +232,7 @@ var ErrNoSuchRun = errors.New("no such complete run")
 // checkCompleteRun makes sure runID names a complete run: the results of a
 // missing, running or failed run would silently turn every entity into a
 // "change".
-func checkCompleteRun(ctx context.Context, st store.Store, runID string) error {
+func checkCompleteRun(ctx context.Context, st store.RunReader, runID string) error {
 	runs, err := st.Runs(ctx)
 	if err != nil {
 		return fmt.Errorf("export: list runs: %w", err)
@@ -276,7 +285,7 @@ func nonNil(s []string) []string {
 // WriteFile exports atomically: a temporary file in the same directory is
 // renamed over path only when the whole export succeeded. The file is
 // readable as the umask allows (KYC pickups often run as other users).
-func WriteFile(ctx context.Context, st store.Store, path string, opts Options) (int, error) {
+func WriteFile(ctx context.Context, st Store, path string, opts Options) (int, error) {
 	var n int
 	var writeErr error
 	err := atomicfile.Write(path, func(w io.Writer) error {

@@ -14,7 +14,7 @@ import (
 	"github.com/ubo-project/ubo/store"
 )
 
-// failingStore breaks the results stream after a few rows, as a lost
+// failingStore breaks the results streams after a few rows, as a lost
 // connection would.
 type failingStore struct {
 	store.Store
@@ -24,14 +24,23 @@ type failingStore struct {
 var errLost = errors.New("connection lost")
 
 func (f failingStore) EachResult(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	return f.Store.EachResult(ctx, runID, f.breakAfter(fn))
+}
+
+func (f failingStore) EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error {
+	return f.Store.EachResultSummary(ctx, runID, f.breakAfter(fn))
+}
+
+// breakAfter passes f.after results to fn, then fails.
+func (f failingStore) breakAfter(fn func(*model.Result) error) func(*model.Result) error {
 	n := 0
-	return f.Store.EachResult(ctx, runID, func(r *model.Result) error {
+	return func(r *model.Result) error {
 		if n == f.after {
 			return errLost
 		}
 		n++
 		return fn(r)
-	})
+	}
 }
 
 func latest(t *testing.T, st store.Store) model.Run {

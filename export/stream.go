@@ -95,19 +95,19 @@ func (c *cursor[T]) next() {
 func (c *cursor[T]) err() error { return <-c.errc }
 
 // entityCursor streams the entities with the fields of p (see
-// store.EachEntityProjected).
-func entityCursor(ctx context.Context, st store.Store, p store.Projection) *cursor[model.Entity] {
+// store.EntityProjector).
+func entityCursor(ctx context.Context, st store.GraphReader, p store.Projection) *cursor[model.Entity] {
 	return newCursor(ctx, func(ctx context.Context, fn func(*model.Entity) error) error {
-		return store.EachEntityProjected(ctx, st, p, fn)
+		return st.EachEntityProjected(ctx, p, fn)
 	})
 }
 
 // resultCursor streams a run's results; summary allows leaving out the
 // explanation and the hops (see store.ResultSummaryStreamer).
-func resultCursor(ctx context.Context, st store.Store, runID string, summary bool) *cursor[model.Result] {
+func resultCursor(ctx context.Context, st store.RunReader, runID string, summary bool) *cursor[model.Result] {
 	return newCursor(ctx, func(ctx context.Context, fn func(*model.Result) error) error {
-		if rs, ok := st.(store.ResultSummaryStreamer); ok && summary {
-			return rs.EachResultSummary(ctx, runID, fn)
+		if summary {
+			return st.EachResultSummary(ctx, runID, fn)
 		}
 		return st.EachResult(ctx, runID, fn)
 	})

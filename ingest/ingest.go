@@ -1,7 +1,7 @@
 // Package ingest is the framework every source parser writes through: a
 // parser turns input files into a stream of common records (model.Entity,
 // model.Relationship) and rejects, and sends them to a Sink. The Writer is
-// the Sink that batches them into a store.Store, writes rejects to a CSV
+// the Sink that batches them into a store.GraphWriter, writes rejects to a CSV
 // file and counts.
 package ingest
 

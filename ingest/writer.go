@@ -59,11 +59,11 @@ type WriterOptions struct {
 	Snapshot int64
 }
 
-// Writer is the Sink that batches records into a store.Store. Entities are
+// Writer is the Sink that batches records into a store.GraphWriter. Entities are
 // always flushed before relationships, so a relationship never reaches the
 // store before its endpoints. It is safe for concurrent use.
 type Writer struct {
-	st   store.Store
+	st   Store
 	opts WriterOptions
 
 	mu       sync.Mutex
@@ -86,8 +86,17 @@ type Writer struct {
 	unreported int // records read since the last progress report
 }
 
+// Store is what a Writer needs of a store: the graph writer role, the
+// entities above one (the relationships an earlier ingest stored for a
+// record a later version replaces), and the backend's name for messages.
+type Store interface {
+	store.GraphWriter
+	Neighbourhood(ctx context.Context, id string, dir store.Direction, depth, perNode int) (store.Subgraph, error)
+	Backend() string
+}
+
 // NewWriter returns a Writer into st.
-func NewWriter(st store.Store, opts WriterOptions) *Writer {
+func NewWriter(st Store, opts WriterOptions) *Writer {
 	if opts.BatchSize <= 0 {
 		// A faults build may shrink it (internal/faultpoint.Size).
 		opts.BatchSize = faultpoint.Size(faultpoint.IngestBatch, DefaultBatchSize)
@@ -156,11 +165,7 @@ func (w *Writer) ApplyDeltas(ctx context.Context) (store.RetireStats, error) {
 	if len(changes) == 0 {
 		return store.RetireStats{}, nil
 	}
-	da, ok := w.st.(store.DeltaApplier)
-	if !ok {
-		return store.RetireStats{}, fmt.Errorf("the %s store cannot apply deltas", w.st.Backend())
-	}
-	return da.ApplyDelta(ctx, w.opts.Source, changes)
+	return w.st.ApplyDelta(ctx, w.opts.Source, changes)
 }
 
 // Ambiguities returns the first 1,000 ambiguities reported (Stats.Ambiguous
@@ -337,12 +342,7 @@ func (w *Writer) flushEntities(ctx context.Context) error {
 
 // mark records a written batch in the snapshot ledger.
 func (w *Writer) mark(ctx context.Context, marks []store.Assertion) error {
-	sn, ok := w.st.(store.Snapshotter)
-	if !ok {
-		w.err = fmt.Errorf("the %s store cannot take snapshots", w.st.Backend())
-		return w.err
-	}
-	if err := sn.MarkAsserted(ctx, w.opts.Source, w.opts.Snapshot, marks); err != nil {
+	if err := w.st.MarkAsserted(ctx, w.opts.Source, w.opts.Snapshot, marks); err != nil {
 		w.err = fmt.Errorf("mark %d snapshot records: %w", len(marks), err)
 		return w.err
 	}
@@ -442,10 +442,6 @@ func (w *Writer) CanonicalIDs(ctx context.Context, ids []string) (map[string]str
 // RetireSnapshot retires, as of date, what source asserted before the
 // snapshot of generation gen and gen did not (store.Snapshotter), once
 // the whole snapshot was written.
-func RetireSnapshot(ctx context.Context, st store.Store, source string, gen int64, date string) (store.RetireStats, error) {
-	sn, ok := st.(store.Snapshotter)
-	if !ok {
-		return store.RetireStats{}, fmt.Errorf("the %s store cannot take snapshots", st.Backend())
-	}
-	return sn.RetireUnasserted(ctx, source, gen, date)
+func RetireSnapshot(ctx context.Context, st store.Snapshotter, source string, gen int64, date string) (store.RetireStats, error) {
+	return st.RetireUnasserted(ctx, source, gen, date)
 }

@@ -27,7 +27,7 @@ func inputErrorf(format string, a ...any) error { return InputError{fmt.Sprintf(
 
 // FindEntity resolves an id (or an alias id) to its entity; InputError
 // when no entity has it.
-func FindEntity(ctx context.Context, st store.Store, id string) (model.Entity, error) {
+func FindEntity(ctx context.Context, st store.Lookup, id string) (model.Entity, error) {
 	e, err := st.Entity(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return e, inputErrorf("no entity %q (try 'ubo search')", id)
@@ -39,7 +39,7 @@ func FindEntity(ctx context.Context, st store.Store, id string) (model.Entity, e
 }
 
 // ExplainID is Explain of the entity id names (FindEntity).
-func ExplainID(ctx context.Context, st store.Store, id string) (*Explanation, error) {
+func ExplainID(ctx context.Context, st Store, id string) (*Explanation, error) {
 	e, err := FindEntity(ctx, st, id)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (o SearchOptions) Check() error {
 }
 
 // SearchWith is Search with checked options.
-func SearchWith(ctx context.Context, st store.Store, o SearchOptions) ([]Hit, error) {
+func SearchWith(ctx context.Context, st Store, o SearchOptions) ([]Hit, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (o ChainOptions) Check() error {
 
 // Chain builds the tree around o.ID with the verdicts of the latest
 // complete run.
-func Chain(ctx context.Context, st store.Store, o ChainOptions) (*Node, error) {
+func Chain(ctx context.Context, st Store, o ChainOptions) (*Node, error) {
 	if err := o.Check(); err != nil {
 		return nil, err
 	}

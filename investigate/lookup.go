@@ -27,9 +27,16 @@ func (e NotScoredError) Error() string {
 	return fmt.Sprintf("%s was not scored in run %s (ingested later? run 'ubo score')", e.EntityID, e.RunID)
 }
 
+// Store is what an investigation reads: entities and the graph around
+// them, and the results of the latest complete run.
+type Store interface {
+	store.Lookup
+	store.RunReader
+}
+
 // LatestResults returns the latest complete run (nil if none) and a lookup
 // of its results.
-func LatestResults(ctx context.Context, st store.Store) (*model.Run, ResultFn, error) {
+func LatestResults(ctx context.Context, st store.RunReader) (*model.Run, ResultFn, error) {
 	run, err := scoring.LatestComplete(ctx, st)
 	if err != nil {
 		return nil, nil, err
@@ -56,7 +63,7 @@ const (
 // indeterminate verdict, which unknown holders or share ranges could change
 // it and to what (re-scoring the upward neighbourhood under the run's
 // policy). No run: ErrNoRun; e not in the run: NotScoredError.
-func Explain(ctx context.Context, st store.Store, e model.Entity) (*Explanation, error) {
+func Explain(ctx context.Context, st Store, e model.Entity) (*Explanation, error) {
 	run, _, err := LatestResults(ctx, st)
 	if err != nil {
 		return nil, err
@@ -83,7 +90,7 @@ func Explain(ctx context.Context, st store.Store, e model.Entity) (*Explanation,
 	return x, nil
 }
 
-func (x *Explanation) addDetails(ctx context.Context, st store.Store, run *model.Run) error {
+func (x *Explanation) addDetails(ctx context.Context, st Store, run *model.Run) error {
 	r := x.Result
 	depth := 1
 	if r.Indeterminate {
@@ -159,7 +166,7 @@ type Hit struct {
 // identifier (SCHEME:value, or a bare LEI, USCC or Companies House
 // number), then names ranked by RankNames. Each hit carries its verdict in
 // the latest complete run (empty when not scored). Never nil.
-func Search(ctx context.Context, st store.Store, text string, limit int) ([]Hit, error) {
+func Search(ctx context.Context, st Store, text string, limit int) ([]Hit, error) {
 	_, result, err := LatestResults(ctx, st)
 	if err != nil {
 		return nil, err

@@ -127,8 +127,6 @@ func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) er
 	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
 }
 
-var _ store.EntityProjector = (*Store)(nil)
-
 // EachEntityProjected implements store.EntityProjector: the server reads
 // the same packed copies whatever the projection, and only the projection's
 // fields are decoded from them.
@@ -156,6 +154,12 @@ func (s *Store) EachEntityProjected(ctx context.Context, p store.Projection, fn 
 			}
 		}
 	})
+}
+
+// EachEntityStored implements store.StoredOrderStreamer: id order is the
+// order the server pages entities in anyway.
+func (s *Store) EachEntityStored(ctx context.Context, p store.Projection, fn func(*model.Entity) error) error {
+	return s.EachEntityProjected(ctx, p, fn)
 }
 
 // repackEntities rewrites the packed copies of the entities with these

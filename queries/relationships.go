@@ -200,6 +200,12 @@ func count(recs []*neo4j.Record) int64 {
 	return n
 }
 
+// EachRelationshipStored implements store.StoredOrderStreamer: id order
+// is the order EachRelationship reads the pages in anyway.
+func (s *Store) EachRelationshipStored(ctx context.Context, fn func(*model.Relationship) error) error {
+	return s.EachRelationship(ctx, fn)
+}
+
 // EachRelationship implements store.Store. Each kind is read in id order
 // from its own type's id index (no server-side sort of the whole graph), a
 // page at a time, and the kinds are merged here; all pages of all kinds are

@@ -530,8 +530,6 @@ func (s *Store) EachResult(ctx context.Context, runID string, fn func(*model.Res
 	})
 }
 
-var _ store.ResultSummaryStreamer = (*Store)(nil)
-
 // EachResultSummary implements store.ResultSummaryStreamer.
 func (s *Store) EachResultSummary(ctx context.Context, runID string, fn func(*model.Result) error) error {
 	what := "results of run " + runID
@@ -552,7 +550,21 @@ func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID 
 	})
 }
 
-var _ store.VerdictStreamer = (*Store)(nil)
+// EachFlagged implements store.FlaggedStreamer: the verdict columns of
+// the run's result chunks (EachVerdict's read), keeping the flagged ids.
+func (s *Store) EachFlagged(ctx context.Context, runID string, fn func(entityID string) error) error {
+	return s.eachResultRow(ctx, "flagged entities of run "+runID, runID, chunkParts{}, func(c *resultChunk, i int) error {
+		if !c.flagged[i] {
+			return nil
+		}
+		return fn(c.ids[i])
+	})
+}
+
+// WriteConcurrency implements store.RunStore: the server takes
+// concurrent write transactions, and two writers keep it busy while the
+// next batches are built.
+func (s *Store) WriteConcurrency() int { return 2 }
 
 // Result implements store.Store.
 func (s *Store) Result(ctx context.Context, runID, entityID string) (model.Result, error) {

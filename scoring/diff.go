@@ -20,9 +20,9 @@ type Change struct {
 
 // Diff streams the entities whose verdict changed from run a to run b, in
 // entity id order, with memory bounded by the channel buffers: both runs'
-// verdicts are read as sorted streams (store.VerdictStreamer when the store
-// has it, else EachResult) and merge-joined.
-func Diff(ctx context.Context, st store.Store, a, b string, fn func(Change) error) error {
+// verdicts are read as sorted streams (store.VerdictStreamer) and
+// merge-joined.
+func Diff(ctx context.Context, st store.RunReader, a, b string, fn func(Change) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	left := streamVerdicts(ctx, st, a)
@@ -67,17 +67,6 @@ type verdictRow struct {
 	flagged bool
 }
 
-// eachVerdict streams a run's verdicts in entity id order: only the columns
-// when the store can (VerdictStreamer), else from whole results.
-func eachVerdict(ctx context.Context, st store.Store, runID string, fn func(id string, verdict model.Verdict, flagged bool) error) error {
-	if vs, ok := st.(store.VerdictStreamer); ok {
-		return vs.EachVerdict(ctx, runID, fn)
-	}
-	return st.EachResult(ctx, runID, func(r *model.Result) error {
-		return fn(r.EntityID, r.Verdict, r.Flagged)
-	})
-}
-
 // verdictStream feeds a run's verdicts from a goroutine through a channel,
 // in slices of verdictChunk rows (one channel operation per row cost more
 // than the row), so two sorted streams can be merged.
@@ -89,7 +78,7 @@ type verdictStream struct {
 
 const verdictChunk = 256
 
-func streamVerdicts(ctx context.Context, st store.Store, runID string) *verdictStream {
+func streamVerdicts(ctx context.Context, st store.VerdictStreamer, runID string) *verdictStream {
 	s := &verdictStream{chunks: make(chan []verdictRow, 8), err: make(chan error, 1)}
 	go func() {
 		defer close(s.chunks)
@@ -103,7 +92,7 @@ func streamVerdicts(ctx context.Context, st store.Store, runID string) *verdictS
 				return ctx.Err()
 			}
 		}
-		err := eachVerdict(ctx, st, runID, func(id string, verdict model.Verdict, flagged bool) error {
+		err := st.EachVerdict(ctx, runID, func(id string, verdict model.Verdict, flagged bool) error {
 			chunk = append(chunk, verdictRow{id: id, verdict: verdict, flagged: flagged})
 			if len(chunk) == verdictChunk {
 				return send()

@@ -38,9 +38,10 @@ type Options struct {
 	DryRun bool
 	// BatchSize is the number of results per write (default 5000).
 	BatchSize int
-	// Writers is how many result batches are written concurrently (default
-	// 2 on Neo4j, whose server takes concurrent transactions, and 1 on the
-	// embedded store, where SQLite serialises writers anyway).
+	// Writers is how many result batches are written concurrently
+	// (default: the store's WriteConcurrency, 2 on Neo4j, whose server
+	// takes concurrent transactions, and 1 on the embedded store, where
+	// SQLite serialises writers anyway).
 	Writers int
 	// Progress, when set, receives the stages in order, each from 0:
 	// entities and relationships loaded (every 50,000 and at the end), the
@@ -89,10 +90,16 @@ type Outcome struct {
 
 const maxListedChanges = 100
 
+// Store is what a run reads and writes: the whole graph, and the runs.
+type Store interface {
+	store.GraphReader
+	store.RunStore
+}
+
 // Run scores everything in st. A run interrupted before FinishRun stays
 // "running" in the store until the next process to take the store's lock
 // marks it interrupted; it is never taken as the latest complete run.
-func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err error) {
+func Run(ctx context.Context, st Store, opts Options) (_ Outcome, err error) {
 	if opts.Policy == nil {
 		return Outcome{}, errors.New("score: no policy")
 	}
@@ -104,10 +111,7 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 		opts.Now = time.Now
 	}
 	if opts.Writers <= 0 {
-		opts.Writers = 1
-		if st.Backend() == "neo4j" {
-			opts.Writers = 2
-		}
+		opts.Writers = max(st.WriteConcurrency(), 1)
 	}
 	if opts.AsOf.IsZero() {
 		opts.AsOf = opts.Now().UTC().Truncate(24 * time.Hour)
@@ -190,14 +194,8 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 
 	// Entities and relationships are read concurrently (the builder takes
 	// them in any order): on Neo4j each stream keeps one server core busy.
-	eachEntity := func(fn func(*model.Entity) error) error {
-		return store.EachEntityProjected(ctx, st, store.ProjectScoring, fn)
-	}
-	eachRelationship := func(fn func(*model.Relationship) error) error { return st.EachRelationship(ctx, fn) }
-	if so, ok := st.(store.StoredOrderStreamer); ok {
-		eachEntity = func(fn func(*model.Entity) error) error { return so.EachEntityStored(ctx, store.ProjectScoring, fn) }
-		eachRelationship = func(fn func(*model.Relationship) error) error { return so.EachRelationshipStored(ctx, fn) }
-	}
+	eachEntity := func(fn func(*model.Entity) error) error { return st.EachEntityStored(ctx, store.ProjectScoring, fn) }
+	eachRelationship := func(fn func(*model.Relationship) error) error { return st.EachRelationshipStored(ctx, fn) }
 	t0 := time.Now()
 	report.Report(progress.Event{Stage: StageLoadEntities, Unit: "entities"})
 	b := graph.NewBuilder()
@@ -411,10 +409,10 @@ func Run(ctx context.Context, st store.Store, opts Options) (_ Outcome, err erro
 	return out, nil
 }
 
-// Prune deletes the results of old runs (store.Store.PruneRuns) holding the
+// Prune deletes the results of old runs (store.RunStore.PruneRuns) holding the
 // scoring lock, so that it never deletes the previous run a score is
 // reading.
-func Prune(ctx context.Context, st store.Store, keep int) (_ []string, err error) {
+func Prune(ctx context.Context, st store.RunStore, keep int) (_ []string, err error) {
 	lctx, unlock, err := store.AcquireLock(ctx, st, store.NewLockHolder(fmt.Sprintf("ubo runs prune --keep %d", keep)), 0)
 	if err != nil {
 		return nil, fmt.Errorf("runs prune: %w", err)
@@ -464,22 +462,11 @@ type prevFlags struct {
 	err error
 }
 
-// readFlagged collects the ids a run flagged, reading only those
-// (store.FlaggedStreamer) or only verdict columns (store.VerdictStreamer) where
-// the store can.
-func readFlagged(ctx context.Context, st store.Store, runID string) prevFlags {
+// readFlagged collects the ids a run flagged, reading only those.
+func readFlagged(ctx context.Context, st store.FlaggedStreamer, runID string) prevFlags {
 	ids := map[string]bool{}
-	if fs, ok := st.(store.FlaggedStreamer); ok {
-		err := fs.EachFlagged(ctx, runID, func(id string) error {
-			ids[id] = true
-			return nil
-		})
-		return prevFlags{ids: ids, err: err}
-	}
-	err := eachVerdict(ctx, st, runID, func(id string, _ model.Verdict, flagged bool) error {
-		if flagged {
-			ids[id] = true
-		}
+	err := st.EachFlagged(ctx, runID, func(id string) error {
+		ids[id] = true
 		return nil
 	})
 	return prevFlags{ids: ids, err: err}
@@ -497,7 +484,7 @@ type resultWriter struct {
 	elapsed  time.Duration // summed time in WriteResults; read after close
 }
 
-func newResultWriter(ctx context.Context, st store.Store, runID string, writers int) *resultWriter {
+func newResultWriter(ctx context.Context, st store.RunStore, runID string, writers int) *resultWriter {
 	w := &resultWriter{batches: make(chan []model.Result, writers), done: make(chan error, writers),
 		failed: make(chan struct{})}
 	for range writers {
@@ -549,7 +536,7 @@ func (w *resultWriter) close() error {
 }
 
 // latestComplete returns the newest complete run, or nil.
-func latestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
+func latestComplete(ctx context.Context, st store.RunReader) (*model.Run, error) {
 	runs, err := st.Runs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
@@ -563,7 +550,7 @@ func latestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 }
 
 // LatestComplete is exported for the CLI's runs, diff and export commands.
-func LatestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
+func LatestComplete(ctx context.Context, st store.RunReader) (*model.Run, error) {
 	return latestComplete(ctx, st)
 }
 
@@ -571,7 +558,7 @@ func LatestComplete(ctx context.Context, st store.Store) (*model.Run, error) {
 // no later than it, of the same policy (name and hash), or nil: what run's
 // newly flagged and cleared are counted against, and what `ubo diff`
 // compares it with.
-func PreviousComplete(ctx context.Context, st store.Store, run model.Run) (*model.Run, error) {
+func PreviousComplete(ctx context.Context, st store.RunReader, run model.Run) (*model.Run, error) {
 	runs, err := st.Runs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)

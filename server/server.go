@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/ubo-project/ubo/investigate"
 	"github.com/ubo-project/ubo/match"
 	"github.com/ubo-project/ubo/screen"
 	"github.com/ubo-project/ubo/store"
@@ -43,9 +44,16 @@ const (
 	maxGraphNodes   = 1000 // nodes in one graph answer
 )
 
+// Store is what the server reads: what investigations read, and the
+// store's backend name for /healthz.
+type Store interface {
+	investigate.Store
+	Backend() string
+}
+
 // Options configure a Server.
 type Options struct {
-	Store store.Store
+	Store Store
 	// Screener answers POST /match; nil: the endpoint answers 503.
 	Screener Screener
 	// Token, when set, is required as "Authorization: Bearer TOKEN" on the

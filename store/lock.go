@@ -61,13 +61,13 @@ var ErrLockLost = errors.New("the scoring lock was lost (its heartbeat stopped a
 // the lock. A variable so tests can shrink it.
 var LockPoll = time.Second
 
-// AcquireLock takes st's lock (Store.LockRuns) for holder, asking again
+// AcquireLock takes st's lock (RunStore.LockRuns) for holder, asking again
 // every LockPoll while another process holds it, for up to wait (0: fail at
 // once with the *LockedError naming the holder). Every command that writes
 // the store takes it (ingest, score, runs prune), so their writes never
 // interleave. Once it holds the lock it marks the runs a gone holder left
 // running as interrupted (MarkInterruptedRuns).
-func AcquireLock(ctx context.Context, st Store, holder LockHolder, wait time.Duration) (context.Context, func() error, error) {
+func AcquireLock(ctx context.Context, st RunStore, holder LockHolder, wait time.Duration) (context.Context, func() error, error) {
 	deadline := time.Now().Add(wait)
 	for {
 		lctx, unlock, err := st.LockRuns(ctx, holder)
@@ -100,7 +100,7 @@ func AcquireLock(ctx context.Context, st Store, holder LockHolder, wait time.Dur
 // only ever written under the lock, so one still running then belongs to
 // a holder that is gone (killed, its machine lost) and will never finish.
 // Its partial results are deleted with those of failed runs.
-func MarkInterruptedRuns(ctx context.Context, st Store, now time.Time) ([]model.Run, error) {
+func MarkInterruptedRuns(ctx context.Context, st RunStore, now time.Time) ([]model.Run, error) {
 	runs, err := st.Runs(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)

@@ -80,7 +80,7 @@ type RetireStats struct {
 	Identifiers   int `json:"identifiers_retired"`
 }
 
-// Snapshotter is a store that can take a source's snapshot: both stores.
+// Snapshotter takes a source's snapshot. Part of GraphWriter.
 type Snapshotter interface {
 	// MarkAsserted records in source's ledger that the snapshot of
 	// generation gen (a number larger than any earlier snapshot's) asserted
@@ -262,8 +262,7 @@ type RecordChange struct {
 	Date    string
 }
 
-// DeltaApplier is a store that applies the deletions of delta files: both
-// stores.
+// DeltaApplier applies the deletions of delta files. Part of GraphWriter.
 type DeltaApplier interface {
 	// ApplyDelta applies changes of source in one transaction, after their
 	// records were written: a deleted record's entity becomes inactive

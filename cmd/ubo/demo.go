@@ -71,42 +71,35 @@ func runDemo(cmd *cobra.Command, g *globalOptions, opts *demoOptions) (err error
 	}
 	kept := named || opts.Keep
 
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := st.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
-			err = fmt.Errorf("demo: close store: %w", cerr)
+	return g.withNewStore(ctx, func(st store.Store) error {
+		if err := st.Init(ctx); err != nil {
+			return fmt.Errorf("demo: prepare store: %w", err)
 		}
-	}()
-	if err := st.Init(ctx); err != nil {
-		return fmt.Errorf("demo: prepare store: %w", err)
-	}
-	if named && !opts.Force {
-		status, err := st.Status(ctx)
-		if err != nil {
-			return fmt.Errorf("demo: %w", err)
+		if named && !opts.Force {
+			status, err := st.Status(ctx)
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			if n := sumCounts(status.Entities); n > 0 {
+				return usagef("demo: the store %s already holds %d entities; use a new path, or --force to add the demo to it", displayDB(g.DB), n)
+			}
 		}
-		if n := sumCounts(status.Entities); n > 0 {
-			return usagef("demo: the store %s already holds %d entities; use a new path, or --force to add the demo to it", displayDB(g.DB), n)
-		}
-	}
 
-	loaded, err := demo.Load(ctx, st, demo.Options{Log: g.Log})
-	if err != nil {
-		return err
-	}
-	pol := policy.Default()
-	out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol})
-	if err != nil {
-		return err
-	}
-	rows, err := screenDemoCustomers(ctx, st)
-	if err != nil {
-		return err
-	}
-	return printDemo(ctx, g.Out, st, loaded, out.Run, demoReport{DB: g.DB, Kept: kept, Named: named, Screened: rows})
+		loaded, err := demo.Load(ctx, st, demo.Options{Log: g.Log})
+		if err != nil {
+			return err
+		}
+		pol := policy.Default()
+		out, err := scoring.Run(ctx, st, scoring.Options{Policy: pol})
+		if err != nil {
+			return err
+		}
+		rows, err := screenDemoCustomers(ctx, st)
+		if err != nil {
+			return err
+		}
+		return printDemo(ctx, g.Out, st, loaded, out.Run, demoReport{DB: g.DB, Kept: kept, Named: named, Screened: rows})
+	})
 }
 
 // screenDemoCustomers screens the bundled customer list against the run

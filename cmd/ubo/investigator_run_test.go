@@ -112,3 +112,36 @@ func TestWithStoreCloses(t *testing.T) {
 		}
 	}
 }
+
+// closeCtxRecorder records the context its Close was called with.
+type closeCtxRecorder struct {
+	store.Store
+	closeErr *error // the context's error at Close
+}
+
+func (c closeCtxRecorder) Close(ctx context.Context) error {
+	*c.closeErr = ctx.Err()
+	return c.Store.Close(ctx)
+}
+
+// TestWithStoreClosesAfterCancel: a command interrupted (its context
+// cancelled) still closes its store with a live context, so that Neo4j's
+// driver and the embedded file shut down cleanly rather than fail with
+// context.Canceled.
+func TestWithStoreClosesAfterCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g := &globalOptions{DB: filepath.Join(t.TempDir(), "ubo.db"), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+	closeErr := errors.New("not closed")
+	open := func(ctx context.Context) (store.Store, error) {
+		st, err := g.openStore(ctx)
+		return closeCtxRecorder{st, &closeErr}, err
+	}
+	err := g.withOpened(ctx, open, func(store.Store) error {
+		cancel() // as an interrupt would
+		return nil
+	})
+	if err != nil || closeErr != nil {
+		t.Errorf("withOpened: %v; Close saw context error %v, want a live context", err, closeErr)
+	}
+}

@@ -29,36 +29,33 @@ previous complete run of the same policy (name and hash; '-' for a policy's firs
 		Args: argsChecked(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			st, err := g.openExistingStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			runs, err := st.Runs(ctx)
-			if err != nil {
-				return fmt.Errorf("runs: %w", err)
-			}
-			if opts.Limit > 0 && len(runs) > opts.Limit {
-				runs = runs[:opts.Limit]
-			}
-			if opts.JSON {
-				if runs == nil {
-					runs = []model.Run{} // "[]", not "null", for scripts
+			return g.withStore(ctx, func(st store.Store) error {
+				runs, err := st.Runs(ctx)
+				if err != nil {
+					return fmt.Errorf("runs: %w", err)
 				}
-				return writeJSON(g.Out, runs)
-			}
-			tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED\tSINCE")
-			for _, r := range runs {
-				flagged := "?" // the run's policy is not known any more
-				if n, ok := scoring.FlaggedCount(r); ok {
-					flagged = strconv.Itoa(n)
+				if opts.Limit > 0 && len(runs) > opts.Limit {
+					runs = runs[:opts.Limit]
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%s\t%d\t%d\t%s\n", r.ID, r.Status,
-					r.Started.Format("2006-01-02 15:04:05"), r.Policy, r.PolicyHash, r.AsOf,
-					r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared, orDash(r.PreviousRun))
-			}
-			return tw.Flush()
+				if opts.JSON {
+					if runs == nil {
+						runs = []model.Run{} // "[]", not "null", for scripts
+					}
+					return writeJSON(g.Out, runs)
+				}
+				tw := tabwriter.NewWriter(g.Out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tPOLICY\tAS OF\tENTITIES\tFLAGGED\tNEW\tCLEARED\tSINCE")
+				for _, r := range runs {
+					flagged := "?" // the run's policy is not known any more
+					if n, ok := scoring.FlaggedCount(r); ok {
+						flagged = strconv.Itoa(n)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d\t%s\t%d\t%d\t%s\n", r.ID, r.Status,
+						r.Started.Format("2006-01-02 15:04:05"), r.Policy, r.PolicyHash, r.AsOf,
+						r.Entities, flagged, r.NewlyFlagged, r.NewlyCleared, orDash(r.PreviousRun))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the run records as JSON")
@@ -95,26 +92,23 @@ pages hold the next runs' results.`, store.DefaultKeepRuns),
 				return usagef("runs prune: --keep must be at least 1 (the latest complete run always stays)")
 			}
 			ctx := cmd.Context()
-			st, err := g.openExistingStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close(ctx)
-			pruned, err := scoring.Prune(ctx, st, opts.Keep)
-			if err != nil {
-				return err
-			}
-			if opts.JSON {
-				if pruned == nil {
-					pruned = []string{}
+			return g.withStore(ctx, func(st store.Store) error {
+				pruned, err := scoring.Prune(ctx, st, opts.Keep)
+				if err != nil {
+					return err
 				}
-				return writeJSON(g.Out, map[string]any{"pruned": pruned})
-			}
-			for _, id := range pruned {
-				fmt.Fprintln(g.Out, id)
-			}
-			fmt.Fprintf(g.ErrOut, "pruned the results of %d run(s)\n", len(pruned))
-			return nil
+				if opts.JSON {
+					if pruned == nil {
+						pruned = []string{}
+					}
+					return writeJSON(g.Out, map[string]any{"pruned": pruned})
+				}
+				for _, id := range pruned {
+					fmt.Fprintln(g.Out, id)
+				}
+				fmt.Fprintf(g.ErrOut, "pruned the results of %d run(s)\n", len(pruned))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&opts.Keep, "keep", store.DefaultKeepRuns, "complete runs that keep their results, newest first")

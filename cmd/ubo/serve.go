@@ -10,6 +10,7 @@ import (
 	"github.com/ubo-project/ubo/policy"
 	"github.com/ubo-project/ubo/screen"
 	"github.com/ubo-project/ubo/server"
+	"github.com/ubo-project/ubo/store"
 )
 
 func init() { register(newServeCmd) }
@@ -67,19 +68,16 @@ func runServe(cmd *cobra.Command, g *globalOptions, opts *serveOptions) error {
 	if err != nil {
 		return usageError{fmt.Errorf("serve: %w", err)}
 	}
-	st, err := g.openExistingStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close(ctx)
-	th := match.Thresholds{Match: pol.Screening.Match, Review: pol.Screening.Review, TieMargin: pol.Screening.TieMargin}
-	h := server.New(server.Options{Store: st, Screener: screen.NewLatest(st, th), Token: token,
-		MaxBatch: opts.MaxBatch, Log: g.logger()})
-	err = server.Serve(ctx, opts.Listen, h, func(a net.Addr) {
-		fmt.Fprintf(g.ErrOut, "ubo serve: the page is at http://%s/ and the API under http://%s/api/v1 (Ctrl-C stops)\n", a, a)
+	return g.withStore(ctx, func(st store.Store) error {
+		th := match.Thresholds{Match: pol.Screening.Match, Review: pol.Screening.Review, TieMargin: pol.Screening.TieMargin}
+		h := server.New(server.Options{Store: st, Screener: screen.NewLatest(st, th), Token: token,
+			MaxBatch: opts.MaxBatch, Log: g.logger()})
+		err = server.Serve(ctx, opts.Listen, h, func(a net.Addr) {
+			fmt.Fprintf(g.ErrOut, "ubo serve: the page is at http://%s/ and the API under http://%s/api/v1 (Ctrl-C stops)\n", a, a)
+		})
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
 }

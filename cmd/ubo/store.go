@@ -60,15 +60,17 @@ func (g *globalOptions) open(ctx context.Context, openEmbedded func(string) (*em
 }
 
 // withStore opens the existing store --db selects (see
-// openExistingStore), runs fn with it and closes it: a failure to close
-// (an embedded file not synced) is the command's error when fn succeeded,
-// never dropped.
+// openExistingStore), runs fn with it and closes it, also after ctx was
+// cancelled (an interrupted command still syncs and closes its file): a
+// failure to close (an embedded file not synced) is the command's error
+// when fn succeeded, never dropped. Every command that uses a store opens
+// it here or in withNewStore.
 func (g *globalOptions) withStore(ctx context.Context, fn func(st store.Store) error) error {
 	return g.withOpened(ctx, g.openExistingStore, fn)
 }
 
 // withNewStore is withStore for the commands that may create the store
-// (db init).
+// (ingest, db init, demo).
 func (g *globalOptions) withNewStore(ctx context.Context, fn func(st store.Store) error) error {
 	return g.withOpened(ctx, g.openStore, fn)
 }
@@ -80,7 +82,7 @@ func (g *globalOptions) withOpened(ctx context.Context, open func(context.Contex
 		return err
 	}
 	defer func() {
-		if cerr := st.Close(ctx); cerr != nil && err == nil {
+		if cerr := st.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil {
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()

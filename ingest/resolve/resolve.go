@@ -52,11 +52,17 @@ const mergeBatch = 1000
 // values of one of them in a group make it ambiguous.
 var uniqueSchemes = []string{norm.SchemeLEI, norm.SchemeCOH, norm.SchemeUSCC}
 
+// Store is what resolution reads and writes: every entity, and the merges.
+type Store interface {
+	store.GraphReader
+	store.GraphWriter
+}
+
 // Resolve streams every entity of st, groups those sharing an identifier
 // (union-find over match keys), picks each group's canonical id (lei: >
 // gb-coh: > cn-uscc: > any other, then the lexically smallest) and merges
 // the others into it.
-func Resolve(ctx context.Context, st store.Store) (Report, error) {
+func Resolve(ctx context.Context, st Store) (Report, error) {
 	var (
 		rep   Report
 		ids   []string

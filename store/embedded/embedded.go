@@ -142,13 +142,12 @@ type Store struct {
 	stmts sync.Map
 }
 
-// The store and the optional fast paths it has (store/optional.go).
+// The store, and the optional ability only it has (store/optional.go).
 var (
-	_ store.Store                 = (*Store)(nil)
-	_ store.StoredOrderStreamer   = (*Store)(nil)
-	_ store.FlaggedStreamer       = (*Store)(nil)
-	_ store.ResultSummaryStreamer = (*Store)(nil)
-	_ store.DeltaResultStore      = (*Store)(nil)
+	_ store.Store            = (*Store)(nil)
+	_ store.Checker          = (*Store)(nil)
+	_ store.DeltaResultStore = (*Store)(nil)
+	_ store.HolderReader     = (*Store)(nil)
 )
 
 // Open opens (creating if needed) the store file at path and makes sure its

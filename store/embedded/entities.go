@@ -343,8 +343,6 @@ func (s *Store) EachEntity(ctx context.Context, fn func(*model.Entity) error) er
 	return s.EachEntityProjected(ctx, store.ProjectAll, fn)
 }
 
-var _ store.EntityProjector = (*Store)(nil)
-
 // EachEntityProjected implements store.EntityProjector: the same cursor as
 // EachEntity, decoding only the projection's fields (each string decoded
 // costs an allocation, and a projection's strings share one).

@@ -325,6 +325,10 @@ func verdictColumns(row []driver.Value) (id string, verdict model.Verdict, flagg
 	return id, verdict, f != 0, err
 }
 
+// WriteConcurrency implements store.RunStore: writes are serialised (by
+// writeMu, and by SQLite itself), so a second writer only queues.
+func (s *Store) WriteConcurrency() int { return 1 }
+
 // EachVerdict implements store.VerdictStreamer: the id, verdict and flag
 // columns only, without decoding any result data.
 func (s *Store) EachVerdict(ctx context.Context, runID string, fn func(entityID string, verdict model.Verdict, flagged bool) error) error {

@@ -163,7 +163,7 @@ func LegacyJSON(t testing.TB, r model.Result) model.Result {
 // round trip gives it) from EachResult and Result, in entity id order,
 // although the batches arrive out of order and interleaved; a result
 // written again in a later batch replaces the earlier one everywhere,
-// EachVerdict included when the store has it.
+// EachVerdict and EachFlagged included.
 func testResultsExact(t *testing.T, s store.Store) {
 	run := testRun("run-1", 1)
 	if err := s.BeginRun(ctx(t), run); err != nil {
@@ -237,12 +237,8 @@ func testResultsExact(t *testing.T, s store.Store) {
 			t.Errorf("RunResults.Result of %q: %v, want ErrNotFound", c.id, err)
 		}
 	}
-	vs, ok := s.(store.VerdictStreamer)
-	if !ok {
-		return
-	}
 	i := 0
-	if err := vs.EachVerdict(ctx(t), run.ID, func(id string, verdict model.Verdict, flagged bool) error {
+	if err := s.EachVerdict(ctx(t), run.ID, func(id string, verdict model.Verdict, flagged bool) error {
 		if i >= len(names) || id != names[i] {
 			t.Errorf("EachVerdict #%d = %q, want %q", i, id, names[min(i, len(names)-1)])
 		}
@@ -258,29 +254,56 @@ func testResultsExact(t *testing.T, s store.Store) {
 		t.Errorf("EachVerdict gave %d rows, want %d", i, len(names))
 	}
 	stop := errors.New("stop")
-	if err := vs.EachVerdict(ctx(t), run.ID, func(string, model.Verdict, bool) error { return stop }); !errors.Is(err, stop) {
+	if err := s.EachVerdict(ctx(t), run.ID, func(string, model.Verdict, bool) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("EachVerdict stop: %v", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx(t))
 	cancel()
-	if err := vs.EachVerdict(cancelled, run.ID, func(string, model.Verdict, bool) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := s.EachVerdict(cancelled, run.ID, func(string, model.Verdict, bool) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("EachVerdict with a cancelled context: %v", err)
 	}
 	n := 0
-	if err := vs.EachVerdict(ctx(t), "no-such-run", func(string, model.Verdict, bool) error { n++; return nil }); err != nil || n != 0 {
+	if err := s.EachVerdict(ctx(t), "no-such-run", func(string, model.Verdict, bool) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("EachVerdict of an unknown run: %d rows, %v", n, err)
+	}
+
+	// EachFlagged: the flagged ones of the same ids, in the same order.
+	var wantFlagged, gotFlagged []string
+	for _, name := range names {
+		if want[name].Flagged {
+			wantFlagged = append(wantFlagged, name)
+		}
+	}
+	if len(wantFlagged) == 0 || len(wantFlagged) == len(names) {
+		t.Fatalf("the sample results flag %d of %d: EachFlagged is not tested", len(wantFlagged), len(names))
+	}
+	if err := s.EachFlagged(ctx(t), run.ID, func(id string) error { gotFlagged = append(gotFlagged, id); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "EachFlagged", gotFlagged, wantFlagged)
+	if err := s.EachFlagged(ctx(t), run.ID, func(string) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachFlagged stop: %v", err)
+	}
+	if err := s.EachFlagged(cancelled, run.ID, func(string) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("EachFlagged with a cancelled context: %v", err)
+	}
+	n = 0
+	if err := s.EachFlagged(ctx(t), "no-such-run", func(string) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("EachFlagged of an unknown run: %d rows, %v", n, err)
 	}
 }
 
-// testResultSummaries: a store with store.ResultSummaryStreamer gives
-// EachResult's results, in the same order, without the explanation and the
-// evidence hops.
-func testResultSummaries(t *testing.T, s store.Store) {
-	rs, ok := s.(store.ResultSummaryStreamer)
-	if !ok {
-		t.Log("the store has no result summary stream; export falls back to EachResult")
-		return
+// testWriteConcurrency: a store states how many result writers it serves
+// at once, at least one (what scoring writes with by default).
+func testWriteConcurrency(t *testing.T, s store.Store) {
+	if n := s.WriteConcurrency(); n < 1 {
+		t.Errorf("WriteConcurrency() = %d, want at least 1", n)
 	}
+}
+
+// testResultSummaries: EachResultSummary gives EachResult's results, in
+// the same order, without the explanation and the evidence hops.
+func testResultSummaries(t *testing.T, s store.Store) {
 	run := testRun("run-1", 1)
 	if err := s.BeginRun(ctx(t), run); err != nil {
 		t.Fatal(err)
@@ -297,7 +320,7 @@ func testResultSummaries(t *testing.T, s store.Store) {
 	if err := s.EachResult(ctx(t), run.ID, func(r *model.Result) error { full = append(full, *r); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := rs.EachResultSummary(ctx(t), run.ID, func(r *model.Result) error { summary = append(summary, *r); return nil }); err != nil {
+	if err := s.EachResultSummary(ctx(t), run.ID, func(r *model.Result) error { summary = append(summary, *r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(full) != len(results) || len(summary) != len(full) {

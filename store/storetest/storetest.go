@@ -29,15 +29,25 @@ import (
 // its own cleanup (closing the store) with t.Cleanup.
 type Opener func(t *testing.T) store.Store
 
-// Run runs the whole contract suite against the stores open returns.
-func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+// A contract test of one store.
+type contractTest struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
+}
+
+// The contract by role (store/roles.go): each role's tests run as
+// subtests named after it, e.g. TestContract/GraphWriter/MergeEntities.
+var (
+	// The store itself: schema, status, reset, cancellation.
+	adminTests = []contractTest{
 		{"Backend", testBackend},
 		{"InitIdempotent", testInitIdempotent},
 		{"EmptyStore", testEmptyStore},
+		{"StatusCounts", testStatusCounts},
+		{"Reset", testReset},
+		{"CancelledContext", testCancelledContext},
+	}
+	graphWriterTests = []contractTest{
 		{"UpsertRoundTrip", testUpsertRoundTrip},
 		{"UpsertMergeRules", testUpsertMergeRules},
 		{"UpsertSameIDInOneBatch", testUpsertSameIDInOneBatch},
@@ -47,19 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"RelationshipsOfRecords", testRelationshipsOfRecords},
 		{"RelationshipsKeyedByID", testRelationshipsKeyedByID},
 		{"RelationshipMissingEndpoint", testRelationshipMissingEndpoint},
-		{"StreamOrderAndStop", testStreamOrderAndStop},
-		{"EntityProjections", testEntityProjections},
-		{"EntityNotFound", testEntityNotFound},
-		{"EntitiesByIdentifier", testEntitiesByIdentifier},
-		{"SearchNames", testSearchNames},
-		{"NeighbourhoodDirections", testNeighbourhoodDirections},
-		{"NeighbourhoodDepth", testNeighbourhoodDepth},
-		{"NeighbourhoodPerNode", testNeighbourhoodPerNode},
-		{"NeighbourhoodCycle", testNeighbourhoodCycle},
-		{"NeighbourhoodNotFound", testNeighbourhoodNotFound},
-		{"Holders", testHolders},
-		{"StatusCounts", testStatusCounts},
-		{"Reset", testReset},
+		{"AliasesUnion", testAliasesUnion},
 		{"MergeEntities", testMergeEntities},
 		{"MergeEntitiesIdempotent", testMergeEntitiesIdempotent},
 		{"MergeEntitiesChain", testMergeEntitiesChain},
@@ -69,10 +67,32 @@ func Run(t *testing.T, open Opener) {
 		{"ReingestAfterMergeIsFixedPoint", testReingestAfterMergeIsFixedPoint},
 		{"SnapshotRetire", testSnapshotRetire},
 		{"ApplyDelta", testApplyDelta},
+	}
+	graphReaderTests = []contractTest{
+		{"StreamOrderAndStop", testStreamOrderAndStop},
+		{"EntityProjections", testEntityProjections},
+		{"StoredOrderStreams", testStoredOrderStreams},
+	}
+	lookupTests = []contractTest{
+		{"EntityNotFound", testEntityNotFound},
+		{"EntitiesByIdentifier", testEntitiesByIdentifier},
+		{"SearchNames", testSearchNames},
+		{"SearchNamesByAlias", testSearchNamesByAlias},
+		{"NameCandidates", testNameCandidates},
+		{"NameCandidatesFollowWrites", testNameCandidatesFollowWrites},
+		{"NameCandidatesCommonTokensRank", testNameCandidatesCommonTokensRank},
+		{"NeighbourhoodDirections", testNeighbourhoodDirections},
+		{"NeighbourhoodDepth", testNeighbourhoodDepth},
+		{"NeighbourhoodPerNode", testNeighbourhoodPerNode},
+		{"NeighbourhoodCycle", testNeighbourhoodCycle},
+		{"NeighbourhoodNotFound", testNeighbourhoodNotFound},
+		{"Holders", testHolders},
+	}
+	runStoreTests = []contractTest{
 		{"RunLifecycle", testRunLifecycle},
 		{"LockRuns", testLockRuns},
+		{"WriteConcurrency", testWriteConcurrency},
 		{"PruneRuns", testPruneRuns},
-		{"DeltaResults", testDeltaResults},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"UnfinishedRun", testUnfinishedRun},
 		{"FailedRun", testFailedRun},
@@ -80,16 +100,29 @@ func Run(t *testing.T, open Opener) {
 		{"ResultNotFound", testResultNotFound},
 		{"ResultsExact", testResultsExact},
 		{"ResultSummaries", testResultSummaries},
-		{"CancelledContext", testCancelledContext},
-		{"AliasesUnion", testAliasesUnion},
-		{"SearchNamesByAlias", testSearchNamesByAlias},
-		{"NameCandidates", testNameCandidates},
-		{"NameCandidatesFollowWrites", testNameCandidatesFollowWrites},
-		{"NameCandidatesCommonTokensRank", testNameCandidatesCommonTokensRank},
+		{"DeltaResults", testDeltaResults},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.fn(t, open(t))
+)
+
+// Run runs the whole contract suite against the stores open returns, a
+// subtest per role.
+func Run(t *testing.T, open Opener) {
+	for _, role := range []struct {
+		name  string
+		tests []contractTest
+	}{
+		{"Store", adminTests},
+		{"GraphWriter", graphWriterTests},
+		{"GraphReader", graphReaderTests},
+		{"Lookup", lookupTests},
+		{"RunStore", runStoreTests},
+	} {
+		t.Run(role.name, func(t *testing.T) {
+			for _, tc := range role.tests {
+				t.Run(tc.name, func(t *testing.T) {
+					tc.fn(t, open(t))
+				})
+			}
 		})
 	}
 }
