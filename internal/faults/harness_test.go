@@ -448,7 +448,7 @@ func checkPublished(t *testing.T, db string) {
 			t.Fatalf("UboState: current run %v, publishing %v; want %s and none", v[0], v[1], cur)
 		}
 		r, ok := want[v[2].(string)]
-		if !ok || v[3] != r.Verdict || v[4] != r.Indeterminate || v[5] != r.ChineseShare.Min ||
+		if !ok || v[3] != string(r.Verdict) || v[4] != r.Indeterminate || v[5] != r.ChineseShare.Min ||
 			v[6] != r.ChineseShare.Max || v[7] != r.Flagged {
 			if wrong++; wrong <= 3 {
 				t.Errorf("entity %v publishes %v; its result in run %s: %s %v %v %v flagged %v",
@@ -484,7 +484,7 @@ func stalePublished(t *testing.T, db string) int {
 	n := 0
 	for _, rec := range res.Records {
 		r := want[rec.Values[0].(string)]
-		if rec.Values[1] != r.Verdict || rec.Values[2] != r.Flagged {
+		if rec.Values[1] != string(r.Verdict) || rec.Values[2] != r.Flagged {
 			n++
 		}
 	}
